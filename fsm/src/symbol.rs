@@ -1,0 +1,74 @@
+//! Vocabulary: the fieldless enums that name states and stimuli.
+
+use std::fmt::{Debug, Display};
+use std::hash::Hash;
+use std::str::FromStr;
+
+use strum::{EnumCount, IntoEnumIterator};
+
+/// A value of a finite, named vocabulary: a state or a stimulus of a [`Machine`](crate::Machine).
+///
+/// Implement it for a fieldless enum whose discriminants run `0, 1, 2, ...` in declaration
+/// order, deriving strum's `EnumIter`, `EnumCount`, `Display`, `EnumString` and
+/// `IntoStaticStr`; the [`symbols!`](crate::symbols) macro writes the impl. The string form
+/// is the name users see in traces, tables and diagrams.
+pub trait Symbol:
+    Copy
+    + Eq
+    + Ord
+    + Hash
+    + Debug
+    + Display
+    + FromStr
+    + IntoEnumIterator
+    + EnumCount
+    + Into<&'static str>
+    + Send
+    + Sync
+    + 'static
+{
+    /// The position of this value in declaration order, `0..Self::COUNT`.
+    fn index(self) -> usize;
+
+    /// The name of this value, as its string form.
+    fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// Parses a name; `None` when no value has it.
+    fn parse(name: &str) -> Option<Self> {
+        Self::from_str(name).ok()
+    }
+
+    /// Every value, in declaration order.
+    fn all() -> Self::Iterator {
+        Self::iter()
+    }
+}
+
+/// Implements [`Symbol`] for fieldless enums with contiguous discriminants starting at 0.
+///
+/// # Examples
+/// ```
+/// use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr};
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
+///          Display, EnumCount, EnumIter, EnumString, IntoStaticStr)]
+/// enum Light { Off, On }
+/// fsm::symbols!(Light);
+///
+/// use fsm::Symbol;
+/// assert_eq!(Light::On.index(), 1);
+/// assert_eq!(Light::parse("Off"), Some(Light::Off));
+/// ```
+#[macro_export]
+macro_rules! symbols {
+    ($($ty:ty),+ $(,)?) => {
+        $(impl $crate::Symbol for $ty {
+            #[inline]
+            fn index(self) -> usize {
+                self as usize
+            }
+        })+
+    };
+}

@@ -1,0 +1,317 @@
+//! Every machine by its id, behind one object-safe interface that works with names:
+//! what the command line, trace replay, test vectors and coverage use.
+//!
+//! A typed user steps a [`fsm::Table`] directly; a tool that reads a trace file names the
+//! machine, its parameters and its stimuli as strings and gets a [`DynModel`] here.
+
+use fsm::{Machine, Parameters, Symbol, Table};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::events::Event;
+use crate::{
+    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
+    SipSubscription,
+};
+
+/// The ids of the single machines, in the order of the seed page (CONTRACT section 2).
+pub const MACHINES: &[&str] = &[
+    Registration::ID,
+    LocalEndpoint::ID,
+    SipSubscription::ID,
+    LocalOwnerPresence::ID,
+    ContactGroupServices::ID,
+    RemotePresence::ID,
+];
+
+/// A model state, opaque to tools: they compare, hash and store it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Snapshot(pub Vec<u64>);
+
+/// The state of one component, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateName {
+    /// The component (`registration`, `remote_presence[0]`, ...; a machine's own id for a
+    /// single machine).
+    pub component: String,
+    /// The observable .NET state name (e.g. `Registered`).
+    pub observed: &'static str,
+    /// The table's state name, which may fold in hidden knowledge (e.g.
+    /// `RegisteredUserServicesUnavailable`); equal to `observed` for most machines.
+    pub internal: &'static str,
+}
+
+/// A row (or, for a composed model, an edge) that fired, for coverage.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fired {
+    /// The component whose table fired.
+    pub component: String,
+    /// The machine id of that component.
+    pub machine: &'static str,
+    /// The row's index in that machine's table.
+    pub row: usize,
+}
+
+/// What one stimulus did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reaction {
+    /// The state afterwards (unchanged when rejected).
+    pub next: Snapshot,
+    /// The exception name when the stimulus was rejected.
+    pub rejected: Option<&'static str>,
+    /// The events raised, in order.
+    pub events: Vec<Event>,
+    /// The rows that fired, in order.
+    pub fired: Vec<Fired>,
+}
+
+/// Why a name could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CatalogError {
+    /// No machine has this id.
+    #[error("unknown machine `{name}`{}", hint(suggestion))]
+    UnknownMachine {
+        /// The name given.
+        name: String,
+        /// The nearest valid id, when one is close.
+        suggestion: Option<&'static str>,
+    },
+    /// The machine has no stimulus of this name.
+    #[error("`{machine}` has no stimulus `{name}`{}", hint(suggestion))]
+    UnknownStimulus {
+        /// The machine id.
+        machine: &'static str,
+        /// The name given.
+        name: String,
+        /// The nearest valid name, when one is close.
+        suggestion: Option<&'static str>,
+    },
+    /// The parameters do not fit the machine.
+    #[error("bad config for `{machine}`: {message}")]
+    BadParameters {
+        /// The machine id.
+        machine: &'static str,
+        /// What is wrong, from the JSON reader.
+        message: String,
+    },
+}
+
+fn hint(suggestion: &Option<&'static str>) -> String {
+    suggestion
+        .map(|name| format!(" (did you mean `{name}`?)"))
+        .unwrap_or_default()
+}
+
+/// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            (
+                edit_distance(&name.to_lowercase(), &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// A model stepped by names.
+pub trait DynModel: Send + Sync {
+    /// The machine id.
+    fn id(&self) -> &'static str;
+    /// The parameters in force, as JSON (every key, defaults filled in).
+    fn parameters(&self) -> Value;
+    /// The stimulus names, in order.
+    fn stimuli(&self) -> Vec<&'static str>;
+    /// The initial state.
+    fn initial(&self) -> Snapshot;
+    /// Executes one stimulus by name.
+    ///
+    /// # Errors
+    /// [`CatalogError::UnknownStimulus`] when the name is not a stimulus of this model.
+    fn step(&self, at: &Snapshot, stimulus: &str) -> Result<Reaction, CatalogError>;
+    /// The state of every component.
+    fn states(&self, at: &Snapshot) -> Vec<StateName>;
+}
+
+/// A single machine's table behind [`DynModel`].
+#[derive(Debug, Clone)]
+pub struct TableModel<M: Machine> {
+    table: Table<M>,
+}
+
+impl<M: Machine> TableModel<M> {
+    /// Wraps a compiled table.
+    pub fn new(table: Table<M>) -> Self {
+        TableModel { table }
+    }
+
+    /// The compiled table.
+    pub fn table(&self) -> &Table<M> {
+        &self.table
+    }
+
+    fn state(&self, at: &Snapshot) -> M::State {
+        let index = at.0.first().copied().unwrap_or(0);
+        M::State::all()
+            .nth(usize::try_from(index).unwrap_or(usize::MAX))
+            .unwrap_or_else(|| self.table.initial())
+    }
+}
+
+fn snapshot<S: Symbol>(state: S) -> Snapshot {
+    Snapshot(vec![state.index() as u64])
+}
+
+impl<M: Machine<Event = Event>> DynModel for TableModel<M> {
+    fn id(&self) -> &'static str {
+        M::ID
+    }
+
+    fn parameters(&self) -> Value {
+        serde_json::to_value(self.table.parameters()).unwrap_or(Value::Null)
+    }
+
+    fn stimuli(&self) -> Vec<&'static str> {
+        M::Stimulus::all().map(Symbol::name).collect()
+    }
+
+    fn initial(&self) -> Snapshot {
+        snapshot(self.table.initial())
+    }
+
+    fn step(&self, at: &Snapshot, stimulus: &str) -> Result<Reaction, CatalogError> {
+        let on = M::Stimulus::parse(stimulus).ok_or_else(|| CatalogError::UnknownStimulus {
+            machine: M::ID,
+            name: stimulus.to_owned(),
+            suggestion: nearest(stimulus, M::Stimulus::all().map(Symbol::name)),
+        })?;
+        let fired = |row| {
+            vec![Fired {
+                component: M::ID.to_owned(),
+                machine: M::ID,
+                row,
+            }]
+        };
+        Ok(match self.table.step(self.state(at), on) {
+            Ok(transition) => Reaction {
+                next: snapshot(transition.to),
+                rejected: None,
+                events: transition.events().collect(),
+                fired: fired(transition.row),
+            },
+            Err(rejected) => Reaction {
+                next: at.clone(),
+                rejected: Some(rejected.error.into()),
+                events: Vec::new(),
+                fired: fired(rejected.row),
+            },
+        })
+    }
+
+    fn states(&self, at: &Snapshot) -> Vec<StateName> {
+        let state = self.state(at);
+        vec![StateName {
+            component: M::ID.to_owned(),
+            observed: M::observed(state),
+            internal: state.name(),
+        }]
+    }
+}
+
+fn table_model<M: Machine<Event = Event>>(
+    parameters: &Value,
+) -> Result<Box<dyn DynModel>, CatalogError> {
+    let parameters: M::Parameters = if parameters.is_null() {
+        M::Parameters::default()
+    } else {
+        serde_json::from_value(parameters.clone()).map_err(|error| CatalogError::BadParameters {
+            machine: M::ID,
+            message: error.to_string(),
+        })?
+    };
+    let table = Table::<M>::new(parameters).map_err(|errors| CatalogError::BadParameters {
+        machine: M::ID,
+        message: errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; "),
+    })?;
+    Ok(Box::new(TableModel::new(table)))
+}
+
+/// Builds a single machine by id with JSON parameters (`null` or `{}` for the defaults).
+///
+/// # Errors
+/// [`CatalogError::UnknownMachine`] for an unknown id, [`CatalogError::BadParameters`] for
+/// parameters that do not fit (an unknown key, a wrong type).
+///
+/// # Examples
+/// ```
+/// let model = ucma_ha::catalog::machine("sip_subscription", &serde_json::json!({"home_pool": false}))?;
+/// let subscribing = model.step(&model.initial(), "BeginSubscribe")?;
+/// assert_eq!(model.states(&subscribing.next)[0].observed, "Subscribing");
+/// # Ok::<(), ucma_ha::catalog::CatalogError>(())
+/// ```
+pub fn machine(id: &str, parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
+    match id {
+        Registration::ID => table_model::<Registration>(parameters),
+        LocalEndpoint::ID => table_model::<LocalEndpoint>(parameters),
+        SipSubscription::ID => table_model::<SipSubscription>(parameters),
+        LocalOwnerPresence::ID => table_model::<LocalOwnerPresence>(parameters),
+        ContactGroupServices::ID => table_model::<ContactGroupServices>(parameters),
+        RemotePresence::ID => table_model::<RemotePresence>(parameters),
+        _ => Err(CatalogError::UnknownMachine {
+            name: id.to_owned(),
+            suggestion: nearest(id, MACHINES.iter().copied()),
+        }),
+    }
+}
+
+/// Calls `visit` with every single machine's type, for code that is generic over
+/// [`Machine`] (checks, exports, diagrams).
+pub trait MachineVisitor {
+    /// What the visit produces.
+    type Output;
+    /// Visits one machine.
+    fn visit<M: Machine<Event = Event>>(&mut self) -> Self::Output;
+}
+
+/// Visits every single machine in [`MACHINES`] order and collects the outputs.
+pub fn for_each_machine<V: MachineVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    vec![
+        visitor.visit::<Registration>(),
+        visitor.visit::<LocalEndpoint>(),
+        visitor.visit::<SipSubscription>(),
+        visitor.visit::<LocalOwnerPresence>(),
+        visitor.visit::<ContactGroupServices>(),
+        visitor.visit::<RemotePresence>(),
+    ]
+}
+
+/// Every parameter set of a machine, as JSON, for tools that sweep them.
+pub fn all_parameters<M: Machine>() -> Vec<Value> {
+    M::Parameters::all()
+        .iter()
+        .filter_map(|parameters| serde_json::to_value(parameters).ok())
+        .collect()
+}

@@ -1,0 +1,48 @@
+//! The `ucma-ha` command line (CONTRACT section 5). Each subcommand lives in its own
+//! module; exit codes: 0 success, 1 a failed check or replay, 2 bad input.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check;
+mod tables;
+
+/// Exit code of a successful run.
+pub const SUCCESS: u8 = 0;
+/// Exit code of a failed check or replay.
+pub const FAILED: u8 = 1;
+/// Exit code of bad input (also clap's own usage errors).
+pub const BAD_INPUT: u8 = 2;
+
+/// Executable specification of UCMA 4.0 high availability and failover.
+#[derive(Debug, Parser)]
+#[command(name = "ucma-ha", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every machine's table (and, where built, the composed system) exhaustively.
+    Check(check::CheckArgs),
+    /// Print the transition tables as JSON.
+    Tables(tables::TablesArgs),
+}
+
+/// Parses the process arguments and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ExitCode::from(run(cli))
+}
+
+/// Runs a parsed command line and returns its exit code.
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Tables(args) => tables::run(&args),
+    }
+}

@@ -1,0 +1,60 @@
+//! `ucma-ha tables`: the transition tables as JSON, every row with its clause IDs.
+
+use clap::Args;
+use fsm::{export, Machine};
+use serde_json::Value;
+
+use crate::catalog::{for_each_machine, nearest, MachineVisitor, MACHINES};
+use crate::Event;
+
+/// Arguments of `ucma-ha tables`.
+#[derive(Debug, Args)]
+pub struct TablesArgs {
+    /// Only this machine (default: all).
+    pub machine: Option<String>,
+}
+
+struct Export;
+
+impl MachineVisitor for Export {
+    type Output = (&'static str, Value);
+    fn visit<M: Machine<Event = Event>>(&mut self) -> (&'static str, Value) {
+        (
+            M::ID,
+            serde_json::to_value(export::table_view::<M>()).unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// Prints the tables; exit 2 for an unknown machine.
+pub fn run(args: &TablesArgs) -> u8 {
+    let tables = for_each_machine(&mut Export);
+    let selected: Vec<Value> = match &args.machine {
+        None => tables.into_iter().map(|(_, table)| table).collect(),
+        Some(name) => {
+            let found: Vec<Value> = tables
+                .into_iter()
+                .filter(|(id, _)| id == name)
+                .map(|(_, table)| table)
+                .collect();
+            if found.is_empty() {
+                let hint = nearest(name, MACHINES.iter().copied())
+                    .map(|id| format!(" (did you mean `{id}`?)"))
+                    .unwrap_or_default();
+                eprintln!("error: unknown machine `{name}`{hint}");
+                return super::BAD_INPUT;
+            }
+            found
+        }
+    };
+    match serde_json::to_string_pretty(&selected) {
+        Ok(text) => {
+            println!("{text}");
+            super::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            super::FAILED
+        }
+    }
+}

@@ -1,0 +1,533 @@
+//! SipEndpoint registration and what it learns of the User Services pool (REG-1..REG-4,
+//! SVC-1, RARG-1..RARG-3, AF-RS, AF-RTR, AF-RARGS, AF-SVC, AF-DROP).
+//!
+//! The observable state is a [`RegistrationState`]. The registration also knows the
+//! pool's [`ServiceState`], which SipEndpoint does not expose (REG-4) but which decides
+//! whether a refresh heals an outage (REG-3). The table therefore runs over
+//! [`RegistrationStatus`], which is `RegistrationState` with that knowledge folded in;
+//! [`RegistrationStatus::registration_state`] and [`RegistrationStatus::user_services`]
+//! project it back.
+//!
+//! ```mermaid
+//! stateDiagram-v2
+//!     [*] --> Unregistered
+//!     Unregistered --> Registering: BeginRegister
+//!     Registering --> Registered: RegisterOk
+//!     Registered --> RegisteredUserServicesUnavailable: RegistrarNotifyUserServicesUnavailable
+//!     RegisteredUserServicesUnavailable --> Registered: RefreshOk
+//!     Registered --> Unregistering: BeginUnregister
+//!     Unregistering --> Unregistered: UnregisterOk
+//! ```
+//! (The main paths; `docs/registration.svg` has every row.)
+
+use fsm::{Guard, Machine, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::events::Event;
+use crate::vocabulary::{
+    Exception::InvalidOperationException, RegistrationState, RegistrationTransitionReason,
+    ServiceState,
+};
+
+// ---------------------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------------------
+
+/// A registration's state together with what it knows of the User Services pool.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    strum::Display,
+    strum::EnumCount,
+    strum::EnumIter,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+pub enum RegistrationStatus {
+    /// `Unregistered`; nothing known of the pool (AF-RS, SVC-1).
+    Unregistered,
+    /// `Registering`; nothing known of the pool yet (AF-RS).
+    Registering,
+    /// `Registered`, User Services `Available` (AF-RS, REG-3).
+    Registered,
+    /// `Registered`, but the registrar said User Services is `Unavailable` (REG-1, REG-2).
+    RegisteredUserServicesUnavailable,
+    /// `Unregistering` (AF-RS).
+    Unregistering,
+}
+fsm::symbols!(RegistrationStatus);
+
+impl RegistrationStatus {
+    /// The .NET `RegistrationState` users observe (AF-RS).
+    pub const fn registration_state(self) -> RegistrationState {
+        match self {
+            RegistrationStatus::Unregistered => RegistrationState::Unregistered,
+            RegistrationStatus::Registering => RegistrationState::Registering,
+            RegistrationStatus::Registered
+            | RegistrationStatus::RegisteredUserServicesUnavailable => {
+                RegistrationState::Registered
+            }
+            RegistrationStatus::Unregistering => RegistrationState::Unregistering,
+        }
+    }
+
+    /// What the registration knows of the User Services pool (REG-4: only event args and
+    /// this model show it; SipEndpoint has no such property).
+    pub const fn user_services(self) -> ServiceState {
+        match self {
+            RegistrationStatus::Registered => ServiceState::Available,
+            RegistrationStatus::RegisteredUserServicesUnavailable => ServiceState::Unavailable,
+            _ => ServiceState::Unknown,
+        }
+    }
+}
+
+/// What can happen to a registration: SipEndpoint calls, registrar answers and NOTIFYs,
+/// the refresh timer and the connection (CONTRACT section 2).
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    strum::Display,
+    strum::EnumCount,
+    strum::EnumIter,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+pub enum RegistrationStimulus {
+    /// The application calls `BeginRegister` (AF-RS).
+    BeginRegister,
+    /// The registrar answers the REGISTER with 200 OK (AF-RS).
+    RegisterOk,
+    /// The registrar answers the REGISTER with a final error (AF-RS, AF-RTR).
+    RegisterFailed,
+    /// A registrar NOTIFY says User Services is unavailable (REG-1).
+    RegistrarNotifyUserServicesUnavailable,
+    /// The refresh timer fires and a REGISTER refresh is sent (AF-DROP).
+    RefreshDue,
+    /// A REGISTER refresh is answered with 200 OK (REG-3).
+    RefreshOk,
+    /// A REGISTER refresh gets no answer: the registrar cannot be reached (AF-RTR).
+    RefreshFailed,
+    /// The connection to the registrar drops (AF-DROP).
+    ConnectionDropped,
+    /// The application calls `BeginUnregister` (AF-RS).
+    BeginUnregister,
+    /// The registrar answers the un-REGISTER with 200 OK (AF-RS).
+    UnregisterOk,
+    /// A registrar NOTIFY deregisters the endpoint: its owner was disabled or removed
+    /// (AF-RS: "after the server disconnects"; LARG-4).
+    RegistrarNotifyDeregistered,
+    /// A registrar NOTIFY deregisters the endpoint: the owner has too many endpoints
+    /// (AF-RTR, LARG-4).
+    RegistrarNotifyTooManyActiveEndpoints,
+}
+fsm::symbols!(RegistrationStimulus);
+
+/// Parameters of a registration (CONTRACT section 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegistrationParameters {
+    /// A dropped connection triggers a register refresh (true, UCMA's default:
+    /// `DisableRegisterRefreshForConnectionDrop = false`), or moves straight to
+    /// Unregistered (false) (AF-DROP).
+    pub refresh_on_connection_drop: bool,
+}
+
+impl Default for RegistrationParameters {
+    fn default() -> Self {
+        RegistrationParameters {
+            refresh_on_connection_drop: true,
+        }
+    }
+}
+
+impl fsm::Parameters for RegistrationParameters {
+    fn all() -> Vec<Self> {
+        [true, false]
+            .into_iter()
+            .map(|refresh_on_connection_drop| RegistrationParameters {
+                refresh_on_connection_drop,
+            })
+            .collect()
+    }
+}
+
+/// The arguments a row gives its `RegistrationStateChanged` (RARG-1..RARG-3); the
+/// previous and new state come from the row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "event",
+    rename = "RegistrationStateChanged",
+    rename_all = "PascalCase"
+)]
+pub struct RegistrationEffect {
+    /// `Reason` (RARG-1).
+    pub reason: RegistrationTransitionReason,
+    /// `MessageData` is present (RARG-2).
+    pub message_data: bool,
+    /// `UserServicesState` (RARG-3).
+    pub user_services_state: ServiceState,
+}
+
+/// The SipEndpoint registration machine, id `registration`.
+#[derive(Debug, Clone, Copy)]
+pub struct Registration;
+
+impl Machine for Registration {
+    const ID: &'static str = "registration";
+    type State = RegistrationStatus;
+    type Stimulus = RegistrationStimulus;
+    type Effect = RegistrationEffect;
+    type Event = Event;
+    type Error = crate::vocabulary::Exception;
+    type Parameters = RegistrationParameters;
+
+    fn rows() -> &'static [Row<Self>] {
+        &ROWS
+    }
+
+    fn initial(_: &RegistrationParameters) -> RegistrationStatus {
+        RegistrationStatus::Unregistered
+    }
+
+    /// A registration can always register again: no state is final.
+    fn is_final(_: RegistrationStatus) -> bool {
+        false
+    }
+
+    /// The observable `RegistrationState` (AF-RS, REG-4).
+    fn observed(state: RegistrationStatus) -> &'static str {
+        state.registration_state().into()
+    }
+
+    fn raise(
+        from: RegistrationStatus,
+        to: RegistrationStatus,
+        effect: &RegistrationEffect,
+    ) -> Event {
+        Event::RegistrationStateChanged {
+            previous_state: from.registration_state(),
+            state: to.registration_state(),
+            reason: effect.reason,
+            message_data: effect.message_data,
+            user_services_state: effect.user_services_state,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Table
+// ---------------------------------------------------------------------------------------
+
+use RegistrationStatus::{
+    Registered, RegisteredUserServicesUnavailable as RegisteredUsDown, Registering, Unregistered,
+    Unregistering,
+};
+use RegistrationStimulus::*;
+use RegistrationTransitionReason as Why;
+use ServiceState::{Available, Unavailable, Unknown};
+
+const fn raised(
+    reason: RegistrationTransitionReason,
+    message_data: bool,
+    user_services_state: ServiceState,
+) -> RegistrationEffect {
+    RegistrationEffect {
+        reason,
+        message_data,
+        user_services_state,
+    }
+}
+
+/// The outage NOTIFY's args: Reason None, Unavailable, with the NOTIFY (REG-2, D4).
+const OUTAGE: &[RegistrationEffect] = &[raised(Why::None, true, Unavailable)];
+/// The healing refresh's args: RegisterationRefresh, Available, with the 200 OK (REG-3, D2).
+const HEALED: &[RegistrationEffect] = &[raised(Why::RegistrationRefresh, true, Available)];
+/// Lost without a message: the connection dropped (AF-DROP).
+const DROPPED: &[RegistrationEffect] = &[raised(Why::ConnectionDropped, false, Unknown)];
+/// A refresh without answer (AF-RTR).
+const NO_ANSWER: &[RegistrationEffect] = &[raised(Why::ConnectionFailure, false, Unknown)];
+/// Deregistered by the registrar's NOTIFY (AF-RS, AF-RTR).
+const DEREGISTERED: &[RegistrationEffect] = &[raised(Why::None, true, Unknown)];
+const TOO_MANY: &[RegistrationEffect] = &[raised(Why::TooManyActiveEndpoint, true, Unknown)];
+
+const DROP_REFRESHES: Guard<RegistrationParameters> =
+    Guard::new("refresh_on_connection_drop", |p| {
+        p.refresh_on_connection_drop
+    });
+const DROP_UNREGISTERS: Guard<RegistrationParameters> =
+    Guard::new("!refresh_on_connection_drop", |p| {
+        !p.refresh_on_connection_drop
+    });
+
+type R = Row<Registration>;
+
+static ROWS: [R; 62] = [
+    // Unregistered: only the application's BeginRegister does anything.
+    R::moves(
+        Unregistered,
+        BeginRegister,
+        Registering,
+        &[raised(Why::None, false, Unknown)],
+        &["AF-RS", "RARG-2"],
+    ),
+    R::ignores(Unregistered, RegisterOk, &["AF-RS"]),
+    R::ignores(Unregistered, RegisterFailed, &["AF-RS"]),
+    R::ignores(
+        Unregistered,
+        RegistrarNotifyUserServicesUnavailable,
+        &["REG-1"],
+    ),
+    R::ignores(Unregistered, RefreshDue, &["AF-RS"]),
+    R::ignores(Unregistered, RefreshOk, &["AF-RS"]),
+    R::ignores(Unregistered, RefreshFailed, &["AF-RS"]),
+    R::ignores(Unregistered, ConnectionDropped, &["AF-DROP"]),
+    R::rejects(
+        Unregistered,
+        BeginUnregister,
+        InvalidOperationException,
+        &["AF-RS"],
+    ),
+    R::ignores(Unregistered, UnregisterOk, &["AF-RS"]),
+    R::ignores(Unregistered, RegistrarNotifyDeregistered, &["AF-RS"]),
+    R::ignores(
+        Unregistered,
+        RegistrarNotifyTooManyActiveEndpoints,
+        &["AF-RS"],
+    ),
+    // Registering: waiting for the registrar's answer.
+    R::rejects(
+        Registering,
+        BeginRegister,
+        InvalidOperationException,
+        &["AF-RS"],
+    ),
+    R::moves(
+        Registering,
+        RegisterOk,
+        Registered,
+        &[raised(Why::None, true, Available)],
+        &["AF-RS", "RARG-2", "RARG-3", "SVC-1"],
+    ),
+    R::moves(
+        Registering,
+        RegisterFailed,
+        Unregistered,
+        &[raised(Why::None, true, Unknown)],
+        &["AF-RS", "RARG-1", "RARG-2"],
+    ),
+    R::ignores(
+        Registering,
+        RegistrarNotifyUserServicesUnavailable,
+        &["REG-1"],
+    ),
+    R::ignores(Registering, RefreshDue, &["AF-RS"]),
+    R::ignores(Registering, RefreshOk, &["AF-RS"]),
+    R::ignores(Registering, RefreshFailed, &["AF-RS"]),
+    R::moves(
+        Registering,
+        ConnectionDropped,
+        Unregistered,
+        DROPPED,
+        &["AF-DROP", "AF-RTR", "RARG-2"],
+    ),
+    R::rejects(
+        Registering,
+        BeginUnregister,
+        InvalidOperationException,
+        &["AF-RS"],
+    ),
+    R::ignores(Registering, UnregisterOk, &["AF-RS"]),
+    R::ignores(Registering, RegistrarNotifyDeregistered, &["AF-RS"]),
+    R::ignores(
+        Registering,
+        RegistrarNotifyTooManyActiveEndpoints,
+        &["AF-RS"],
+    ),
+    // Registered, User Services available.
+    R::rejects(
+        Registered,
+        BeginRegister,
+        InvalidOperationException,
+        &["AF-RS"],
+    ),
+    R::ignores(Registered, RegisterOk, &["AF-RS"]),
+    R::ignores(Registered, RegisterFailed, &["AF-RS"]),
+    R::moves(
+        Registered,
+        RegistrarNotifyUserServicesUnavailable,
+        RegisteredUsDown,
+        OUTAGE,
+        &["REG-1", "REG-2", "RARG-2", "RARG-3", "D4"],
+    ),
+    R::moves(Registered, RefreshDue, Registered, &[], &["AF-DROP"]),
+    R::ignores(Registered, RefreshOk, &["REG-3"]),
+    R::moves(
+        Registered,
+        RefreshFailed,
+        Unregistered,
+        NO_ANSWER,
+        &["AF-RS", "AF-RTR", "RARG-2"],
+    ),
+    R::moves(Registered, ConnectionDropped, Registered, &[], &["AF-DROP"]).when(DROP_REFRESHES),
+    R::moves(
+        Registered,
+        ConnectionDropped,
+        Unregistered,
+        DROPPED,
+        &["AF-DROP", "AF-RTR"],
+    )
+    .when(DROP_UNREGISTERS),
+    R::moves(
+        Registered,
+        BeginUnregister,
+        Unregistering,
+        &[raised(Why::None, false, Available)],
+        &["AF-RS", "RARG-2", "RARG-3"],
+    ),
+    R::ignores(Registered, UnregisterOk, &["AF-RS"]),
+    R::moves(
+        Registered,
+        RegistrarNotifyDeregistered,
+        Unregistered,
+        DEREGISTERED,
+        &["AF-RS", "RARG-2"],
+    ),
+    R::moves(
+        Registered,
+        RegistrarNotifyTooManyActiveEndpoints,
+        Unregistered,
+        TOO_MANY,
+        &["AF-RTR", "RARG-2"],
+    ),
+    // Registered, but the registrar said User Services is unavailable.
+    R::rejects(
+        RegisteredUsDown,
+        BeginRegister,
+        InvalidOperationException,
+        &["AF-RS"],
+    ),
+    R::ignores(RegisteredUsDown, RegisterOk, &["AF-RS"]),
+    R::ignores(RegisteredUsDown, RegisterFailed, &["AF-RS"]),
+    R::moves(
+        RegisteredUsDown,
+        RegistrarNotifyUserServicesUnavailable,
+        RegisteredUsDown,
+        OUTAGE,
+        &["REG-1", "REG-2", "D4"],
+    ),
+    R::moves(
+        RegisteredUsDown,
+        RefreshDue,
+        RegisteredUsDown,
+        &[],
+        &["AF-DROP", "REG-3"],
+    ),
+    R::moves(
+        RegisteredUsDown,
+        RefreshOk,
+        Registered,
+        HEALED,
+        &["REG-3", "RARG-1", "RARG-3", "D2"],
+    ),
+    R::moves(
+        RegisteredUsDown,
+        RefreshFailed,
+        Unregistered,
+        NO_ANSWER,
+        &["AF-RS", "AF-RTR", "RARG-2"],
+    ),
+    R::moves(
+        RegisteredUsDown,
+        ConnectionDropped,
+        RegisteredUsDown,
+        &[],
+        &["AF-DROP"],
+    )
+    .when(DROP_REFRESHES),
+    R::moves(
+        RegisteredUsDown,
+        ConnectionDropped,
+        Unregistered,
+        DROPPED,
+        &["AF-DROP", "AF-RTR"],
+    )
+    .when(DROP_UNREGISTERS),
+    R::moves(
+        RegisteredUsDown,
+        BeginUnregister,
+        Unregistering,
+        &[raised(Why::None, false, Unavailable)],
+        &["AF-RS", "RARG-3"],
+    ),
+    R::ignores(RegisteredUsDown, UnregisterOk, &["AF-RS"]),
+    R::moves(
+        RegisteredUsDown,
+        RegistrarNotifyDeregistered,
+        Unregistered,
+        DEREGISTERED,
+        &["AF-RS", "RARG-2"],
+    ),
+    R::moves(
+        RegisteredUsDown,
+        RegistrarNotifyTooManyActiveEndpoints,
+        Unregistered,
+        TOO_MANY,
+        &["AF-RTR", "RARG-2"],
+    ),
+    // Unregistering: waiting for the registrar's answer.
+    R::rejects(
+        Unregistering,
+        BeginRegister,
+        InvalidOperationException,
+        &["AF-RS"],
+    ),
+    R::ignores(Unregistering, RegisterOk, &["AF-RS"]),
+    R::ignores(Unregistering, RegisterFailed, &["AF-RS"]),
+    R::ignores(
+        Unregistering,
+        RegistrarNotifyUserServicesUnavailable,
+        &["REG-1"],
+    ),
+    R::ignores(Unregistering, RefreshDue, &["AF-RS"]),
+    R::ignores(Unregistering, RefreshOk, &["AF-RS"]),
+    R::ignores(Unregistering, RefreshFailed, &["AF-RS"]),
+    R::moves(
+        Unregistering,
+        ConnectionDropped,
+        Unregistered,
+        DROPPED,
+        &["AF-DROP", "AF-RTR"],
+    ),
+    R::rejects(
+        Unregistering,
+        BeginUnregister,
+        InvalidOperationException,
+        &["AF-RS"],
+    ),
+    R::moves(
+        Unregistering,
+        UnregisterOk,
+        Unregistered,
+        &[raised(Why::None, true, Unknown)],
+        &["AF-RS", "RARG-2"],
+    ),
+    R::ignores(Unregistering, RegistrarNotifyDeregistered, &["AF-RS"]),
+    R::ignores(
+        Unregistering,
+        RegistrarNotifyTooManyActiveEndpoints,
+        &["AF-RS"],
+    ),
+];

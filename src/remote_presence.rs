@@ -1,0 +1,334 @@
+//! RemotePresence: a remote presentity's subscription in a RemotePresenceView and its
+//! `RemotePresentitySubscriptionState` (RP-1, AF-RPSS, SUB-4).
+//!
+//! A home-pool subscription behaves as LocalOwnerPresence's (RP-1 with PRES-1..PRES-4):
+//! the pool going offline or the subscription underneath ending leads to WaitingForRetry,
+//! and the pool's recovery sets it up again. A subscription to another pool is not
+//! covered by the high-availability rules (SUB-4): an ended subscription underneath
+//! leaves it Idle.
+//!
+//! ```mermaid
+//! stateDiagram-v2
+//!     [*] --> Idle
+//!     Idle --> Subscribing: BeginSubscribe
+//!     Subscribing --> Subscribed: SubscribeOk
+//!     Subscribing --> Polling: SubscriptionLimitReached
+//!     Subscribed --> WaitingForRetry: PoolOffline / UnderlyingSubscriptionTerminated [home pool]
+//!     WaitingForRetry --> Subscribing: PoolRecovered
+//!     Subscribed --> Terminating: BeginUnsubscribe
+//!     Terminating --> Terminated: UnsubscribeOk
+//! ```
+//! (The main paths; `docs/remote_presence.svg` has every row.)
+
+use fsm::{Guard, Machine, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::events::Event;
+use crate::vocabulary::{
+    Exception, RemotePresentitySubscriptionState, RemotePresentitySubscriptionStateTransitionReason,
+};
+
+// ---------------------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------------------
+
+/// What can happen to a remote presentity's subscription (CONTRACT section 2).
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    strum::Display,
+    strum::EnumCount,
+    strum::EnumIter,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+pub enum RemotePresenceStimulus {
+    /// The application starts subscribing to the presentity (AF-RPSS).
+    BeginSubscribe,
+    /// The SUBSCRIBE is answered with 200 OK (AF-RPSS).
+    SubscribeOk,
+    /// The server allows no more subscriptions; the view polls instead (AF-RPSS).
+    SubscriptionLimitReached,
+    /// The platform learns that the User Services pool is offline (RP-1, PRES-1).
+    PoolOffline,
+    /// The SipSubscription underneath becomes Terminated (RP-1, PRES-3).
+    UnderlyingSubscriptionTerminated,
+    /// The platform learns that the User Services pool is back (RP-1, PRES-4).
+    PoolRecovered,
+    /// The application stops subscribing to the presentity (AF-RPSS).
+    BeginUnsubscribe,
+    /// The unsubscribe is answered (AF-RPSS).
+    UnsubscribeOk,
+}
+fsm::symbols!(RemotePresenceStimulus);
+
+/// Parameters of a remote presence subscription (CONTRACT section 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RemotePresenceParameters {
+    /// The subscription goes to the owner's home pool (RP-1, SUB-4). Default true.
+    pub home_pool: bool,
+}
+
+impl Default for RemotePresenceParameters {
+    fn default() -> Self {
+        RemotePresenceParameters { home_pool: true }
+    }
+}
+
+impl fsm::Parameters for RemotePresenceParameters {
+    fn all() -> Vec<Self> {
+        vec![
+            RemotePresenceParameters { home_pool: true },
+            RemotePresenceParameters { home_pool: false },
+        ]
+    }
+}
+
+/// The argument a row gives its `RemoteSubscriptionStateChanged` (AF-RPSS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "event",
+    rename = "RemoteSubscriptionStateChanged",
+    rename_all = "PascalCase"
+)]
+pub struct RemotePresenceEffect {
+    /// `Reason` (AF-RPSS).
+    pub reason: RemotePresentitySubscriptionStateTransitionReason,
+}
+
+/// The remote presence machine, id `remote_presence`.
+#[derive(Debug, Clone, Copy)]
+pub struct RemotePresence;
+
+impl Machine for RemotePresence {
+    const ID: &'static str = "remote_presence";
+    type State = RemotePresentitySubscriptionState;
+    type Stimulus = RemotePresenceStimulus;
+    type Effect = RemotePresenceEffect;
+    type Event = Event;
+    type Error = Exception;
+    type Parameters = RemotePresenceParameters;
+
+    fn rows() -> &'static [Row<Self>] {
+        &ROWS
+    }
+
+    fn initial(_: &RemotePresenceParameters) -> RemotePresentitySubscriptionState {
+        RemotePresentitySubscriptionState::Idle
+    }
+
+    /// A view can subscribe to a presentity again after it ended: no state is final.
+    fn is_final(_: RemotePresentitySubscriptionState) -> bool {
+        false
+    }
+
+    fn raise(
+        from: RemotePresentitySubscriptionState,
+        to: RemotePresentitySubscriptionState,
+        effect: &RemotePresenceEffect,
+    ) -> Event {
+        Event::RemoteSubscriptionStateChanged {
+            previous_state: from,
+            state: to,
+            reason: effect.reason,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Table
+// ---------------------------------------------------------------------------------------
+
+use RemotePresenceStimulus::*;
+use RemotePresentitySubscriptionState::{
+    Idle, Polling, Subscribed, Subscribing, Terminated, Terminating, WaitingForRetry,
+};
+use RemotePresentitySubscriptionStateTransitionReason as Why;
+
+const CHANGED: &[RemotePresenceEffect] = &[RemotePresenceEffect { reason: Why::None }];
+const LIMIT: &[RemotePresenceEffect] = &[RemotePresenceEffect {
+    reason: Why::SubscriptionLimitReached,
+}];
+
+const HOME: Guard<RemotePresenceParameters> = Guard::new("home_pool", |p| p.home_pool);
+const ELSEWHERE: Guard<RemotePresenceParameters> = Guard::new("!home_pool", |p| !p.home_pool);
+
+type R = Row<RemotePresence>;
+const NO: Exception = Exception::InvalidOperationException;
+
+static ROWS: [R; 60] = [
+    // Idle.
+    R::moves(Idle, BeginSubscribe, Subscribing, CHANGED, &["AF-RPSS"]),
+    R::ignores(Idle, SubscribeOk, &["AF-RPSS"]),
+    R::ignores(Idle, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(Idle, PoolOffline, &["RP-1", "PRES-1"]),
+    R::ignores(Idle, UnderlyingSubscriptionTerminated, &["RP-1"]),
+    R::ignores(Idle, PoolRecovered, &["RP-1"]),
+    R::ignores(Idle, BeginUnsubscribe, &["AF-RPSS"]),
+    R::ignores(Idle, UnsubscribeOk, &["AF-RPSS"]),
+    // Subscribing.
+    R::rejects(Subscribing, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
+    R::moves(
+        Subscribing,
+        SubscribeOk,
+        Subscribed,
+        CHANGED,
+        &["AF-RPSS", "RP-1", "PRES-4"],
+    ),
+    R::moves(
+        Subscribing,
+        SubscriptionLimitReached,
+        Polling,
+        LIMIT,
+        &["AF-RPSS"],
+    ),
+    R::moves(
+        Subscribing,
+        PoolOffline,
+        WaitingForRetry,
+        CHANGED,
+        &["RP-1", "PRES-1"],
+    )
+    .when(HOME),
+    R::ignores(Subscribing, PoolOffline, &["RP-1", "SUB-4"]).when(ELSEWHERE),
+    R::moves(
+        Subscribing,
+        UnderlyingSubscriptionTerminated,
+        WaitingForRetry,
+        CHANGED,
+        &["RP-1", "PRES-3"],
+    )
+    .when(HOME),
+    R::moves(
+        Subscribing,
+        UnderlyingSubscriptionTerminated,
+        Idle,
+        CHANGED,
+        &["RP-1", "SUB-4"],
+    )
+    .when(ELSEWHERE),
+    R::ignores(Subscribing, PoolRecovered, &["RP-1"]),
+    R::moves(
+        Subscribing,
+        BeginUnsubscribe,
+        Terminating,
+        CHANGED,
+        &["AF-RPSS"],
+    ),
+    R::ignores(Subscribing, UnsubscribeOk, &["AF-RPSS"]),
+    // Polling: no subscription; presence is fetched by queries.
+    R::rejects(Polling, BeginSubscribe, NO, &["AF-RPSS"]),
+    R::ignores(Polling, SubscribeOk, &["AF-RPSS"]),
+    R::ignores(Polling, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(Polling, PoolOffline, &["RP-1"]),
+    R::ignores(Polling, UnderlyingSubscriptionTerminated, &["RP-1"]),
+    R::ignores(Polling, PoolRecovered, &["RP-1"]),
+    R::moves(
+        Polling,
+        BeginUnsubscribe,
+        Terminating,
+        CHANGED,
+        &["AF-RPSS"],
+    ),
+    R::ignores(Polling, UnsubscribeOk, &["AF-RPSS"]),
+    // Subscribed.
+    R::rejects(Subscribed, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
+    R::ignores(Subscribed, SubscribeOk, &["AF-RPSS"]),
+    R::ignores(Subscribed, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::moves(
+        Subscribed,
+        PoolOffline,
+        WaitingForRetry,
+        CHANGED,
+        &["RP-1", "PRES-1"],
+    )
+    .when(HOME),
+    R::ignores(Subscribed, PoolOffline, &["RP-1", "SUB-4"]).when(ELSEWHERE),
+    R::moves(
+        Subscribed,
+        UnderlyingSubscriptionTerminated,
+        WaitingForRetry,
+        CHANGED,
+        &["RP-1", "PRES-3"],
+    )
+    .when(HOME),
+    R::moves(
+        Subscribed,
+        UnderlyingSubscriptionTerminated,
+        Idle,
+        CHANGED,
+        &["RP-1", "SUB-4"],
+    )
+    .when(ELSEWHERE),
+    R::ignores(Subscribed, PoolRecovered, &["RP-1"]),
+    R::moves(
+        Subscribed,
+        BeginUnsubscribe,
+        Terminating,
+        CHANGED,
+        &["AF-RPSS"],
+    ),
+    R::ignores(Subscribed, UnsubscribeOk, &["AF-RPSS"]),
+    // WaitingForRetry: a home-pool subscription waiting for the pool.
+    R::rejects(WaitingForRetry, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
+    R::ignores(WaitingForRetry, SubscribeOk, &["AF-RPSS"]),
+    R::ignores(WaitingForRetry, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(WaitingForRetry, PoolOffline, &["RP-1", "PRES-1"]),
+    R::ignores(
+        WaitingForRetry,
+        UnderlyingSubscriptionTerminated,
+        &["RP-1", "PRES-3"],
+    ),
+    R::moves(
+        WaitingForRetry,
+        PoolRecovered,
+        Subscribing,
+        CHANGED,
+        &["RP-1", "PRES-4"],
+    ),
+    R::moves(
+        WaitingForRetry,
+        BeginUnsubscribe,
+        Terminated,
+        CHANGED,
+        &["AF-RPSS"],
+    ),
+    R::ignores(WaitingForRetry, UnsubscribeOk, &["AF-RPSS"]),
+    // Terminating.
+    R::rejects(Terminating, BeginSubscribe, NO, &["AF-RPSS"]),
+    R::ignores(Terminating, SubscribeOk, &["AF-RPSS"]),
+    R::ignores(Terminating, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(Terminating, PoolOffline, &["AF-RPSS"]),
+    R::ignores(Terminating, UnderlyingSubscriptionTerminated, &["AF-RPSS"]),
+    R::ignores(Terminating, PoolRecovered, &["AF-RPSS"]),
+    R::ignores(Terminating, BeginUnsubscribe, &["AF-RPSS"]),
+    R::moves(
+        Terminating,
+        UnsubscribeOk,
+        Terminated,
+        CHANGED,
+        &["AF-RPSS"],
+    ),
+    // Terminated: the view may subscribe to the presentity again.
+    R::moves(
+        Terminated,
+        BeginSubscribe,
+        Subscribing,
+        CHANGED,
+        &["AF-RPSS"],
+    ),
+    R::ignores(Terminated, SubscribeOk, &["AF-RPSS"]),
+    R::ignores(Terminated, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(Terminated, PoolOffline, &["AF-RPSS"]),
+    R::ignores(Terminated, UnderlyingSubscriptionTerminated, &["AF-RPSS"]),
+    R::ignores(Terminated, PoolRecovered, &["AF-RPSS"]),
+    R::ignores(Terminated, BeginUnsubscribe, &["AF-RPSS"]),
+    R::ignores(Terminated, UnsubscribeOk, &["AF-RPSS"]),
+];

@@ -315,3 +315,11 @@ pub fn all_parameters<M: Machine>() -> Vec<Value> {
         .filter_map(|parameters| serde_json::to_value(parameters).ok())
         .collect()
 }
+
+/// Builds any model by id: a single machine (see [`machine`]) or a composed one.
+///
+/// # Errors
+/// As [`machine`].
+pub fn model(id: &str, parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
+    machine(id, parameters)
+}

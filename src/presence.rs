@@ -259,6 +259,7 @@ const NO: Exception = Exception::InvalidOperationException;
 ///
 /// # Returns
 /// 54 rows: the 6 states of `CollaborationSubscriptionState` times the 9 stimuli.
+#[rustfmt::skip]
 pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
     let op_in_idle: Row<M> = if M::OPERATION_IN_IDLE {
         Row::moves(Idle, M::OPERATION, Idle, &[], M::OPERATION_CLAUSES)
@@ -267,13 +268,7 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
     };
     [
         // Idle: no subscription.
-        Row::moves(
-            Idle,
-            M::BEGIN_SUBSCRIBE,
-            Subscribing,
-            CLIENT,
-            &["AF-PSS", "AF-CSS", "AF-TR"],
-        ),
+        Row::moves(Idle, M::BEGIN_SUBSCRIBE, Subscribing, CLIENT, &["AF-PSS", "AF-CSS", "AF-TR"]),
         Row::ignores(Idle, M::SUBSCRIBE_OK, &["AF-CSS"]),
         Row::ignores(Idle, M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
         Row::ignores(Idle, M::POOL_OFFLINE, &["PRES-1"]),
@@ -284,77 +279,23 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::ignores(Idle, M::UNSUBSCRIBE_OK, &["AF-PSS"]),
         // Subscribing.
         Row::rejects(Subscribing, M::BEGIN_SUBSCRIBE, NO, &["AF-PSS"]),
-        Row::moves(
-            Subscribing,
-            M::SUBSCRIBE_OK,
-            Subscribed,
-            SERVER,
-            &["AF-CSS", "PRES-4", "AF-TR"],
-        ),
-        Row::moves(
-            Subscribing,
-            M::SUBSCRIBE_REJECTED,
-            Terminated,
-            SERVER,
-            &["AF-CSS"],
-        ),
-        Row::moves(
-            Subscribing,
-            M::POOL_OFFLINE,
-            WaitingForRetry,
-            SERVER,
-            &["PRES-1", "D3"],
-        ),
-        Row::moves(
-            Subscribing,
-            M::UNDERLYING_TERMINATED,
-            WaitingForRetry,
-            SERVER,
-            &["PRES-3", "D3"],
-        ),
+        Row::moves(Subscribing, M::SUBSCRIBE_OK, Subscribed, SERVER, &["AF-CSS", "PRES-4", "AF-TR"]),
+        Row::moves(Subscribing, M::SUBSCRIBE_REJECTED, Terminated, SERVER, &["AF-CSS"]),
+        Row::moves(Subscribing, M::POOL_OFFLINE, WaitingForRetry, SERVER, &["PRES-1", "D3"]),
+        Row::moves(Subscribing, M::UNDERLYING_TERMINATED, WaitingForRetry, SERVER, &["PRES-3", "D3"]),
         Row::ignores(Subscribing, M::POOL_RECOVERED, &["PRES-4"]),
         Row::rejects(Subscribing, M::OPERATION, NO, M::OPERATION_CLAUSES),
-        Row::moves(
-            Subscribing,
-            M::BEGIN_UNSUBSCRIBE,
-            Unsubscribing,
-            CLIENT,
-            &["AF-PSS", "AF-TR"],
-        ),
+        Row::moves(Subscribing, M::BEGIN_UNSUBSCRIBE, Unsubscribing, CLIENT, &["AF-PSS", "AF-TR"]),
         Row::ignores(Subscribing, M::UNSUBSCRIBE_OK, &["AF-PSS"]),
         // Subscribed.
         Row::rejects(Subscribed, M::BEGIN_SUBSCRIBE, NO, &["AF-PSS"]),
         Row::ignores(Subscribed, M::SUBSCRIBE_OK, &["AF-CSS"]),
         Row::ignores(Subscribed, M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
-        Row::moves(
-            Subscribed,
-            M::POOL_OFFLINE,
-            WaitingForRetry,
-            SERVER,
-            &["PRES-1", "D3", "AF-TR"],
-        ),
-        Row::moves(
-            Subscribed,
-            M::UNDERLYING_TERMINATED,
-            WaitingForRetry,
-            SERVER,
-            &["PRES-3", "D3"],
-        ),
+        Row::moves(Subscribed, M::POOL_OFFLINE, WaitingForRetry, SERVER, &["PRES-1", "D3", "AF-TR"]),
+        Row::moves(Subscribed, M::UNDERLYING_TERMINATED, WaitingForRetry, SERVER, &["PRES-3", "D3"]),
         Row::ignores(Subscribed, M::POOL_RECOVERED, &["PRES-4"]),
-        Row::moves(
-            Subscribed,
-            M::OPERATION,
-            Subscribed,
-            &[],
-            M::OPERATION_CLAUSES,
-        ),
-        Row::moves(
-            Subscribed,
-            M::BEGIN_UNSUBSCRIBE,
-            Unsubscribing,
-            CLIENT,
-            &["AF-PSS", "AF-TR"],
-        ),
+        Row::moves(Subscribed, M::OPERATION, Subscribed, &[], M::OPERATION_CLAUSES),
+        Row::moves(Subscribed, M::BEGIN_UNSUBSCRIBE, Unsubscribing, CLIENT, &["AF-PSS", "AF-TR"]),
         Row::ignores(Subscribed, M::UNSUBSCRIBE_OK, &["AF-PSS"]),
         // WaitingForRetry: the pool is offline or the subscription underneath ended.
         Row::rejects(WaitingForRetry, M::BEGIN_SUBSCRIBE, NO, &["AF-PSS"]),
@@ -362,26 +303,9 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::ignores(WaitingForRetry, M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
         Row::ignores(WaitingForRetry, M::POOL_OFFLINE, &["PRES-1"]),
         Row::ignores(WaitingForRetry, M::UNDERLYING_TERMINATED, &["PRES-3"]),
-        Row::moves(
-            WaitingForRetry,
-            M::POOL_RECOVERED,
-            Subscribing,
-            SERVER,
-            &["PRES-4", "AF-TR"],
-        ),
-        Row::rejects(
-            WaitingForRetry,
-            M::OPERATION,
-            NO,
-            &["PRES-2", "AF-PUB", "AF-CGS", "D6"],
-        ),
-        Row::moves(
-            WaitingForRetry,
-            M::BEGIN_UNSUBSCRIBE,
-            Idle,
-            CLIENT,
-            &["AF-PSS"],
-        ),
+        Row::moves(WaitingForRetry, M::POOL_RECOVERED, Subscribing, SERVER, &["PRES-4", "AF-TR"]),
+        Row::rejects(WaitingForRetry, M::OPERATION, NO, &["PRES-2", "AF-PUB", "AF-CGS", "D6"]),
+        Row::moves(WaitingForRetry, M::BEGIN_UNSUBSCRIBE, Idle, CLIENT, &["AF-PSS"]),
         Row::ignores(WaitingForRetry, M::UNSUBSCRIBE_OK, &["AF-PSS"]),
         // Unsubscribing.
         Row::rejects(Unsubscribing, M::BEGIN_SUBSCRIBE, NO, &["AF-PSS"]),
@@ -392,13 +316,7 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::ignores(Unsubscribing, M::POOL_RECOVERED, &["PRES-4"]),
         Row::rejects(Unsubscribing, M::OPERATION, NO, M::OPERATION_CLAUSES),
         Row::ignores(Unsubscribing, M::BEGIN_UNSUBSCRIBE, &["AF-PSS"]),
-        Row::moves(
-            Unsubscribing,
-            M::UNSUBSCRIBE_OK,
-            Idle,
-            SERVER,
-            &["AF-PSS", "AF-TR"],
-        ),
+        Row::moves(Unsubscribing, M::UNSUBSCRIBE_OK, Idle, SERVER, &["AF-PSS", "AF-TR"]),
         // Terminated: failed for good.
         Row::rejects(Terminated, M::BEGIN_SUBSCRIBE, NO, &["AF-CSS", "AF-PSS"]),
         Row::ignores(Terminated, M::SUBSCRIBE_OK, &["AF-CSS"]),

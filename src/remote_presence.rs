@@ -163,6 +163,7 @@ const ELSEWHERE: Guard<RemotePresenceParameters> = Guard::new("!home_pool", |p| 
 type R = Row<RemotePresence>;
 const NO: Exception = Exception::InvalidOperationException;
 
+#[rustfmt::skip]
 static ROWS: [R; 60] = [
     // Idle.
     R::moves(Idle, BeginSubscribe, Subscribing, CHANGED, &["AF-RPSS"]),
@@ -175,53 +176,17 @@ static ROWS: [R; 60] = [
     R::ignores(Idle, UnsubscribeOk, &["AF-RPSS"]),
     // Subscribing.
     R::rejects(Subscribing, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
-    R::moves(
-        Subscribing,
-        SubscribeOk,
-        Subscribed,
-        CHANGED,
-        &["AF-RPSS", "RP-1", "PRES-4"],
-    ),
-    R::moves(
-        Subscribing,
-        SubscriptionLimitReached,
-        Polling,
-        LIMIT,
-        &["AF-RPSS"],
-    ),
-    R::moves(
-        Subscribing,
-        PoolOffline,
-        WaitingForRetry,
-        CHANGED,
-        &["RP-1", "PRES-1"],
-    )
+    R::moves(Subscribing, SubscribeOk, Subscribed, CHANGED, &["AF-RPSS", "RP-1", "PRES-4"]),
+    R::moves(Subscribing, SubscriptionLimitReached, Polling, LIMIT, &["AF-RPSS"]),
+    R::moves(Subscribing, PoolOffline, WaitingForRetry, CHANGED, &["RP-1", "PRES-1"])
     .when(HOME),
     R::ignores(Subscribing, PoolOffline, &["RP-1", "SUB-4"]).when(ELSEWHERE),
-    R::moves(
-        Subscribing,
-        UnderlyingSubscriptionTerminated,
-        WaitingForRetry,
-        CHANGED,
-        &["RP-1", "PRES-3"],
-    )
+    R::moves(Subscribing, UnderlyingSubscriptionTerminated, WaitingForRetry, CHANGED, &["RP-1", "PRES-3"])
     .when(HOME),
-    R::moves(
-        Subscribing,
-        UnderlyingSubscriptionTerminated,
-        Idle,
-        CHANGED,
-        &["RP-1", "SUB-4"],
-    )
+    R::moves(Subscribing, UnderlyingSubscriptionTerminated, Idle, CHANGED, &["RP-1", "SUB-4"])
     .when(ELSEWHERE),
     R::ignores(Subscribing, PoolRecovered, &["RP-1"]),
-    R::moves(
-        Subscribing,
-        BeginUnsubscribe,
-        Terminating,
-        CHANGED,
-        &["AF-RPSS"],
-    ),
+    R::moves(Subscribing, BeginUnsubscribe, Terminating, CHANGED, &["AF-RPSS"]),
     R::ignores(Subscribing, UnsubscribeOk, &["AF-RPSS"]),
     // Polling: no subscription; presence is fetched by queries.
     R::rejects(Polling, BeginSubscribe, NO, &["AF-RPSS"]),
@@ -230,76 +195,30 @@ static ROWS: [R; 60] = [
     R::ignores(Polling, PoolOffline, &["RP-1"]),
     R::ignores(Polling, UnderlyingSubscriptionTerminated, &["RP-1"]),
     R::ignores(Polling, PoolRecovered, &["RP-1"]),
-    R::moves(
-        Polling,
-        BeginUnsubscribe,
-        Terminating,
-        CHANGED,
-        &["AF-RPSS"],
-    ),
+    R::moves(Polling, BeginUnsubscribe, Terminating, CHANGED, &["AF-RPSS"]),
     R::ignores(Polling, UnsubscribeOk, &["AF-RPSS"]),
     // Subscribed.
     R::rejects(Subscribed, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
     R::ignores(Subscribed, SubscribeOk, &["AF-RPSS"]),
     R::ignores(Subscribed, SubscriptionLimitReached, &["AF-RPSS"]),
-    R::moves(
-        Subscribed,
-        PoolOffline,
-        WaitingForRetry,
-        CHANGED,
-        &["RP-1", "PRES-1"],
-    )
+    R::moves(Subscribed, PoolOffline, WaitingForRetry, CHANGED, &["RP-1", "PRES-1"])
     .when(HOME),
     R::ignores(Subscribed, PoolOffline, &["RP-1", "SUB-4"]).when(ELSEWHERE),
-    R::moves(
-        Subscribed,
-        UnderlyingSubscriptionTerminated,
-        WaitingForRetry,
-        CHANGED,
-        &["RP-1", "PRES-3"],
-    )
+    R::moves(Subscribed, UnderlyingSubscriptionTerminated, WaitingForRetry, CHANGED, &["RP-1", "PRES-3"])
     .when(HOME),
-    R::moves(
-        Subscribed,
-        UnderlyingSubscriptionTerminated,
-        Idle,
-        CHANGED,
-        &["RP-1", "SUB-4"],
-    )
+    R::moves(Subscribed, UnderlyingSubscriptionTerminated, Idle, CHANGED, &["RP-1", "SUB-4"])
     .when(ELSEWHERE),
     R::ignores(Subscribed, PoolRecovered, &["RP-1"]),
-    R::moves(
-        Subscribed,
-        BeginUnsubscribe,
-        Terminating,
-        CHANGED,
-        &["AF-RPSS"],
-    ),
+    R::moves(Subscribed, BeginUnsubscribe, Terminating, CHANGED, &["AF-RPSS"]),
     R::ignores(Subscribed, UnsubscribeOk, &["AF-RPSS"]),
     // WaitingForRetry: a home-pool subscription waiting for the pool.
     R::rejects(WaitingForRetry, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
     R::ignores(WaitingForRetry, SubscribeOk, &["AF-RPSS"]),
     R::ignores(WaitingForRetry, SubscriptionLimitReached, &["AF-RPSS"]),
     R::ignores(WaitingForRetry, PoolOffline, &["RP-1", "PRES-1"]),
-    R::ignores(
-        WaitingForRetry,
-        UnderlyingSubscriptionTerminated,
-        &["RP-1", "PRES-3"],
-    ),
-    R::moves(
-        WaitingForRetry,
-        PoolRecovered,
-        Subscribing,
-        CHANGED,
-        &["RP-1", "PRES-4"],
-    ),
-    R::moves(
-        WaitingForRetry,
-        BeginUnsubscribe,
-        Terminated,
-        CHANGED,
-        &["AF-RPSS"],
-    ),
+    R::ignores(WaitingForRetry, UnderlyingSubscriptionTerminated, &["RP-1", "PRES-3"]),
+    R::moves(WaitingForRetry, PoolRecovered, Subscribing, CHANGED, &["RP-1", "PRES-4"]),
+    R::moves(WaitingForRetry, BeginUnsubscribe, Terminated, CHANGED, &["AF-RPSS"]),
     R::ignores(WaitingForRetry, UnsubscribeOk, &["AF-RPSS"]),
     // Terminating.
     R::rejects(Terminating, BeginSubscribe, NO, &["AF-RPSS"]),
@@ -309,21 +228,9 @@ static ROWS: [R; 60] = [
     R::ignores(Terminating, UnderlyingSubscriptionTerminated, &["AF-RPSS"]),
     R::ignores(Terminating, PoolRecovered, &["AF-RPSS"]),
     R::ignores(Terminating, BeginUnsubscribe, &["AF-RPSS"]),
-    R::moves(
-        Terminating,
-        UnsubscribeOk,
-        Terminated,
-        CHANGED,
-        &["AF-RPSS"],
-    ),
+    R::moves(Terminating, UnsubscribeOk, Terminated, CHANGED, &["AF-RPSS"]),
     // Terminated: the view may subscribe to the presentity again.
-    R::moves(
-        Terminated,
-        BeginSubscribe,
-        Subscribing,
-        CHANGED,
-        &["AF-RPSS"],
-    ),
+    R::moves(Terminated, BeginSubscribe, Subscribing, CHANGED, &["AF-RPSS"]),
     R::ignores(Terminated, SubscribeOk, &["AF-RPSS"]),
     R::ignores(Terminated, SubscriptionLimitReached, &["AF-RPSS"]),
     R::ignores(Terminated, PoolOffline, &["AF-RPSS"]),

@@ -211,15 +211,10 @@ const NOT_QUERY: Guard<SipSubscriptionParameters> = Guard::new("!query_only", |p
 type R = Row<SipSubscription>;
 const NO: Exception = InvalidOperationException;
 
+#[rustfmt::skip]
 static ROWS: [R; 88] = [
     // Idle: Subscribe not called yet.
-    R::moves(
-        Idle,
-        BeginSubscribe,
-        Subscribing,
-        CLIENT,
-        &["AF-SSS", "AF-TR"],
-    ),
+    R::moves(Idle, BeginSubscribe, Subscribing, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Idle, SubscribeOk, &["AF-SSS"]),
     R::ignores(Idle, SubscribeFailed, &["AF-SSS"]),
     R::ignores(Idle, SubscribeRejected, &["AF-SSS"]),
@@ -230,69 +225,27 @@ static ROWS: [R; 88] = [
     R::ignores(Idle, NotifyTerminated, &["AF-SSS"]),
     R::ignores(Idle, RetryTimerFired, &["AF-SSS"]),
     R::ignores(Idle, PoolRecovered, &["SUB-1"]),
-    R::moves(
-        Idle,
-        BeginTerminate,
-        Terminated,
-        CLIENT,
-        &["AF-SIPSUB", "AF-TR"],
-    ),
+    R::moves(Idle, BeginTerminate, Terminated, CLIENT, &["AF-SIPSUB", "AF-TR"]),
     R::ignores(Idle, TerminateCompleted, &["AF-SSS"]),
     R::rejects(Idle, BeginRefresh, NO, &["AF-SIPSUB"]),
     // Subscribing: waiting for the 200 OK.
     R::rejects(Subscribing, BeginSubscribe, NO, &["AF-SIPSUB"]),
-    R::moves(
-        Subscribing,
-        SubscribeOk,
-        Subscribed,
-        SERVER,
-        &["AF-SSS", "AF-TR"],
-    )
+    R::moves(Subscribing, SubscribeOk, Subscribed, SERVER, &["AF-SSS", "AF-TR"])
     .when(NOT_QUERY),
     R::moves(Subscribing, SubscribeOk, Terminated, SERVER, &["AF-SIPSUB"]).when(QUERY),
-    R::moves(
-        Subscribing,
-        SubscribeFailed,
-        WaitingForRetry,
-        SERVER,
-        &["AF-SIPSUB", "AF-SSS"],
-    )
+    R::moves(Subscribing, SubscribeFailed, WaitingForRetry, SERVER, &["AF-SIPSUB", "AF-SSS"])
     .when(NOT_QUERY),
-    R::moves(
-        Subscribing,
-        SubscribeFailed,
-        Terminated,
-        SERVER,
-        &["AF-SIPSUB"],
-    )
+    R::moves(Subscribing, SubscribeFailed, Terminated, SERVER, &["AF-SIPSUB"])
     .when(QUERY),
-    R::moves(
-        Subscribing,
-        SubscribeRejected,
-        Terminated,
-        SERVER,
-        &["AF-6665", "AF-SSS"],
-    ),
+    R::moves(Subscribing, SubscribeRejected, Terminated, SERVER, &["AF-6665", "AF-SSS"]),
     R::ignores(Subscribing, RefreshDue, &["AF-SIPSUB"]),
     R::ignores(Subscribing, RefreshOk, &["AF-SIPSUB"]),
     R::ignores(Subscribing, RefreshFailedPoolUnresponsive, &["AF-SIPSUB"]),
     R::ignores(Subscribing, RefreshFailedFinal, &["AF-SIPSUB"]),
-    R::moves(
-        Subscribing,
-        NotifyTerminated,
-        Terminated,
-        SERVER,
-        &["AF-6665", "PRES-3"],
-    ),
+    R::moves(Subscribing, NotifyTerminated, Terminated, SERVER, &["AF-6665", "PRES-3"]),
     R::ignores(Subscribing, RetryTimerFired, &["AF-SIPSUB"]),
     R::ignores(Subscribing, PoolRecovered, &["SUB-2"]),
-    R::moves(
-        Subscribing,
-        BeginTerminate,
-        Terminating,
-        CLIENT,
-        &["AF-SSS", "AF-TR"],
-    ),
+    R::moves(Subscribing, BeginTerminate, Terminating, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Subscribing, TerminateCompleted, &["AF-SSS"]),
     R::rejects(Subscribing, BeginRefresh, NO, &["AF-SIPSUB"]),
     // Subscribed: active; refreshes itself before expiry.
@@ -302,45 +255,15 @@ static ROWS: [R; 88] = [
     R::ignores(Subscribed, SubscribeRejected, &["AF-SSS"]),
     R::moves(Subscribed, RefreshDue, Subscribed, &[], &["AF-SIPSUB"]),
     R::ignores(Subscribed, RefreshOk, &["AF-SIPSUB"]),
-    R::moves(
-        Subscribed,
-        RefreshFailedPoolUnresponsive,
-        WaitingForRetry,
-        SERVER,
-        &["SUB-3", "SUB-4", "SUB-1"],
-    )
+    R::moves(Subscribed, RefreshFailedPoolUnresponsive, WaitingForRetry, SERVER, &["SUB-3", "SUB-4", "SUB-1"])
     .when(PROTECTED),
-    R::moves(
-        Subscribed,
-        RefreshFailedPoolUnresponsive,
-        Terminated,
-        SERVER,
-        &["SUB-1", "SUB-4", "AF-SIPSUB"],
-    )
+    R::moves(Subscribed, RefreshFailedPoolUnresponsive, Terminated, SERVER, &["SUB-1", "SUB-4", "AF-SIPSUB"])
     .when(UNPROTECTED),
-    R::moves(
-        Subscribed,
-        RefreshFailedFinal,
-        Terminated,
-        SERVER,
-        &["AF-6665", "AF-SIPSUB"],
-    ),
-    R::moves(
-        Subscribed,
-        NotifyTerminated,
-        Terminated,
-        SERVER,
-        &["AF-6665", "PRES-3"],
-    ),
+    R::moves(Subscribed, RefreshFailedFinal, Terminated, SERVER, &["AF-6665", "AF-SIPSUB"]),
+    R::moves(Subscribed, NotifyTerminated, Terminated, SERVER, &["AF-6665", "PRES-3"]),
     R::ignores(Subscribed, RetryTimerFired, &["AF-SIPSUB"]),
     R::ignores(Subscribed, PoolRecovered, &["SUB-2"]),
-    R::moves(
-        Subscribed,
-        BeginTerminate,
-        Terminating,
-        CLIENT,
-        &["AF-SSS", "AF-TR"],
-    ),
+    R::moves(Subscribed, BeginTerminate, Terminating, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Subscribed, TerminateCompleted, &["AF-SSS"]),
     R::moves(Subscribed, BeginRefresh, Subscribed, &[], &["AF-SIPSUB"]),
     // WaitingForRetry: down, to be tried again.
@@ -353,29 +276,11 @@ static ROWS: [R; 88] = [
     R::ignores(WaitingForRetry, RefreshFailedPoolUnresponsive, &["SUB-3"]),
     R::ignores(WaitingForRetry, RefreshFailedFinal, &["AF-SIPSUB"]),
     R::ignores(WaitingForRetry, NotifyTerminated, &["AF-6665"]),
-    R::moves(
-        WaitingForRetry,
-        RetryTimerFired,
-        Subscribing,
-        CLIENT,
-        &["AF-SIPSUB", "AF-SSS"],
-    ),
-    R::moves(
-        WaitingForRetry,
-        PoolRecovered,
-        Subscribing,
-        SERVER,
-        &["SUB-2", "PRES-4"],
-    )
+    R::moves(WaitingForRetry, RetryTimerFired, Subscribing, CLIENT, &["AF-SIPSUB", "AF-SSS"]),
+    R::moves(WaitingForRetry, PoolRecovered, Subscribing, SERVER, &["SUB-2", "PRES-4"])
     .when(PROTECTED),
     R::ignores(WaitingForRetry, PoolRecovered, &["SUB-1", "SUB-4"]).when(UNPROTECTED),
-    R::moves(
-        WaitingForRetry,
-        BeginTerminate,
-        Terminated,
-        CLIENT,
-        &["AF-SIPSUB"],
-    ),
+    R::moves(WaitingForRetry, BeginTerminate, Terminated, CLIENT, &["AF-SIPSUB"]),
     R::ignores(WaitingForRetry, TerminateCompleted, &["AF-SSS"]),
     R::rejects(WaitingForRetry, BeginRefresh, NO, &["AF-SIPSUB"]),
     // Terminating: the unsubscribe is on its way.
@@ -391,13 +296,7 @@ static ROWS: [R; 88] = [
     R::ignores(Terminating, RetryTimerFired, &["AF-SSS"]),
     R::ignores(Terminating, PoolRecovered, &["AF-SSS"]),
     R::ignores(Terminating, BeginTerminate, &["AF-SSS"]),
-    R::moves(
-        Terminating,
-        TerminateCompleted,
-        Terminated,
-        SERVER,
-        &["AF-SSS", "AF-TR"],
-    ),
+    R::moves(Terminating, TerminateCompleted, Terminated, SERVER, &["AF-SSS", "AF-TR"]),
     R::rejects(Terminating, BeginRefresh, NO, &["AF-SIPSUB"]),
     // Terminated: final; the instance cannot be reused.
     R::rejects(Terminated, BeginSubscribe, NO, &["AF-SIPSUB"]),

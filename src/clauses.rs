@@ -135,3 +135,63 @@ pub fn find(id: &str) -> Option<&'static Clause> {
         .chain(DISAGREEMENTS)
         .find(|clause| clause.id == id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{for_each_machine, MachineVisitor};
+    use crate::Event;
+    use fsm::Machine;
+
+    struct Citations;
+    impl MachineVisitor for Citations {
+        type Output = Vec<(&'static str, &'static str)>;
+        fn visit<M: Machine<Event = Event>>(&mut self) -> Self::Output {
+            M::rows()
+                .iter()
+                .flat_map(|row| row.clauses.iter().map(|&id| (M::ID, id)))
+                .collect()
+        }
+    }
+
+    fn citations() -> Vec<(&'static str, &'static str)> {
+        for_each_machine(&mut Citations)
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn every_seed_clause_is_cited_by_a_row() {
+        let cited = citations();
+        let missing: Vec<&str> = SEED
+            .iter()
+            .map(|clause| clause.id)
+            .filter(|id| !cited.iter().any(|(_, cited)| cited == id))
+            .collect();
+        assert!(missing.is_empty(), "clauses no row implements: {missing:?}");
+    }
+
+    #[test]
+    fn every_cited_id_exists() {
+        for (machine, id) in citations() {
+            assert!(find(id).is_some(), "{machine} cites unknown ID {id}");
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_seed_has_twenty_one_clauses() {
+        let all: Vec<&str> = SEED
+            .iter()
+            .chain(FACTS)
+            .chain(DISAGREEMENTS)
+            .map(|c| c.id)
+            .collect();
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), all.len());
+        assert_eq!(SEED.len(), 21);
+        assert_eq!(DISAGREEMENTS.len(), 6);
+    }
+}

@@ -21,3 +21,37 @@ pub use presence::{ContactGroupServices, LocalOwnerPresence};
 pub use registration::Registration;
 pub use remote_presence::RemotePresence;
 pub use sip_subscription::SipSubscription;
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Driving a machine through a list of stimuli, for the clause tests.
+
+    use fsm::{Machine, Table};
+
+    /// The default-parameter table of `M`.
+    pub fn table<M: Machine>() -> Table<M> {
+        Table::new(M::Parameters::default()).expect("the machine's table is total")
+    }
+
+    /// Steps `stimuli` from the initial state; panics on a rejection.
+    pub fn drive<M: Machine>(table: &Table<M>, stimuli: &[M::Stimulus]) -> M::State {
+        stimuli.iter().fold(table.initial(), |state, &on| {
+            table
+                .step(state, on)
+                .unwrap_or_else(|rejected| panic!("{rejected}"))
+                .to
+        })
+    }
+
+    /// The events of one accepted step.
+    pub fn events<M: Machine>(
+        table: &Table<M>,
+        state: M::State,
+        on: M::Stimulus,
+    ) -> (M::State, Vec<M::Event>) {
+        let step = table
+            .step(state, on)
+            .unwrap_or_else(|rejected| panic!("{rejected}"));
+        (step.to, step.events().collect())
+    }
+}

@@ -128,6 +128,7 @@ pub trait Session:
     Effect = SessionEffect,
     Error = Exception,
     Parameters = NoParameters,
+    Event = Event,
 >
 {
     /// `BeginSubscribe`.
@@ -328,4 +329,160 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::ignores(Terminated, M::BEGIN_UNSUBSCRIBE, &["AF-PSS"]),
         Row::ignores(Terminated, M::UNSUBSCRIBE_OK, &["AF-CSS"]),
     ]
+}
+
+// ---------------------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::test_support::{drive, events, table};
+    use fsm::Table;
+    use strum::IntoEnumIterator;
+    use SubscriptionStateTransitionReason::ServerEvent;
+
+    fn subscribed<M: Session>(table: &Table<M>) -> CollaborationSubscriptionState {
+        drive(table, &[M::BEGIN_SUBSCRIBE, M::SUBSCRIBE_OK])
+    }
+
+    fn pool_offline_waits<M: Session>() {
+        let table = table::<M>();
+        for from in [Subscribing, Subscribed] {
+            let (to, raised) = events(&table, from, M::POOL_OFFLINE);
+            assert_eq!(to, WaitingForRetry);
+            assert_eq!(
+                raised,
+                [Event::SubscriptionStateChange {
+                    previous_state: from,
+                    state: WaitingForRetry,
+                    reason: ServerEvent
+                }]
+            );
+        }
+    }
+
+    #[test]
+    fn pres_1_pool_offline_waits_for_retry_with_server_event() {
+        pool_offline_waits::<LocalOwnerPresence>();
+        pool_offline_waits::<ContactGroupServices>();
+    }
+
+    #[test]
+    fn pres_2_publish_and_contact_operations_rejected_in_waiting_for_retry() {
+        let lop = table::<LocalOwnerPresence>();
+        let waiting = drive(
+            &lop,
+            &[
+                LocalOwnerPresenceStimulus::BeginSubscribe,
+                LocalOwnerPresenceStimulus::PoolOffline,
+            ],
+        );
+        let rejected = lop
+            .step(waiting, LocalOwnerPresenceStimulus::BeginPublishPresence)
+            .map(|t| t.to);
+        assert_eq!(
+            rejected.map_err(|r| (r.state, r.error)),
+            Err((WaitingForRetry, NO))
+        );
+        let cgs = table::<ContactGroupServices>();
+        let rejected = cgs
+            .step(
+                WaitingForRetry,
+                ContactGroupServicesStimulus::BeginAddContact,
+            )
+            .map(|t| t.to);
+        assert_eq!(rejected.map_err(|r| r.error), Err(NO));
+    }
+
+    fn underlying_terminated_never_idle<M: Session>() {
+        let table = table::<M>();
+        for state in CollaborationSubscriptionState::iter() {
+            let to = table
+                .step(state, M::UNDERLYING_TERMINATED)
+                .map_or(state, |t| t.to);
+            if state != Idle {
+                assert_ne!(to, Idle, "{} {state}", M::ID);
+            }
+        }
+        assert_eq!(
+            events(&table, subscribed(&table), M::UNDERLYING_TERMINATED).0,
+            WaitingForRetry
+        );
+    }
+
+    #[test]
+    fn pres_3_underlying_terminated_maps_to_waiting_for_retry_not_idle() {
+        underlying_terminated_never_idle::<LocalOwnerPresence>();
+        underlying_terminated_never_idle::<ContactGroupServices>();
+    }
+
+    fn recovery_resubscribes<M: Session>() {
+        let table = table::<M>();
+        let waiting = drive(
+            &table,
+            &[M::BEGIN_SUBSCRIBE, M::SUBSCRIBE_OK, M::POOL_OFFLINE],
+        );
+        let back = drive_from(&table, waiting, &[M::POOL_RECOVERED, M::SUBSCRIBE_OK]);
+        assert_eq!(back, Subscribed);
+    }
+
+    fn drive_from<M: Session>(
+        table: &Table<M>,
+        from: CollaborationSubscriptionState,
+        stimuli: &[M::Stimulus],
+    ) -> CollaborationSubscriptionState {
+        stimuli
+            .iter()
+            .fold(from, |state, &on| events(table, state, on).0)
+    }
+
+    #[test]
+    fn pres_4_pool_recovery_reestablishes_the_subscription() {
+        recovery_resubscribes::<LocalOwnerPresence>();
+        recovery_resubscribes::<ContactGroupServices>();
+    }
+
+    #[test]
+    fn d6_publish_only_when_subscribed_contacts_also_when_idle() {
+        let lop = table::<LocalOwnerPresence>();
+        let cgs = table::<ContactGroupServices>();
+        for state in CollaborationSubscriptionState::iter() {
+            let publish = lop
+                .step(state, LocalOwnerPresenceStimulus::BeginPublishPresence)
+                .is_ok();
+            assert_eq!(publish, state == Subscribed, "AF-PUB {state}");
+            let contact = cgs
+                .step(state, ContactGroupServicesStimulus::BeginAddContact)
+                .is_ok();
+            assert_eq!(
+                contact,
+                matches!(state, Idle | Subscribed),
+                "AF-CGS {state}"
+            );
+        }
+        assert_eq!(
+            events(
+                &lop,
+                subscribed(&lop),
+                LocalOwnerPresenceStimulus::BeginPublishPresence
+            )
+            .0,
+            Subscribed
+        );
+    }
+
+    #[test]
+    fn af_pss_resubscribe_after_unsubscribe() {
+        let table = table::<LocalOwnerPresence>();
+        use LocalOwnerPresenceStimulus::*;
+        let idle = drive(
+            &table,
+            &[BeginSubscribe, SubscribeOk, BeginUnsubscribe, UnsubscribeOk],
+        );
+        assert_eq!(idle, Idle);
+        assert_eq!(events(&table, idle, BeginSubscribe).0, Subscribing);
+        assert!(table.step(Terminated, BeginSubscribe).is_err());
+    }
 }

@@ -306,7 +306,7 @@ static ROWS: [R; 62] = [
     R::rejects(Registered, BeginRegister, InvalidOperationException, &["AF-RS"]),
     R::ignores(Registered, RegisterOk, &["AF-RS"]),
     R::ignores(Registered, RegisterFailed, &["AF-RS"]),
-    R::moves(Registered, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "RARG-2", "RARG-3", "D4"]),
+    R::moves(Registered, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "REG-4", "RARG-2", "RARG-3", "D4"]),
     R::moves(Registered, RefreshDue, Registered, &[], &["AF-DROP"]),
     R::ignores(Registered, RefreshOk, &["REG-3"]),
     R::moves(Registered, RefreshFailed, Unregistered, NO_ANSWER, &["AF-RS", "AF-RTR", "RARG-2"]),
@@ -323,7 +323,7 @@ static ROWS: [R; 62] = [
     R::ignores(RegisteredUsDown, RegisterFailed, &["AF-RS"]),
     R::moves(RegisteredUsDown, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "D4"]),
     R::moves(RegisteredUsDown, RefreshDue, RegisteredUsDown, &[], &["AF-DROP", "REG-3"]),
-    R::moves(RegisteredUsDown, RefreshOk, Registered, HEALED, &["REG-3", "RARG-1", "RARG-3", "D2"]),
+    R::moves(RegisteredUsDown, RefreshOk, Registered, HEALED, &["REG-3", "REG-4", "RARG-1", "RARG-3", "D2"]),
     R::moves(RegisteredUsDown, RefreshFailed, Unregistered, NO_ANSWER, &["AF-RS", "AF-RTR", "RARG-2"]),
     R::moves(RegisteredUsDown, ConnectionDropped, RegisteredUsDown, &[], &["AF-DROP"])
     .when(DROP_REFRESHES),
@@ -347,3 +347,185 @@ static ROWS: [R; 62] = [
     R::ignores(Unregistering, RegistrarNotifyDeregistered, &["AF-RS"]),
     R::ignores(Unregistering, RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
 ];
+
+// ---------------------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::test_support::{drive, events, table};
+    use fsm::{Outcome, Parameters, Symbol, Table};
+
+    fn registered(table: &Table<Registration>) -> RegistrationStatus {
+        drive(table, &[BeginRegister, RegisterOk])
+    }
+
+    #[test]
+    fn reg_1_outage_notify_raises_registration_state_changed() {
+        let table = table::<Registration>();
+        let (to, raised) = events(
+            &table,
+            registered(&table),
+            RegistrarNotifyUserServicesUnavailable,
+        );
+        assert_eq!(to, RegisteredUsDown);
+        assert_eq!(raised.len(), 1);
+        assert!(matches!(
+            raised[0],
+            Event::RegistrationStateChanged {
+                previous_state: RegistrationState::Registered,
+                state: RegistrationState::Registered,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn reg_2_outage_args() {
+        for parameters in RegistrationParameters::all() {
+            let table = Table::<Registration>::new(parameters).expect("total");
+            for from in [Registered, RegisteredUsDown] {
+                let (_, raised) = events(&table, from, RegistrarNotifyUserServicesUnavailable);
+                assert_eq!(
+                    raised,
+                    [Event::RegistrationStateChanged {
+                        previous_state: RegistrationState::Registered,
+                        state: RegistrationState::Registered,
+                        reason: Why::None,
+                        message_data: true,
+                        user_services_state: Unavailable,
+                    }]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reg_3_healing_refresh_args_and_only_once() {
+        let table = table::<Registration>();
+        let down = drive(
+            &table,
+            &[
+                BeginRegister,
+                RegisterOk,
+                RegistrarNotifyUserServicesUnavailable,
+                RefreshDue,
+            ],
+        );
+        let (healed, raised) = events(&table, down, RefreshOk);
+        assert_eq!(healed, Registered);
+        assert_eq!(
+            raised,
+            [Event::RegistrationStateChanged {
+                previous_state: RegistrationState::Registered,
+                state: RegistrationState::Registered,
+                reason: Why::RegistrationRefresh,
+                message_data: true,
+                user_services_state: Available,
+            }]
+        );
+        // A routine refresh after healing reports nothing new.
+        let (_, again) = events(&table, healed, RefreshOk);
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn reg_4_user_services_state_is_not_observable_state() {
+        // Both table states show as the same RegistrationState; only event args differ.
+        assert_eq!(Registration::observed(Registered), "Registered");
+        assert_eq!(Registration::observed(RegisteredUsDown), "Registered");
+        assert_eq!(RegisteredUsDown.user_services(), Unavailable);
+    }
+
+    #[test]
+    fn svc_1_service_state_has_three_values() {
+        let names: Vec<&str> = ServiceState::all().map(Symbol::name).collect();
+        assert_eq!(names, ["Unknown", "Available", "Unavailable"]);
+    }
+
+    #[test]
+    fn rarg_1_reason_names_the_cause_where_known() {
+        let table = Table::<Registration>::new(RegistrationParameters {
+            refresh_on_connection_drop: false,
+        })
+        .expect("total");
+        let (to, raised) = events(&table, registered(&table), ConnectionDropped);
+        assert_eq!(to, Unregistered);
+        assert!(matches!(
+            raised[..],
+            [Event::RegistrationStateChanged {
+                reason: Why::ConnectionDropped,
+                ..
+            }]
+        ));
+        let (_, raised) = events(
+            &table,
+            registered(&table),
+            RegistrarNotifyTooManyActiveEndpoints,
+        );
+        assert!(matches!(
+            raised[..],
+            [Event::RegistrationStateChanged {
+                reason: Why::TooManyActiveEndpoint,
+                ..
+            }]
+        ));
+    }
+
+    /// Stimuli that are SIP messages from the registrar.
+    fn is_sip_message(on: RegistrationStimulus) -> bool {
+        matches!(
+            on,
+            RegisterOk
+                | RegisterFailed
+                | RegistrarNotifyUserServicesUnavailable
+                | RefreshOk
+                | UnregisterOk
+                | RegistrarNotifyDeregistered
+                | RegistrarNotifyTooManyActiveEndpoints
+        )
+    }
+
+    #[test]
+    fn rarg_2_message_data_exactly_when_a_sip_message_caused_the_change() {
+        for row in Registration::rows() {
+            if let Outcome::Move { emits, .. } = row.outcome {
+                for effect in emits {
+                    assert_eq!(effect.message_data, is_sip_message(row.on), "{row:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rarg_3_user_services_state_is_what_is_known_after_the_change() {
+        for row in Registration::rows() {
+            if let Outcome::Move { to, emits } = row.outcome {
+                for effect in emits {
+                    assert_eq!(effect.user_services_state, to.user_services(), "{row:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn af_drop_connection_drop_refreshes_or_unregisters() {
+        let refreshes = table::<Registration>();
+        let (to, raised) = events(&refreshes, registered(&refreshes), ConnectionDropped);
+        assert_eq!((to, raised.len()), (Registered, 0));
+        let (to, _) = events(&refreshes, to, RefreshFailed);
+        assert_eq!(to, Unregistered);
+    }
+
+    #[test]
+    fn af_rs_application_calls_in_the_wrong_state_are_rejected() {
+        let table = table::<Registration>();
+        let rejected = table
+            .step(Unregistered, BeginUnregister)
+            .expect_err("not registered");
+        assert_eq!(rejected.error, InvalidOperationException);
+        assert!(table.step(Registered, BeginRegister).is_err());
+    }
+}

@@ -1,0 +1,267 @@
+//! One test per table rule, on a toy machine: a door that can be opened, closed and
+//! locked. Each test breaks the table in exactly one way.
+
+use fsm::check::{check_rows, TableError};
+use fsm::{symbols, Guard, Machine, Parameters, Row, Table};
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr};
+
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    Display,
+    EnumCount,
+    EnumIter,
+    EnumString,
+    IntoStaticStr,
+)]
+enum Door {
+    Closed,
+    Open,
+    Locked,
+}
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    Display,
+    EnumCount,
+    EnumIter,
+    EnumString,
+    IntoStaticStr,
+)]
+enum Push {
+    Open,
+    Close,
+    Lock,
+}
+symbols!(Door, Push);
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Display, IntoStaticStr)]
+enum Refusal {
+    Locked,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Lockable {
+    has_lock: bool,
+}
+impl Parameters for Lockable {
+    fn all() -> Vec<Self> {
+        vec![Lockable { has_lock: false }, Lockable { has_lock: true }]
+    }
+}
+
+struct DoorMachine;
+impl Machine for DoorMachine {
+    const ID: &'static str = "door";
+    type State = Door;
+    type Stimulus = Push;
+    type Effect = ();
+    type Event = ();
+    type Error = Refusal;
+    type Parameters = Lockable;
+    fn rows() -> &'static [Row<Self>] {
+        &ROWS
+    }
+    fn initial(_: &Lockable) -> Door {
+        Door::Closed
+    }
+    fn is_final(_: Door) -> bool {
+        false
+    }
+    fn raise(_: Door, _: Door, _: &()) {}
+}
+
+const HAS_LOCK: Guard<Lockable> = Guard::new("has_lock", |p| p.has_lock);
+const NO_LOCK: Guard<Lockable> = Guard::new("!has_lock", |p| !p.has_lock);
+type R = Row<DoorMachine>;
+
+static ROWS: [R; 10] = [
+    R::moves(Door::Closed, Push::Open, Door::Open, &[], &["D-1"]),
+    R::ignores(Door::Closed, Push::Close, &["D-1"]),
+    R::moves(Door::Closed, Push::Lock, Door::Locked, &[()], &["D-2"]).when(HAS_LOCK),
+    R::ignores(Door::Closed, Push::Lock, &["D-2"]).when(NO_LOCK),
+    R::ignores(Door::Open, Push::Open, &["D-1"]),
+    R::moves(Door::Open, Push::Close, Door::Closed, &[], &["D-1"]),
+    R::ignores(Door::Open, Push::Lock, &["D-2"]),
+    R::rejects(Door::Locked, Push::Open, Refusal::Locked, &["D-3"]),
+    R::ignores(Door::Locked, Push::Close, &["D-3"]),
+    R::ignores(Door::Locked, Push::Lock, &["D-3"]),
+];
+
+#[test]
+fn the_toy_table_is_well_formed() {
+    let report = check_rows::<DoorMachine>(&ROWS).expect("well formed");
+    assert_eq!(
+        (
+            report.states,
+            report.stimuli,
+            report.rows,
+            report.parameter_sets
+        ),
+        (3, 3, 10, 2)
+    );
+}
+
+#[test]
+fn rule_missing_pair() {
+    let rows: Vec<R> = ROWS
+        .iter()
+        .copied()
+        .filter(|r| !(r.from == Door::Open && r.on == Push::Lock))
+        .collect();
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("missing");
+    assert_eq!(errors.len(), 2, "once per parameter set: {errors:#?}");
+    assert!(errors.iter().all(|e| matches!(
+        e,
+        TableError::Missing {
+            state: "Open",
+            stimulus: "Lock",
+            ..
+        }
+    )));
+}
+
+#[test]
+fn rule_missing_pair_under_one_parameter_set_only() {
+    let rows: Vec<R> = ROWS
+        .iter()
+        .copied()
+        .filter(|r| r.when.label != "!has_lock")
+        .collect();
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("missing without a lock");
+    assert_eq!(
+        errors,
+        [TableError::Missing {
+            machine: "door",
+            state: "Closed",
+            stimulus: "Lock",
+            parameters: r#"{"has_lock":false}"#.into()
+        }]
+    );
+}
+
+#[test]
+fn rule_duplicate_pair() {
+    let mut rows = ROWS.to_vec();
+    rows.push(R::ignores(Door::Open, Push::Open, &["D-1"]));
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("duplicate");
+    assert!(
+        errors.iter().all(|e| matches!(
+            e,
+            TableError::Duplicate {
+                first: 4,
+                second: 10,
+                ..
+            }
+        )),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn rule_overlapping_guards_are_duplicates() {
+    let mut rows = ROWS.to_vec();
+    rows[3] = rows[3].when(Guard::ALWAYS);
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("both rows apply with a lock");
+    assert_eq!(errors.len(), 1);
+    assert!(matches!(
+        errors[0],
+        TableError::Duplicate {
+            first: 2,
+            second: 3,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn rule_unreachable_state() {
+    let mut rows = ROWS.to_vec();
+    rows[2] = R::ignores(Door::Closed, Push::Lock, &["D-2"]).when(HAS_LOCK);
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("Locked is cut off");
+    assert_eq!(
+        errors,
+        [TableError::Unreachable {
+            machine: "door",
+            state: "Locked"
+        }]
+    );
+}
+
+#[test]
+fn rule_dead_row() {
+    // A guard that never holds where its state is reachable: the row can never fire.
+    let mut rows = ROWS.to_vec();
+    rows[4] = R::ignores(Door::Open, Push::Open, &["D-1"]).when(HAS_LOCK);
+    rows.push(R::ignores(Door::Open, Push::Open, &["D-1"]).when(NO_LOCK));
+    assert!(
+        check_rows::<DoorMachine>(&rows).is_ok(),
+        "split by guard is fine"
+    );
+    let never: Guard<Lockable> = Guard::new("never", |_| false);
+    let always_open = R::ignores(Door::Open, Push::Open, &["D-1"]);
+    let mut rows = ROWS.to_vec();
+    rows[4] = always_open;
+    rows.push(always_open.when(never));
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("the guarded copy never fires");
+    assert_eq!(
+        errors,
+        [TableError::DeadRow {
+            machine: "door",
+            row: 10,
+            state: "Open",
+            stimulus: "Open"
+        }]
+    );
+}
+
+#[test]
+fn rule_every_row_cites_a_clause() {
+    let mut rows = ROWS.to_vec();
+    rows[0] = R::moves(Door::Closed, Push::Open, Door::Open, &[], &[]);
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("uncited");
+    assert_eq!(
+        errors,
+        [TableError::Uncited {
+            machine: "door",
+            row: 0,
+            state: "Closed",
+            stimulus: "Open"
+        }]
+    );
+}
+
+#[test]
+fn step_is_one_lookup_and_reports_the_row() {
+    let table = Table::<DoorMachine>::new(Lockable { has_lock: true }).expect("total");
+    let locked = table.step(Door::Closed, Push::Lock).expect("accepted");
+    assert_eq!(
+        (locked.to, locked.row, locked.emits.len()),
+        (Door::Locked, 2, 1)
+    );
+    let refused = table.step(Door::Locked, Push::Open).expect_err("locked");
+    assert_eq!((refused.error, refused.row), (Refusal::Locked, 7));
+    assert_eq!(
+        refused.to_string(),
+        "door: Open is rejected in Locked with Locked"
+    );
+    let plain = Table::<DoorMachine>::new(Lockable { has_lock: false }).expect("total");
+    assert_eq!(
+        plain.step(Door::Closed, Push::Lock).map(|t| t.to),
+        Ok(Door::Closed)
+    );
+    assert_eq!(plain.reachable(), [true, true, false]);
+}

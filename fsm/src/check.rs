@@ -90,6 +90,27 @@ pub enum TableError {
     },
 }
 
+/// The rules a table broke when it was compiled ([`Table::new`]): a list of
+/// [`TableError`]s that is itself an error.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct TableErrors(pub Vec<TableError>);
+
+impl std::ops::Deref for TableErrors {
+    type Target = Vec<TableError>;
+    fn deref(&self) -> &Vec<TableError> {
+        &self.0
+    }
+}
+
+impl IntoIterator for TableErrors {
+    type Item = TableError;
+    type IntoIter = std::vec::IntoIter<TableError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// What a successful check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TableReport {
@@ -208,8 +229,8 @@ pub fn check_rows<M: Machine>(rows: &[Row<M>]) -> Result<TableReport, Vec<TableE
     for parameters in &all {
         let table = match Table::<M>::from_rows(rows.to_vec().into(), parameters.clone()) {
             Ok(table) => table,
-            Err(mut found) => {
-                errors.append(&mut found);
+            Err(found) => {
+                errors.extend(found);
                 continue;
             }
         };

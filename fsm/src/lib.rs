@@ -80,7 +80,7 @@ pub mod export;
 mod symbol;
 mod table;
 
-pub use check::{TableError, TableReport};
+pub use check::{TableError, TableErrors, TableReport};
 pub use symbol::Symbol;
 pub use table::{
     Guard, Machine, NoParameters, Outcome, Parameters, Rejected, Row, Table, Transition,

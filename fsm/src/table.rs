@@ -6,7 +6,7 @@ use std::fmt::{self, Debug, Display};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::check::{check_parameters, TableError};
+use crate::check::{check_parameters, TableErrors};
 use crate::Symbol;
 use strum::EnumCount;
 
@@ -388,20 +388,20 @@ impl<M: Machine> Table<M> {
     /// Compiles the machine's own rows for `parameters`.
     ///
     /// # Errors
-    /// Every missing or duplicated `(state, stimulus)` pair, as [`TableError`]s.
-    pub fn new(parameters: M::Parameters) -> Result<Self, Vec<TableError>> {
+    /// Every missing or duplicated `(state, stimulus)` pair, as [`TableErrors`].
+    pub fn new(parameters: M::Parameters) -> Result<Self, TableErrors> {
         Self::from_rows(Cow::Borrowed(M::rows()), parameters)
     }
 
     /// Compiles any rows over the machine's vocabulary, e.g. a deliberately mutated copy.
     ///
     /// # Errors
-    /// Every missing or duplicated `(state, stimulus)` pair, as [`TableError`]s.
+    /// Every missing or duplicated `(state, stimulus)` pair, as [`TableErrors`].
     pub fn from_rows(
         rows: Cow<'static, [Row<M>]>,
         parameters: M::Parameters,
-    ) -> Result<Self, Vec<TableError>> {
-        let index = check_parameters::<M>(&rows, &parameters)?;
+    ) -> Result<Self, TableErrors> {
+        let index = check_parameters::<M>(&rows, &parameters).map_err(TableErrors)?;
         Ok(Table {
             parameters,
             rows,

@@ -1,0 +1,83 @@
+//! `step` latency of every machine, against a baseline in the same run: the same lookup done
+//! by scanning the rows (what a table without a compiled index would do).
+//!
+//! Run: `cargo bench --bench step`. Each benchmark steps a fixed pseudo-random walk of
+//! 1 024 stimuli, so the reported time divided by 1 024 is the time per step.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use fsm::{Machine, Outcome, Symbol, Table};
+use ucma_ha::{
+    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
+    SipSubscription,
+};
+
+const WALK: usize = 1024;
+
+/// A deterministic walk of stimuli (xorshift), the same for both variants.
+fn walk<M: Machine>() -> Vec<M::Stimulus> {
+    let all: Vec<M::Stimulus> = M::Stimulus::all().collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..WALK)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            all[(seed % all.len() as u64) as usize]
+        })
+        .collect()
+}
+
+/// The baseline: find the row by scanning, as an uncompiled table would.
+fn scan_step<M: Machine>(table: &Table<M>, state: M::State, on: M::Stimulus) -> M::State {
+    let parameters = table.parameters();
+    table
+        .rows()
+        .iter()
+        .find(|row| row.from == state && row.on == on && (row.when.holds)(parameters))
+        .map_or(state, |row| match row.outcome {
+            Outcome::Move { to, .. } => to,
+            Outcome::Ignore | Outcome::Reject(_) => state,
+        })
+}
+
+fn bench_machine<M: Machine>(c: &mut Criterion) {
+    let Ok(table) = Table::<M>::new(M::Parameters::default()) else {
+        return;
+    };
+    let stimuli = walk::<M>();
+    let mut group = c.benchmark_group(format!("step/{}", M::ID));
+    group.throughput(Throughput::Elements(WALK as u64));
+    group.bench_function("indexed", |b| {
+        b.iter(|| {
+            let mut state = table.initial();
+            for &on in &stimuli {
+                state = table.step(state, black_box(on)).map_or(state, |t| t.to);
+            }
+            black_box(state)
+        })
+    });
+    group.bench_function("scan-baseline", |b| {
+        b.iter(|| {
+            let mut state = table.initial();
+            for &on in &stimuli {
+                state = scan_step(&table, state, black_box(on));
+            }
+            black_box(state)
+        })
+    });
+    group.finish();
+}
+
+fn steps(c: &mut Criterion) {
+    bench_machine::<Registration>(c);
+    bench_machine::<LocalEndpoint>(c);
+    bench_machine::<SipSubscription>(c);
+    bench_machine::<LocalOwnerPresence>(c);
+    bench_machine::<ContactGroupServices>(c);
+    bench_machine::<RemotePresence>(c);
+}
+
+criterion_group!(benches, steps);
+criterion_main!(benches);

@@ -1,0 +1,61 @@
+//! `step` allocates nothing: a counting global allocator watches 10 000 steps of every
+//! machine (issue: step latency without allocation).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use fsm::{Machine, Symbol, Table};
+use ucma_ha::{
+    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
+    SipSubscription,
+};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY-free: this delegates to the system allocator and only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn steps_without_allocating<M: Machine>() {
+    let table = Table::<M>::new(M::Parameters::default()).expect("total");
+    let stimuli: Vec<M::Stimulus> = M::Stimulus::all().collect();
+    let mut state = table.initial();
+    let mut seed: u32 = 7;
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..10_000 {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let on = stimuli[(seed >> 16) as usize % stimuli.len()];
+        state = match table.step(state, on) {
+            Ok(transition) => transition.to,
+            Err(rejected) => rejected.state,
+        };
+    }
+    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    assert_eq!(after - before, 0, "{} allocated while stepping", M::ID);
+    std::hint::black_box(state);
+}
+
+// One test, so no other test thread allocates while the counter is read.
+#[test]
+fn step_never_allocates() {
+    steps_without_allocating::<Registration>();
+    steps_without_allocating::<LocalEndpoint>();
+    steps_without_allocating::<SipSubscription>();
+    steps_without_allocating::<LocalOwnerPresence>();
+    steps_without_allocating::<ContactGroupServices>();
+    steps_without_allocating::<RemotePresence>();
+}

@@ -10,6 +10,7 @@ pub mod local_endpoint;
 pub mod presence;
 pub mod registration;
 pub mod remote_presence;
+pub mod replay;
 pub mod sip_subscription;
 pub mod trace;
 pub mod vocabulary;

@@ -110,7 +110,7 @@ impl Trace {
             file: None,
             position: None,
             path: String::new(),
-            problem: Problem::Invalid(error.to_string()),
+            problem: Box::new(Problem::Invalid(error.to_string())),
         })?;
         Checker {
             file: None,
@@ -296,7 +296,7 @@ pub struct TraceError {
     /// The path of the offending value (`steps[3].on`; empty for the document or syntax).
     pub path: String,
     /// What is wrong.
-    pub problem: Problem,
+    pub problem: Box<Problem>,
 }
 
 impl fmt::Display for TraceError {
@@ -338,7 +338,7 @@ pub fn parse(file: Option<&str>, bytes: &[u8]) -> Result<Trace, TraceError> {
             column: error.column().max(1),
         }),
         path: String::new(),
-        problem: Problem::Syntax(syntax_message(&error)),
+        problem: Box::new(Problem::Syntax(syntax_message(&error))),
     })?;
     // serde_json accepted it, so it is UTF-8; an error here would be a serde_json bug.
     let text = String::from_utf8_lossy(bytes);
@@ -360,7 +360,7 @@ pub fn read_file(path: &Path) -> Result<Trace, TraceError> {
         file: Some(name.clone()),
         position: None,
         path: String::new(),
-        problem: Problem::Io(error.to_string()),
+        problem: Box::new(Problem::Io(error.to_string())),
     })?;
     parse(Some(&name), &bytes)
 }
@@ -427,7 +427,7 @@ impl Checker<'_> {
             } else {
                 display_path(path)
             },
-            problem,
+            problem: Box::new(problem),
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod clauses;
 pub mod cli;
+pub mod coverage;
 pub mod events;
 pub mod local_endpoint;
 pub mod presence;
@@ -13,6 +14,7 @@ pub mod remote_presence;
 pub mod replay;
 pub mod sip_subscription;
 pub mod trace;
+pub mod vectors;
 pub mod vocabulary;
 
 pub use events::Event;

@@ -407,6 +407,13 @@ enum At {
     Value,
 }
 
+/// A component of the model and the state names it may be expected in (`None`: a kind
+/// of component whose names this reader does not know, so any name passes).
+struct Component {
+    name: String,
+    states: Option<Vec<&'static str>>,
+}
+
 /// Checks a parsed document against the model, reporting positions from `spans`.
 struct Checker<'a> {
     file: Option<&'a str>,
@@ -501,7 +508,14 @@ impl Checker<'_> {
         let steps = steps
             .as_array()
             .ok_or_else(|| self.wrong_type(&steps_path, "an array", steps))?;
-        let components = model.states(&model.initial());
+        let components: Vec<Component> = model
+            .states(&model.initial())
+            .into_iter()
+            .map(|state| Component {
+                states: names::state_names(names::component_machine(&state.component)),
+                name: state.component,
+            })
+            .collect();
         for (i, step) in steps.iter().enumerate() {
             self.step(
                 &*model,
@@ -569,7 +583,7 @@ impl Checker<'_> {
     fn step(
         &self,
         model: &dyn DynModel,
-        components: &[catalog::StateName],
+        components: &[Component],
         step: &Value,
         path: &[Segment],
     ) -> Result<(), TraceError> {
@@ -597,7 +611,7 @@ impl Checker<'_> {
             let state_path = join(&path, key("state"));
             let name = self.string(state, &state_path)?;
             match components {
-                [only] => self.state_name(&only.component, name, &state_path)?,
+                [only] => self.state_name(only, name, &state_path)?,
                 _ => {
                     return Err(self.fail(
                         &state_path,
@@ -617,7 +631,7 @@ impl Checker<'_> {
                 .ok_or_else(|| self.wrong_type(&states_path, "an object", states))?;
             for (component, name) in states {
                 let state_path = join(&states_path, key(component));
-                if !components.iter().any(|c| &c.component == component) {
+                let Some(found) = components.iter().find(|c| &c.name == component) else {
                     return Err(self.fail(
                         &state_path,
                         At::Key,
@@ -626,14 +640,14 @@ impl Checker<'_> {
                             name: component.clone(),
                             suggestion: nearest(
                                 component,
-                                components.iter().map(|c| c.component.as_str()),
+                                components.iter().map(|c| c.name.as_str()),
                             )
                             .map(str::to_owned),
                         },
                     ));
-                }
+                };
                 let name = self.string(name, &state_path)?;
-                self.state_name(component, name, &state_path)?;
+                self.state_name(found, name, &state_path)?;
             }
         }
         if let Some(rejected) = expect.get("rejected") {
@@ -670,8 +684,13 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn state_name(&self, component: &str, name: &str, path: &[Segment]) -> Result<(), TraceError> {
-        let Some(valid) = names::state_names(names::component_machine(component)) else {
+    fn state_name(
+        &self,
+        component: &Component,
+        name: &str,
+        path: &[Segment],
+    ) -> Result<(), TraceError> {
+        let Some(valid) = &component.states else {
             // A component of a kind this reader does not know: nothing to check against.
             return Ok(());
         };
@@ -682,7 +701,7 @@ impl Checker<'_> {
             path,
             At::Value,
             Problem::UnknownState {
-                component: component.to_owned(),
+                component: component.name.clone(),
                 name: name.to_owned(),
                 suggestion: nearest(name, valid.iter().copied()),
             },

@@ -14,7 +14,7 @@
 //! use ucma_ha::trace::parse;
 //! let trace = parse(None, br#"{"machine": "registration", "steps": [
 //!     {"on": "BeginRegister", "expect": {"state": "Registering", "rejected": null}},
-//!     {"on": "BeginRegister", "expect": {"state": "Registering"}}]}"#)?;
+//!     {"on": "BeginRegister", "expect": {"state": "Registering", "rejected": null}}]}"#)?;
 //! let diverged = ucma_ha::replay::replay(&trace).unwrap_err();
 //! let ucma_ha::replay::ReplayError::Diverged(divergence) = diverged else { panic!() };
 //! assert_eq!(divergence.step, 1);

@@ -106,6 +106,14 @@ impl Trace {
     /// # Errors
     /// The first problem found, as a [`TraceError`].
     pub fn validate(&self) -> Result<(), TraceError> {
+        self.validate_with(&catalog::model)
+    }
+
+    /// As [`Trace::validate`], against the models `models` builds (see [`parse_with`]).
+    ///
+    /// # Errors
+    /// The first problem found, as a [`TraceError`].
+    pub fn validate_with(&self, models: &Models) -> Result<(), TraceError> {
         let value = serde_json::to_value(self).map_err(|error| TraceError {
             file: None,
             position: None,
@@ -115,6 +123,7 @@ impl Trace {
         Checker {
             file: None,
             spans: None,
+            models,
         }
         .document(&value)
         .map(drop)
@@ -331,6 +340,18 @@ impl fmt::Display for TraceError {
 /// # Complexity
 /// O(n log n) in the text length, plus one model instance per config key.
 pub fn parse(file: Option<&str>, bytes: &[u8]) -> Result<Trace, TraceError> {
+    parse_with(file, bytes, &catalog::model)
+}
+
+/// Builds a model by id and JSON config, as [`catalog::model`] does.
+pub type Models = dyn Fn(&str, &Value) -> Result<Box<dyn DynModel>, CatalogError>;
+
+/// As [`parse`], checking names against the models `models` builds instead of the
+/// catalog's (e.g. a composed model assembled by hand).
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_with(file: Option<&str>, bytes: &[u8], models: &Models) -> Result<Trace, TraceError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|error| TraceError {
         file: file.map(str::to_owned),
         position: Some(Position {
@@ -346,6 +367,7 @@ pub fn parse(file: Option<&str>, bytes: &[u8]) -> Result<Trace, TraceError> {
     Checker {
         file,
         spans: Some(&spans),
+        models,
     }
     .document(&value)
 }
@@ -418,6 +440,7 @@ struct Component {
 struct Checker<'a> {
     file: Option<&'a str>,
     spans: Option<&'a Spans>,
+    models: &'a Models,
 }
 
 impl Checker<'_> {
@@ -535,7 +558,7 @@ impl Checker<'_> {
         config: Option<&Value>,
     ) -> Result<Box<dyn DynModel>, TraceError> {
         let machine_path = [key("machine")];
-        let defaults = catalog::model(machine, &Value::Null).map_err(|error| {
+        let defaults = (self.models)(machine, &Value::Null).map_err(|error| {
             let problem = match error {
                 CatalogError::UnknownMachine { name, suggestion } => {
                     Problem::UnknownMachine { name, suggestion }
@@ -572,11 +595,11 @@ impl Checker<'_> {
             }
             let mut single = Map::new();
             single.insert(name.clone(), value.clone());
-            if let Err(error) = catalog::model(machine, &Value::Object(single)) {
+            if let Err(error) = (self.models)(machine, &Value::Object(single)) {
                 return Err(self.fail(&path, At::Value, bad_config(defaults.id(), error)));
             }
         }
-        catalog::model(machine, config)
+        (self.models)(machine, config)
             .map_err(|error| self.fail(&config_path, At::Value, bad_config(defaults.id(), error)))
     }
 

@@ -287,14 +287,27 @@ pub fn generate(
     configs: &[Value],
     options: &Options,
 ) -> Result<Generated, VectorError> {
+    let models = configs
+        .iter()
+        .map(|config| catalog::model(machine, config))
+        .collect::<Result<Vec<_>, _>>()?;
+    let models: Vec<&dyn DynModel> = models.iter().map(|model| &**model).collect();
+    generate_for(&models, options)
+}
+
+/// Generates vectors for given models: one per parameter set, taken in order (see the
+/// module documentation), e.g. a composed model built by hand.
+///
+/// # Errors
+/// [`VectorError::Catalog`] if a model refuses one of its own stimuli.
+pub fn generate_for(models: &[&dyn DynModel], options: &Options) -> Result<Generated, VectorError> {
     let mut vectors = Vec::new();
     let mut covered: BTreeSet<RowId> = BTreeSet::new();
     let mut reachable: BTreeSet<RowId> = BTreeSet::new();
     let (mut edges_covered, mut edges_total, mut states) = (0, 0, 0);
     let mut complete = true;
-    for (config_index, config) in configs.iter().enumerate() {
-        let model = catalog::model(machine, config)?;
-        let explored = explore(&*model, options.max_states)?;
+    for (config_index, &model) in models.iter().enumerate() {
+        let explored = explore(model, options.max_states)?;
         states += explored.states.len();
         edges_total += explored.edges.len();
         complete &= explored.complete;
@@ -360,13 +373,13 @@ pub fn generate(
         }
         kept.sort_by(|&a, &b| candidates[a].0.cmp(&candidates[b].0));
         edges_covered += on_kept_paths.len();
-        let sweep = configs.len() > 1;
+        let sweep = models.len() > 1;
         for i in kept {
             let (target, edge) = &candidates[i];
             vectors.push(Vector {
-                name: file_name(&*model, &explored, target, *edge, sweep),
+                name: file_name(model, &explored, target, *edge, sweep),
                 target: target.clone(),
-                trace: trace_of(&*model, &explored, &paths[i]),
+                trace: trace_of(model, &explored, &paths[i]),
             });
         }
     }

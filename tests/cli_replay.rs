@@ -200,7 +200,6 @@ fn vectors_written_by_the_cli_replay_with_full_coverage_contract_5() {
     let output = ucma_ha(&[
         "vectors",
         "local_endpoint",
-        "--all-configs",
         "--out",
         &out_name,
         "--coverage",
@@ -234,6 +233,39 @@ fn vectors_written_by_the_cli_replay_with_full_coverage_contract_5() {
     assert!(
         report.contains(&format!("{rows:>4} / {rows:<4} rows (100.0%)")),
         "{report}"
+    );
+}
+
+#[test]
+fn one_config_covers_only_its_rows_af_drop() {
+    let output = ucma_ha(&[
+        "vectors",
+        "registration",
+        "--config",
+        r#"{"refresh_on_connection_drop": false}"#,
+        "--coverage",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let rows = ucma_ha::coverage::rows_of("registration").expect("a machine");
+    let guarded_elsewhere = rows
+        .iter()
+        .filter(|row| row.when == Some("refresh_on_connection_drop"))
+        .count();
+    assert!(guarded_elsewhere > 0);
+    let reachable = rows.len() - guarded_elsewhere;
+    assert!(
+        stdout.contains(&format!(
+            "rows {reachable:>4} / {reachable:<4} reachable, {:>4} in the table",
+            rows.len()
+        )),
+        "{stdout}"
+    );
+    let output = ucma_ha(&["vectors", "registration", "--config", "[1]", "--coverage"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: --config must be a JSON object, not `[1]`\n"
     );
 }
 

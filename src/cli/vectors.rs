@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use fsm::Machine;
 use serde_json::Value;
 
-use crate::catalog::{self, all_parameters, for_each_machine, MachineVisitor, MACHINES};
+use crate::catalog::{all_parameters, for_each_machine, MachineVisitor, MACHINES};
 use crate::vectors::{generate, Cover, Options};
 use crate::Event;
 
@@ -28,13 +28,11 @@ pub struct VectorsArgs {
     /// Write the trace files into this directory (created if missing).
     #[arg(long, required_unless_present = "coverage")]
     pub out: Option<PathBuf>,
-    /// The machine's parameters as a JSON object (absent keys take their defaults).
-    #[arg(long, conflicts_with = "all_configs")]
-    pub config: Option<String>,
-    /// Sweep every parameter set of a single machine, so rows guarded for other sets are
-    /// covered too.
+    /// Only this parameter set, as a JSON object (absent keys take their defaults).
+    /// Without it, a single machine's vectors sweep every parameter set, so rows guarded
+    /// for other settings are covered too; a composed model uses its defaults.
     #[arg(long)]
-    pub all_configs: bool,
+    pub config: Option<String>,
     /// Cover rows or edges.
     #[arg(long, value_enum)]
     pub cover: Option<CoverArg>,
@@ -110,25 +108,15 @@ pub fn run(args: &VectorsArgs) -> u8 {
 
 /// The parameter sets to generate for.
 fn configs(args: &VectorsArgs) -> Result<Vec<Value>, String> {
-    if args.all_configs {
-        return for_each_machine(&mut Sweep)
-            .into_iter()
-            .find(|(id, _)| *id == args.machine)
-            .map(|(_, configs)| configs)
-            .ok_or_else(|| match catalog::model(&args.machine, &Value::Null) {
-                Err(error) => error.to_string(),
-                Ok(_) => format!(
-                    "`{}` has no finite parameter sweep: pass --config instead",
-                    args.machine
-                ),
-            });
-    }
     match &args.config {
-        None => Ok(vec![Value::Null]),
         Some(text) => match serde_json::from_str::<Value>(text) {
             Ok(value @ Value::Object(_)) => Ok(vec![value]),
             Ok(other) => Err(format!("--config must be a JSON object, not `{other}`")),
             Err(error) => Err(format!("--config is not JSON: {error}")),
         },
+        None => Ok(for_each_machine(&mut Sweep)
+            .into_iter()
+            .find(|(id, _)| *id == args.machine)
+            .map_or_else(|| vec![Value::Null], |(_, configs)| configs)),
     }
 }

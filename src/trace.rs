@@ -356,7 +356,7 @@ pub fn parse_with(file: Option<&str>, bytes: &[u8], models: &Models) -> Result<T
         file: file.map(str::to_owned),
         position: Some(Position {
             line: error.line().max(1),
-            column: error.column().max(1),
+            column: char_column(bytes, error.line(), error.column()),
         }),
         path: String::new(),
         problem: Box::new(Problem::Syntax(syntax_message(&error))),
@@ -385,6 +385,15 @@ pub fn read_file(path: &Path) -> Result<Trace, TraceError> {
         problem: Box::new(Problem::Io(error.to_string())),
     })?;
     parse(Some(&name), &bytes)
+}
+
+/// serde_json counts columns in bytes; [`Position`] counts characters, as an editor does.
+fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
+    let Some(text) = bytes.split(|&b| b == b'\n').nth(line.saturating_sub(1)) else {
+        return byte_column.max(1);
+    };
+    let before = byte_column.saturating_sub(1).min(text.len());
+    String::from_utf8_lossy(&text[..before]).chars().count() + 1
 }
 
 /// serde_json's message without its trailing " at line L column C".
@@ -908,6 +917,19 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(problem(&text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn syntax_errors_count_columns_in_characters() {
+        assert_eq!(
+            problem("{\"machine\": \"ab\", x}"),
+            "1:19: invalid JSON: key must be a string"
+        );
+        assert_eq!(
+            problem("{\"machine\": \"\u{e9}\u{e9}\",\n \"\u{e9}\": 1, x}"),
+            "2:10: invalid JSON: key must be a string"
+        );
+        assert_eq!(problem(""), "1:1: invalid JSON: EOF while parsing a value");
     }
 
     #[test]

@@ -105,23 +105,25 @@ pub struct Explored {
 }
 
 impl Explored {
-    /// The edges of a shortest path from the initial state to `state`.
-    pub fn path_to(&self, state: usize) -> Vec<usize> {
+    /// The edges of a shortest path from the initial state to `state`; `None` for an
+    /// index out of range.
+    pub fn path_to(&self, state: usize) -> Option<Vec<usize>> {
         let mut path = Vec::new();
-        let mut at = state;
-        while let Some(Some(edge)) = self.parent.get(at) {
-            path.push(*edge);
-            at = self.edges[*edge].from;
+        let mut parent = *self.parent.get(state)?;
+        while let Some(edge) = parent {
+            path.push(edge);
+            parent = *self.parent.get(self.edges.get(edge)?.from)?;
         }
         path.reverse();
-        path
+        Some(path)
     }
 
-    /// The edges of a shortest path that ends with `edge`.
-    pub fn path_through(&self, edge: usize) -> Vec<usize> {
-        let mut path = self.path_to(self.edges[edge].from);
+    /// The edges of a shortest path that ends with `edge`; `None` for an index out of
+    /// range.
+    pub fn path_through(&self, edge: usize) -> Option<Vec<usize>> {
+        let mut path = self.path_to(self.edges.get(edge)?.from)?;
         path.push(edge);
-        path
+        Some(path)
     }
 }
 
@@ -352,7 +354,7 @@ pub fn generate_for(models: &[&dyn DynModel], options: &Options) -> Result<Gener
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         let paths: Vec<Vec<usize>> = candidates
             .iter()
-            .map(|(_, edge)| explored.path_through(*edge))
+            .map(|(_, edge)| explored.path_through(*edge).unwrap_or_default())
             .collect();
         order.sort_by_key(|&i| std::cmp::Reverse(paths[i].len()));
         let mut on_kept_paths: BTreeSet<usize> = BTreeSet::new();
@@ -526,10 +528,12 @@ mod tests {
         );
         // Depth never decreases along the state order.
         let depths: Vec<usize> = (0..explored.states.len())
-            .map(|s| explored.path_to(s).len())
+            .map(|s| explored.path_to(s).expect("a state").len())
             .collect();
         assert!(depths.windows(2).all(|w| w[0] <= w[1]), "{depths:?}");
         assert_eq!(depths[0], 0);
+        assert_eq!(explored.path_to(explored.states.len()), None);
+        assert_eq!(explored.path_through(explored.edges.len()), None);
         let cut = explore(&*model, 2).expect("explores");
         assert!(!cut.complete);
         assert_eq!(cut.states.len(), 2);

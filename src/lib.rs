@@ -5,13 +5,16 @@
 pub mod catalog;
 pub mod clauses;
 pub mod cli;
+pub mod coverage;
 pub mod events;
 pub mod local_endpoint;
 pub mod presence;
 pub mod registration;
 pub mod remote_presence;
+pub mod replay;
 pub mod sip_subscription;
 pub mod trace;
+pub mod vectors;
 pub mod vocabulary;
 
 pub use events::Event;

@@ -6,7 +6,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod coverage;
+mod replay;
 mod tables;
+mod vectors;
 
 /// Exit code of a successful run.
 pub const SUCCESS: u8 = 0;
@@ -31,6 +34,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the transition tables as JSON.
     Tables(tables::TablesArgs),
+    /// Replay trace files against the model; report the first divergence.
+    Replay(replay::ReplayArgs),
+    /// Write trace files that fire every row (or edge) of a machine.
+    Vectors(vectors::VectorsArgs),
+    /// Report which rows of each machine a set of traces fires and which it never reaches.
+    Coverage(coverage::CoverageArgs),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -44,5 +53,8 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Tables(args) => tables::run(&args),
+        Command::Replay(args) => replay::run(&args),
+        Command::Vectors(args) => vectors::run(&args),
+        Command::Coverage(args) => coverage::run(&args),
     }
 }

@@ -77,6 +77,7 @@
 
 pub mod check;
 pub mod export;
+pub mod graph;
 mod symbol;
 mod table;
 

@@ -5,12 +5,15 @@
 pub mod catalog;
 pub mod clauses;
 pub mod cli;
+pub mod diagrams;
+pub mod docs;
 pub mod events;
 pub mod local_endpoint;
 pub mod presence;
 pub mod registration;
 pub mod remote_presence;
 pub mod sip_subscription;
+pub mod spec;
 pub mod trace;
 pub mod vocabulary;
 

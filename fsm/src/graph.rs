@@ -26,7 +26,7 @@
 //!     ],
 //! )?;
 //! let dot = graph::to_dot(&diagram);
-//! assert!(dot.contains(r#""Shut" -> "Open" [label="Pull \"hard\"""#));
+//! assert!(dot.contains(r#""Shut" -> "Open" [label="Pull \"hard\"\l""#));
 //! let mermaid = graph::to_mermaid(&diagram);
 //! assert!(mermaid.contains("Shut --> Open : Pull #quot;hard#quot;"));
 //! # Ok::<(), fsm::graph::DiagramError>(())
@@ -298,8 +298,9 @@ impl Diagram {
 pub struct TableOptions<P> {
     /// Draw rejected stimuli as dashed self-loops (left out by default).
     pub with_rejections: bool,
-    /// Only the rows whose guard holds for these parameters; `None` draws every row,
-    /// guarded rows labelled with their guard (`[kind = application]`).
+    /// Only the rows whose guard holds for these parameters, and only the states that
+    /// instance reaches; `None` draws every state and row, guarded rows labelled with
+    /// their guard (`[kind = application]`).
     pub parameters: Option<P>,
 }
 
@@ -315,8 +316,9 @@ fn state_id<S: Symbol>(state: S) -> String {
 
 /// Builds the diagram of a machine's table.
 ///
-/// Every state is a node; the initial state (of every parameter set, or of the given
-/// one) is marked initial and [`Machine::is_final`] states final. Each move row becomes
+/// Every state is a node (with [`TableOptions::parameters`], every state that instance
+/// reaches); the initial state (of every parameter set, or of the given one) is marked
+/// initial and [`Machine::is_final`] states final. Each move row becomes
 /// a line `Stimulus [guard] / effect` on the edge between its states; rows that ignore
 /// their stimulus are left out, and so are rejections unless
 /// [`TableOptions::with_rejections`] is set (then `Stimulus [guard] rejected: Error`).
@@ -343,7 +345,27 @@ pub fn from_table<M: Machine>(
         Some(parameters) => std::iter::once(M::initial(parameters)).collect(),
         None => M::Parameters::all().iter().map(M::initial).collect(),
     };
+    // For one instance, only the states it can reach; for the whole table, every state.
+    let shown: BTreeSet<M::State> = match &options.parameters {
+        None => M::State::all().collect(),
+        Some(parameters) => {
+            let mut seen: BTreeSet<M::State> = initials.clone();
+            let mut stack: Vec<M::State> = seen.iter().copied().collect();
+            while let Some(state) = stack.pop() {
+                for row in M::rows() {
+                    if row.from == state
+                        && (row.when.holds)(parameters)
+                        && seen.insert(row.target())
+                    {
+                        stack.push(row.target());
+                    }
+                }
+            }
+            seen
+        }
+    };
     let nodes = M::State::all()
+        .filter(|state| shown.contains(state))
         .map(|state| {
             let mut node = Node::new(&state_id(state)).labelled(state.name());
             node.initial = initials.contains(&state);
@@ -353,6 +375,9 @@ pub fn from_table<M: Machine>(
         .collect();
     let mut edges = Vec::new();
     for row in M::rows() {
+        if !shown.contains(&row.from) {
+            continue;
+        }
         if let Some(parameters) = &options.parameters {
             if !(row.when.holds)(parameters) {
                 continue;
@@ -599,7 +624,8 @@ const DOT_START: &str = "[*]";
 /// Nodes are rounded boxes; the start marker is a point with an arrow to each initial
 /// state; final states have a double border; terminal states are filled grey; nodes of
 /// one strongly connected group share a fill colour and sit in a dashed cluster; rejected
-/// stimuli are dashed red self-loops. Each edge's tooltip lists its lines with their
+/// stimuli are dashed red self-loops. An edge label has one left-justified line per
+/// stimulus. Each edge's tooltip lists its lines with their
 /// clause IDs.
 ///
 /// # Complexity
@@ -679,8 +705,14 @@ pub fn to_dot(diagram: &Diagram) -> String {
         let _ = writeln!(out, "  \"{DOT_START}\" -> \"{}\";", node.id);
     }
     for edge in &diagram.edges {
+        // One left-justified line (`\l`) per stimulus.
+        let label: String = edge
+            .lines
+            .iter()
+            .map(|line| format!("{}\\l", dot_escape(&line.text)))
+            .collect();
         let mut attributes = vec![
-            format!("label=\"{}\"", dot_escape(&edge_label(edge))),
+            format!("label=\"{label}\""),
             format!("tooltip=\"{}\"", dot_escape(&edge.tooltip())),
         ];
         if edge.kind == EdgeKind::Reject {

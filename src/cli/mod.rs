@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod docs;
+mod graph;
 mod tables;
 
 /// Exit code of a successful run.
@@ -31,6 +33,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the transition tables as JSON.
     Tables(tables::TablesArgs),
+    /// Print a machine's diagram (or the reachable `system` graph) as DOT, Mermaid or JSON.
+    Graph(graph::GraphArgs),
+    /// Regenerate `docs/` (diagrams, SPEC.md, TRACEABILITY.md); `--check` fails when stale.
+    Docs(docs::DocsArgs),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -44,5 +50,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Tables(args) => tables::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Docs(args) => docs::run(&args),
     }
 }

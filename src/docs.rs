@@ -232,9 +232,55 @@ fn cites(haystack: &str, needle: &str) -> bool {
     haystack.match_indices(needle).any(|(at, _)| {
         let before = at.checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(at + needle.len()).copied();
-        let free = |b: Option<u8>| b.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'-'));
+        let free = |b: Option<u8>| !b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-');
         free(before) && free(after)
     })
+}
+
+/// The index of the line where the block opened on or after line `from` closes, counting
+/// braces outside string and character literals (and line comments); the last line when
+/// it never closes.
+fn body_end(lines: &[&str], from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut opened = false;
+    for (index, line) in lines.iter().enumerate().skip(from) {
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        let mut in_string = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if in_string {
+                match c {
+                    '\\' => i += 1,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+            } else {
+                match c {
+                    '"' => in_string = true,
+                    '/' if chars.get(i + 1) == Some(&'/') => break,
+                    // A character literal: '{', '}', '\'' and the like.
+                    '\'' if chars.get(i + 2) == Some(&'\'') => i += 2,
+                    '\'' if chars.get(i + 1) == Some(&'\\') && chars.get(i + 3) == Some(&'\'') => {
+                        i += 3
+                    }
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' => {
+                        depth = depth.saturating_sub(1);
+                        if opened && depth == 0 {
+                            return index;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+    }
+    lines.len().saturating_sub(1)
 }
 
 /// Finds the tests in one source text: every `#[test]` function, with the comment lines
@@ -275,14 +321,8 @@ pub fn scan_tests(file: &str, source: &str) -> Vec<TestCitation> {
                 break;
             }
         }
-        // The body: up to the closing brace at the fn's indentation.
-        let indent = lines[fn_at].len() - declaration.len();
-        let end = (fn_at + 1..lines.len())
-            .find(|&i| {
-                let l = lines[i];
-                l.trim() == "}" && l.len() - l.trim_start().len() == indent
-            })
-            .unwrap_or(lines.len().saturating_sub(1));
+        // The body: up to the brace that closes the fn's first `{`.
+        let end = body_end(&lines, fn_at);
         let text = lines[first..=end.max(fn_at)].join("\n");
         let clauses: Vec<&'static str> = known_ids()
             .filter(|clause| {
@@ -701,5 +741,26 @@ mod tests {
         let first = generate_text(root).expect("docs");
         let second = generate_text(root).expect("docs");
         assert_eq!(first, second);
+    }
+
+    #[test]
+    fn stale_reports_missing_and_changed_files_and_write_fixes_them() {
+        let folder = std::env::temp_dir().join(format!("ucma-ha-docs-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        let mut files = Files::new();
+        files.insert("a.md".to_owned(), "one\n".to_owned());
+        files.insert("b.dot".to_owned(), "two\n".to_owned());
+        assert_eq!(
+            stale(&folder, &files).expect("stale"),
+            ["a.md is missing", "b.dot is missing"]
+        );
+        assert_eq!(write(&folder, &files).expect("write"), ["a.md", "b.dot"]);
+        assert!(stale(&folder, &files).expect("stale").is_empty());
+        std::fs::write(folder.join("b.dot"), "changed\n").expect("edit");
+        std::fs::write(folder.join("DECISIONS.md"), "not generated\n").expect("extra");
+        assert_eq!(stale(&folder, &files).expect("stale"), ["b.dot differs"]);
+        assert_eq!(write(&folder, &files).expect("write"), ["b.dot"]);
+        assert!(stale(&folder, &files).expect("stale").is_empty());
+        let _ = std::fs::remove_dir_all(&folder);
     }
 }

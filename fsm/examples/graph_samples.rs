@@ -9,7 +9,36 @@ mod fixtures;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use fsm::graph::{self, Diagram, TableOptions};
+use fsm::graph::{self, Diagram, EdgeKind, EdgeLine, GraphLabels, TableOptions};
+use petgraph::graph::Graph;
+
+/// An explored graph in miniature: two cycles (one a self-loop), a terminal state, a
+/// final one, and labels that need escaping.
+fn explored() -> Result<Diagram, graph::DiagramError> {
+    let mut g = Graph::<&str, &str>::new();
+    let start = g.add_node("start \"here\"");
+    let busy = g.add_node("busy; <working>");
+    let done = g.add_node("done\nfor good");
+    let stuck = g.add_node("stuck #1");
+    let spin = g.add_node("spin");
+    g.add_edge(start, busy, "go");
+    g.add_edge(busy, start, "back \\ again");
+    g.add_edge(busy, done, "finish: ok");
+    g.add_edge(busy, stuck, "jam; oops");
+    g.add_edge(start, spin, "spin up");
+    g.add_edge(spin, spin, "spin (again)");
+    g.add_edge(spin, done, "stop");
+    graph::from_graph(
+        "explored",
+        &g,
+        &GraphLabels {
+            node: &|n: &&str| (*n).to_owned(),
+            edge: &|e: &&str| Some((EdgeKind::Move, EdgeLine::new(e, &["X-1"]))),
+            initial: &|i, _| i == start,
+            is_final: &|n: &&str| n.starts_with("done"),
+        },
+    )
+}
 
 fn main() -> ExitCode {
     let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
@@ -31,6 +60,7 @@ fn main() -> ExitCode {
                 fixtures::effect_text,
             ),
         ),
+        ("explored", explored()),
         (
             "odd",
             graph::from_table::<fixtures::OddMachine>(

@@ -4,7 +4,7 @@
 //! initial, final, terminal, strongly connected group) and edges (from, to, kind, one
 //! label line per stimulus with its clause IDs). Two builders make one:
 //! [`from_table`] reads a machine's rows, [`from_graph`] reads any petgraph
-//! [`Graph`](petgraph::graph::Graph), e.g. the reachable states found by an explorer.
+//! [`Graph`], e.g. the reachable states found by an explorer.
 //! Three writers print one: [`to_dot`], [`to_mermaid`] and [`to_json`].
 //!
 //! The output is deterministic: nodes are sorted by id, edges by `(from, to, kind)`, the

@@ -66,3 +66,37 @@ pub fn run(args: &GraphArgs) -> u8 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(machine: &str, config: Option<&str>) -> GraphArgs {
+        GraphArgs {
+            machine: machine.to_owned(),
+            format: Format::Json,
+            with_rejections: false,
+            config: config.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn exit_codes_of_graph() {
+        assert_eq!(run(&args("registration", None)), crate::cli::SUCCESS);
+        assert_eq!(
+            run(&args("local_endpoint", Some(r#"{"kind": "application"}"#))),
+            crate::cli::SUCCESS
+        );
+        assert_eq!(run(&args("registraton", None)), crate::cli::BAD_INPUT);
+        assert_eq!(
+            run(&args("registration", Some("{nope"))),
+            crate::cli::BAD_INPUT
+        );
+        assert_eq!(
+            run(&args("local_endpoint", Some(r#"{"kind": "robot"}"#))),
+            crate::cli::BAD_INPUT
+        );
+        // Not available until the composed model is built in.
+        assert_eq!(run(&args("system", None)), crate::cli::BAD_INPUT);
+    }
+}

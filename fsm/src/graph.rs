@@ -738,7 +738,8 @@ pub fn to_dot(diagram: &Diagram) -> String {
 /// A node whose label differs from its id is declared `state "label" as id`; initial
 /// states get an arrow from `[*]`, final states one to `[*]`; each edge is one
 /// transition whose label holds its lines separated by `<br/>`, rejections reading
-/// `... rejected: Error`. Strongly connected groups and terminal states get a class
+/// `... rejected: Error`, with a `%%` comment above it listing its clause IDs (Mermaid
+/// has no tooltips). Strongly connected groups and terminal states get a class
 /// (`component0`, ..., `terminal`) with a fill colour.
 ///
 /// # Complexity
@@ -760,6 +761,11 @@ pub fn to_mermaid(diagram: &Diagram) -> String {
         let _ = writeln!(out, "    [*] --> {}", node.id);
     }
     for edge in &diagram.edges {
+        // Mermaid has no tooltips: the clause IDs go in a comment above the transition.
+        let clauses = edge.clauses().join(", ").replace(['\n', '\r'], " ");
+        if !clauses.is_empty() {
+            let _ = writeln!(out, "    %% {clauses}");
+        }
         let _ = writeln!(
             out,
             "    {} --> {} : {}",
@@ -771,27 +777,23 @@ pub fn to_mermaid(diagram: &Diagram) -> String {
     for node in diagram.nodes.iter().filter(|node| node.is_final) {
         let _ = writeln!(out, "    {} --> [*]", node.id);
     }
-    let mut classes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    // Strongly connected groups by number, then the terminal states.
+    let mut classes: BTreeMap<(bool, usize), Vec<&str>> = BTreeMap::new();
     for node in &diagram.nodes {
         if node.terminal {
-            classes
-                .entry("terminal".to_owned())
-                .or_default()
-                .push(&node.id);
+            classes.entry((true, 0)).or_default().push(&node.id);
         } else if let Some(group) = node.group {
-            classes
-                .entry(format!("component{group}"))
-                .or_default()
-                .push(&node.id);
+            classes.entry((false, group)).or_default().push(&node.id);
         }
     }
-    for (class, members) in &classes {
-        let fill = match class.strip_prefix("component") {
-            Some(number) => {
-                let group: usize = number.parse().unwrap_or(0);
-                GROUP_FILLS[group % GROUP_FILLS.len()]
-            }
-            None => "#d0d0d0",
+    for ((terminal, group), members) in &classes {
+        let (class, fill) = if *terminal {
+            ("terminal".to_owned(), "#d0d0d0")
+        } else {
+            (
+                format!("component{group}"),
+                GROUP_FILLS[group % GROUP_FILLS.len()],
+            )
         };
         let _ = writeln!(out, "    classDef {class} fill:{fill}");
         let _ = writeln!(out, "    class {} {class}", members.join(","));

@@ -135,15 +135,21 @@ pub fn machine_diagram(
 /// The reachable graph of the composed `system` model for a configuration (e.g.
 /// `{"remote_views": 1}`).
 ///
-/// This is the one place where the explorer's state graph becomes a diagram, with
-/// [`fsm::graph::from_graph`]: node labels from the component states, edge lines from
-/// the stimuli, the initial state marked, strongly connected components and terminal
-/// states found by the builder.
+/// This is the one place where the explorer's state graph becomes a diagram; `ucma-ha
+/// graph system` and `ucma-ha docs` (files `docs/system.*` and the `system` section of
+/// `SPEC.md`) both come through here. To wire it: explore the model for `config` into a
+/// petgraph `Graph`, then call [`fsm::graph::from_graph`] with a [`GraphLabels`] whose
+/// `node` writes the component states (one line each, e.g. `registration: Registered`),
+/// whose `edge` writes the stimulus (with key event arguments where helpful) and its
+/// clause IDs, and whose `initial` marks the initial state's index; the builder finds the
+/// strongly connected components and the terminal states.
+///
+/// [`GraphLabels`]: fsm::graph::GraphLabels
 ///
 /// # Errors
 /// [`DiagramsError::SystemNotAvailable`] in this build: the composed model is not
-/// built in yet. `ucma-ha graph system` and `ucma-ha docs` report it (exit 2) or leave
-/// the system graph out of `docs/`.
+/// built in yet, so `ucma-ha graph system` exits 2 and `ucma-ha docs` leaves the system
+/// graph out.
 pub fn system_diagram(_with_rejections: bool, _config: &Value) -> Result<Diagram, DiagramsError> {
     Err(DiagramsError::SystemNotAvailable)
 }

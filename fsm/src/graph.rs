@@ -332,8 +332,8 @@ fn state_id<S: Symbol>(state: S) -> String {
 /// The diagram, with parallel edges merged (see [`Diagram::new`]).
 ///
 /// # Errors
-/// [`DiagramError`] only when two state names map to one id (impossible for `Symbol`s
-/// with distinct names).
+/// [`DiagramError::DuplicateNode`] only when a state is named like the fallback id of
+/// another (a state `s3` next to a fourth state whose name is not a plain identifier).
 ///
 /// # Complexity
 /// O(r log r) for r rows.
@@ -625,8 +625,7 @@ const DOT_START: &str = "[*]";
 /// state; final states have a double border; terminal states are filled grey; nodes of
 /// one strongly connected group share a fill colour and sit in a dashed cluster; rejected
 /// stimuli are dashed red self-loops. An edge label has one left-justified line per
-/// stimulus. Each edge's tooltip lists its lines with their
-/// clause IDs.
+/// stimulus; its tooltip lists those lines with their clause IDs.
 ///
 /// # Complexity
 /// O(n + e) after the diagram is built; the output is the same bytes on every run.

@@ -1,19 +1,11 @@
 //! LocalEndpoint: a UserEndpoint or ApplicationEndpoint and its `LocalEndpointState`
 //! (LARG-1..LARG-4, AF-LES, AF-LESR, AF-LARGS, AF-LEP-T, AF-DRAIN, D1, D5).
 //!
-//! ```mermaid
-//! stateDiagram-v2
-//!     [*] --> Idle
-//!     Idle --> Establishing: BeginEstablish
-//!     Establishing --> Established: EstablishOk
-//!     Established --> Reestablishing: RegistrationRefreshFailed [application]
-//!     Reestablishing --> Establishing: RegistrationRefreshOk
-//!     Established --> Draining: BeginDrain [application]
-//!     Established --> Terminating: BeginTerminate
-//!     Terminating --> Terminated: TerminateCompleted
-//!     Terminated --> [*]
-//! ```
-//! (The main paths; `docs/local_endpoint.svg` has every row.)
+//! # Diagram
+//! Every move of the table, generated from its rows by `ucma-ha docs` (`docs/local_endpoint.svg`;
+//! `docs/SPEC.md` also lists the rows that ignore or reject a stimulus):
+//!
+#![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/local_endpoint.svg"), "</div>\n")]
 
 use fsm::{Guard, Machine, Row};
 use serde::{Deserialize, Serialize};

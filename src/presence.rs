@@ -6,19 +6,13 @@
 //! `BeginAddContact`) and in where that operation is accepted (D6). The table is written
 //! once, in [`session_rows`], and instantiated for each.
 //!
-//! ```mermaid
-//! stateDiagram-v2
-//!     [*] --> Idle
-//!     Idle --> Subscribing: BeginSubscribe
-//!     Subscribing --> Subscribed: SubscribeOk
-//!     Subscribed --> WaitingForRetry: PoolOffline / UnderlyingSubscriptionTerminated
-//!     WaitingForRetry --> Subscribing: PoolRecovered
-//!     Subscribed --> Unsubscribing: BeginUnsubscribe
-//!     Unsubscribing --> Idle: UnsubscribeOk
-//!     Subscribing --> Terminated: SubscribeRejected
-//!     Terminated --> [*]
-//! ```
-//! (The main paths; `docs/local_owner_presence.svg` has every row.)
+//! # Diagrams
+//! Every move of each table, generated from its rows by `ucma-ha docs`
+//! (`docs/local_owner_presence.svg`, `docs/contact_group_services.svg`; `docs/SPEC.md` also lists the rows that ignore or
+//! reject a stimulus):
+//!
+#![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/local_owner_presence.svg"), "</div>\n")]
+#![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/contact_group_services.svg"), "</div>\n")]
 
 use fsm::{Machine, NoParameters, Row};
 use serde::Serialize;

@@ -8,17 +8,11 @@
 //! [`RegistrationStatus::registration_state`] and [`RegistrationStatus::user_services`]
 //! project it back.
 //!
-//! ```mermaid
-//! stateDiagram-v2
-//!     [*] --> Unregistered
-//!     Unregistered --> Registering: BeginRegister
-//!     Registering --> Registered: RegisterOk
-//!     Registered --> RegisteredUserServicesUnavailable: RegistrarNotifyUserServicesUnavailable
-//!     RegisteredUserServicesUnavailable --> Registered: RefreshOk
-//!     Registered --> Unregistering: BeginUnregister
-//!     Unregistering --> Unregistered: UnregisterOk
-//! ```
-//! (The main paths; `docs/registration.svg` has every row.)
+//! # Diagram
+//! Every move of the table, generated from its rows by `ucma-ha docs` (`docs/registration.svg`;
+//! `docs/SPEC.md` also lists the rows that ignore or reject a stimulus):
+//!
+#![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/registration.svg"), "</div>\n")]
 
 use fsm::{Guard, Machine, Row};
 use serde::{Deserialize, Serialize};

@@ -7,18 +7,11 @@
 //! covered by the high-availability rules (SUB-4): an ended subscription underneath
 //! leaves it Idle.
 //!
-//! ```mermaid
-//! stateDiagram-v2
-//!     [*] --> Idle
-//!     Idle --> Subscribing: BeginSubscribe
-//!     Subscribing --> Subscribed: SubscribeOk
-//!     Subscribing --> Polling: SubscriptionLimitReached
-//!     Subscribed --> WaitingForRetry: PoolOffline / UnderlyingSubscriptionTerminated [home pool]
-//!     WaitingForRetry --> Subscribing: PoolRecovered
-//!     Subscribed --> Terminating: BeginUnsubscribe
-//!     Terminating --> Terminated: UnsubscribeOk
-//! ```
-//! (The main paths; `docs/remote_presence.svg` has every row.)
+//! # Diagram
+//! Every move of the table, generated from its rows by `ucma-ha docs` (`docs/remote_presence.svg`;
+//! `docs/SPEC.md` also lists the rows that ignore or reject a stimulus):
+//!
+#![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/remote_presence.svg"), "</div>\n")]
 
 use fsm::{Guard, Machine, Row};
 use serde::{Deserialize, Serialize};

@@ -7,19 +7,11 @@
 //! answer leaves the subscription waiting to retry instead of terminating it (SUB-3,
 //! SUB-4), and the retry is driven by the pool's recovery (SUB-2).
 //!
-//! ```mermaid
-//! stateDiagram-v2
-//!     [*] --> Idle
-//!     Idle --> Subscribing: BeginSubscribe
-//!     Subscribing --> Subscribed: SubscribeOk
-//!     Subscribed --> WaitingForRetry: RefreshFailedPoolUnresponsive [platform, home pool]
-//!     Subscribed --> Terminated: RefreshFailedPoolUnresponsive [otherwise]
-//!     WaitingForRetry --> Subscribing: PoolRecovered / RetryTimerFired
-//!     Subscribed --> Terminating: BeginTerminate
-//!     Terminating --> Terminated: TerminateCompleted
-//!     Terminated --> [*]
-//! ```
-//! (The main paths; `docs/sip_subscription.svg` has every row.)
+//! # Diagram
+//! Every move of the table, generated from its rows by `ucma-ha docs` (`docs/sip_subscription.svg`;
+//! `docs/SPEC.md` also lists the rows that ignore or reject a stimulus):
+//!
+#![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/sip_subscription.svg"), "</div>\n")]
 
 use fsm::{Guard, Machine, Row};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //!
 //! A machine is a table of rows `(from, stimulus) -> outcome`, written as data. The same
 //! rows are checked ([`check`]), executed ([`Table::step`]), exported ([`export`]) and
-//! drawn. The engine knows nothing of the domain it is used for.
+//! drawn ([`graph`]: DOT, Mermaid, JSON). The engine knows nothing of the domain it is used for.
 //!
 //! # Tutorial
 //! A lamp with a switch and a fuse. States and stimuli are fieldless enums with strum
@@ -77,6 +77,7 @@
 
 pub mod check;
 pub mod export;
+pub mod graph;
 mod symbol;
 mod table;
 

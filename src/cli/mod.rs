@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod coverage;
+mod docs;
+mod graph;
 mod replay;
 mod tables;
 mod vectors;
@@ -40,6 +42,10 @@ pub enum Command {
     Vectors(vectors::VectorsArgs),
     /// Report which rows of each machine a set of traces fires and which it never reaches.
     Coverage(coverage::CoverageArgs),
+    /// Print a machine's diagram (or the reachable `system` graph) as DOT, Mermaid or JSON.
+    Graph(graph::GraphArgs),
+    /// Regenerate `docs/` (diagrams, SPEC.md, TRACEABILITY.md); `--check` fails when stale.
+    Docs(docs::DocsArgs),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -56,5 +62,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Replay(args) => replay::run(&args),
         Command::Vectors(args) => vectors::run(&args),
         Command::Coverage(args) => coverage::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Docs(args) => docs::run(&args),
     }
 }

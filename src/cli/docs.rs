@@ -1,0 +1,76 @@
+//! `ucma-ha docs`: regenerates `docs/`, or with `--check` reports whether it is stale.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::docs;
+
+/// Arguments of `ucma-ha docs`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Do not write: exit 1 when any generated file in `docs/` is missing or differs.
+    #[arg(long)]
+    pub check: bool,
+    /// The repository root: `docs/` is written there and its Rust sources are scanned
+    /// for tests (TRACEABILITY.md).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// Generates (or checks) `docs/`; exit 1 when `--check` finds it stale, 2 when the root
+/// is not the repository or graphviz is missing.
+pub fn run(args: &DocsArgs) -> u8 {
+    if !args.root.join("Cargo.toml").is_file() {
+        eprintln!(
+            "error: {} is not the repository root (no Cargo.toml); run from the root or pass --root",
+            args.root.display()
+        );
+        return super::BAD_INPUT;
+    }
+    let files = match docs::generate(&args.root) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return super::BAD_INPUT;
+        }
+    };
+    let folder = args.root.join("docs");
+    if args.check {
+        match docs::stale(&folder, &files) {
+            Ok(stale) if stale.is_empty() => {
+                println!("docs/ is up to date ({} generated files)", files.len());
+                super::SUCCESS
+            }
+            Ok(stale) => {
+                for line in &stale {
+                    eprintln!("docs/{line}");
+                }
+                eprintln!("docs/ is stale: run `cargo run -- docs` and commit the result");
+                super::FAILED
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                super::BAD_INPUT
+            }
+        }
+    } else {
+        match docs::write(&folder, &files) {
+            Ok(written) => {
+                for name in &written {
+                    println!("wrote docs/{name}");
+                }
+                println!(
+                    "docs/: {} generated files, {} changed",
+                    files.len(),
+                    written.len()
+                );
+                super::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                super::BAD_INPUT
+            }
+        }
+    }
+}

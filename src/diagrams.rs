@@ -1,0 +1,258 @@
+//! Diagrams of the UCMA machines, built with [`fsm::graph`] from the very rows that
+//! [`fsm::Table::step`] executes: what `ucma-ha graph` prints and `ucma-ha docs` writes.
+//!
+//! An edge label reads `Stimulus [guard] / arguments`: the stimulus, the guard of a row
+//! that holds only for some parameters, and the key arguments of the event the row
+//! raises (its `Reason` and, for a registration, its `UserServicesState`; `MessageData`
+//! is left out). Rows that ignore their stimulus are never drawn; rejections only on
+//! request.
+//!
+//! # Examples
+//! ```
+//! let diagram = ucma_ha::diagrams::machine_diagram("registration", false, &serde_json::Value::Null)?;
+//! let mermaid = fsm::graph::to_mermaid(&diagram);
+//! assert!(mermaid.contains(
+//!     "Registered --> RegisteredUserServicesUnavailable : RegistrarNotifyUserServicesUnavailable / None, Unavailable"
+//! ));
+//! # Ok::<(), ucma_ha::diagrams::DiagramsError>(())
+//! ```
+
+use fsm::graph::{self, Diagram, DiagramError, TableOptions};
+use fsm::Machine;
+use serde::Serialize;
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::catalog::{nearest, MACHINES};
+use crate::{
+    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
+    SipSubscription,
+};
+
+/// The id of the composed model (CONTRACT section 2).
+pub const SYSTEM: &str = "system";
+
+/// Why a diagram cannot be drawn.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DiagramsError {
+    /// No machine has this id.
+    #[error("unknown machine `{name}`{}", suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownMachine {
+        /// The name given.
+        name: String,
+        /// The nearest id, when one is close.
+        suggestion: Option<&'static str>,
+    },
+    /// The configuration does not fit the machine.
+    #[error("bad config for `{machine}`: {message}")]
+    BadConfig {
+        /// The machine id.
+        machine: &'static str,
+        /// What the JSON reader said.
+        message: String,
+    },
+    /// The composed `system` model is not part of this build yet.
+    #[error("the `system` graph is not available yet: the composed model and its explorer are not built in")]
+    SystemNotAvailable,
+    /// The diagram description was refused (a bug: state names are plain identifiers).
+    #[error(transparent)]
+    Diagram(#[from] DiagramError),
+}
+
+/// The key arguments of a raised event, as they read on an edge: the values of its
+/// fields except the event name and `MessageData`, e.g. `None, Unavailable`.
+pub fn effect_label<E: Serialize>(effect: &E) -> Option<String> {
+    let Ok(Value::Object(fields)) = serde_json::to_value(effect) else {
+        return None;
+    };
+    let values: Vec<String> = fields
+        .iter()
+        .filter(|(key, _)| key.as_str() != "event" && key.as_str() != "MessageData")
+        .map(|(_, value)| match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// Builds the diagram of one machine's table.
+fn table_diagram<M: Machine>(
+    with_rejections: bool,
+    config: &Value,
+) -> Result<Diagram, DiagramsError> {
+    let parameters = if config.is_null() {
+        None
+    } else {
+        Some(
+            serde_json::from_value::<M::Parameters>(config.clone()).map_err(|error| {
+                DiagramsError::BadConfig {
+                    machine: M::ID,
+                    message: error.to_string(),
+                }
+            })?,
+        )
+    };
+    let options = TableOptions {
+        with_rejections,
+        parameters,
+    };
+    Ok(graph::from_table::<M>(&options, effect_label)?)
+}
+
+/// The diagram of a single machine (every id of [`MACHINES`]) or of `system`.
+///
+/// # Arguments
+/// * `id` - a machine id, or [`SYSTEM`].
+/// * `with_rejections` - also draw rejected stimuli (dashed self-loops).
+/// * `config` - `null` for every row of the table, guarded rows labelled with their
+///   guard; a parameter object (e.g. `{"kind": "application"}`) for the rows of that
+///   instance only. For `system`, its configuration.
+///
+/// # Errors
+/// [`DiagramsError::UnknownMachine`], [`DiagramsError::BadConfig`], and
+/// [`DiagramsError::SystemNotAvailable`] for `system` (see [`system_diagram`]).
+pub fn machine_diagram(
+    id: &str,
+    with_rejections: bool,
+    config: &Value,
+) -> Result<Diagram, DiagramsError> {
+    match id {
+        Registration::ID => table_diagram::<Registration>(with_rejections, config),
+        LocalEndpoint::ID => table_diagram::<LocalEndpoint>(with_rejections, config),
+        SipSubscription::ID => table_diagram::<SipSubscription>(with_rejections, config),
+        LocalOwnerPresence::ID => table_diagram::<LocalOwnerPresence>(with_rejections, config),
+        ContactGroupServices::ID => table_diagram::<ContactGroupServices>(with_rejections, config),
+        RemotePresence::ID => table_diagram::<RemotePresence>(with_rejections, config),
+        SYSTEM => system_diagram(with_rejections, config),
+        _ => Err(DiagramsError::UnknownMachine {
+            name: id.to_owned(),
+            suggestion: nearest(id, MACHINES.iter().copied().chain([SYSTEM])),
+        }),
+    }
+}
+
+/// The reachable graph of the composed `system` model for a configuration (e.g.
+/// `{"remote_views": 1}`).
+///
+/// This is the one place where the explorer's state graph becomes a diagram; `ucma-ha
+/// graph system` and `ucma-ha docs` (files `docs/system.*` and the `system` section of
+/// `SPEC.md`) both come through here. To wire it: explore the model for `config` into a
+/// petgraph `Graph`, then call [`fsm::graph::from_graph`] with a [`GraphLabels`] whose
+/// `node` writes the component states (one line each, e.g. `registration: Registered`),
+/// whose `edge` writes the stimulus (with key event arguments where helpful) and its
+/// clause IDs, and whose `initial` marks the initial state's index; the builder finds the
+/// strongly connected components and the terminal states.
+///
+/// [`GraphLabels`]: fsm::graph::GraphLabels
+///
+/// # Errors
+/// [`DiagramsError::SystemNotAvailable`] in this build: the composed model is not
+/// built in yet, so `ucma-ha graph system` exits 2 and `ucma-ha docs` leaves the system
+/// graph out.
+pub fn system_diagram(_with_rejections: bool, _config: &Value) -> Result<Diagram, DiagramsError> {
+    Err(DiagramsError::SystemNotAvailable)
+}
+
+/// The configuration of the system graph in `docs/` (CONTRACT: `remote_views = 1`).
+pub fn docs_system_config() -> Value {
+    serde_json::json!({ "remote_views": 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fsm::graph::EdgeKind;
+
+    #[test]
+    fn every_machine_has_a_diagram_with_every_state() {
+        for id in MACHINES {
+            let diagram = machine_diagram(id, false, &Value::Null).expect("diagram");
+            assert_eq!(diagram.name, *id);
+            assert!(
+                diagram.nodes.iter().filter(|n| n.initial).count() == 1,
+                "{id}"
+            );
+            assert!(!diagram.edges.is_empty(), "{id}");
+        }
+    }
+
+    #[test]
+    fn outage_edge_shows_reason_none_and_unavailable_reg_2() {
+        let diagram = machine_diagram("registration", false, &Value::Null).expect("diagram");
+        let edge = diagram
+            .edges
+            .iter()
+            .find(|e| e.from == "Registered" && e.to == "RegisteredUserServicesUnavailable")
+            .expect("outage edge");
+        assert_eq!(
+            edge.lines[0].text,
+            "RegistrarNotifyUserServicesUnavailable / None, Unavailable"
+        );
+        assert!(edge.clauses().contains(&"REG-2"));
+    }
+
+    #[test]
+    fn guards_label_rows_and_config_selects_them_af_lep_t() {
+        let all = machine_diagram("local_endpoint", false, &Value::Null).expect("diagram");
+        let texts: Vec<&str> = all
+            .edges
+            .iter()
+            .flat_map(|e| e.lines.iter().map(|l| l.text.as_str()))
+            .collect();
+        assert!(texts.iter().any(|t| t.contains("[kind = application]")));
+        let application = machine_diagram(
+            "local_endpoint",
+            false,
+            &serde_json::json!({"kind": "application"}),
+        )
+        .expect("diagram");
+        assert!(application
+            .edges
+            .iter()
+            .flat_map(|e| e.lines.iter())
+            .all(|l| !l.text.contains('[')));
+        assert!(application.edges.iter().any(|e| e.to == "Draining"));
+        let user = machine_diagram(
+            "local_endpoint",
+            false,
+            &serde_json::json!({"kind": "user"}),
+        )
+        .expect("diagram");
+        assert!(!user.edges.iter().any(|e| e.to == "Draining"));
+    }
+
+    #[test]
+    fn rejections_on_request_pres_2() {
+        let plain = machine_diagram("local_owner_presence", false, &Value::Null).expect("diagram");
+        assert!(plain.edges.iter().all(|e| e.kind == EdgeKind::Move));
+        let with = machine_diagram("local_owner_presence", true, &Value::Null).expect("diagram");
+        let publish_in_waiting = with.edges.iter().any(|e| {
+            e.kind == EdgeKind::Reject
+                && e.from == "WaitingForRetry"
+                && e.lines
+                    .iter()
+                    .any(|l| l.text == "BeginPublishPresence rejected: InvalidOperationException")
+        });
+        assert!(publish_in_waiting);
+    }
+
+    #[test]
+    fn unknown_machines_and_bad_configs_are_reported() {
+        assert!(matches!(
+            machine_diagram("registraton", false, &Value::Null),
+            Err(DiagramsError::UnknownMachine {
+                suggestion: Some("registration"),
+                ..
+            })
+        ));
+        assert!(matches!(
+            machine_diagram("registration", false, &serde_json::json!({"nope": 1})),
+            Err(DiagramsError::BadConfig { .. })
+        ));
+        assert_eq!(
+            machine_diagram(SYSTEM, false, &Value::Null),
+            Err(DiagramsError::SystemNotAvailable)
+        );
+    }
+}

@@ -11,6 +11,7 @@ pub mod presence;
 pub mod registration;
 pub mod remote_presence;
 pub mod sip_subscription;
+pub mod system;
 pub mod trace;
 pub mod vocabulary;
 

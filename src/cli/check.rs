@@ -1,16 +1,57 @@
-//! `ucma-ha check`: table checks of every machine, printed as a table.
+//! `ucma-ha check`: table checks of every machine, then an exhaustive check of the
+//! composed `system` for each configuration asked for, printed as tables. A violation
+//! prints its shortest counterexample as a trace file (CONTRACT section 4).
 
-use std::time::Instant;
+use std::io::Write;
+use std::time::{Duration, Instant};
 
 use clap::Args;
+use fsm::explore::{Completeness, Limits};
 use fsm::{check, Machine};
 
 use crate::catalog::{for_each_machine, MachineVisitor};
+use crate::local_endpoint::EndpointKind;
+use crate::system::properties::{self, Report, Status};
+use crate::system::{System, SystemConfig};
 use crate::Event;
 
 /// Arguments of `ucma-ha check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {}
+pub struct CheckArgs {
+    /// Numbers of remote views to check the system with (repeatable or comma-separated);
+    /// default: the default configuration only.
+    #[arg(long = "remote-views", value_delimiter = ',')]
+    pub remote_views: Vec<usize>,
+    /// Endpoint kinds to check the system with (repeatable): `user`, `application`.
+    #[arg(long = "endpoint", value_parser = parse_endpoint, value_delimiter = ',')]
+    pub endpoint: Vec<EndpointKind>,
+    /// Remote views homed on another pool (SUB-4) instead of the owner's.
+    #[arg(long = "remote-elsewhere")]
+    pub remote_elsewhere: bool,
+    /// Explore every state, without merging states that differ only by the order of the
+    /// remote views.
+    #[arg(long = "no-symmetry")]
+    pub no_symmetry: bool,
+    /// Stop exploring after this many states (the check then fails as incomplete).
+    #[arg(long = "max-states")]
+    pub max_states: Option<usize>,
+    /// Do not explore beyond this depth (the check then fails as incomplete).
+    #[arg(long = "max-depth")]
+    pub max_depth: Option<usize>,
+    /// Check only the machines' tables, not the system.
+    #[arg(long = "tables-only")]
+    pub tables_only: bool,
+}
+
+fn parse_endpoint(text: &str) -> Result<EndpointKind, String> {
+    match text {
+        "user" => Ok(EndpointKind::User),
+        "application" => Ok(EndpointKind::Application),
+        other => Err(format!(
+            "unknown endpoint kind `{other}` (expected `user` or `application`)"
+        )),
+    }
+}
 
 /// One line of the result table.
 struct Line {
@@ -40,8 +81,102 @@ impl MachineVisitor for TableChecks {
     }
 }
 
-/// Runs the checks and prints the table; exit 1 when any machine fails.
-pub fn run(_: &CheckArgs) -> u8 {
+/// The system configurations a command line asks for.
+fn configurations(args: &CheckArgs) -> Vec<SystemConfig> {
+    let base = SystemConfig {
+        remote_home_pool: !args.remote_elsewhere,
+        ..SystemConfig::default()
+    };
+    let views = if args.remote_views.is_empty() {
+        vec![base.remote_views]
+    } else {
+        args.remote_views.clone()
+    };
+    let endpoints = if args.endpoint.is_empty() {
+        vec![base.endpoint]
+    } else {
+        args.endpoint.clone()
+    };
+    let mut configs = Vec::new();
+    for &endpoint in &endpoints {
+        for &remote_views in &views {
+            configs.push(SystemConfig {
+                endpoint,
+                remote_views,
+                ..base
+            });
+        }
+    }
+    configs
+}
+
+fn describe(config: &SystemConfig) -> String {
+    format!(
+        "system endpoint={} remote_views={}{}",
+        match config.endpoint {
+            EndpointKind::User => "user",
+            EndpointKind::Application => "application",
+        },
+        config.remote_views,
+        if config.remote_home_pool {
+            ""
+        } else {
+            " remote_home_pool=false"
+        }
+    )
+}
+
+fn print_report(report: &Report) -> bool {
+    let completeness = match report.completeness {
+        Completeness::Complete => "complete",
+        Completeness::StateLimit => "INCOMPLETE (state limit)",
+        Completeness::DepthLimit => "INCOMPLETE (depth limit)",
+    };
+    println!(
+        "{}: {} states, {} transitions, depth {}, symmetry {}, {}, {} ms",
+        describe(&report.config),
+        report.states,
+        report.transitions,
+        report.depth,
+        if report.symmetry { "on" } else { "off" },
+        completeness,
+        report.elapsed.as_millis()
+    );
+    let mut passed = report.completeness == Completeness::Complete;
+    for verdict in &report.verdicts {
+        let result = match &verdict.status {
+            Status::Held => "held",
+            Status::Violated(_) => "VIOLATED",
+            Status::Vacuous => "VACUOUS",
+            Status::Unknown => "unknown",
+        };
+        println!(
+            "    {:<48} {:<9} {:<8} {}",
+            verdict.property.name,
+            format!("{:?}", verdict.property.kind).to_lowercase(),
+            result,
+            verdict.property.clauses.join(" ")
+        );
+        if verdict.status != Status::Held {
+            passed = false;
+        }
+        if let Status::Violated(counterexample) = &verdict.status {
+            println!("      {}", counterexample.summary);
+            match serde_json::to_string_pretty(&counterexample.trace) {
+                Ok(json) => {
+                    for line in json.lines() {
+                        println!("      {line}");
+                    }
+                }
+                Err(error) => println!("      (trace not printable: {error})"),
+            }
+        }
+    }
+    passed
+}
+
+/// Runs the checks and prints the tables; exit 1 when anything fails.
+pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
     let lines = for_each_machine(&mut TableChecks);
     println!(
@@ -68,6 +203,52 @@ pub fn run(_: &CheckArgs) -> u8 {
         "table checks: totality, determinism, reachable states, live rows, citations ({} ms)",
         started.elapsed().as_millis()
     );
+    if args.tables_only {
+        return if failed {
+            super::FAILED
+        } else {
+            super::SUCCESS
+        };
+    }
+    let limits = Limits {
+        max_states: args.max_states.unwrap_or(Limits::default().max_states),
+        max_depth: args.max_depth.unwrap_or(usize::MAX),
+        symmetry: !args.no_symmetry,
+    };
+    for config in configurations(args) {
+        let system = match System::new(config) {
+            Ok(system) => system,
+            Err(error) => {
+                eprintln!("ucma-ha check: {}: {error}", describe(&config));
+                return super::BAD_INPUT;
+            }
+        };
+        let begun = Instant::now();
+        let mut last = Instant::now();
+        let label = describe(&config);
+        let report = properties::check(&system, limits, |progress| {
+            if begun.elapsed() > Duration::from_secs(1)
+                && last.elapsed() > Duration::from_millis(500)
+            {
+                last = Instant::now();
+                eprint!(
+                    "\r{label}: {} states, {} transitions, depth {} ...",
+                    progress.states, progress.transitions, progress.depth
+                );
+                let _ = std::io::stderr().flush();
+            }
+        });
+        if begun.elapsed() > Duration::from_secs(1) {
+            eprintln!(
+                "\r{label}: explored and checked in {:.1} s{:>30}",
+                begun.elapsed().as_secs_f64(),
+                ""
+            );
+        }
+        if !print_report(&report) {
+            failed = true;
+        }
+    }
     if failed {
         super::FAILED
     } else {

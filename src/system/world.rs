@@ -1,0 +1,56 @@
+//! The world around the endpoint: the User Services pool, the registrar connection, and
+//! how the servers answer a request in each of their states (CONTRACT section 2).
+//!
+//! | request | connection dropped | pool unresponsive (connection up) | healthy |
+//! |---|---|---|---|
+//! | REGISTER | `ConnectionDropped` | `RegisterOk` | `RegisterOk` |
+//! | REGISTER refresh | `RefreshFailed` | answered, but does not heal: nothing | `RefreshOk` |
+//! | un-REGISTER | `ConnectionDropped` | `UnregisterOk` | `UnregisterOk` |
+//! | User Services status | nothing | `RegistrarNotifyUserServicesUnavailable` | nothing |
+//! | SUBSCRIBE | `SubscribeFailed` | `SubscribeFailed` (home pool) / `SubscribeOk` | `SubscribeOk` |
+//! | SUBSCRIBE refresh | `RefreshFailedPoolUnresponsive` | the same (home pool) / `RefreshOk` | `RefreshOk` |
+//! | un-SUBSCRIBE | `TerminateCompleted` | `TerminateCompleted` | `TerminateCompleted` |
+//!
+//! The registrar stays reachable while User Services is down: it is what tells the
+//! endpoint so (REG-1). A request that gets no answer times out; a SipSubscription cannot
+//! tell a dropped connection from an unresponsive pool, so both read as a time-out
+//! (SUB-3). An un-SUBSCRIBE completes locally whether or not it is answered.
+
+use super::wiring::Request;
+
+/// The state of the world: two bits of the packed system state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct World {
+    /// The User Services pool answers requests.
+    pub pool_up: bool,
+    /// The connection to the registrar is up.
+    pub connection_up: bool,
+}
+
+/// The stimulus (by name) that answers `request`, or `None` when nothing comes back
+/// within the macro-step.
+///
+/// # Arguments
+/// * `request` - what was sent.
+/// * `world` - the pool and the connection.
+/// * `home_pool` - whether the request goes to the owner's home pool (for subscriptions).
+pub fn reply(request: Request, world: World, home_pool: bool) -> Option<&'static str> {
+    let timed_out = !world.connection_up || (home_pool && !world.pool_up);
+    match request {
+        Request::Register if world.connection_up => Some("RegisterOk"),
+        Request::Unregister if world.connection_up => Some("UnregisterOk"),
+        Request::Register | Request::Unregister => Some("ConnectionDropped"),
+        Request::Refresh if !world.connection_up => Some("RefreshFailed"),
+        Request::Refresh if world.pool_up => Some("RefreshOk"),
+        Request::Refresh => None,
+        Request::UserServicesStatus if world.connection_up && !world.pool_up => {
+            Some("RegistrarNotifyUserServicesUnavailable")
+        }
+        Request::UserServicesStatus => None,
+        Request::Subscribe if timed_out => Some("SubscribeFailed"),
+        Request::Subscribe => Some("SubscribeOk"),
+        Request::SubscriptionRefresh if timed_out => Some("RefreshFailedPoolUnresponsive"),
+        Request::SubscriptionRefresh => Some("RefreshOk"),
+        Request::Unsubscribe => Some("TerminateCompleted"),
+    }
+}

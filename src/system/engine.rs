@@ -143,6 +143,11 @@ pub struct Delivery {
 pub trait Observer {
     /// One delivery.
     fn delivered(&mut self, delivery: &Delivery);
+    /// A wiring row fired (by index into the wiring rows), after the delivery that
+    /// triggered it.
+    fn wired(&mut self, row: usize) {
+        let _ = row;
+    }
 }
 
 impl Observer for () {
@@ -866,6 +871,7 @@ impl<O: Observer> Run<'_, O> {
                 let fired = &engine.triggers[k]
                     [usize::from(stimulus) * engine.states[k] + usize::from(cell.to)];
                 for &row in fired {
+                    self.observer.wired(usize::from(row));
                     self.react(&engine.wiring[usize::from(row)], Some(slot));
                 }
             }

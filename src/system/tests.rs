@@ -692,3 +692,50 @@ fn symmetry_reduction_gives_the_same_verdicts() {
     .expect("builds");
     assert_eq!(statuses(&check(&bad, false)), statuses(&check(&bad, true)));
 }
+
+/// Records which wiring rows fire.
+#[derive(Default)]
+struct Coverage {
+    wired: Vec<bool>,
+}
+
+impl Observer for Coverage {
+    fn delivered(&mut self, _: &Delivery) {}
+    fn wired(&mut self, row: usize) {
+        if let Some(seen) = self.wired.get_mut(row) {
+            *seen = true;
+        }
+    }
+}
+
+#[test]
+fn every_wiring_row_fires_somewhere_and_cites_a_clause() {
+    let mut coverage = Coverage {
+        wired: vec![false; wiring::WIRING_ROWS.len()],
+    };
+    for config in [
+        SystemConfig::default(),
+        SystemConfig {
+            endpoint: EndpointKind::Application,
+            ..SystemConfig::default()
+        },
+    ] {
+        let s = system(config);
+        let graph = explore(&s, Limits::default(), |_| {});
+        for state in graph.graph.node_weights() {
+            for &stimulus in System::stimuli() {
+                s.step_observed(*state, stimulus, &mut coverage);
+            }
+        }
+    }
+    let dead: Vec<usize> = (0..coverage.wired.len())
+        .filter(|&i| !coverage.wired[i])
+        .collect();
+    assert!(dead.is_empty(), "wiring rows that never fire: {dead:?}");
+    for row in &wiring::WIRING_ROWS {
+        assert!(!row.clauses.is_empty(), "{row:?}");
+    }
+    for row in &wiring::STIMULUS_ROWS {
+        assert!(!row.clauses.is_empty(), "{row:?}");
+    }
+}

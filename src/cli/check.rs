@@ -38,6 +38,10 @@ pub struct CheckArgs {
     /// Do not explore beyond this depth (the check then fails as incomplete).
     #[arg(long = "max-depth")]
     pub max_depth: Option<usize>,
+    /// Also write each counterexample as a trace file into this directory (one file per
+    /// violated property, `ucma-ha replay` reads them).
+    #[arg(long = "counterexamples", value_name = "DIR")]
+    pub counterexamples: Option<std::path::PathBuf>,
     /// Check only the machines' tables, not the system.
     #[arg(long = "tables-only")]
     pub tables_only: bool,
@@ -126,7 +130,24 @@ fn describe(config: &SystemConfig) -> String {
     )
 }
 
-fn print_report(report: &Report) -> bool {
+fn file_name(config: &SystemConfig, property: &str) -> String {
+    format!(
+        "{}-{}-{}{}.json",
+        property,
+        match config.endpoint {
+            EndpointKind::User => "user",
+            EndpointKind::Application => "application",
+        },
+        config.remote_views,
+        if config.remote_home_pool {
+            ""
+        } else {
+            "-elsewhere"
+        }
+    )
+}
+
+fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
     let completeness = match report.completeness {
         Completeness::Complete => "complete",
         Completeness::StateLimit => "INCOMPLETE (state limit)",
@@ -162,6 +183,20 @@ fn print_report(report: &Report) -> bool {
         }
         if let Status::Violated(counterexample) = &verdict.status {
             println!("      {}", counterexample.summary);
+            if let Some(directory) = directory {
+                let path = directory.join(file_name(&report.config, verdict.property.name));
+                let written = serde_json::to_string_pretty(&counterexample.trace)
+                    .map_err(|e| e.to_string())
+                    .and_then(|json| {
+                        std::fs::create_dir_all(directory)
+                            .and_then(|()| std::fs::write(&path, json + "\n"))
+                            .map_err(|e| e.to_string())
+                    });
+                match written {
+                    Ok(()) => println!("      trace written to {}", path.display()),
+                    Err(error) => println!("      could not write {}: {error}", path.display()),
+                }
+            }
             match serde_json::to_string_pretty(&counterexample.trace) {
                 Ok(json) => {
                     for line in json.lines() {
@@ -245,7 +280,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 ""
             );
         }
-        if !print_report(&report) {
+        if !print_report(&report, args.counterexamples.as_deref()) {
             failed = true;
         }
     }
@@ -253,5 +288,33 @@ pub fn run(args: &CheckArgs) -> u8 {
         super::FAILED
     } else {
         super::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{run, Cli, FAILED, SUCCESS};
+
+    fn exit(args: &[&str]) -> u8 {
+        let mut argv = vec!["ucma-ha", "check"];
+        argv.extend_from_slice(args);
+        run(Cli::try_parse_from(argv).expect("valid arguments"))
+    }
+
+    #[test]
+    fn the_shipped_system_passes_and_an_incomplete_search_fails() {
+        assert_eq!(
+            exit(&["--remote-views", "0,1", "--endpoint", "application"]),
+            SUCCESS
+        );
+        assert_eq!(exit(&["--max-states", "5"]), FAILED);
+        assert_eq!(exit(&["--max-depth", "2", "--no-symmetry"]), FAILED);
+    }
+
+    #[test]
+    fn unknown_endpoint_kinds_are_refused() {
+        assert!(Cli::try_parse_from(["ucma-ha", "check", "--endpoint", "robot"]).is_err());
     }
 }

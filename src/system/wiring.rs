@@ -562,3 +562,104 @@ pub static WIRING_ROWS: [WiringRow; 24] = [
         clauses: &["AF-PSS"],
     },
 ];
+
+fn node_of_source(source: Source) -> &'static str {
+    match source {
+        Source::Registration => "registration",
+        Source::Endpoint => "local_endpoint",
+        Source::Owner => "owner",
+        Source::Subscription => "subscription",
+    }
+}
+
+fn node_of_target(target: Target) -> &'static str {
+    match target {
+        Target::Registration => "registration",
+        Target::Endpoint => "local_endpoint",
+        Target::LocalOwnerPresence | Target::ContactGroupServices | Target::FreeView => "owner",
+        Target::Owner | Target::Owners => "owner",
+        Target::Subscription | Target::Subscriptions => "subscription",
+    }
+}
+
+fn action_label(action: &Action) -> String {
+    match action {
+        Action::Call(name) => format!("call {name}"),
+        Action::Deliver(name) => (*name).to_owned(),
+        Action::Reply(request) => format!("{request:?} answered"),
+        Action::Renew => "new instance".to_owned(),
+        Action::SetPool(up) => format!("pool {}", if *up { "up" } else { "down" }),
+        Action::SetConnection(up) => format!("connection {}", if *up { "up" } else { "down" }),
+    }
+}
+
+fn guard_label(guard: &Guard) -> String {
+    match guard {
+        Guard::Always => String::new(),
+        Guard::Not(inner) => format!("not({})", guard_label(inner)),
+        Guard::All(inner) => inner
+            .iter()
+            .map(guard_label)
+            .collect::<Vec<_>>()
+            .join(" and "),
+        other => format!("{other:?}"),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('"', "#quot;")
+}
+
+/// Draws the wiring as a Mermaid flowchart: one edge per reaction, from the stimulus or
+/// changed component to the component that reacts, labelled with the trigger, the action
+/// and its guard, in row order (so the output is stable).
+///
+/// # Examples
+/// ```
+/// use ucma_ha::system::wiring::{mermaid, STIMULUS_ROWS, WIRING_ROWS};
+/// let chart = mermaid(&STIMULUS_ROWS, &WIRING_ROWS);
+/// assert!(chart.starts_with("flowchart LR"));
+/// assert!(chart.contains("registration -->|\"RegistrarNotifyUserServicesUnavailable"));
+/// ```
+pub fn mermaid(stimulus_rows: &[StimulusRow], wiring_rows: &[WiringRow]) -> String {
+    let mut out = String::from("flowchart LR\n");
+    for row in stimulus_rows {
+        let from = if row.on.is_application() {
+            "application"
+        } else if row.on.is_timer() {
+            "timers"
+        } else {
+            "world"
+        };
+        for reaction in row.then {
+            let to = match reaction.action {
+                Action::SetPool(_) | Action::SetConnection(_) => "world",
+                _ => node_of_target(reaction.target),
+            };
+            let mut label = format!("{}: {}", row.on, action_label(&reaction.action));
+            let guard = guard_label(&reaction.when);
+            if !guard.is_empty() {
+                label.push_str(&format!(" [{guard}]"));
+            }
+            out.push_str(&format!("    {from} -->|\"{}\"| {to}\n", escape(&label)));
+        }
+    }
+    for row in wiring_rows {
+        let from = node_of_source(row.on.source);
+        for reaction in row.then {
+            let to = node_of_target(reaction.target);
+            let mut label = format!(
+                "{} to {}: {}",
+                row.on.on.unwrap_or("any"),
+                row.on.to.unwrap_or("any"),
+                action_label(&reaction.action)
+            );
+            let guard = guard_label(&reaction.when);
+            if !guard.is_empty() {
+                label.push_str(&format!(" [{guard}]"));
+            }
+            out.push_str(&format!("    {from} -->|\"{}\"| {to}\n", escape(&label)));
+        }
+    }
+    out
+}

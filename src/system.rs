@@ -409,7 +409,8 @@ impl System {
         self.engine.initial
     }
 
-    /// Runs one macro-step.
+    /// Runs one macro-step. `state` must be a state of this system (one it produced, see
+    /// [`System::is_valid`]).
     ///
     /// # Complexity
     /// Proportional to the number of reactions (bounded by a budget); allocates nothing.
@@ -573,10 +574,24 @@ fn pack(state: u128) -> Snapshot {
     Snapshot(vec![state as u64, (state >> 64) as u64])
 }
 
-fn unpack(snapshot: &Snapshot) -> u128 {
-    let low = snapshot.0.first().copied().unwrap_or(0);
-    let high = snapshot.0.get(1).copied().unwrap_or(0);
-    u128::from(low) | (u128::from(high) << 64)
+impl System {
+    /// The packed state of a snapshot; the initial state when the snapshot is not a
+    /// state of this system (so no input can index outside a table).
+    fn unpack(&self, snapshot: &Snapshot) -> u128 {
+        let low = snapshot.0.first().copied().unwrap_or(0);
+        let high = snapshot.0.get(1).copied().unwrap_or(0);
+        let state = u128::from(low) | (u128::from(high) << 64);
+        if snapshot.0.len() <= 2 && self.engine.valid(state) {
+            state
+        } else {
+            self.engine.initial
+        }
+    }
+
+    /// Whether a packed state is a state of this system (every slot within its table).
+    pub fn is_valid(&self, state: u128) -> bool {
+        self.engine.valid(state)
+    }
 }
 
 impl fsm::explore::Model for System {
@@ -624,11 +639,11 @@ impl DynModel for System {
             name: stimulus.to_owned(),
             suggestion: nearest(stimulus, STIMULI.iter().map(|s| s.name())),
         })?;
-        Ok(self.reaction(unpack(at), on))
+        Ok(self.reaction(self.unpack(at), on))
     }
 
     fn states(&self, at: &Snapshot) -> Vec<StateName> {
-        self.state_names(unpack(at))
+        self.state_names(self.unpack(at))
     }
 }
 

@@ -433,7 +433,9 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
                 let mut actions = Vec::new();
                 let mut at = node;
                 while at != from {
-                    let (previous, action) = back[&at];
+                    let Some(&(previous, action)) = back.get(&at) else {
+                        break;
+                    };
                     actions.push(action);
                     at = previous;
                 }

@@ -493,6 +493,23 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Whether a packed state is one this system can be in: every present slot holds a
+    /// state of its table, absent slots and unused bits are zero.
+    pub(crate) fn valid(&self, state: u128) -> bool {
+        let used = WORLD_BITS + WIDTH * self.slots() as u32;
+        if used < 128 && state >> used != 0 {
+            return false;
+        }
+        (0..self.slots()).all(|slot| {
+            let value = get(state, slot);
+            if self.present(slot) {
+                usize::from(value) < self.states[kind_of(slot) as usize]
+            } else {
+                value == 0
+            }
+        })
+    }
+
     /// Number of component slots.
     pub(crate) fn slots(&self) -> usize {
         FIRST_VIEW + 2 * self.views

@@ -204,6 +204,25 @@ fn the_catalog_builds_the_system_and_refuses_unknown_keys() {
 }
 
 #[test]
+fn snapshots_that_are_no_state_fall_back_to_the_initial_state() {
+    let s = system(SystemConfig::default());
+    let bogus = Snapshot(vec![u64::MAX, u64::MAX]);
+    let reaction = DynModel::step(&s, &bogus, "BeginEstablish").expect("known stimulus");
+    assert_eq!(reaction.rejected, None);
+    let established = run(&s, &[BeginEstablish]);
+    assert_eq!(
+        reaction.next,
+        Snapshot(vec![established as u64, (established >> 64) as u64])
+    );
+    assert!(!s.is_valid(u128::MAX));
+    assert!(s.is_valid(established));
+    assert_eq!(
+        System::stimuli().to_vec(),
+        SystemStimulus::all().collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn symmetric_stimuli_commute_with_permuting_views() {
     // Subscribing "the free view" picks the same class whatever the order of the views.
     let s = system(SystemConfig {
@@ -514,7 +533,24 @@ fn mutant_stuck_in_terminating_is_caught_as_deadlock() {
         },
         ignores,
     );
-    let cx = caught(&mutant(t), "no_deadlock");
+    let s = mutant(t);
+    let cx = caught(&s, "no_deadlock");
+    let stimuli: Vec<SystemStimulus> = cx
+        .trace
+        .steps
+        .iter()
+        .map(|step| SystemStimulus::parse(&step.on).expect("known"))
+        .collect();
+    let end = run(&s, &stimuli);
+    for &stimulus in System::stimuli() {
+        if !stimulus.is_world_toggle() {
+            assert_eq!(
+                s.canonical(s.step(end, stimulus).next),
+                s.canonical(end),
+                "{stimulus}"
+            );
+        }
+    }
     let last = cx
         .trace
         .steps

@@ -28,6 +28,10 @@ pub struct CheckArgs {
     /// Remote views homed on another pool (SUB-4) instead of the owner's.
     #[arg(long = "remote-elsewhere")]
     pub remote_elsewhere: bool,
+    /// A system configuration as a JSON object (repeatable), e.g.
+    /// `{"refresh_on_connection_drop": false}`; absent keys take their defaults.
+    #[arg(long = "config", value_name = "JSON", value_parser = parse_config)]
+    pub config: Vec<SystemConfig>,
     /// Explore every state, without merging states that differ only by the order of the
     /// remote views.
     #[arg(long = "no-symmetry")]
@@ -55,6 +59,11 @@ fn parse_endpoint(text: &str) -> Result<EndpointKind, String> {
             "unknown endpoint kind `{other}` (expected `user` or `application`)"
         )),
     }
+}
+
+fn parse_config(text: &str) -> Result<SystemConfig, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    System::config_from_json(&value).map_err(|e| e.to_string())
 }
 
 /// One line of the result table.
@@ -87,6 +96,10 @@ impl MachineVisitor for TableChecks {
 
 /// The system configurations a command line asks for.
 fn configurations(args: &CheckArgs) -> Vec<SystemConfig> {
+    let mut configs = args.config.clone();
+    if !configs.is_empty() && args.remote_views.is_empty() && args.endpoint.is_empty() {
+        return configs;
+    }
     let base = SystemConfig {
         remote_home_pool: !args.remote_elsewhere,
         ..SystemConfig::default()
@@ -101,7 +114,6 @@ fn configurations(args: &CheckArgs) -> Vec<SystemConfig> {
     } else {
         args.endpoint.clone()
     };
-    let mut configs = Vec::new();
     for &endpoint in &endpoints {
         for &remote_views in &views {
             configs.push(SystemConfig {
@@ -116,7 +128,7 @@ fn configurations(args: &CheckArgs) -> Vec<SystemConfig> {
 
 fn describe(config: &SystemConfig) -> String {
     format!(
-        "system endpoint={} remote_views={}{}",
+        "system endpoint={} remote_views={}{}{}",
         match config.endpoint {
             EndpointKind::User => "user",
             EndpointKind::Application => "application",
@@ -126,6 +138,11 @@ fn describe(config: &SystemConfig) -> String {
             ""
         } else {
             " remote_home_pool=false"
+        },
+        if config.refresh_on_connection_drop {
+            ""
+        } else {
+            " refresh_on_connection_drop=false"
         }
     )
 }
@@ -310,11 +327,19 @@ mod tests {
             SUCCESS
         );
         assert_eq!(exit(&["--max-states", "5"]), FAILED);
+        assert_eq!(
+            exit(&[
+                "--config",
+                r#"{"refresh_on_connection_drop": false, "remote_views": 2}"#
+            ]),
+            SUCCESS
+        );
         assert_eq!(exit(&["--max-depth", "2", "--no-symmetry"]), FAILED);
     }
 
     #[test]
     fn unknown_endpoint_kinds_are_refused() {
         assert!(Cli::try_parse_from(["ucma-ha", "check", "--endpoint", "robot"]).is_err());
+        assert!(Cli::try_parse_from(["ucma-ha", "check", "--config", r#"{"views": 1}"#]).is_err());
     }
 }

@@ -49,7 +49,15 @@
 //!   healing refresh (REG-3, PRES-4), and also after a fresh registration finds the pool
 //!   available.
 //! - An owner whose SipSubscription is Terminated gets a new instance when it subscribes
-//!   again (AF-SIPSUB: a Terminated instance is not reused).
+//!   again (AF-SIPSUB: a Terminated instance is not reused). An owner that re-subscribes
+//!   over a SipSubscription that stayed Subscribed through the outage refreshes it, and is
+//!   Subscribed once the refresh is answered.
+//! - A SUBSCRIBE that times out while the registration reports User Services Unavailable
+//!   tells its owner `PoolOffline` (PRES-1), so an owner subscribed during an outage waits
+//!   in WaitingForRetry like the others.
+//! - A connection restored under a Reestablishing endpoint re-registers at once; the
+//!   registrar's answer completes the re-establishment (AF-LEP-T) and, with the pool up,
+//!   counts as the pool's recovery for the owners (PRES-4).
 //! - Terminating an endpoint unregisters, unsubscribes every owner and completes at once.
 //!
 //! # State
@@ -69,7 +77,10 @@
 //! for stimulus in [BeginEstablish, SubscribePresence, PoolFails] {
 //!     state = system.step(state, stimulus).next;
 //! }
-//! assert_eq!(system.state_name(state, "registration"), Some("Registered"));
+//! assert_eq!(
+//!     system.state_name(state, "registration"),
+//!     Some("RegisteredUserServicesUnavailable")
+//! );
 //! assert_eq!(system.state_name(state, "local_owner_presence"), Some("WaitingForRetry"));
 //! assert_eq!(system.step(state, PublishPresence).rejected, Some("InvalidOperationException"));
 //! # Ok::<(), ucma_ha::system::SystemError>(())

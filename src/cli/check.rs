@@ -180,6 +180,20 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
         completeness,
         report.elapsed.as_millis()
     );
+    let idle: Vec<String> = (0..report.wiring_fired.len())
+        .filter(|&row| !report.wiring_fired[row])
+        .map(|row| row.to_string())
+        .collect();
+    println!(
+        "    wiring: {} of {} rows fire{}",
+        report.wiring_fired.len() - idle.len(),
+        report.wiring_fired.len(),
+        if idle.is_empty() {
+            String::new()
+        } else {
+            format!(" (never: rows {})", idle.join(", "))
+        }
+    );
     let mut passed = report.completeness == Completeness::Complete;
     for verdict in &report.verdicts {
         let result = match &verdict.status {

@@ -175,6 +175,8 @@ pub struct Report {
     pub verdicts: Vec<Verdict>,
     /// Wall-clock time of the check.
     pub elapsed: Duration,
+    /// For each wiring row, whether it fired in some reachable macro-step.
+    pub wiring_fired: Vec<bool>,
 }
 
 impl Report {
@@ -540,11 +542,14 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
         [None; TRANSITION_PROPERTIES];
     let mut premise = [false; TRANSITION_PROPERTIES];
     let mut diverged: Option<(NodeIndex, SystemStimulus)> = None;
-    let mut log = Vec::with_capacity(64);
+    let mut log = Log {
+        deliveries: Vec::with_capacity(64),
+        wired: vec![false; system.wiring_rows().len()],
+    };
     for node in graph.graph.node_indices() {
         let before = graph.graph[node];
         for &stimulus in System::stimuli() {
-            log.clear();
+            log.deliveries.clear();
             let result = system.step_observed(before, stimulus, &mut log);
             if result.diverged && diverged.is_none() {
                 diverged = Some((node, stimulus));
@@ -553,7 +558,7 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
                 before,
                 stimulus,
                 result: &result,
-                log: &log,
+                log: &log.deliveries,
             };
             for (p, slot) in first.iter_mut().enumerate() {
                 let j = judge(system, p, &edge);
@@ -603,6 +608,24 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
         completeness: graph.completeness,
         verdicts,
         elapsed: started.elapsed(),
+        wiring_fired: log.wired,
+    }
+}
+
+/// The deliveries of one macro-step and the wiring rows fired so far.
+struct Log {
+    deliveries: Vec<Delivery>,
+    wired: Vec<bool>,
+}
+
+impl super::Observer for Log {
+    fn delivered(&mut self, delivery: &Delivery) {
+        self.deliveries.push(*delivery);
+    }
+    fn wired(&mut self, row: usize) {
+        if let Some(fired) = self.wired.get_mut(row) {
+            *fired = true;
+        }
     }
 }
 

@@ -775,3 +775,36 @@ fn every_wiring_row_fires_somewhere_and_cites_a_clause() {
         assert!(!row.clauses.is_empty(), "{row:?}");
     }
 }
+
+#[test]
+fn a_world_without_outages_makes_the_outage_properties_vacuous() {
+    // One stimulus row changed: the pool never fails. Nothing is violated, but the
+    // properties about outages are reported vacuous, and the check does not pass.
+    let mut rows = wiring::STIMULUS_ROWS.to_vec();
+    let i = rows.iter().position(|r| r.on == PoolFails).expect("a row");
+    rows[i] = StimulusRow {
+        requires: wiring::Guard::Not(&wiring::Guard::Always),
+        ..rows[i]
+    };
+    let s = System::with(
+        SystemConfig::default(),
+        tables(),
+        Cow::Owned(rows),
+        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+    )
+    .expect("builds");
+    let report = check(&s, true);
+    assert!(!report.passed());
+    for name in [
+        "no_publish_in_waiting_for_retry",
+        "no_retry_while_user_services_unavailable",
+        "recovery_after_outage",
+    ] {
+        let verdict = report.verdict(name).expect("known");
+        assert_eq!(verdict.status, Status::Vacuous, "{name}");
+    }
+    assert!(report
+        .verdicts
+        .iter()
+        .all(|v| !matches!(v.status, Status::Violated(_))));
+}

@@ -336,7 +336,14 @@ fn target_kinds(target: Target) -> &'static [Kind] {
         Target::LocalOwnerPresence => &[Kind::LocalOwnerPresence],
         Target::ContactGroupServices => &[Kind::ContactGroupServices],
         Target::FreeView => &[Kind::RemotePresence],
-        Target::Owner | Target::Owners | Target::Subscription | Target::Subscriptions => &ALL_KINDS,
+        Target::Owner | Target::Owners => &[
+            Kind::LocalOwnerPresence,
+            Kind::ContactGroupServices,
+            Kind::RemotePresence,
+        ],
+        Target::Subscription | Target::Subscriptions => {
+            &[Kind::SessionSubscription, Kind::ViewSubscription]
+        }
     }
 }
 
@@ -764,23 +771,17 @@ impl<O: Observer> Run<'_, O> {
                     self.apply(reaction, view, source);
                 }
                 Target::Owner => {
-                    let owner = source.map(|slot| {
-                        if slot >= 2 && slot % 2 == 1 {
-                            slot - 1
-                        } else {
-                            slot
-                        }
-                    });
+                    // The owner of a subscription, or the owner itself; nothing otherwise.
+                    let owner = source
+                        .filter(|&slot| slot >= LOCAL_OWNER_PRESENCE)
+                        .map(|slot| slot - (slot - LOCAL_OWNER_PRESENCE) % 2);
                     self.apply(reaction, owner, source);
                 }
                 Target::Subscription => {
-                    let sub = source.map(|slot| {
-                        if slot >= 2 && slot % 2 == 0 {
-                            slot + 1
-                        } else {
-                            slot
-                        }
-                    });
+                    // The subscription of an owner, or the subscription itself.
+                    let sub = source
+                        .filter(|&slot| slot >= LOCAL_OWNER_PRESENCE)
+                        .map(|slot| slot + 1 - (slot - LOCAL_OWNER_PRESENCE) % 2);
                     self.apply(reaction, sub, source);
                 }
                 Target::Owners | Target::Subscriptions => {
@@ -830,7 +831,14 @@ impl<O: Observer> Run<'_, O> {
                 }
             }
             CAction::Renew => {
-                if let Some(slot) = target {
+                // Only a SipSubscription is ever replaced by a new instance.
+                let subscription = target.filter(|&slot| {
+                    matches!(
+                        kind_of(slot),
+                        Kind::SessionSubscription | Kind::ViewSubscription
+                    )
+                });
+                if let Some(slot) = subscription {
                     let kind = kind_of(slot);
                     let fresh = self.engine.parts[kind as usize].initial();
                     let from = get(self.state, slot);

@@ -59,6 +59,9 @@
 //!   registrar's answer completes the re-establishment (AF-LEP-T) and, with the pool up,
 //!   counts as the pool's recovery for the owners (PRES-4).
 //! - Terminating an endpoint unregisters, unsubscribes every owner and completes at once.
+//! - A world event that finds the world already so (`PoolFails` with the pool down, ...)
+//!   does nothing; an application call whose precondition fails is rejected with
+//!   `InvalidOperationException` and changes nothing.
 //!
 //! # State
 //! The whole state is one `u128`: two world bits and three bits per component (its state

@@ -808,3 +808,24 @@ fn a_world_without_outages_makes_the_outage_properties_vacuous() {
         .iter()
         .all(|v| !matches!(v.status, Status::Violated(_))));
 }
+
+#[test]
+fn the_wiring_chart_draws_one_edge_per_reaction() {
+    let chart = wiring::mermaid(&wiring::STIMULUS_ROWS, &wiring::WIRING_ROWS);
+    let reactions: usize = wiring::STIMULUS_ROWS
+        .iter()
+        .map(|r| r.then.len())
+        .chain(wiring::WIRING_ROWS.iter().map(|r| r.then.len()))
+        .sum();
+    assert_eq!(
+        chart.lines().filter(|l| l.contains("-->")).count(),
+        reactions
+    );
+    assert!(chart.contains(
+        "subscription -->|\"any to Terminated: UnderlyingSubscriptionTerminated\"| owner"
+    ));
+    assert_eq!(
+        chart,
+        wiring::mermaid(&wiring::STIMULUS_ROWS, &wiring::WIRING_ROWS)
+    );
+}

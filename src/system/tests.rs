@@ -350,8 +350,8 @@ fn mutant(tables: Tables) -> System {
     .expect("the mutant builds")
 }
 
-/// Checks `system`, expects `name` (and only properties in `also`) violated, and replays
-/// the counterexample through the system's own `DynModel`.
+/// Checks `system`, expects `name` violated, and replays the counterexample through the
+/// system's own `DynModel`.
 fn caught(system: &System, name: &str) -> properties::Counterexample {
     let report = check(system, true);
     let verdict = report.verdict(name).expect("a known property");
@@ -381,9 +381,20 @@ fn caught(system: &System, name: &str) -> properties::Counterexample {
             }
         }
     }
-    // The shortest counterexample: no shorter prefix violates.
+    // A transition property: the last step violates it, and no earlier step does.
     if let Some(violates) = properties::last_step_violates(system, name, trace) {
         assert!(violates, "the last step of the trace violates {name}");
+        for k in 1..trace.steps.len() {
+            let prefix = crate::trace::Trace {
+                steps: trace.steps[..k].to_vec(),
+                ..trace.clone()
+            };
+            assert_eq!(
+                properties::last_step_violates(system, name, &prefix),
+                Some(false),
+                "step {k} of the counterexample already violates {name}"
+            );
+        }
     }
     (**counterexample).clone()
 }

@@ -437,10 +437,12 @@ impl Engine {
             .stimulus_index("BeginSubscribe")
             .unwrap_or(NONE);
         for (i, expected) in SystemStimulus::all().enumerate() {
-            let row = stimulus_rows
-                .iter()
-                .find(|row| row.on == expected)
-                .ok_or_else(|| SystemError::Wiring(format!("no stimulus row for {expected}")))?;
+            let mut matching = stimulus_rows.iter().filter(|row| row.on == expected);
+            let (Some(row), None) = (matching.next(), matching.next()) else {
+                return Err(SystemError::Wiring(format!(
+                    "{expected} needs exactly one stimulus row"
+                )));
+            };
             let what = format!("stimulus row {i} ({expected})");
             engine
                 .stimulus_requires

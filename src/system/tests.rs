@@ -840,3 +840,25 @@ fn the_wiring_chart_draws_one_edge_per_reaction() {
         wiring::mermaid(&wiring::STIMULUS_ROWS, &wiring::WIRING_ROWS)
     );
 }
+
+#[test]
+fn a_stimulus_without_exactly_one_row_is_refused() {
+    let mut rows = wiring::STIMULUS_ROWS.to_vec();
+    rows.push(rows[0]);
+    let built = System::with(
+        SystemConfig::default(),
+        tables(),
+        Cow::Owned(rows),
+        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+    );
+    assert!(matches!(built, Err(SystemError::Wiring(_))));
+    let mut wiring_rows = wiring::WIRING_ROWS.to_vec();
+    wiring_rows[0].on.to = Some("Registred");
+    let built = System::with(
+        SystemConfig::default(),
+        tables(),
+        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
+        Cow::Owned(wiring_rows),
+    );
+    assert!(matches!(built, Err(SystemError::Wiring(_))));
+}

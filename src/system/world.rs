@@ -54,3 +54,62 @@ pub fn reply(request: Request, world: World, home_pool: bool) -> Option<&'static
         Request::Unsubscribe => Some("TerminateCompleted"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use fsm::Symbol;
+
+    use super::*;
+    use crate::registration::RegistrationStimulus;
+    use crate::sip_subscription::SipSubscriptionStimulus;
+
+    #[test]
+    fn every_answer_is_a_stimulus_of_the_machine_that_asked() {
+        for pool_up in [true, false] {
+            for connection_up in [true, false] {
+                let world = World {
+                    pool_up,
+                    connection_up,
+                };
+                for home in [true, false] {
+                    for request in [
+                        Request::Register,
+                        Request::Refresh,
+                        Request::Unregister,
+                        Request::UserServicesStatus,
+                    ] {
+                        if let Some(name) = reply(request, world, home) {
+                            assert!(RegistrationStimulus::parse(name).is_some(), "{name}");
+                        }
+                    }
+                    for request in [
+                        Request::Subscribe,
+                        Request::SubscriptionRefresh,
+                        Request::Unsubscribe,
+                    ] {
+                        let name = reply(request, world, home).expect("always answered");
+                        assert!(SipSubscriptionStimulus::parse(name).is_some(), "{name}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_home_pool_times_out_when_the_pool_is_unresponsive_sub_4() {
+        let down = World {
+            pool_up: false,
+            connection_up: true,
+        };
+        assert_eq!(
+            reply(Request::Subscribe, down, true),
+            Some("SubscribeFailed")
+        );
+        assert_eq!(reply(Request::Subscribe, down, false), Some("SubscribeOk"));
+        assert_eq!(reply(Request::Refresh, down, true), None);
+        assert_eq!(
+            reply(Request::UserServicesStatus, down, true),
+            Some("RegistrarNotifyUserServicesUnavailable")
+        );
+    }
+}

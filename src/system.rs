@@ -413,6 +413,11 @@ impl System {
         &self.wiring_rows
     }
 
+    /// The wiring in force as a Mermaid flowchart ([`wiring::mermaid`]).
+    pub fn wiring_chart(&self) -> String {
+        wiring::mermaid(&self.stimulus_rows, &self.wiring_rows)
+    }
+
     /// Every system stimulus, in order.
     pub fn stimuli() -> &'static [SystemStimulus] {
         &STIMULI
@@ -490,21 +495,6 @@ impl System {
             .into_iter()
             .find(|name| name.component == component)
             .map(|name| name.internal)
-    }
-
-    /// The state name of a slot's table state.
-    pub fn name_of(&self, slot: usize, index: u8) -> &'static str {
-        self.engine.parts[engine::kind_of(slot) as usize].state_name(index)
-    }
-
-    /// The state index of a name in a slot's table.
-    pub fn index_of(&self, kind: Kind, name: &str) -> Option<u8> {
-        self.engine.parts[kind as usize].state_index(name)
-    }
-
-    /// The stimulus index of a name in a kind's table.
-    pub fn stimulus_of(&self, kind: Kind, name: &str) -> Option<u8> {
-        self.engine.parts[kind as usize].stimulus_index(name)
     }
 
     /// The events a delivery raised.

@@ -321,5 +321,8 @@ pub fn all_parameters<M: Machine>() -> Vec<Value> {
 /// # Errors
 /// As [`machine`].
 pub fn model(id: &str, parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
-    machine(id, parameters)
+    match id {
+        crate::system::ID => crate::system::model(parameters),
+        _ => machine(id, parameters),
+    }
 }

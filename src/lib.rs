@@ -16,6 +16,7 @@ pub mod remote_presence;
 pub mod replay;
 pub mod sip_subscription;
 pub mod spec;
+pub mod system;
 pub mod trace;
 pub mod vectors;
 pub mod vocabulary;

@@ -76,6 +76,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod explore;
 pub mod export;
 pub mod graph;
 mod symbol;

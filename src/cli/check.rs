@@ -1,16 +1,70 @@
-//! `ucma-ha check`: table checks of every machine, printed as a table.
+//! `ucma-ha check`: table checks of every machine, then an exhaustive check of the
+//! composed `system` for each configuration asked for, printed as tables. A violation
+//! prints its shortest counterexample as a trace file (CONTRACT section 4).
 
-use std::time::Instant;
+use std::io::Write;
+use std::time::{Duration, Instant};
 
 use clap::Args;
+use fsm::explore::{Completeness, Limits};
 use fsm::{check, Machine};
 
 use crate::catalog::{for_each_machine, MachineVisitor};
+use crate::local_endpoint::EndpointKind;
+use crate::system::properties::{self, Report, Status};
+use crate::system::{System, SystemConfig};
 use crate::Event;
 
 /// Arguments of `ucma-ha check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {}
+pub struct CheckArgs {
+    /// Numbers of remote views to check the system with (repeatable or comma-separated);
+    /// default: the default configuration only.
+    #[arg(long = "remote-views", value_delimiter = ',')]
+    pub remote_views: Vec<usize>,
+    /// Endpoint kinds to check the system with (repeatable): `user`, `application`.
+    #[arg(long = "endpoint", value_parser = parse_endpoint, value_delimiter = ',')]
+    pub endpoint: Vec<EndpointKind>,
+    /// Remote views homed on another pool (SUB-4) instead of the owner's.
+    #[arg(long = "remote-elsewhere")]
+    pub remote_elsewhere: bool,
+    /// A system configuration as a JSON object (repeatable), e.g.
+    /// `{"refresh_on_connection_drop": false}`; absent keys take their defaults.
+    #[arg(long = "config", value_name = "JSON", value_parser = parse_config)]
+    pub config: Vec<SystemConfig>,
+    /// Explore every state, without merging states that differ only by the order of the
+    /// remote views.
+    #[arg(long = "no-symmetry")]
+    pub no_symmetry: bool,
+    /// Stop exploring after this many states (the check then fails as incomplete).
+    #[arg(long = "max-states")]
+    pub max_states: Option<usize>,
+    /// Do not explore beyond this depth (the check then fails as incomplete).
+    #[arg(long = "max-depth")]
+    pub max_depth: Option<usize>,
+    /// Also write each counterexample as a trace file into this directory (one file per
+    /// violated property, `ucma-ha replay` reads them).
+    #[arg(long = "counterexamples", value_name = "DIR")]
+    pub counterexamples: Option<std::path::PathBuf>,
+    /// Check only the machines' tables, not the system.
+    #[arg(long = "tables-only")]
+    pub tables_only: bool,
+}
+
+fn parse_endpoint(text: &str) -> Result<EndpointKind, String> {
+    match text {
+        "user" => Ok(EndpointKind::User),
+        "application" => Ok(EndpointKind::Application),
+        other => Err(format!(
+            "unknown endpoint kind `{other}` (expected `user` or `application`)"
+        )),
+    }
+}
+
+fn parse_config(text: &str) -> Result<SystemConfig, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    System::config_from_json(&value).map_err(|e| e.to_string())
+}
 
 /// One line of the result table.
 struct Line {
@@ -40,8 +94,155 @@ impl MachineVisitor for TableChecks {
     }
 }
 
-/// Runs the checks and prints the table; exit 1 when any machine fails.
-pub fn run(_: &CheckArgs) -> u8 {
+/// The system configurations a command line asks for.
+fn configurations(args: &CheckArgs) -> Vec<SystemConfig> {
+    let mut configs = args.config.clone();
+    if !configs.is_empty() && args.remote_views.is_empty() && args.endpoint.is_empty() {
+        return configs;
+    }
+    let base = SystemConfig {
+        remote_home_pool: !args.remote_elsewhere,
+        ..SystemConfig::default()
+    };
+    let views = if args.remote_views.is_empty() {
+        vec![base.remote_views]
+    } else {
+        args.remote_views.clone()
+    };
+    let endpoints = if args.endpoint.is_empty() {
+        vec![base.endpoint]
+    } else {
+        args.endpoint.clone()
+    };
+    for &endpoint in &endpoints {
+        for &remote_views in &views {
+            configs.push(SystemConfig {
+                endpoint,
+                remote_views,
+                ..base
+            });
+        }
+    }
+    configs
+}
+
+fn describe(config: &SystemConfig) -> String {
+    format!(
+        "system endpoint={} remote_views={}{}{}",
+        match config.endpoint {
+            EndpointKind::User => "user",
+            EndpointKind::Application => "application",
+        },
+        config.remote_views,
+        if config.remote_home_pool {
+            ""
+        } else {
+            " remote_home_pool=false"
+        },
+        if config.refresh_on_connection_drop {
+            ""
+        } else {
+            " refresh_on_connection_drop=false"
+        }
+    )
+}
+
+fn file_name(config: &SystemConfig, property: &str) -> String {
+    format!(
+        "{}-{}-{}{}.json",
+        property,
+        match config.endpoint {
+            EndpointKind::User => "user",
+            EndpointKind::Application => "application",
+        },
+        config.remote_views,
+        if config.remote_home_pool {
+            ""
+        } else {
+            "-elsewhere"
+        }
+    )
+}
+
+fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
+    let completeness = match report.completeness {
+        Completeness::Complete => "complete",
+        Completeness::StateLimit => "INCOMPLETE (state limit)",
+        Completeness::DepthLimit => "INCOMPLETE (depth limit)",
+    };
+    println!(
+        "{}: {} states, {} transitions, depth {}, symmetry {}, {}, {} ms",
+        describe(&report.config),
+        report.states,
+        report.transitions,
+        report.depth,
+        if report.symmetry { "on" } else { "off" },
+        completeness,
+        report.elapsed.as_millis()
+    );
+    let idle: Vec<String> = (0..report.wiring_fired.len())
+        .filter(|&row| !report.wiring_fired[row])
+        .map(|row| row.to_string())
+        .collect();
+    println!(
+        "    wiring: {} of {} rows fire{}",
+        report.wiring_fired.len() - idle.len(),
+        report.wiring_fired.len(),
+        if idle.is_empty() {
+            String::new()
+        } else {
+            format!(" (never: rows {})", idle.join(", "))
+        }
+    );
+    let mut passed = report.completeness == Completeness::Complete;
+    for verdict in &report.verdicts {
+        let result = match &verdict.status {
+            Status::Held => "held",
+            Status::Violated(_) => "VIOLATED",
+            Status::Vacuous => "VACUOUS",
+            Status::Unknown => "unknown",
+        };
+        println!(
+            "    {:<48} {:<9} {:<8} {}",
+            verdict.property.name,
+            format!("{:?}", verdict.property.kind).to_lowercase(),
+            result,
+            verdict.property.clauses.join(" ")
+        );
+        if verdict.status != Status::Held {
+            passed = false;
+        }
+        if let Status::Violated(counterexample) = &verdict.status {
+            println!("      {}", counterexample.summary);
+            if let Some(directory) = directory {
+                let path = directory.join(file_name(&report.config, verdict.property.name));
+                let written = serde_json::to_string_pretty(&counterexample.trace)
+                    .map_err(|e| e.to_string())
+                    .and_then(|json| {
+                        std::fs::create_dir_all(directory)
+                            .and_then(|()| std::fs::write(&path, json + "\n"))
+                            .map_err(|e| e.to_string())
+                    });
+                match written {
+                    Ok(()) => println!("      trace written to {}", path.display()),
+                    Err(error) => println!("      could not write {}: {error}", path.display()),
+                }
+            }
+            match serde_json::to_string_pretty(&counterexample.trace) {
+                Ok(json) => {
+                    for line in json.lines() {
+                        println!("      {line}");
+                    }
+                }
+                Err(error) => println!("      (trace not printable: {error})"),
+            }
+        }
+    }
+    passed
+}
+
+/// Runs the checks and prints the tables; exit 1 when anything fails.
+pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
     let lines = for_each_machine(&mut TableChecks);
     println!(
@@ -68,9 +269,91 @@ pub fn run(_: &CheckArgs) -> u8 {
         "table checks: totality, determinism, reachable states, live rows, citations ({} ms)",
         started.elapsed().as_millis()
     );
+    if args.tables_only {
+        return if failed {
+            super::FAILED
+        } else {
+            super::SUCCESS
+        };
+    }
+    let limits = Limits {
+        max_states: args.max_states.unwrap_or(Limits::default().max_states),
+        max_depth: args.max_depth.unwrap_or(usize::MAX),
+        symmetry: !args.no_symmetry,
+    };
+    for config in configurations(args) {
+        let system = match System::new(config) {
+            Ok(system) => system,
+            Err(error) => {
+                eprintln!("ucma-ha check: {}: {error}", describe(&config));
+                return super::BAD_INPUT;
+            }
+        };
+        let begun = Instant::now();
+        let mut last = Instant::now();
+        let label = describe(&config);
+        let report = properties::check(&system, limits, |progress| {
+            if begun.elapsed() > Duration::from_secs(1)
+                && last.elapsed() > Duration::from_millis(500)
+            {
+                last = Instant::now();
+                eprint!(
+                    "\r{label}: {} states, {} transitions, depth {} ...",
+                    progress.states, progress.transitions, progress.depth
+                );
+                let _ = std::io::stderr().flush();
+            }
+        });
+        if begun.elapsed() > Duration::from_secs(1) {
+            eprintln!(
+                "\r{label}: explored and checked in {:.1} s{:>30}",
+                begun.elapsed().as_secs_f64(),
+                ""
+            );
+        }
+        if !print_report(&report, args.counterexamples.as_deref()) {
+            failed = true;
+        }
+    }
     if failed {
         super::FAILED
     } else {
         super::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{run, Cli, FAILED, SUCCESS};
+
+    fn exit(args: &[&str]) -> u8 {
+        let mut argv = vec!["ucma-ha", "check"];
+        argv.extend_from_slice(args);
+        run(Cli::try_parse_from(argv).expect("valid arguments"))
+    }
+
+    #[test]
+    fn the_shipped_system_passes_and_an_incomplete_search_fails() {
+        assert_eq!(
+            exit(&["--remote-views", "0,1", "--endpoint", "application"]),
+            SUCCESS
+        );
+        assert_eq!(exit(&["--max-states", "5"]), FAILED);
+        assert_eq!(
+            exit(&[
+                "--config",
+                r#"{"refresh_on_connection_drop": false, "remote_views": 2}"#
+            ]),
+            SUCCESS
+        );
+        assert_eq!(exit(&["--max-depth", "2", "--no-symmetry"]), FAILED);
+    }
+
+    #[test]
+    fn unknown_endpoint_kinds_are_refused() {
+        assert!(Cli::try_parse_from(["ucma-ha", "check", "--endpoint", "robot"]).is_err());
+        assert!(Cli::try_parse_from(["ucma-ha", "check", "--config", r#"{"views": 1}"#]).is_err());
     }
 }

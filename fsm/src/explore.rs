@@ -1,0 +1,615 @@
+//! Exhaustive exploration of a model's reachable states, with shortest counterexamples and
+//! liveness decided on strongly connected components under fairness.
+//!
+//! A [`Model`] is anything with an initial state, a fixed set of actions and a total
+//! successor function. [`explore`] runs a breadth-first search into a petgraph
+//! [`DiGraph`] whose node indices follow discovery order, so the first node that
+//! satisfies a predicate (by index) is one of the nearest to the initial state and
+//! [`Exploration::path`] gives a shortest path to it.
+//!
+//! Steps that leave the state unchanged (a rejected call, an ignored stimulus) are counted
+//! but not stored as edges: an edge always changes the state.
+//!
+//! # Symmetry
+//! [`Model::canonical`] maps a state to the representative of its symmetry class (for
+//! example by sorting interchangeable components). With [`Limits::symmetry`] on, only
+//! representatives are stored. This is sound when every action commutes with the
+//! symmetry (a permuted state steps to the permuted successor): then a path of actions in
+//! the reduced graph, replayed from the initial state, reaches a state in the same class.
+//!
+//! # Limits
+//! [`Limits::max_states`] and [`Limits::max_depth`] bound the search; a bounded search
+//! reports [`Completeness::StateLimit`] or [`Completeness::DepthLimit`] and never claims
+//! to be exhaustive.
+//!
+//! # Examples
+//! ```
+//! use fsm::explore::{explore, Completeness, Limits, Model};
+//!
+//! /// Two counters modulo 3; `Swap` makes them interchangeable.
+//! struct Counters;
+//! impl Model for Counters {
+//!     type State = (u8, u8);
+//!     type Action = char;
+//!     fn initial(&self) -> (u8, u8) { (0, 0) }
+//!     fn actions(&self) -> &[char] { &['a', 'b'] }
+//!     fn next(&self, s: &(u8, u8), action: char) -> (u8, u8) {
+//!         match action { 'a' => ((s.0 + 1) % 3, s.1), _ => (s.0, (s.1 + 1) % 3) }
+//!     }
+//!     fn canonical(&self, s: (u8, u8)) -> (u8, u8) { (s.0.min(s.1), s.0.max(s.1)) }
+//! }
+//! let full = explore(&Counters, Limits::default(), |_| {});
+//! assert_eq!(full.graph.node_count(), 9);
+//! assert_eq!(full.completeness, Completeness::Complete);
+//! let reduced = explore(&Counters, Limits { symmetry: true, ..Limits::default() }, |_| {});
+//! assert_eq!(reduced.graph.node_count(), 6);
+//! let far = reduced.first(|s| *s == (2, 2)).expect("reachable");
+//! assert_eq!(reduced.path(far).len(), 4);
+//! ```
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt::Debug;
+use std::hash::Hash;
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+/// A model to explore: an initial state, a fixed list of actions, a total successor
+/// function, and optionally a canonical form for symmetry reduction.
+pub trait Model {
+    /// A state; small and cheap to copy and hash.
+    type State: Copy + Eq + Hash + Debug;
+    /// An action (a stimulus); every action is tried in every state.
+    type Action: Copy + Eq + Debug;
+
+    /// The initial state.
+    fn initial(&self) -> Self::State;
+    /// Every action, in a fixed order.
+    fn actions(&self) -> &[Self::Action];
+    /// The state after `action` in `state`; `*state` when the action changes nothing.
+    fn next(&self, state: &Self::State, action: Self::Action) -> Self::State;
+    /// The representative of the state's symmetry class (identity by default).
+    fn canonical(&self, state: Self::State) -> Self::State {
+        state
+    }
+}
+
+/// Bounds of a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Stop after this many states have been stored.
+    pub max_states: usize,
+    /// Do not expand states at this depth (the initial state has depth 0).
+    pub max_depth: usize,
+    /// Store canonical representatives only ([`Model::canonical`]).
+    pub symmetry: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_states: 50_000_000,
+            max_depth: usize::MAX,
+            symmetry: false,
+        }
+    }
+}
+
+/// Whether a search saw every reachable state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completeness {
+    /// Every reachable state was visited.
+    Complete,
+    /// The search stopped at [`Limits::max_states`].
+    StateLimit,
+    /// Some states at [`Limits::max_depth`] were not expanded.
+    DepthLimit,
+}
+
+/// How far a running search has got (for progress reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// States stored so far.
+    pub states: usize,
+    /// Edges stored so far.
+    pub transitions: usize,
+    /// Depth of the state being expanded.
+    pub depth: usize,
+}
+
+/// The reachable graph of a model.
+#[derive(Debug, Clone)]
+pub struct Exploration<S, A> {
+    /// Nodes are states in discovery (breadth-first) order, node 0 the initial state;
+    /// edges are the actions that change the state.
+    pub graph: DiGraph<S, A, u32>,
+    /// Whether the search was exhaustive.
+    pub completeness: Completeness,
+    /// Steps that left the state unchanged (not stored as edges).
+    pub unchanged: usize,
+    index: HashMap<S, NodeIndex>,
+    parent: Vec<Option<(NodeIndex, A)>>,
+    depth: Vec<u32>,
+}
+
+/// Explores every state reachable from the model's initial state, breadth first.
+///
+/// # Arguments
+/// * `model` - the model.
+/// * `limits` - bounds and symmetry reduction.
+/// * `progress` - called every 65 536 states (for progress lines).
+///
+/// # Returns
+/// The reachable graph with a breadth-first tree for shortest paths.
+///
+/// # Complexity
+/// O((states x actions) x cost of `next`) time, O(states + edges) memory.
+pub fn explore<M: Model>(
+    model: &M,
+    limits: Limits,
+    mut progress: impl FnMut(Progress),
+) -> Exploration<M::State, M::Action> {
+    let canonical = |state: M::State| {
+        if limits.symmetry {
+            model.canonical(state)
+        } else {
+            state
+        }
+    };
+    let mut graph = DiGraph::<M::State, M::Action, u32>::default();
+    let mut index = HashMap::new();
+    let mut parent = Vec::new();
+    let mut depth = Vec::new();
+    let initial = canonical(model.initial());
+    let root = graph.add_node(initial);
+    index.insert(initial, root);
+    parent.push(None);
+    depth.push(0u32);
+    let mut completeness = Completeness::Complete;
+    let mut unchanged = 0usize;
+    let mut queue = VecDeque::from([root]);
+    let actions = model.actions();
+    'search: while let Some(node) = queue.pop_front() {
+        let at = depth[node.index()] as usize;
+        if at >= limits.max_depth {
+            completeness = Completeness::DepthLimit;
+            continue;
+        }
+        let state = graph[node];
+        for &action in actions {
+            let next = canonical(model.next(&state, action));
+            if next == state {
+                unchanged += 1;
+                continue;
+            }
+            let target = match index.get(&next) {
+                Some(&known) => known,
+                None => {
+                    if graph.node_count() >= limits.max_states {
+                        completeness = Completeness::StateLimit;
+                        break 'search;
+                    }
+                    let fresh = graph.add_node(next);
+                    index.insert(next, fresh);
+                    parent.push(Some((node, action)));
+                    depth.push(depth[node.index()] + 1);
+                    queue.push_back(fresh);
+                    if graph.node_count() % 65_536 == 0 {
+                        progress(Progress {
+                            states: graph.node_count(),
+                            transitions: graph.edge_count(),
+                            depth: at,
+                        });
+                    }
+                    fresh
+                }
+            };
+            graph.add_edge(node, target, action);
+        }
+    }
+    Exploration {
+        graph,
+        completeness,
+        unchanged,
+        index,
+        parent,
+        depth,
+    }
+}
+
+/// A lasso: a path from the initial state into a set of states, and a cycle in that set
+/// that a fair run can repeat forever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lasso<A> {
+    /// Actions from the initial state to `entry`.
+    pub prefix: Vec<A>,
+    /// The first state of the cycle.
+    pub entry: NodeIndex,
+    /// Actions from `entry` back to `entry` (empty when the run stays in `entry` because
+    /// no fair action can move it).
+    pub cycle: Vec<A>,
+    /// Every state of the trap.
+    pub states: Vec<NodeIndex>,
+}
+
+impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
+    /// The node of a (canonical) state, when it was reached.
+    pub fn node(&self, state: &S) -> Option<NodeIndex> {
+        self.index.get(state).copied()
+    }
+
+    /// The depth of a node: the length of a shortest path to it.
+    pub fn depth(&self, node: NodeIndex) -> usize {
+        self.depth.get(node.index()).map_or(0, |&d| d as usize)
+    }
+
+    /// The largest depth reached.
+    pub fn max_depth(&self) -> usize {
+        self.depth.iter().max().map_or(0, |&d| d as usize)
+    }
+
+    /// The actions of a shortest path from the initial state to `node`.
+    ///
+    /// # Complexity
+    /// O(depth of `node`).
+    pub fn path(&self, node: NodeIndex) -> Vec<A> {
+        let mut actions = Vec::new();
+        let mut at = node;
+        while let Some(Some((from, action))) = self.parent.get(at.index()) {
+            actions.push(*action);
+            at = *from;
+        }
+        actions.reverse();
+        actions
+    }
+
+    /// The first node (in breadth-first order, so at minimal depth) whose state satisfies
+    /// `predicate`.
+    pub fn first(&self, predicate: impl Fn(&S) -> bool) -> Option<NodeIndex> {
+        self.graph
+            .node_indices()
+            .find(|&node| predicate(&self.graph[node]))
+    }
+
+    /// Looks for a fair run that stays in `region` forever: a counterexample to "from
+    /// every state, a state outside `region` is eventually reached".
+    ///
+    /// Only edges whose action satisfies `allowed` are followed (the actions assumed not
+    /// to happen any more are left out). A run is fair when every action satisfying
+    /// `fair` that is enabled (changes the state) infinitely often is taken infinitely
+    /// often (strong fairness). The search refines strongly connected components: an
+    /// action enabled in a component but never staying in it cannot be avoided forever, so
+    /// the states enabling it are removed and the rest is decomposed again.
+    ///
+    /// # Returns
+    /// A [`Lasso`] into the first trap found (the one nearest to the initial state), or
+    /// `None` when every fair run leaves `region`.
+    ///
+    /// # Complexity
+    /// O(k x (states + edges)) where k is the number of refinement rounds (at most the
+    /// number of fair actions per component).
+    pub fn fair_trap(
+        &self,
+        region: impl Fn(NodeIndex) -> bool,
+        allowed: impl Fn(&A) -> bool,
+        fair: impl Fn(&A) -> bool,
+    ) -> Option<Lasso<A>> {
+        let n = self.graph.node_count();
+        let mut member = vec![false; n];
+        for node in self.graph.node_indices() {
+            member[node.index()] = region(node);
+        }
+        let mut work: Vec<Vec<NodeIndex>> = vec![self
+            .graph
+            .node_indices()
+            .filter(|node| member[node.index()])
+            .collect()];
+        let mut traps: Vec<Vec<NodeIndex>> = Vec::new();
+        let mut local = vec![u32::MAX; n];
+        while let Some(set) = work.pop() {
+            let mut sub = DiGraph::<NodeIndex, (), u32>::with_capacity(set.len(), set.len());
+            for &node in &set {
+                local[node.index()] = sub.add_node(node).index() as u32;
+            }
+            for &node in &set {
+                for (_, target, _) in self.out_edges(node, &allowed) {
+                    let to = local[target.index()];
+                    if to != u32::MAX {
+                        sub.add_edge(
+                            NodeIndex::new(local[node.index()] as usize),
+                            NodeIndex::new(to as usize),
+                            (),
+                        );
+                    }
+                }
+            }
+            for &node in &set {
+                local[node.index()] = u32::MAX;
+            }
+            let components: Vec<Vec<NodeIndex>> = tarjan_scc(&sub)
+                .into_iter()
+                .map(|component| component.into_iter().map(|local| sub[local]).collect())
+                .collect();
+            for component in components {
+                match self.refine(&component, &allowed, &fair) {
+                    Refined::Trap => traps.push(component),
+                    Refined::Smaller(rest) => {
+                        if !rest.is_empty() {
+                            work.push(rest);
+                        }
+                    }
+                    Refined::Empty => {}
+                }
+            }
+        }
+        let trap = traps
+            .into_iter()
+            .min_by_key(|trap| trap.iter().map(|node| node.index()).min())?;
+        Some(self.lasso(trap, &allowed, &fair))
+    }
+
+    fn out_edges<'a>(
+        &'a self,
+        node: NodeIndex,
+        allowed: &'a impl Fn(&A) -> bool,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, A)> + 'a {
+        self.graph
+            .edges_directed(node, Direction::Outgoing)
+            .filter(move |edge| allowed(edge.weight()))
+            .map(|edge| (edge.id(), edge.target(), *edge.weight()))
+    }
+
+    fn refine(
+        &self,
+        component: &[NodeIndex],
+        allowed: &impl Fn(&A) -> bool,
+        fair: &impl Fn(&A) -> bool,
+    ) -> Refined {
+        let set: std::collections::HashSet<NodeIndex> = component.iter().copied().collect();
+        // Fair actions enabled somewhere, and those that also have an edge staying inside.
+        let mut enabled: Vec<A> = Vec::new();
+        let mut stays: Vec<A> = Vec::new();
+        let mut internal_edge = false;
+        for &node in component {
+            for (_, target, action) in self.out_edges(node, allowed) {
+                let within = set.contains(&target);
+                internal_edge |= within;
+                if fair(&action) {
+                    if !enabled.contains(&action) {
+                        enabled.push(action);
+                    }
+                    if within && !stays.contains(&action) {
+                        stays.push(action);
+                    }
+                }
+            }
+        }
+        let escaping: Vec<A> = enabled
+            .into_iter()
+            .filter(|action| !stays.contains(action))
+            .collect();
+        if escaping.is_empty() {
+            // A component with an internal cycle is a trap; a single state is one when no
+            // fair action can move it (the run may stay there).
+            let stutters = component.len() == 1 && stays.is_empty();
+            return if internal_edge || stutters {
+                Refined::Trap
+            } else {
+                Refined::Empty
+            };
+        }
+        let rest: Vec<NodeIndex> = component
+            .iter()
+            .copied()
+            .filter(|&node| {
+                !self
+                    .out_edges(node, allowed)
+                    .any(|(_, _, action)| escaping.contains(&action))
+            })
+            .collect();
+        if rest.is_empty() {
+            Refined::Empty
+        } else {
+            Refined::Smaller(rest)
+        }
+    }
+
+    /// A shortest path inside `set` from `from` to a node satisfying `goal`, as actions and
+    /// the node reached.
+    fn walk(
+        &self,
+        set: &std::collections::HashSet<NodeIndex>,
+        from: NodeIndex,
+        allowed: &impl Fn(&A) -> bool,
+        goal: impl Fn(NodeIndex) -> bool,
+    ) -> Option<(Vec<A>, NodeIndex)> {
+        let mut back: HashMap<NodeIndex, (NodeIndex, A)> = HashMap::new();
+        let mut queue = VecDeque::from([from]);
+        let mut seen = std::collections::HashSet::from([from]);
+        while let Some(node) = queue.pop_front() {
+            if goal(node) {
+                let mut actions = Vec::new();
+                let mut at = node;
+                while at != from {
+                    let Some(&(previous, action)) = back.get(&at) else {
+                        break;
+                    };
+                    actions.push(action);
+                    at = previous;
+                }
+                actions.reverse();
+                return Some((actions, node));
+            }
+            for (_, target, action) in self.out_edges(node, allowed) {
+                if set.contains(&target) && seen.insert(target) {
+                    back.insert(target, (node, action));
+                    queue.push_back(target);
+                }
+            }
+        }
+        None
+    }
+
+    fn lasso(
+        &self,
+        trap: Vec<NodeIndex>,
+        allowed: &impl Fn(&A) -> bool,
+        fair: &impl Fn(&A) -> bool,
+    ) -> Lasso<A> {
+        let set: std::collections::HashSet<NodeIndex> = trap.iter().copied().collect();
+        let entry = trap.iter().copied().min().unwrap_or(NodeIndex::new(0));
+        let mut cycle = Vec::new();
+        let mut at = entry;
+        // Take every fair action enabled in the trap once, then return to the entry.
+        let mut pending: Vec<A> = Vec::new();
+        for &node in &trap {
+            for (_, target, action) in self.out_edges(node, allowed) {
+                if fair(&action) && set.contains(&target) && !pending.contains(&action) {
+                    pending.push(action);
+                }
+            }
+        }
+        for action in pending {
+            let has_edge = |node: NodeIndex| {
+                self.out_edges(node, allowed)
+                    .any(|(_, target, a)| a == action && set.contains(&target))
+            };
+            if let Some((mut steps, reached)) = self.walk(&set, at, allowed, has_edge) {
+                if let Some((_, target, _)) = self
+                    .out_edges(reached, allowed)
+                    .find(|(_, target, a)| *a == action && set.contains(target))
+                {
+                    steps.push(action);
+                    cycle.extend(steps);
+                    at = target;
+                }
+            }
+        }
+        if cycle.is_empty() && trap.len() > 1 {
+            if let Some((_, target, action)) = self
+                .out_edges(entry, allowed)
+                .find(|(_, target, _)| set.contains(target))
+            {
+                cycle.push(action);
+                at = target;
+            }
+        }
+        if at != entry {
+            if let Some((steps, _)) = self.walk(&set, at, allowed, |node| node == entry) {
+                cycle.extend(steps);
+            }
+        }
+        Lasso {
+            prefix: self.path(entry),
+            entry,
+            cycle,
+            states: trap,
+        }
+    }
+}
+
+enum Refined {
+    Trap,
+    Smaller(Vec<NodeIndex>),
+    Empty,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ring 0 -> 1 -> 2 -> 0 on `Step`, plus `Exit` from 2 to 3 (absorbing).
+    struct Ring {
+        exit_from: u8,
+    }
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    enum Act {
+        Step,
+        Exit,
+    }
+    impl Model for Ring {
+        type State = u8;
+        type Action = Act;
+        fn initial(&self) -> u8 {
+            0
+        }
+        fn actions(&self) -> &[Act] {
+            &[Act::Step, Act::Exit]
+        }
+        fn next(&self, s: &u8, action: Act) -> u8 {
+            match (action, *s) {
+                (Act::Step, 3) => 3,
+                (Act::Step, s) => (s + 1) % 3,
+                (Act::Exit, s) if s == self.exit_from => 3,
+                (Act::Exit, s) => s,
+            }
+        }
+    }
+
+    #[test]
+    fn breadth_first_paths_are_shortest() {
+        let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+        assert_eq!(graph.graph.node_count(), 4);
+        let exit = graph.first(|s| *s == 3).expect("reachable");
+        assert_eq!(graph.path(exit), vec![Act::Step, Act::Step, Act::Exit]);
+        assert_eq!(graph.depth(exit), 3);
+    }
+
+    #[test]
+    fn limits_report_incomplete() {
+        let limited = explore(
+            &Ring { exit_from: 2 },
+            Limits {
+                max_states: 2,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        assert_eq!(limited.completeness, Completeness::StateLimit);
+        let shallow = explore(
+            &Ring { exit_from: 2 },
+            Limits {
+                max_depth: 1,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        assert_eq!(shallow.completeness, Completeness::DepthLimit);
+        assert_eq!(shallow.graph.node_count(), 2);
+    }
+
+    #[test]
+    fn fairness_forces_an_exit_that_is_always_enabled_in_the_cycle() {
+        let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+        let region = |node: NodeIndex| graph.graph[node] != 3;
+        // Both fair: the ring is left eventually.
+        assert_eq!(graph.fair_trap(region, |_| true, |_| true), None);
+        // Only Exit fair: the run may stay in 0 or 1, where Exit is not enabled.
+        let idle = graph
+            .fair_trap(region, |_| true, |a| *a == Act::Exit)
+            .expect("a stuttering run");
+        assert!(idle.cycle.is_empty());
+        // Exit unfair: the ring can go round forever.
+        let lasso = graph
+            .fair_trap(region, |_| true, |a| *a == Act::Step)
+            .expect("a fair cycle");
+        assert_eq!(lasso.prefix, Vec::<Act>::new());
+        assert_eq!(lasso.cycle, vec![Act::Step, Act::Step, Act::Step]);
+        assert_eq!(lasso.states.len(), 3);
+    }
+
+    #[test]
+    fn a_state_no_fair_action_moves_is_a_trap() {
+        let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+        // Without Step allowed, state 0 cannot move: the run stays there.
+        let lasso = graph
+            .fair_trap(|node| graph.graph[node] != 3, |a| *a == Act::Exit, |_| true)
+            .expect("stuck");
+        assert_eq!(graph.graph[lasso.entry], 0);
+        assert!(lasso.cycle.is_empty());
+        // Exit from 2 is enabled and fair: {2} alone is not a trap, but 0 and 1 are.
+        assert_eq!(lasso.states.len(), 1);
+    }
+}

@@ -1,0 +1,699 @@
+//! The composed system: one SipEndpoint registration, one LocalEndpoint, LocalOwnerPresence,
+//! ContactGroupServices and `remote_views` remote presence views, each of the last three
+//! kinds over its own SipSubscription, in a world with the User Services pool, the
+//! registrar connection and the timers (CONTRACT section 2).
+//!
+//! # Vocabulary
+//! A [`SystemStimulus`] is one thing the application, the world or a timer does. Each is
+//! one *macro-step*: the stimulus and every internal reaction it causes run to completion
+//! (depth first, in the order the wiring lists them), and every event raised on the way
+//! is reported in order. The servers answer by themselves inside the macro-step, as the
+//! world decides ([`world`]).
+//!
+//! Components are addressed as `registration`, `local_endpoint`, `local_owner_presence`,
+//! `contact_group_services`, `remote_presence[i]`, each owner's SipSubscription as
+//! `OWNER.subscription`, and the world as `pool` (`Up` / `Unresponsive`) and `connection`
+//! (`Up` / `Dropped`).
+//!
+//! # Wiring
+//! The wiring is data ([`wiring`]): a [`wiring::StimulusRow`] per system stimulus says
+//! what it does first, and [`wiring::WiringRow`]s say which component reacts to which
+//! change of another (a row of the source's table that *moved* it). For example the
+//! registrar's NOTIFY moving the registration to `RegisteredUserServicesUnavailable`
+//! sends `PoolOffline` to every owner (PRES-1), and a SipSubscription reaching
+//! `Terminated` sends `UnderlyingSubscriptionTerminated` to its owner (PRES-3). Both
+//! the component tables ([`Tables`]) and the wiring can be replaced, so a test can change
+//! exactly one row and watch a property fail.
+//!
+//! # Decisions where the sources are silent
+//! - The registrar stays reachable while User Services is down; a refresh then is
+//!   answered but does not heal; healing takes a refresh with the pool back (REG-3).
+//! - A dropped connection times requests out; a SipSubscription cannot tell that from an
+//!   unresponsive pool (SUB-3). The refresh that a drop triggers (AF-DROP) therefore fails
+//!   and the registration ends Unregistered; a user endpoint then terminates, an
+//!   application endpoint re-establishes when the connection is restored (AF-LEP-T).
+//! - `OwnerDisabled` and `TooManyEndpoints` arrive as registrar NOTIFYs, so they need the
+//!   connection up and a registration; `OwnerDisabled` also terminates every
+//!   subscription by NOTIFY (AF-6665), which is how PRES-3 is exercised.
+//! - Sessions and views may subscribe only while the endpoint is Established or Draining;
+//!   publishing and contact operations need a registration (AF-PUB). With
+//!   `endpoint: "application"` there is no ContactGroupServices (AF-CGS: user endpoints
+//!   only): its calls are rejected and it is not listed.
+//! - `SubscribeRemotePresence` subscribes one view: the one with the least (view,
+//!   subscription) pair among those that accept (`wiring::Target::FreeView`), so the
+//!   stimulus set stays fixed and commutes with permuting views.
+//! - The timers fire for every component at once: `SubscriptionRefreshDue` refreshes
+//!   every Subscribed SipSubscription, `RetryTimerFires` retries every waiting one,
+//!   except that the platform holds back protected ones while the registration reports
+//!   User Services Unavailable (SUB-2); they are re-subscribed by `PoolRecovered` after the
+//!   healing refresh (REG-3, PRES-4), and also after a fresh registration finds the pool
+//!   available.
+//! - An owner whose SipSubscription is Terminated gets a new instance when it subscribes
+//!   again (AF-SIPSUB: a Terminated instance is not reused). An owner that re-subscribes
+//!   over a SipSubscription that stayed Subscribed through the outage refreshes it, and is
+//!   Subscribed once the refresh is answered.
+//! - A SUBSCRIBE that times out while the registration reports User Services Unavailable
+//!   tells its owner `PoolOffline` (PRES-1), so an owner subscribed during an outage waits
+//!   in WaitingForRetry like the others.
+//! - A connection restored under a Reestablishing endpoint re-registers at once; the
+//!   registrar's answer completes the re-establishment (AF-LEP-T) and, with the pool up,
+//!   counts as the pool's recovery for the owners (PRES-4).
+//! - Terminating an endpoint unregisters, unsubscribes every owner and completes at once.
+//! - A world event that finds the world already so (`PoolFails` with the pool down, ...)
+//!   does nothing; an application call whose precondition fails is rejected with
+//!   `InvalidOperationException` and changes nothing.
+//!
+//! # State
+//! The whole state is one `u128`: two world bits and three bits per component (its state
+//! index in its table). With symmetry on, the remote views' (view, subscription) pairs are
+//! sorted. At most [`MAX_VIEWS`] views fit.
+//!
+//! # Properties
+//! [`properties`] names the safety, liveness and reachability properties, each citing its
+//! clauses, and checks them on the reachable graph ([`properties::check`]).
+//!
+//! # Examples
+//! ```
+//! use ucma_ha::system::{System, SystemConfig, SystemStimulus::*};
+//! let system = System::new(SystemConfig::default())?;
+//! let mut state = system.initial();
+//! for stimulus in [BeginEstablish, SubscribePresence, PoolFails] {
+//!     state = system.step(state, stimulus).next;
+//! }
+//! assert_eq!(
+//!     system.state_name(state, "registration"),
+//!     Some("RegisteredUserServicesUnavailable")
+//! );
+//! assert_eq!(system.state_name(state, "local_owner_presence"), Some("WaitingForRetry"));
+//! assert_eq!(system.step(state, PublishPresence).rejected, Some("InvalidOperationException"));
+//! # Ok::<(), ucma_ha::system::SystemError>(())
+//! ```
+
+use std::borrow::Cow;
+
+use fsm::{Symbol, Table};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::catalog::{nearest, CatalogError, DynModel, Fired, Reaction, Snapshot, StateName};
+use crate::local_endpoint::{EndpointKind, LocalEndpointParameters};
+use crate::registration::RegistrationParameters;
+use crate::remote_presence::RemotePresenceParameters;
+use crate::sip_subscription::SipSubscriptionParameters;
+use crate::{
+    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
+    SipSubscription,
+};
+
+mod engine;
+pub mod properties;
+#[cfg(test)]
+mod tests;
+pub mod wiring;
+pub mod world;
+
+pub use engine::{Delivery, Kind, Observer, Outcome, StepResult, MAX_VIEWS};
+use engine::{Engine, CONTACT_GROUP_SERVICES, ENDPOINT, FIRST_VIEW, LOCAL_OWNER_PRESENCE};
+
+/// The machine id of the composed system.
+pub const ID: &str = "system";
+
+/// What can happen to the system (CONTRACT section 2).
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    Serialize,
+    strum::Display,
+    strum::EnumCount,
+    strum::EnumIter,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+pub enum SystemStimulus {
+    /// The application calls `LocalEndpoint.BeginEstablish` (AF-LEP-T).
+    BeginEstablish,
+    /// The application calls `LocalEndpoint.BeginTerminate` (AF-LEP-T).
+    BeginTerminate,
+    /// The application calls `ApplicationEndpoint.BeginDrain` (AF-DRAIN).
+    BeginDrain,
+    /// The application calls `LocalOwnerPresence.BeginSubscribe` (AF-PSS).
+    SubscribePresence,
+    /// The application calls `LocalOwnerPresence.BeginPublishPresence` (AF-PUB).
+    PublishPresence,
+    /// The application calls `ContactGroupServices.BeginSubscribe` (AF-CGS).
+    SubscribeContactGroups,
+    /// The application calls a contact operation of ContactGroupServices (AF-CGS).
+    AddContact,
+    /// The application subscribes a remote presentity in a view (AF-RPSS).
+    SubscribeRemotePresence,
+    /// The User Services pool stops answering (REG-1, PRES-1).
+    PoolFails,
+    /// The User Services pool answers again (REG-3, PRES-4).
+    PoolRecovers,
+    /// The connection to the registrar drops (AF-DROP).
+    ConnectionDrops,
+    /// The connection to the registrar comes back (AF-LEP-T).
+    ConnectionRestores,
+    /// The server disables or removes the owner (LARG-4).
+    OwnerDisabled,
+    /// The server counts too many endpoints for the owner (LARG-4).
+    TooManyEndpoints,
+    /// The registration's refresh timer fires (REG-3).
+    RegistrationRefreshDue,
+    /// The SipSubscriptions' refresh timer fires (AF-SIPSUB).
+    SubscriptionRefreshDue,
+    /// The SipSubscriptions' retry timer fires (AF-SIPSUB, SUB-2).
+    RetryTimerFires,
+}
+fsm::symbols!(SystemStimulus);
+
+impl SystemStimulus {
+    /// Whether this is an application call (a rejection is reported for it).
+    pub fn is_application(self) -> bool {
+        self.index() <= SystemStimulus::SubscribeRemotePresence.index()
+    }
+
+    /// Whether this is a timer.
+    pub fn is_timer(self) -> bool {
+        matches!(
+            self,
+            SystemStimulus::RegistrationRefreshDue
+                | SystemStimulus::SubscriptionRefreshDue
+                | SystemStimulus::RetryTimerFires
+        )
+    }
+
+    /// Whether this changes only the world (pool or connection).
+    pub fn is_world_toggle(self) -> bool {
+        matches!(
+            self,
+            SystemStimulus::PoolFails
+                | SystemStimulus::PoolRecovers
+                | SystemStimulus::ConnectionDrops
+                | SystemStimulus::ConnectionRestores
+        )
+    }
+}
+
+/// Parameters of the system (CONTRACT section 2); a JSON object, every key optional.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SystemConfig {
+    /// `"user"` (default) or `"application"`.
+    pub endpoint: EndpointKind,
+    /// Number of remote presence views (default 1, at most [`MAX_VIEWS`]).
+    pub remote_views: usize,
+    /// The remote presentities are homed on the owner's pool (default true; RP-1, SUB-4).
+    pub remote_home_pool: bool,
+    /// A dropped connection triggers a register refresh (default true; AF-DROP).
+    pub refresh_on_connection_drop: bool,
+}
+
+impl Default for SystemConfig {
+    fn default() -> Self {
+        SystemConfig {
+            endpoint: EndpointKind::User,
+            remote_views: 1,
+            remote_home_pool: true,
+            refresh_on_connection_drop: true,
+        }
+    }
+}
+
+/// The component tables a system is built from; replace one to build a mutant.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    /// The registration.
+    pub registration: Table<Registration>,
+    /// The endpoint.
+    pub endpoint: Table<LocalEndpoint>,
+    /// LocalOwnerPresence.
+    pub local_owner_presence: Table<LocalOwnerPresence>,
+    /// ContactGroupServices.
+    pub contact_group_services: Table<ContactGroupServices>,
+    /// Every remote presence view.
+    pub remote_presence: Table<RemotePresence>,
+    /// The SipSubscriptions of the two sessions (platform, home pool).
+    pub session_subscription: Table<SipSubscription>,
+    /// The SipSubscriptions of the views (platform; home pool as configured).
+    pub view_subscription: Table<SipSubscription>,
+}
+
+impl Tables {
+    /// The machines' own tables for a configuration.
+    ///
+    /// # Errors
+    /// [`SystemError::Table`] if a table does not compile (it always does for the
+    /// shipped rows).
+    pub fn for_config(config: &SystemConfig) -> Result<Self, SystemError> {
+        Ok(Tables {
+            registration: engine::compile(
+                Cow::Borrowed(<Registration as fsm::Machine>::rows()),
+                RegistrationParameters {
+                    refresh_on_connection_drop: config.refresh_on_connection_drop,
+                },
+            )?,
+            endpoint: engine::compile(
+                Cow::Borrowed(<LocalEndpoint as fsm::Machine>::rows()),
+                LocalEndpointParameters {
+                    kind: config.endpoint,
+                },
+            )?,
+            local_owner_presence: engine::compile(
+                Cow::Borrowed(<LocalOwnerPresence as fsm::Machine>::rows()),
+                fsm::NoParameters {},
+            )?,
+            contact_group_services: engine::compile(
+                Cow::Borrowed(<ContactGroupServices as fsm::Machine>::rows()),
+                fsm::NoParameters {},
+            )?,
+            remote_presence: engine::compile(
+                Cow::Borrowed(<RemotePresence as fsm::Machine>::rows()),
+                RemotePresenceParameters {
+                    home_pool: config.remote_home_pool,
+                },
+            )?,
+            session_subscription: engine::compile(
+                Cow::Borrowed(<SipSubscription as fsm::Machine>::rows()),
+                SipSubscriptionParameters::default(),
+            )?,
+            view_subscription: engine::compile(
+                Cow::Borrowed(<SipSubscription as fsm::Machine>::rows()),
+                SipSubscriptionParameters {
+                    home_pool: config.remote_home_pool,
+                    ..SipSubscriptionParameters::default()
+                },
+            )?,
+        })
+    }
+}
+
+/// Why a system could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SystemError {
+    /// More remote views than the packed state holds.
+    #[error("{views} remote views requested; at most {max} fit")]
+    TooManyViews {
+        /// Requested.
+        views: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A component table does not compile.
+    #[error("bad table: {0}")]
+    Table(String),
+    /// A wiring or stimulus row names something that does not exist.
+    #[error("bad wiring: {0}")]
+    Wiring(String),
+    /// The configuration JSON does not fit.
+    #[error("bad config: {0}")]
+    Config(String),
+}
+
+/// The composed system, ready to step and explore.
+pub struct System {
+    config: SystemConfig,
+    engine: Engine,
+    stimulus_rows: Cow<'static, [wiring::StimulusRow]>,
+    wiring_rows: Cow<'static, [wiring::WiringRow]>,
+}
+
+impl std::fmt::Debug for System {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("System")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+/// Every system stimulus in order, as a static slice (the explorer's action list).
+static STIMULI: [SystemStimulus; 17] = [
+    SystemStimulus::BeginEstablish,
+    SystemStimulus::BeginTerminate,
+    SystemStimulus::BeginDrain,
+    SystemStimulus::SubscribePresence,
+    SystemStimulus::PublishPresence,
+    SystemStimulus::SubscribeContactGroups,
+    SystemStimulus::AddContact,
+    SystemStimulus::SubscribeRemotePresence,
+    SystemStimulus::PoolFails,
+    SystemStimulus::PoolRecovers,
+    SystemStimulus::ConnectionDrops,
+    SystemStimulus::ConnectionRestores,
+    SystemStimulus::OwnerDisabled,
+    SystemStimulus::TooManyEndpoints,
+    SystemStimulus::RegistrationRefreshDue,
+    SystemStimulus::SubscriptionRefreshDue,
+    SystemStimulus::RetryTimerFires,
+];
+
+impl System {
+    /// The system with the machines' own tables and the shipped wiring.
+    ///
+    /// # Errors
+    /// [`SystemError::TooManyViews`] above [`MAX_VIEWS`].
+    pub fn new(config: SystemConfig) -> Result<Self, SystemError> {
+        Self::with(
+            config,
+            Tables::for_config(&config)?,
+            Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
+            Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        )
+    }
+
+    /// A system from any tables and wiring (e.g. a mutant with one row changed).
+    ///
+    /// # Errors
+    /// [`SystemError`] when the wiring names something the tables do not have.
+    pub fn with(
+        config: SystemConfig,
+        tables: Tables,
+        stimulus_rows: Cow<'static, [wiring::StimulusRow]>,
+        wiring_rows: Cow<'static, [wiring::WiringRow]>,
+    ) -> Result<Self, SystemError> {
+        let engine = Engine::new(&config, tables, &stimulus_rows, &wiring_rows)?;
+        Ok(System {
+            config,
+            engine,
+            stimulus_rows,
+            wiring_rows,
+        })
+    }
+
+    /// Parses a JSON config (`null` for the defaults).
+    ///
+    /// # Errors
+    /// [`SystemError::Config`] for unknown keys or wrong types.
+    pub fn config_from_json(config: &Value) -> Result<SystemConfig, SystemError> {
+        if config.is_null() {
+            return Ok(SystemConfig::default());
+        }
+        serde_json::from_value(config.clone()).map_err(|e| SystemError::Config(e.to_string()))
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SystemConfig {
+        &self.config
+    }
+
+    /// The stimulus rows in force.
+    pub fn stimulus_rows(&self) -> &[wiring::StimulusRow] {
+        &self.stimulus_rows
+    }
+
+    /// The wiring rows in force.
+    pub fn wiring_rows(&self) -> &[wiring::WiringRow] {
+        &self.wiring_rows
+    }
+
+    /// The wiring in force as a Mermaid flowchart ([`wiring::mermaid`]).
+    pub fn wiring_chart(&self) -> String {
+        wiring::mermaid(&self.stimulus_rows, &self.wiring_rows)
+    }
+
+    /// Every system stimulus, in order.
+    pub fn stimuli() -> &'static [SystemStimulus] {
+        &STIMULI
+    }
+
+    /// The initial state: everything Idle or Unregistered, pool and connection up.
+    pub fn initial(&self) -> u128 {
+        self.engine.initial
+    }
+
+    /// Runs one macro-step. `state` must be a state of this system (one it produced, see
+    /// [`System::is_valid`]).
+    ///
+    /// # Complexity
+    /// Proportional to the number of reactions (bounded by a budget); allocates nothing.
+    pub fn step(&self, state: u128, stimulus: SystemStimulus) -> StepResult {
+        self.engine.step(state, stimulus, &mut ())
+    }
+
+    /// Runs one macro-step and reports every delivery to `observer`.
+    pub fn step_observed<O: Observer>(
+        &self,
+        state: u128,
+        stimulus: SystemStimulus,
+        observer: &mut O,
+    ) -> StepResult {
+        self.engine.step(state, stimulus, observer)
+    }
+
+    /// The canonical form of a state under permutation of the remote views.
+    pub fn canonical(&self, state: u128) -> u128 {
+        self.engine.canonical(state)
+    }
+
+    /// Number of remote views.
+    pub fn views(&self) -> usize {
+        self.engine.views
+    }
+
+    /// The slots of the components present, with their names, in display order.
+    pub fn components(&self) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for slot in 0..self.engine.slots() {
+            if self.engine.present(slot) {
+                out.push((slot, slot_name(slot)));
+            }
+        }
+        out
+    }
+
+    /// The table-state index of a slot.
+    pub fn slot_state(&self, state: u128, slot: usize) -> u8 {
+        engine::get(state, slot)
+    }
+
+    /// The world in a state.
+    pub fn world(&self, state: u128) -> world::World {
+        engine::world(state)
+    }
+
+    /// Whether a slot's SipSubscription is protected by the high-availability rules.
+    pub fn protected(&self, kind: Kind) -> bool {
+        self.engine.protected(kind)
+    }
+
+    /// Whether the remote views go to the home pool.
+    pub fn views_home(&self) -> bool {
+        self.config.remote_home_pool
+    }
+
+    /// The table state name of a component by name (`registration`, ...,
+    /// `remote_presence[0].subscription`, `pool`, `connection`).
+    pub fn state_name(&self, state: u128, component: &str) -> Option<&'static str> {
+        self.state_names(state)
+            .into_iter()
+            .find(|name| name.component == component)
+            .map(|name| name.internal)
+    }
+
+    /// The events a delivery raised.
+    pub fn events_of(&self, delivery: &Delivery, out: &mut Vec<crate::Event>) {
+        if delivery.outcome == Outcome::Moved {
+            self.engine.parts[delivery.kind as usize].events(delivery.from, delivery.on, out);
+        }
+    }
+
+    /// The state of every component, by name.
+    pub fn state_names(&self, state: u128) -> Vec<StateName> {
+        let world = engine::world(state);
+        let mut names = vec![
+            StateName {
+                component: "pool".into(),
+                observed: if world.pool_up { "Up" } else { "Unresponsive" },
+                internal: if world.pool_up { "Up" } else { "Unresponsive" },
+            },
+            StateName {
+                component: "connection".into(),
+                observed: if world.connection_up { "Up" } else { "Dropped" },
+                internal: if world.connection_up { "Up" } else { "Dropped" },
+            },
+        ];
+        for (slot, name) in self.components() {
+            let part = &self.engine.parts[engine::kind_of(slot) as usize];
+            let index = engine::get(state, slot);
+            names.push(StateName {
+                component: name,
+                observed: part.observed(index),
+                internal: part.state_name(index),
+            });
+        }
+        names
+    }
+
+    /// The events one macro-step raises, in order, as JSON objects with a `Component`
+    /// key naming the component that raised each (for system output; partial matching
+    /// in traces ignores the extra key).
+    ///
+    /// # Examples
+    /// ```
+    /// use ucma_ha::system::{System, SystemConfig, SystemStimulus};
+    /// let system = System::new(SystemConfig::default())?;
+    /// let events = system.labelled_events(system.initial(), SystemStimulus::BeginEstablish);
+    /// assert_eq!(events[0]["Component"], "local_endpoint");
+    /// assert_eq!(events[0]["event"], "LocalEndpointStateChanged");
+    /// # Ok::<(), ucma_ha::system::SystemError>(())
+    /// ```
+    pub fn labelled_events(&self, state: u128, stimulus: SystemStimulus) -> Vec<Value> {
+        let mut log = Vec::new();
+        let result = self.engine.step(state, stimulus, &mut log);
+        let mut out = Vec::new();
+        if result.rejected.is_some() {
+            return out;
+        }
+        let mut events = Vec::new();
+        for delivery in &log {
+            events.clear();
+            self.events_of(delivery, &mut events);
+            for event in &events {
+                if let Ok(Value::Object(mut object)) = serde_json::to_value(event) {
+                    object.insert("Component".into(), Value::String(slot_name(delivery.slot)));
+                    out.push(Value::Object(object));
+                }
+            }
+        }
+        out
+    }
+
+    /// Builds the component tables' reaction for a logged step: events and fired rows.
+    fn reaction(&self, state: u128, stimulus: SystemStimulus) -> Reaction {
+        let mut log = Vec::new();
+        let result = self.engine.step(state, stimulus, &mut log);
+        let mut events = Vec::new();
+        let mut fired = Vec::new();
+        if result.rejected.is_none() {
+            for delivery in &log {
+                self.events_of(delivery, &mut events);
+            }
+        }
+        for delivery in &log {
+            if delivery.outcome != Outcome::Renewed {
+                fired.push(Fired {
+                    component: slot_name(delivery.slot),
+                    machine: self.engine.parts[delivery.kind as usize].machine(),
+                    row: usize::from(delivery.row),
+                });
+            }
+        }
+        Reaction {
+            next: pack(result.next),
+            rejected: result.rejected,
+            events,
+            fired,
+        }
+    }
+}
+
+/// The name of a slot's component.
+pub fn slot_name(slot: usize) -> String {
+    match slot {
+        engine::REGISTRATION => "registration".into(),
+        ENDPOINT => "local_endpoint".into(),
+        LOCAL_OWNER_PRESENCE => "local_owner_presence".into(),
+        3 => "local_owner_presence.subscription".into(),
+        CONTACT_GROUP_SERVICES => "contact_group_services".into(),
+        5 => "contact_group_services.subscription".into(),
+        s if s % 2 == 0 => format!("remote_presence[{}]", (s - FIRST_VIEW) / 2),
+        s => format!("remote_presence[{}].subscription", (s - FIRST_VIEW) / 2),
+    }
+}
+
+fn pack(state: u128) -> Snapshot {
+    Snapshot(vec![state as u64, (state >> 64) as u64])
+}
+
+impl System {
+    /// The packed state of a snapshot; the initial state when the snapshot is not a
+    /// state of this system (so no input can index outside a table).
+    fn unpack(&self, snapshot: &Snapshot) -> u128 {
+        let low = snapshot.0.first().copied().unwrap_or(0);
+        let high = snapshot.0.get(1).copied().unwrap_or(0);
+        let state = u128::from(low) | (u128::from(high) << 64);
+        if snapshot.0.len() <= 2 && self.engine.valid(state) {
+            state
+        } else {
+            self.engine.initial
+        }
+    }
+
+    /// Whether a packed state is a state of this system (every slot within its table).
+    pub fn is_valid(&self, state: u128) -> bool {
+        self.engine.valid(state)
+    }
+}
+
+impl fsm::explore::Model for System {
+    type State = u128;
+    type Action = SystemStimulus;
+
+    fn initial(&self) -> u128 {
+        self.engine.initial
+    }
+
+    fn actions(&self) -> &[SystemStimulus] {
+        &STIMULI
+    }
+
+    #[inline]
+    fn next(&self, state: &u128, action: SystemStimulus) -> u128 {
+        self.engine.step(*state, action, &mut ()).next
+    }
+
+    fn canonical(&self, state: u128) -> u128 {
+        self.engine.canonical(state)
+    }
+}
+
+impl DynModel for System {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn parameters(&self) -> Value {
+        serde_json::to_value(self.config).unwrap_or(Value::Null)
+    }
+
+    fn stimuli(&self) -> Vec<&'static str> {
+        STIMULI.iter().map(|s| s.name()).collect()
+    }
+
+    fn initial(&self) -> Snapshot {
+        pack(self.engine.initial)
+    }
+
+    fn step(&self, at: &Snapshot, stimulus: &str) -> Result<Reaction, CatalogError> {
+        let on = SystemStimulus::parse(stimulus).ok_or_else(|| CatalogError::UnknownStimulus {
+            machine: ID,
+            name: stimulus.to_owned(),
+            suggestion: nearest(stimulus, STIMULI.iter().map(|s| s.name())),
+        })?;
+        Ok(self.reaction(self.unpack(at), on))
+    }
+
+    fn states(&self, at: &Snapshot) -> Vec<StateName> {
+        self.state_names(self.unpack(at))
+    }
+}
+
+/// Builds the system behind [`DynModel`] from JSON parameters (for [`crate::catalog::model`]).
+///
+/// # Errors
+/// [`CatalogError::BadParameters`] when the config does not fit.
+pub fn model(parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
+    let bad = |error: SystemError| CatalogError::BadParameters {
+        machine: ID,
+        message: error.to_string(),
+    };
+    let config = System::config_from_json(parameters).map_err(bad)?;
+    Ok(Box::new(System::new(config).map_err(bad)?))
+}

@@ -1,0 +1,923 @@
+//! The composed tables: component kinds, the packed state, the compiled wiring and the
+//! macro-step that runs every internal reaction to completion.
+
+use std::borrow::Cow;
+
+use fsm::{Machine, Outcome as RowOutcome, Symbol, Table};
+
+use super::wiring::{Action, Guard, Reaction, Request, Source, StimulusRow, Target, WiringRow};
+use super::world::{reply, World};
+use super::{SystemConfig, SystemError, SystemStimulus, Tables};
+use crate::events::Event;
+use crate::local_endpoint::EndpointKind;
+
+/// The kind of a component: which table it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The SipEndpoint registration.
+    Registration = 0,
+    /// The LocalEndpoint.
+    Endpoint = 1,
+    /// LocalOwnerPresence.
+    LocalOwnerPresence = 2,
+    /// ContactGroupServices.
+    ContactGroupServices = 3,
+    /// A remote presence view.
+    RemotePresence = 4,
+    /// The SipSubscription of LocalOwnerPresence or ContactGroupServices (home pool).
+    SessionSubscription = 5,
+    /// The SipSubscription of a remote presence view.
+    ViewSubscription = 6,
+}
+
+/// Number of [`Kind`]s.
+pub const KINDS: usize = 7;
+const ALL_KINDS: [Kind; KINDS] = [
+    Kind::Registration,
+    Kind::Endpoint,
+    Kind::LocalOwnerPresence,
+    Kind::ContactGroupServices,
+    Kind::RemotePresence,
+    Kind::SessionSubscription,
+    Kind::ViewSubscription,
+];
+const NONE: u8 = u8::MAX;
+
+/// Slot of the registration in the packed state.
+pub const REGISTRATION: usize = 0;
+/// Slot of the endpoint.
+pub const ENDPOINT: usize = 1;
+/// Slot of LocalOwnerPresence (its subscription is the next slot).
+pub const LOCAL_OWNER_PRESENCE: usize = 2;
+/// Slot of ContactGroupServices (its subscription is the next slot).
+pub const CONTACT_GROUP_SERVICES: usize = 4;
+/// Slot of the first remote view (view `i` is at `FIRST_VIEW + 2 i`, its subscription
+/// right after it).
+pub const FIRST_VIEW: usize = 6;
+/// Bits per slot.
+const WIDTH: u32 = 3;
+/// Bits before the first slot: pool down, connection dropped.
+const WORLD_BITS: u32 = 2;
+/// The most remote views a `u128` holds.
+pub const MAX_VIEWS: usize = ((128 - WORLD_BITS as usize) / WIDTH as usize - FIRST_VIEW) / 2;
+
+/// The kind of the component in a slot.
+#[inline]
+pub fn kind_of(slot: usize) -> Kind {
+    match slot {
+        REGISTRATION => Kind::Registration,
+        ENDPOINT => Kind::Endpoint,
+        LOCAL_OWNER_PRESENCE => Kind::LocalOwnerPresence,
+        CONTACT_GROUP_SERVICES => Kind::ContactGroupServices,
+        3 | 5 => Kind::SessionSubscription,
+        s if s % 2 == 0 => Kind::RemotePresence,
+        _ => Kind::ViewSubscription,
+    }
+}
+
+/// Reads a slot of a packed state.
+#[inline]
+pub fn get(state: u128, slot: usize) -> u8 {
+    ((state >> (WORLD_BITS + WIDTH * slot as u32)) & 0b111) as u8
+}
+
+#[inline]
+fn set(state: &mut u128, slot: usize, value: u8) {
+    let shift = WORLD_BITS + WIDTH * slot as u32;
+    *state = (*state & !(0b111u128 << shift)) | (u128::from(value) << shift);
+}
+
+/// The world part of a packed state.
+#[inline]
+pub fn world(state: u128) -> World {
+    World {
+        pool_up: state & 1 == 0,
+        connection_up: state & 2 == 0,
+    }
+}
+
+/// One cell of a compiled table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cell {
+    outcome: Outcome,
+    to: u8,
+    row: u16,
+    error: &'static str,
+}
+
+/// What a delivery did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// A row moved the component (possibly to the same state).
+    Moved,
+    /// A row accepted the stimulus and changed nothing.
+    Ignored,
+    /// A row refused the stimulus.
+    Rejected,
+    /// A terminated SipSubscription was replaced by a new one in Idle (no row fired).
+    Renewed,
+}
+
+/// One stimulus delivered to one component inside a macro-step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// The component's slot.
+    pub slot: usize,
+    /// Its kind.
+    pub kind: Kind,
+    /// The stimulus index in the kind's machine.
+    pub on: u8,
+    /// The state before.
+    pub from: u8,
+    /// The state after.
+    pub to: u8,
+    /// What happened.
+    pub outcome: Outcome,
+    /// The row that fired.
+    pub row: u16,
+    /// The whole system state just before the delivery.
+    pub before: u128,
+}
+
+/// Receives every delivery of a macro-step, in order.
+pub trait Observer {
+    /// One delivery.
+    fn delivered(&mut self, delivery: &Delivery);
+    /// A wiring row fired (by index into the wiring rows), after the delivery that
+    /// triggered it.
+    fn wired(&mut self, row: usize) {
+        let _ = row;
+    }
+}
+
+impl Observer for () {
+    #[inline]
+    fn delivered(&mut self, _: &Delivery) {}
+}
+
+impl Observer for Vec<Delivery> {
+    fn delivered(&mut self, delivery: &Delivery) {
+        self.push(*delivery);
+    }
+}
+
+/// The result of a macro-step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepResult {
+    /// The state afterwards (the state before when rejected).
+    pub next: u128,
+    /// The exception, when the application's call was rejected.
+    pub rejected: Option<&'static str>,
+    /// The internal reactions did not settle within the step budget.
+    pub diverged: bool,
+}
+
+/// A component table with its types erased: names, cells and events by index.
+pub(crate) trait Part: Send + Sync {
+    fn machine(&self) -> &'static str;
+    fn states(&self) -> usize;
+    fn stimuli(&self) -> usize;
+    fn initial(&self) -> u8;
+    fn state_index(&self, name: &str) -> Option<u8>;
+    fn stimulus_index(&self, name: &str) -> Option<u8>;
+    fn state_name(&self, state: u8) -> &'static str;
+    fn observed(&self, state: u8) -> &'static str;
+    fn cell(&self, state: u8, stimulus: u8) -> Cell;
+    fn events(&self, state: u8, stimulus: u8, out: &mut Vec<Event>);
+}
+
+fn nth<S: Symbol>(index: u8) -> Option<S> {
+    S::all().nth(usize::from(index))
+}
+
+fn small(index: usize) -> u8 {
+    u8::try_from(index).unwrap_or(NONE)
+}
+
+impl<M: Machine<Event = Event>> Part for Table<M> {
+    fn machine(&self) -> &'static str {
+        M::ID
+    }
+    fn states(&self) -> usize {
+        <M::State as strum::EnumCount>::COUNT
+    }
+    fn stimuli(&self) -> usize {
+        <M::Stimulus as strum::EnumCount>::COUNT
+    }
+    fn initial(&self) -> u8 {
+        small(Table::initial(self).index())
+    }
+    fn state_index(&self, name: &str) -> Option<u8> {
+        M::State::parse(name).map(|s| small(s.index()))
+    }
+    fn stimulus_index(&self, name: &str) -> Option<u8> {
+        M::Stimulus::parse(name).map(|s| small(s.index()))
+    }
+    fn state_name(&self, state: u8) -> &'static str {
+        nth::<M::State>(state).map_or("?", Symbol::name)
+    }
+    fn observed(&self, state: u8) -> &'static str {
+        nth::<M::State>(state).map_or("?", M::observed)
+    }
+    fn cell(&self, state: u8, stimulus: u8) -> Cell {
+        let (Some(from), Some(on)) = (nth::<M::State>(state), nth::<M::Stimulus>(stimulus)) else {
+            return Cell {
+                outcome: Outcome::Ignored,
+                to: state,
+                row: u16::MAX,
+                error: "",
+            };
+        };
+        let row = self.row_index(from, on);
+        let row16 = u16::try_from(row).unwrap_or(u16::MAX);
+        match self.rows()[row].outcome {
+            RowOutcome::Move { to, .. } => Cell {
+                outcome: Outcome::Moved,
+                to: small(to.index()),
+                row: row16,
+                error: "",
+            },
+            RowOutcome::Ignore => Cell {
+                outcome: Outcome::Ignored,
+                to: state,
+                row: row16,
+                error: "",
+            },
+            RowOutcome::Reject(error) => Cell {
+                outcome: Outcome::Rejected,
+                to: state,
+                row: row16,
+                error: error.into(),
+            },
+        }
+    }
+    fn events(&self, state: u8, stimulus: u8, out: &mut Vec<Event>) {
+        if let (Some(from), Some(on)) = (nth::<M::State>(state), nth::<M::Stimulus>(stimulus)) {
+            if let Ok(transition) = self.step(from, on) {
+                out.extend(transition.events());
+            }
+        }
+    }
+}
+
+/// A guard with its names resolved.
+#[derive(Debug, Clone)]
+enum CGuard {
+    Always,
+    PoolUp,
+    PoolDown,
+    ConnectionUp,
+    ConnectionDown,
+    Registration(u32),
+    Endpoint(u32),
+    Target([u8; KINDS]),
+    Source([u8; KINDS]),
+    TargetProtected,
+    UserEndpoint,
+    Not(Box<CGuard>),
+    All(Vec<CGuard>),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum CAction {
+    Call([u8; KINDS]),
+    Deliver([u8; KINDS]),
+    Reply(Request),
+    Renew,
+    SetPool(bool),
+    SetConnection(bool),
+}
+
+#[derive(Debug, Clone)]
+struct CReaction {
+    target: Target,
+    action: CAction,
+    when: CGuard,
+}
+
+/// The composed system, compiled: tables as cells, wiring as look-ups.
+pub(crate) struct Engine {
+    pub(crate) parts: [Box<dyn Part>; KINDS],
+    cells: [Vec<Cell>; KINDS],
+    stimuli: [usize; KINDS],
+    states: [usize; KINDS],
+    protected: [bool; KINDS],
+    /// `replies[kind][request][world bits]`: the answering stimulus, or NONE.
+    replies: [[[u8; 4]; 7]; KINDS],
+    stimulus_rows: Vec<Vec<CReaction>>,
+    stimulus_requires: Vec<CGuard>,
+    wiring: Vec<Vec<CReaction>>,
+    /// `triggers[kind][stimulus * states + to]`: the wiring rows that fire.
+    triggers: [Vec<Vec<u16>>; KINDS],
+    pub(crate) views: usize,
+    pub(crate) has_cgs: bool,
+    pub(crate) initial: u128,
+    budget: u32,
+    begin_subscribe_view: u8,
+}
+
+fn kinds_of(source: Source) -> &'static [Kind] {
+    match source {
+        Source::Registration => &[Kind::Registration],
+        Source::Endpoint => &[Kind::Endpoint],
+        Source::Owner => &[
+            Kind::LocalOwnerPresence,
+            Kind::ContactGroupServices,
+            Kind::RemotePresence,
+        ],
+        Source::Subscription => &[Kind::SessionSubscription, Kind::ViewSubscription],
+    }
+}
+
+fn target_kinds(target: Target) -> &'static [Kind] {
+    match target {
+        Target::Registration => &[Kind::Registration],
+        Target::Endpoint => &[Kind::Endpoint],
+        Target::LocalOwnerPresence => &[Kind::LocalOwnerPresence],
+        Target::ContactGroupServices => &[Kind::ContactGroupServices],
+        Target::FreeView => &[Kind::RemotePresence],
+        Target::Owner | Target::Owners => &[
+            Kind::LocalOwnerPresence,
+            Kind::ContactGroupServices,
+            Kind::RemotePresence,
+        ],
+        Target::Subscription | Target::Subscriptions => {
+            &[Kind::SessionSubscription, Kind::ViewSubscription]
+        }
+    }
+}
+
+impl Engine {
+    pub(crate) fn new(
+        config: &SystemConfig,
+        tables: Tables,
+        stimulus_rows: &[StimulusRow],
+        wiring: &[WiringRow],
+    ) -> Result<Self, SystemError> {
+        if config.remote_views > MAX_VIEWS {
+            return Err(SystemError::TooManyViews {
+                views: config.remote_views,
+                max: MAX_VIEWS,
+            });
+        }
+        let view_home = tables.view_subscription.parameters().home_pool;
+        let protected = [
+            false,
+            false,
+            false,
+            false,
+            false,
+            tables.session_subscription.parameters().protected(),
+            tables.view_subscription.parameters().protected(),
+        ];
+        let parts: [Box<dyn Part>; KINDS] = [
+            Box::new(tables.registration),
+            Box::new(tables.endpoint),
+            Box::new(tables.local_owner_presence),
+            Box::new(tables.contact_group_services),
+            Box::new(tables.remote_presence),
+            Box::new(tables.session_subscription),
+            Box::new(tables.view_subscription),
+        ];
+        let stimuli: [usize; KINDS] = std::array::from_fn(|k| parts[k].stimuli());
+        let states: [usize; KINDS] = std::array::from_fn(|k| parts[k].states());
+        if states.iter().any(|&n| n > 8) {
+            return Err(SystemError::Wiring(
+                "a component has more than 8 states".into(),
+            ));
+        }
+        let cells: [Vec<Cell>; KINDS] = std::array::from_fn(|k| {
+            let mut cells = Vec::with_capacity(states[k] * stimuli[k]);
+            for state in 0..states[k] {
+                for stimulus in 0..stimuli[k] {
+                    cells.push(parts[k].cell(small(state), small(stimulus)));
+                }
+            }
+            cells
+        });
+        let mut replies = [[[NONE; 4]; 7]; KINDS];
+        let requests = [
+            Request::Register,
+            Request::Refresh,
+            Request::Unregister,
+            Request::UserServicesStatus,
+            Request::Subscribe,
+            Request::SubscriptionRefresh,
+            Request::Unsubscribe,
+        ];
+        for (k, per_kind) in replies.iter_mut().enumerate() {
+            let home = ALL_KINDS[k] != Kind::ViewSubscription || view_home;
+            for (r, request) in requests.iter().enumerate() {
+                for (bits, answer) in per_kind[r].iter_mut().enumerate() {
+                    let world = world(bits as u128);
+                    if let Some(name) = reply(*request, world, home) {
+                        *answer = parts[k].stimulus_index(name).unwrap_or(NONE);
+                    }
+                }
+            }
+        }
+        let mut engine = Engine {
+            parts,
+            cells,
+            stimuli,
+            states,
+            protected,
+            replies,
+            stimulus_rows: Vec::new(),
+            stimulus_requires: Vec::new(),
+            wiring: Vec::new(),
+            triggers: std::array::from_fn(|k| vec![Vec::new(); stimuli[k] * states[k]]),
+            views: config.remote_views,
+            has_cgs: config.endpoint == EndpointKind::User,
+            initial: 0,
+            budget: 64 + 32 * (FIRST_VIEW as u32 + 2 * config.remote_views as u32),
+            begin_subscribe_view: NONE,
+        };
+        engine.begin_subscribe_view = engine.parts[Kind::RemotePresence as usize]
+            .stimulus_index("BeginSubscribe")
+            .unwrap_or(NONE);
+        for (i, expected) in SystemStimulus::all().enumerate() {
+            let mut matching = stimulus_rows.iter().filter(|row| row.on == expected);
+            let (Some(row), None) = (matching.next(), matching.next()) else {
+                return Err(SystemError::Wiring(format!(
+                    "{expected} needs exactly one stimulus row"
+                )));
+            };
+            let what = format!("stimulus row {i} ({expected})");
+            engine
+                .stimulus_requires
+                .push(engine.guard(&row.requires, &what)?);
+            let reactions = engine.reactions(row.then, &what)?;
+            engine.stimulus_rows.push(reactions);
+        }
+        for (i, row) in wiring.iter().enumerate() {
+            let what = format!("wiring row {i}");
+            let reactions = engine.reactions(row.then, &what)?;
+            engine.wiring.push(reactions);
+            let mut matched = false;
+            for &kind in kinds_of(row.on.source) {
+                let k = kind as usize;
+                let on = match row.on.on {
+                    None => None,
+                    Some(name) => match engine.parts[k].stimulus_index(name) {
+                        Some(index) => Some(index),
+                        None => continue,
+                    },
+                };
+                let to = match row.on.to {
+                    None => None,
+                    Some(name) => match engine.parts[k].state_index(name) {
+                        Some(index) => Some(index),
+                        None => continue,
+                    },
+                };
+                matched = true;
+                for stimulus in 0..engine.stimuli[k] {
+                    for state in 0..engine.states[k] {
+                        if on.map_or(true, |on| usize::from(on) == stimulus)
+                            && to.map_or(true, |to| usize::from(to) == state)
+                        {
+                            engine.triggers[k][stimulus * engine.states[k] + state]
+                                .push(u16::try_from(i).unwrap_or(u16::MAX));
+                        }
+                    }
+                }
+            }
+            if !matched {
+                return Err(SystemError::Wiring(format!(
+                    "{what}: trigger {:?} names a stimulus or state no {:?} has",
+                    row.on, row.on.source
+                )));
+            }
+        }
+        let mut initial = 0u128;
+        for slot in 0..engine.slots() {
+            set(
+                &mut initial,
+                slot,
+                engine.parts[kind_of(slot) as usize].initial(),
+            );
+        }
+        engine.initial = initial;
+        Ok(engine)
+    }
+
+    /// Whether a packed state is one this system can be in: every present slot holds a
+    /// state of its table, absent slots and unused bits are zero.
+    pub(crate) fn valid(&self, state: u128) -> bool {
+        let used = WORLD_BITS + WIDTH * self.slots() as u32;
+        if used < 128 && state >> used != 0 {
+            return false;
+        }
+        (0..self.slots()).all(|slot| {
+            let value = get(state, slot);
+            if self.present(slot) {
+                usize::from(value) < self.states[kind_of(slot) as usize]
+            } else {
+                value == 0
+            }
+        })
+    }
+
+    /// Number of component slots.
+    pub(crate) fn slots(&self) -> usize {
+        FIRST_VIEW + 2 * self.views
+    }
+
+    /// Whether a slot holds a component in this configuration.
+    pub(crate) fn present(&self, slot: usize) -> bool {
+        slot < self.slots() && (self.has_cgs || !(slot == 4 || slot == 5))
+    }
+
+    pub(crate) fn protected(&self, kind: Kind) -> bool {
+        self.protected[kind as usize]
+    }
+
+    fn names<F: Fn(&dyn Part, &str) -> Option<u8>>(
+        &self,
+        kinds: &[Kind],
+        name: &str,
+        what: &str,
+        find: F,
+    ) -> Result<[u8; KINDS], SystemError> {
+        let mut resolved = [NONE; KINDS];
+        for &kind in kinds {
+            if let Some(index) = find(self.parts[kind as usize].as_ref(), name) {
+                resolved[kind as usize] = index;
+            }
+        }
+        if resolved.iter().all(|&index| index == NONE) {
+            return Err(SystemError::Wiring(format!(
+                "{what}: `{name}` is not a name of {kinds:?}"
+            )));
+        }
+        Ok(resolved)
+    }
+
+    fn mask(&self, kind: Kind, names: &[&str], what: &str) -> Result<u32, SystemError> {
+        let mut mask = 0u32;
+        for name in names {
+            let index = self.parts[kind as usize].state_index(name).ok_or_else(|| {
+                SystemError::Wiring(format!("{what}: `{name}` is not a state of {kind:?}"))
+            })?;
+            mask |= 1 << index;
+        }
+        Ok(mask)
+    }
+
+    fn guard(&self, guard: &Guard, what: &str) -> Result<CGuard, SystemError> {
+        Ok(match guard {
+            Guard::Always => CGuard::Always,
+            Guard::PoolUp => CGuard::PoolUp,
+            Guard::PoolDown => CGuard::PoolDown,
+            Guard::ConnectionUp => CGuard::ConnectionUp,
+            Guard::ConnectionDown => CGuard::ConnectionDown,
+            Guard::Registration(names) => {
+                CGuard::Registration(self.mask(Kind::Registration, names, what)?)
+            }
+            Guard::Endpoint(names) => CGuard::Endpoint(self.mask(Kind::Endpoint, names, what)?),
+            Guard::Target(name) => {
+                CGuard::Target(self.names(&ALL_KINDS, name, what, |p, n| p.state_index(n))?)
+            }
+            Guard::Source(name) => {
+                CGuard::Source(self.names(&ALL_KINDS, name, what, |p, n| p.state_index(n))?)
+            }
+            Guard::TargetProtected => CGuard::TargetProtected,
+            Guard::UserEndpoint => CGuard::UserEndpoint,
+            Guard::Not(inner) => CGuard::Not(Box::new(self.guard(inner, what)?)),
+            Guard::All(inner) => CGuard::All(
+                inner
+                    .iter()
+                    .map(|g| self.guard(g, what))
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+
+    fn reactions(&self, reactions: &[Reaction], what: &str) -> Result<Vec<CReaction>, SystemError> {
+        reactions
+            .iter()
+            .map(|reaction| {
+                let kinds = target_kinds(reaction.target);
+                let action = match reaction.action {
+                    Action::Call(name) => {
+                        CAction::Call(self.names(kinds, name, what, |p, n| p.stimulus_index(n))?)
+                    }
+                    Action::Deliver(name) => {
+                        CAction::Deliver(self.names(kinds, name, what, |p, n| p.stimulus_index(n))?)
+                    }
+                    Action::Reply(request) => CAction::Reply(request),
+                    Action::Renew => CAction::Renew,
+                    Action::SetPool(up) => CAction::SetPool(up),
+                    Action::SetConnection(up) => CAction::SetConnection(up),
+                };
+                Ok(CReaction {
+                    target: reaction.target,
+                    action,
+                    when: self.guard(&reaction.when, what)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Runs one macro-step.
+    pub(crate) fn step<O: Observer>(
+        &self,
+        state: u128,
+        stimulus: SystemStimulus,
+        observer: &mut O,
+    ) -> StepResult {
+        let index = stimulus.index();
+        let mut run = Run {
+            engine: self,
+            state,
+            budget: self.budget,
+            diverged: false,
+            rejected: None,
+            abort: false,
+            observer,
+        };
+        if !run.holds(&self.stimulus_requires[index], None, None) {
+            return StepResult {
+                next: state,
+                rejected: stimulus
+                    .is_application()
+                    .then_some("InvalidOperationException"),
+                diverged: false,
+            };
+        }
+        run.react(&self.stimulus_rows[index], None);
+        if run.rejected.is_some() {
+            return StepResult {
+                next: state,
+                rejected: run.rejected,
+                diverged: false,
+            };
+        }
+        StepResult {
+            next: run.state,
+            rejected: None,
+            diverged: run.diverged,
+        }
+    }
+
+    /// The canonical representative: remote views sorted by their (view, subscription)
+    /// pair.
+    pub(crate) fn canonical(&self, state: u128) -> u128 {
+        let n = self.views;
+        if n < 2 {
+            return state;
+        }
+        let base = WORLD_BITS + WIDTH * FIRST_VIEW as u32;
+        let mut pairs = [0u8; MAX_VIEWS];
+        for (i, pair) in pairs.iter_mut().enumerate().take(n) {
+            *pair = ((state >> (base + 6 * i as u32)) & 0b11_1111) as u8;
+        }
+        pairs[..n].sort_unstable();
+        let mut out = state & ((1u128 << base) - 1);
+        for (i, pair) in pairs.iter().enumerate().take(n) {
+            out |= u128::from(*pair) << (base + 6 * i as u32);
+        }
+        out
+    }
+
+    #[inline]
+    fn cell(&self, kind: Kind, state: u8, stimulus: u8) -> Cell {
+        let k = kind as usize;
+        self.cells[k][usize::from(state) * self.stimuli[k] + usize::from(stimulus)]
+    }
+
+    fn pair(state: u128, view: usize) -> u8 {
+        let base = WORLD_BITS + WIDTH * (FIRST_VIEW + 2 * view) as u32;
+        ((state >> base) & 0b11_1111) as u8
+    }
+
+    fn free_view(&self, state: u128) -> Option<usize> {
+        let accepts = |i: usize| {
+            self.begin_subscribe_view != NONE
+                && self
+                    .cell(
+                        Kind::RemotePresence,
+                        get(state, FIRST_VIEW + 2 * i),
+                        self.begin_subscribe_view,
+                    )
+                    .outcome
+                    != Outcome::Rejected
+        };
+        let least = |candidates: &mut dyn Iterator<Item = usize>| {
+            candidates.min_by_key(|&i| Self::pair(state, i))
+        };
+        least(&mut (0..self.views).filter(|&i| accepts(i)))
+            .or_else(|| least(&mut (0..self.views)))
+            .map(|i| FIRST_VIEW + 2 * i)
+    }
+}
+
+struct Run<'a, O: Observer> {
+    engine: &'a Engine,
+    state: u128,
+    budget: u32,
+    diverged: bool,
+    rejected: Option<&'static str>,
+    abort: bool,
+    observer: &'a mut O,
+}
+
+impl<O: Observer> Run<'_, O> {
+    fn holds(&self, guard: &CGuard, target: Option<usize>, source: Option<usize>) -> bool {
+        let world = world(self.state);
+        let state_of = |slot: Option<usize>, names: &[u8; KINDS]| {
+            slot.is_some_and(|slot| {
+                let expected = names[kind_of(slot) as usize];
+                expected != NONE && get(self.state, slot) == expected
+            })
+        };
+        match guard {
+            CGuard::Always => true,
+            CGuard::PoolUp => world.pool_up,
+            CGuard::PoolDown => !world.pool_up,
+            CGuard::ConnectionUp => world.connection_up,
+            CGuard::ConnectionDown => !world.connection_up,
+            CGuard::Registration(mask) => mask & (1 << get(self.state, REGISTRATION)) != 0,
+            CGuard::Endpoint(mask) => mask & (1 << get(self.state, ENDPOINT)) != 0,
+            CGuard::Target(names) => state_of(target, names),
+            CGuard::Source(names) => state_of(source, names),
+            CGuard::TargetProtected => {
+                target.is_some_and(|slot| self.engine.protected(kind_of(slot)))
+            }
+            CGuard::UserEndpoint => self.engine.has_cgs,
+            CGuard::Not(inner) => !self.holds(inner, target, source),
+            CGuard::All(inner) => inner.iter().all(|g| self.holds(g, target, source)),
+        }
+    }
+
+    fn react(&mut self, reactions: &[CReaction], source: Option<usize>) {
+        for reaction in reactions {
+            if self.abort {
+                return;
+            }
+            let engine = self.engine;
+            match reaction.target {
+                Target::Registration => self.apply(reaction, Some(REGISTRATION), source),
+                Target::Endpoint => self.apply(reaction, Some(ENDPOINT), source),
+                Target::LocalOwnerPresence => {
+                    self.apply(reaction, Some(LOCAL_OWNER_PRESENCE), source)
+                }
+                Target::ContactGroupServices => self.apply(
+                    reaction,
+                    engine.has_cgs.then_some(CONTACT_GROUP_SERVICES),
+                    source,
+                ),
+                Target::FreeView => {
+                    let view = engine.free_view(self.state);
+                    self.apply(reaction, view, source);
+                }
+                Target::Owner => {
+                    // The owner of a subscription, or the owner itself; nothing otherwise.
+                    let owner = source
+                        .filter(|&slot| slot >= LOCAL_OWNER_PRESENCE)
+                        .map(|slot| slot - (slot - LOCAL_OWNER_PRESENCE) % 2);
+                    self.apply(reaction, owner, source);
+                }
+                Target::Subscription => {
+                    // The subscription of an owner, or the subscription itself.
+                    let sub = source
+                        .filter(|&slot| slot >= LOCAL_OWNER_PRESENCE)
+                        .map(|slot| slot + 1 - (slot - LOCAL_OWNER_PRESENCE) % 2);
+                    self.apply(reaction, sub, source);
+                }
+                Target::Owners | Target::Subscriptions => {
+                    let offset = usize::from(reaction.target == Target::Subscriptions);
+                    for owner in (LOCAL_OWNER_PRESENCE..engine.slots()).step_by(2) {
+                        if engine.present(owner) {
+                            self.apply(reaction, Some(owner + offset), source);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, reaction: &CReaction, target: Option<usize>, source: Option<usize>) {
+        if self.abort || !self.holds(&reaction.when, target, source) {
+            return;
+        }
+        match reaction.action {
+            CAction::SetPool(up) => self.state = (self.state & !1) | u128::from(!up),
+            CAction::SetConnection(up) => self.state = (self.state & !2) | (u128::from(!up) << 1),
+            CAction::Call(names) => match target {
+                Some(slot) if names[kind_of(slot) as usize] != NONE => {
+                    self.deliver(slot, names[kind_of(slot) as usize], true);
+                }
+                _ => {
+                    self.rejected = Some("InvalidOperationException");
+                    self.abort = true;
+                }
+            },
+            CAction::Deliver(names) => {
+                if let Some(slot) = target {
+                    let stimulus = names[kind_of(slot) as usize];
+                    if stimulus != NONE {
+                        self.deliver(slot, stimulus, false);
+                    }
+                }
+            }
+            CAction::Reply(request) => {
+                if let Some(slot) = target {
+                    let kind = kind_of(slot) as usize;
+                    let answer =
+                        self.engine.replies[kind][request as usize][(self.state & 3) as usize];
+                    if answer != NONE {
+                        self.deliver(slot, answer, false);
+                    }
+                }
+            }
+            CAction::Renew => {
+                // Only a SipSubscription is ever replaced by a new instance.
+                let subscription = target.filter(|&slot| {
+                    matches!(
+                        kind_of(slot),
+                        Kind::SessionSubscription | Kind::ViewSubscription
+                    )
+                });
+                if let Some(slot) = subscription {
+                    let kind = kind_of(slot);
+                    let fresh = self.engine.parts[kind as usize].initial();
+                    let from = get(self.state, slot);
+                    self.observer.delivered(&Delivery {
+                        slot,
+                        kind,
+                        on: NONE,
+                        from,
+                        to: fresh,
+                        outcome: Outcome::Renewed,
+                        row: u16::MAX,
+                        before: self.state,
+                    });
+                    set(&mut self.state, slot, fresh);
+                }
+            }
+        }
+    }
+
+    fn deliver(&mut self, slot: usize, stimulus: u8, primary: bool) {
+        if self.abort {
+            return;
+        }
+        if self.budget == 0 {
+            self.diverged = true;
+            self.abort = true;
+            return;
+        }
+        self.budget -= 1;
+        let engine = self.engine;
+        let kind = kind_of(slot);
+        let from = get(self.state, slot);
+        let cell = engine.cell(kind, from, stimulus);
+        self.observer.delivered(&Delivery {
+            slot,
+            kind,
+            on: stimulus,
+            from,
+            to: cell.to,
+            outcome: cell.outcome,
+            row: cell.row,
+            before: self.state,
+        });
+        match cell.outcome {
+            Outcome::Rejected => {
+                if primary {
+                    self.rejected = Some(cell.error);
+                    self.abort = true;
+                }
+            }
+            Outcome::Ignored | Outcome::Renewed => {}
+            Outcome::Moved => {
+                set(&mut self.state, slot, cell.to);
+                let k = kind as usize;
+                let fired = &engine.triggers[k]
+                    [usize::from(stimulus) * engine.states[k] + usize::from(cell.to)];
+                for &row in fired {
+                    self.observer.wired(usize::from(row));
+                    self.react(&engine.wiring[usize::from(row)], Some(slot));
+                }
+            }
+        }
+    }
+}
+
+/// Rows compiled into a table, for replacing one component's rows.
+pub(crate) fn compile<M: Machine>(
+    rows: Cow<'static, [fsm::Row<M>]>,
+    parameters: M::Parameters,
+) -> Result<Table<M>, SystemError> {
+    Table::from_rows(rows, parameters).map_err(|errors| {
+        SystemError::Table(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}

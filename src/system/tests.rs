@@ -1,0 +1,864 @@
+//! Tests of the composed system: behaviour of single macro-steps, one mutant per property
+//! (each changes exactly one row and must be caught with a replayable counterexample),
+//! agreement with stateright, and symmetry reduction against full exploration.
+
+use std::borrow::Cow;
+
+use fsm::explore::{explore, Completeness, Limits};
+use fsm::{Machine, Outcome as RowOutcome, Row, Symbol, Table};
+
+use super::properties::{self, Report, Status, PROPERTIES};
+use super::wiring::{self, Action, Reaction, StimulusRow, Target};
+use super::SystemStimulus::*;
+use super::*;
+use crate::catalog::DynModel;
+use crate::presence::LocalOwnerPresenceStimulus as Lop;
+use crate::registration::{RegistrationEffect, RegistrationStatus, RegistrationStimulus};
+use crate::sip_subscription::SipSubscriptionStimulus as Sub;
+use crate::vocabulary::{
+    CollaborationSubscriptionState as Css, LocalEndpointState as Les, RegistrationTransitionReason,
+    ServiceState, SubscriptionSignalingState as Sss,
+};
+use crate::Event;
+use crate::LocalEndpoint;
+
+fn system(config: SystemConfig) -> System {
+    System::new(config).expect("the shipped system builds")
+}
+
+fn run(system: &System, stimuli: &[SystemStimulus]) -> u128 {
+    stimuli
+        .iter()
+        .fold(system.initial(), |state, &s| system.step(state, s).next)
+}
+
+fn events(system: &System, state: u128, stimulus: SystemStimulus) -> Vec<Event> {
+    let reaction = DynModel::step(
+        system,
+        &Snapshot(vec![state as u64, (state >> 64) as u64]),
+        stimulus.name(),
+    )
+    .expect("known stimulus");
+    reaction.events
+}
+
+// ---------------------------------------------------------------------------------------
+// Macro-steps
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn establish_in_a_healthy_world_ends_established_and_registered_af_lep_t() {
+    let s = system(SystemConfig::default());
+    let state = run(&s, &[BeginEstablish]);
+    assert_eq!(s.state_name(state, "local_endpoint"), Some("Established"));
+    assert_eq!(s.state_name(state, "registration"), Some("Registered"));
+}
+
+#[test]
+fn pool_failure_delivers_the_notify_and_pool_offline_reg_1_pres_1() {
+    let s = system(SystemConfig::default());
+    let state = run(
+        &s,
+        &[
+            BeginEstablish,
+            SubscribePresence,
+            SubscribeContactGroups,
+            SubscribeRemotePresence,
+        ],
+    );
+    assert_eq!(
+        s.state_name(state, "local_owner_presence"),
+        Some("Subscribed")
+    );
+    assert_eq!(
+        s.state_name(state, "remote_presence[0]"),
+        Some("Subscribed")
+    );
+    let raised = events(&s, state, PoolFails);
+    assert_eq!(
+        raised.first(),
+        Some(&Event::RegistrationStateChanged {
+            previous_state: crate::vocabulary::RegistrationState::Registered,
+            state: crate::vocabulary::RegistrationState::Registered,
+            reason: RegistrationTransitionReason::None,
+            message_data: true,
+            user_services_state: ServiceState::Unavailable,
+        })
+    );
+    let down = s.step(state, PoolFails).next;
+    for owner in [
+        "local_owner_presence",
+        "contact_group_services",
+        "remote_presence[0]",
+    ] {
+        assert_eq!(
+            s.state_name(down, owner),
+            Some("WaitingForRetry"),
+            "{owner}"
+        );
+    }
+    // The SipSubscriptions stay up until their refresh times out, then wait (SUB-3).
+    let refreshed = s.step(down, SubscriptionRefreshDue).next;
+    assert_eq!(
+        s.state_name(refreshed, "local_owner_presence.subscription"),
+        Some("WaitingForRetry")
+    );
+    // SUB-2: the retry timer is held back while User Services is Unavailable.
+    assert_eq!(s.step(refreshed, RetryTimerFires).next, refreshed);
+}
+
+#[test]
+fn healing_refresh_recovers_every_subscription_reg_3_pres_4() {
+    let s = system(SystemConfig::default());
+    let state = run(
+        &s,
+        &[
+            BeginEstablish,
+            SubscribePresence,
+            SubscribeRemotePresence,
+            PoolFails,
+            SubscriptionRefreshDue,
+            PoolRecovers,
+        ],
+    );
+    let raised = events(&s, state, RegistrationRefreshDue);
+    assert!(raised.contains(&Event::RegistrationStateChanged {
+        previous_state: crate::vocabulary::RegistrationState::Registered,
+        state: crate::vocabulary::RegistrationState::Registered,
+        reason: RegistrationTransitionReason::RegistrationRefresh,
+        message_data: true,
+        user_services_state: ServiceState::Available,
+    }));
+    let healed = s.step(state, RegistrationRefreshDue).next;
+    for component in [
+        "local_owner_presence",
+        "local_owner_presence.subscription",
+        "remote_presence[0]",
+        "remote_presence[0].subscription",
+    ] {
+        assert_eq!(
+            s.state_name(healed, component),
+            Some("Subscribed"),
+            "{component}"
+        );
+    }
+    assert!(!properties::recovering(&s, healed));
+}
+
+#[test]
+fn a_rejected_call_reports_invalid_operation_and_changes_nothing_pres_2() {
+    let s = system(SystemConfig::default());
+    let state = run(&s, &[BeginEstablish, SubscribePresence, PoolFails]);
+    let result = s.step(state, PublishPresence);
+    assert_eq!(result.rejected, Some("InvalidOperationException"));
+    assert_eq!(result.next, state);
+    // Not yet established: sessions cannot subscribe.
+    let idle = s.initial();
+    assert_eq!(
+        s.step(idle, SubscribePresence).rejected,
+        Some("InvalidOperationException")
+    );
+}
+
+#[test]
+fn application_endpoints_have_no_contact_group_services_af_cgs() {
+    let s = system(SystemConfig {
+        endpoint: EndpointKind::Application,
+        ..SystemConfig::default()
+    });
+    let state = run(&s, &[BeginEstablish]);
+    assert_eq!(
+        s.step(state, SubscribeContactGroups).rejected,
+        Some("InvalidOperationException")
+    );
+    assert!(s.state_name(state, "contact_group_services").is_none());
+    // A dropped connection re-establishes an application endpoint (AF-LEP-T).
+    let dropped = s.step(state, ConnectionDrops).next;
+    assert_eq!(
+        s.state_name(dropped, "local_endpoint"),
+        Some("Reestablishing")
+    );
+    let restored = s.step(dropped, ConnectionRestores).next;
+    assert_eq!(
+        s.state_name(restored, "local_endpoint"),
+        Some("Established")
+    );
+}
+
+#[test]
+fn the_catalog_builds_the_system_and_refuses_unknown_keys() {
+    let model = crate::catalog::model("system", &serde_json::json!({"remote_views": 2}))
+        .expect("valid config");
+    let names: Vec<String> = model
+        .states(&model.initial())
+        .into_iter()
+        .map(|n| n.component)
+        .collect();
+    assert!(names.contains(&"remote_presence[1].subscription".to_owned()));
+    assert!(crate::catalog::model("system", &serde_json::json!({"views": 2})).is_err());
+    assert!(System::new(SystemConfig {
+        remote_views: MAX_VIEWS + 1,
+        ..SystemConfig::default()
+    })
+    .is_err());
+}
+
+#[test]
+fn snapshots_that_are_no_state_fall_back_to_the_initial_state() {
+    let s = system(SystemConfig::default());
+    let bogus = Snapshot(vec![u64::MAX, u64::MAX]);
+    let reaction = DynModel::step(&s, &bogus, "BeginEstablish").expect("known stimulus");
+    assert_eq!(reaction.rejected, None);
+    let established = run(&s, &[BeginEstablish]);
+    assert_eq!(
+        reaction.next,
+        Snapshot(vec![established as u64, (established >> 64) as u64])
+    );
+    assert!(!s.is_valid(u128::MAX));
+    assert!(s.is_valid(established));
+    assert_eq!(
+        System::stimuli().to_vec(),
+        SystemStimulus::all().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn symmetric_stimuli_commute_with_permuting_views() {
+    // Subscribing "the free view" picks the same class whatever the order of the views.
+    let s = system(SystemConfig {
+        remote_views: 3,
+        ..SystemConfig::default()
+    });
+    let graph = explore(&s, Limits::default(), |_| {});
+    for node in graph.graph.node_indices().take(400) {
+        let state = graph.graph[node];
+        for &stimulus in System::stimuli() {
+            let direct = s.canonical(s.step(state, stimulus).next);
+            let via = s.canonical(s.step(s.canonical(state), stimulus).next);
+            assert_eq!(direct, via, "{stimulus} from {state:#x}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The shipped model passes; limits are reported
+// ---------------------------------------------------------------------------------------
+
+fn check(system: &System, symmetry: bool) -> Report {
+    properties::check(
+        system,
+        Limits {
+            symmetry,
+            ..Limits::default()
+        },
+        |_| {},
+    )
+}
+
+#[test]
+fn the_shipped_system_holds_every_property_in_several_configurations() {
+    for config in [
+        SystemConfig::default(),
+        SystemConfig {
+            endpoint: EndpointKind::Application,
+            remote_views: 2,
+            ..SystemConfig::default()
+        },
+        SystemConfig {
+            remote_views: 2,
+            remote_home_pool: false,
+            ..SystemConfig::default()
+        },
+    ] {
+        let report = check(&system(config), true);
+        for verdict in &report.verdicts {
+            assert_eq!(
+                verdict.status,
+                Status::Held,
+                "{config:?}: {}",
+                verdict.property.name
+            );
+        }
+        assert!(report.passed());
+    }
+}
+
+#[test]
+fn limits_make_the_check_incomplete_not_passed() {
+    let s = system(SystemConfig::default());
+    let report = properties::check(
+        &s,
+        Limits {
+            max_states: 10,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    assert_eq!(report.completeness, Completeness::StateLimit);
+    assert!(!report.passed());
+    assert!(report.verdicts.iter().any(|v| v.status == Status::Unknown));
+}
+
+// ---------------------------------------------------------------------------------------
+// Mutants: one row changed, one property caught, a counterexample that replays
+// ---------------------------------------------------------------------------------------
+
+/// The table of `M` with exactly one row (the one `select` picks) replaced by `change`.
+fn mutate<M: Machine>(
+    parameters: M::Parameters,
+    select: impl Fn(&Row<M>) -> bool,
+    change: impl FnOnce(Row<M>) -> Row<M>,
+) -> Table<M> {
+    let mut rows: Vec<Row<M>> = M::rows().to_vec();
+    let picked: Vec<usize> = (0..rows.len()).filter(|&i| select(&rows[i])).collect();
+    assert_eq!(
+        picked.len(),
+        1,
+        "{}: the mutation must pick exactly one row",
+        M::ID
+    );
+    let i = picked[0];
+    rows[i] = change(rows[i]);
+    Table::from_rows(Cow::Owned(rows), parameters).expect("the mutant compiles")
+}
+
+fn moves_to<M: Machine>(to: M::State) -> impl FnOnce(Row<M>) -> Row<M> {
+    move |row| Row {
+        outcome: RowOutcome::Move { to, emits: &[] },
+        ..row
+    }
+}
+
+fn ignores<M: Machine>(row: Row<M>) -> Row<M> {
+    Row {
+        outcome: RowOutcome::Ignore,
+        ..row
+    }
+}
+
+fn tables() -> Tables {
+    Tables::for_config(&SystemConfig::default()).expect("tables")
+}
+
+fn mutant(tables: Tables) -> System {
+    System::with(
+        SystemConfig::default(),
+        tables,
+        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
+        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+    )
+    .expect("the mutant builds")
+}
+
+/// Checks `system`, expects `name` violated, and replays the counterexample through the
+/// system's own `DynModel`.
+fn caught(system: &System, name: &str) -> properties::Counterexample {
+    let report = check(system, true);
+    let verdict = report.verdict(name).expect("a known property");
+    let Status::Violated(counterexample) = &verdict.status else {
+        panic!("{name} not caught: {:?}", verdict.status);
+    };
+    let trace = &counterexample.trace;
+    assert_eq!(trace.machine, "system");
+    assert!(crate::catalog::model("system", &trace.config).is_ok());
+    // Replay: every expectation written in the trace matches the model.
+    let model: &dyn DynModel = system;
+    let mut at = model.initial();
+    for (i, step) in trace.steps.iter().enumerate() {
+        let reaction = model.step(&at, &step.on).expect("a known stimulus");
+        at = reaction.next.clone();
+        if let Some(expect) = &step.expect {
+            if let Some(rejected) = &expect.rejected {
+                assert_eq!(reaction.rejected.map(str::to_owned), *rejected, "step {i}");
+            }
+            for (component, state) in expect.states.iter().flatten() {
+                let actual = model
+                    .states(&at)
+                    .into_iter()
+                    .find(|n| &n.component == component)
+                    .map(|n| n.observed);
+                assert_eq!(actual, Some(state.as_str()), "step {i}: {component}");
+            }
+        }
+    }
+    // A transition property: the last step violates it, and no earlier step does.
+    if let Some(violates) = properties::last_step_violates(system, name, trace) {
+        assert!(violates, "the last step of the trace violates {name}");
+        for k in 1..trace.steps.len() {
+            let prefix = crate::trace::Trace {
+                steps: trace.steps[..k].to_vec(),
+                ..trace.clone()
+            };
+            assert_eq!(
+                properties::last_step_violates(system, name, &prefix),
+                Some(false),
+                "step {k} of the counterexample already violates {name}"
+            );
+        }
+    }
+    (**counterexample).clone()
+}
+
+#[test]
+fn mutant_publishing_in_waiting_for_retry_is_caught_pres_2() {
+    let mut t = tables();
+    t.local_owner_presence = mutate(
+        fsm::NoParameters {},
+        |r| r.from == Css::WaitingForRetry && r.on == Lop::BeginPublishPresence,
+        moves_to(Css::WaitingForRetry),
+    );
+    let s = mutant(t);
+    let cx = caught(&s, "no_publish_in_waiting_for_retry");
+    assert_eq!(
+        cx.trace.steps.last().map(|s| s.on.as_str()),
+        Some("PublishPresence")
+    );
+}
+
+#[test]
+fn mutant_publishing_before_subscribing_is_caught_af_pub() {
+    let mut t = tables();
+    t.local_owner_presence = mutate(
+        fsm::NoParameters {},
+        |r| r.from == Css::Idle && r.on == Lop::BeginPublishPresence,
+        moves_to(Css::Idle),
+    );
+    let cx = caught(&mutant(t), "operations_need_subscription_and_registration");
+    // Shortest: establish, then publish.
+    assert_eq!(cx.trace.steps.len(), 2);
+}
+
+#[test]
+fn mutant_terminating_on_an_unresponsive_pool_is_caught_sub_3() {
+    let mut t = tables();
+    t.session_subscription = mutate(
+        Default::default(),
+        |r| {
+            r.from == Sss::Subscribed
+                && r.on == Sub::RefreshFailedPoolUnresponsive
+                && r.when.label == "platform && home_pool"
+        },
+        moves_to(Sss::Terminated),
+    );
+    caught(&mutant(t), "home_subscription_survives_unresponsive_pool");
+}
+
+#[test]
+fn mutant_idling_on_underlying_termination_is_caught_pres_3() {
+    let mut t = tables();
+    t.local_owner_presence = mutate(
+        fsm::NoParameters {},
+        |r| r.from == Css::Subscribed && r.on == Lop::UnderlyingSubscriptionTerminated,
+        moves_to(Css::Idle),
+    );
+    let cx = caught(&mutant(t), "underlying_termination_never_idles_owner");
+    assert_eq!(
+        cx.trace.steps.last().map(|s| s.on.as_str()),
+        Some("OwnerDisabled")
+    );
+}
+
+static WRONG_REASON: [RegistrationEffect; 1] = [RegistrationEffect {
+    reason: RegistrationTransitionReason::UserServicesUnavailable,
+    message_data: true,
+    user_services_state: ServiceState::Unavailable,
+}];
+
+#[test]
+fn mutant_outage_reason_is_caught_reg_2() {
+    let mut t = tables();
+    t.registration = mutate(
+        Default::default(),
+        |r| {
+            r.from == RegistrationStatus::Registered
+                && r.on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable
+        },
+        |row| Row {
+            outcome: RowOutcome::Move {
+                to: RegistrationStatus::RegisteredUserServicesUnavailable,
+                emits: &WRONG_REASON,
+            },
+            ..row
+        },
+    );
+    let cx = caught(&mutant(t), "outage_and_healing_event_args");
+    assert_eq!(
+        cx.trace.steps.last().map(|s| s.on.as_str()),
+        Some("PoolFails")
+    );
+}
+
+static RETRY_ALWAYS: [Reaction; 1] = [Reaction {
+    target: Target::Subscriptions,
+    action: Action::Deliver("RetryTimerFired"),
+    when: wiring::Guard::Always,
+}];
+
+#[test]
+fn mutant_wiring_that_retries_during_the_outage_is_caught_sub_2() {
+    let mut rows = wiring::STIMULUS_ROWS.to_vec();
+    let i = rows
+        .iter()
+        .position(|r| r.on == RetryTimerFires)
+        .expect("a row");
+    rows[i] = StimulusRow {
+        then: &RETRY_ALWAYS,
+        ..rows[i]
+    };
+    let s = System::with(
+        SystemConfig::default(),
+        tables(),
+        Cow::Owned(rows),
+        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+    )
+    .expect("builds");
+    let cx = caught(&s, "no_retry_while_user_services_unavailable");
+    assert_eq!(
+        cx.trace.steps.last().map(|s| s.on.as_str()),
+        Some("RetryTimerFires")
+    );
+}
+
+#[test]
+fn mutant_reviving_a_terminated_endpoint_is_caught_af_les() {
+    let mut t = tables();
+    t.endpoint = mutate(
+        Default::default(),
+        |r: &Row<LocalEndpoint>| {
+            r.from == Les::Terminated
+                && r.on == crate::local_endpoint::LocalEndpointStimulus::BeginEstablish
+        },
+        moves_to(Les::Establishing),
+    );
+    caught(&mutant(t), "terminated_is_final");
+}
+
+#[test]
+fn mutant_stuck_in_terminating_is_caught_as_deadlock() {
+    let mut t = tables();
+    t.endpoint = mutate(
+        Default::default(),
+        |r: &Row<LocalEndpoint>| {
+            r.from == Les::Terminating
+                && r.on == crate::local_endpoint::LocalEndpointStimulus::TerminateCompleted
+        },
+        ignores,
+    );
+    let s = mutant(t);
+    let cx = caught(&s, "no_deadlock");
+    let stimuli: Vec<SystemStimulus> = cx
+        .trace
+        .steps
+        .iter()
+        .map(|step| SystemStimulus::parse(&step.on).expect("known"))
+        .collect();
+    let end = run(&s, &stimuli);
+    for &stimulus in System::stimuli() {
+        if !stimulus.is_world_toggle() {
+            assert_eq!(
+                s.canonical(s.step(end, stimulus).next),
+                s.canonical(end),
+                "{stimulus}"
+            );
+        }
+    }
+    let last = cx
+        .trace
+        .steps
+        .last()
+        .and_then(|s| s.expect.clone())
+        .expect("expectations");
+    assert_eq!(
+        last.states.and_then(|s| s.get("local_endpoint").cloned()),
+        Some("Terminating".to_owned())
+    );
+}
+
+#[test]
+fn mutant_that_never_resubscribes_is_caught_pres_4() {
+    let mut t = tables();
+    t.local_owner_presence = mutate(
+        fsm::NoParameters {},
+        |r| r.from == Css::WaitingForRetry && r.on == Lop::PoolRecovered,
+        ignores,
+    );
+    let s = mutant(t);
+    let cx = caught(&s, "recovery_after_outage");
+    // The lasso ends where recovery is pending, with the pool and connection up.
+    let stimuli: Vec<SystemStimulus> = cx
+        .trace
+        .steps
+        .iter()
+        .map(|step| SystemStimulus::parse(&step.on).expect("known"))
+        .collect();
+    let end = run(&s, &stimuli);
+    assert!(properties::stable_world(&s, end));
+    assert!(properties::recovering(&s, end));
+    assert_eq!(
+        s.state_name(end, "local_owner_presence"),
+        Some("WaitingForRetry")
+    );
+}
+
+#[test]
+fn each_property_has_a_mutant_test() {
+    // The mutants above cover these names; a new property needs a new mutant.
+    let covered = [
+        "no_publish_in_waiting_for_retry",
+        "operations_need_subscription_and_registration",
+        "home_subscription_survives_unresponsive_pool",
+        "underlying_termination_never_idles_owner",
+        "outage_and_healing_event_args",
+        "no_retry_while_user_services_unavailable",
+        "terminated_is_final",
+        "no_deadlock",
+        "recovery_after_outage",
+    ];
+    let names: Vec<&str> = PROPERTIES.iter().map(|p| p.name).collect();
+    assert_eq!(names, covered);
+    for property in &PROPERTIES {
+        assert!(
+            !property.clauses.is_empty(),
+            "{} cites a clause",
+            property.name
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// An independent engine agrees; symmetry changes no verdict
+// ---------------------------------------------------------------------------------------
+
+/// stateright over the same step function.
+struct Adapter(System);
+
+impl stateright::Model for Adapter {
+    type State = u128;
+    type Action = SystemStimulus;
+    fn init_states(&self) -> Vec<u128> {
+        vec![self.0.initial()]
+    }
+    fn actions(&self, _: &u128, actions: &mut Vec<SystemStimulus>) {
+        actions.extend_from_slice(System::stimuli());
+    }
+    fn next_state(&self, state: &u128, action: SystemStimulus) -> Option<u128> {
+        let next = self.0.step(*state, action).next;
+        (next != *state).then_some(next)
+    }
+    // stateright stops once every property has a discovery; with none it would stop at
+    // once. This one (never violated by construction of the packing) keeps it exploring.
+    fn properties(&self) -> Vec<stateright::Property<Self>> {
+        vec![stateright::Property::always(
+            "registration holds a registration state",
+            |model: &Adapter, state: &u128| {
+                usize::from(model.0.slot_state(*state, 0)) < RegistrationStatus::all().count()
+            },
+        )]
+    }
+}
+
+#[test]
+fn stateright_finds_the_same_reachable_states() {
+    use stateright::{Checker, Model as _};
+    for config in [
+        SystemConfig::default(),
+        SystemConfig {
+            endpoint: EndpointKind::Application,
+            remote_views: 2,
+            ..SystemConfig::default()
+        },
+        SystemConfig {
+            remote_views: 3,
+            remote_home_pool: false,
+            ..SystemConfig::default()
+        },
+    ] {
+        let ours = explore(&system(config), Limits::default(), |_| {});
+        assert_eq!(ours.completeness, Completeness::Complete);
+        let theirs = Adapter(system(config)).checker().spawn_bfs().join();
+        assert_eq!(
+            theirs.unique_state_count(),
+            ours.graph.node_count(),
+            "{config:?}"
+        );
+    }
+}
+
+fn statuses(report: &Report) -> Vec<(&'static str, &'static str)> {
+    report
+        .verdicts
+        .iter()
+        .map(|v| {
+            let status = match v.status {
+                Status::Held => "held",
+                Status::Violated(_) => "violated",
+                Status::Vacuous => "vacuous",
+                Status::Unknown => "unknown",
+            };
+            (v.property.name, status)
+        })
+        .collect()
+}
+
+#[test]
+fn symmetry_reduction_gives_the_same_verdicts() {
+    let mut mutated = tables();
+    mutated.local_owner_presence = mutate(
+        fsm::NoParameters {},
+        |r| r.from == Css::WaitingForRetry && r.on == Lop::PoolRecovered,
+        ignores,
+    );
+    let configs = [
+        SystemConfig {
+            remote_views: 2,
+            ..SystemConfig::default()
+        },
+        SystemConfig {
+            endpoint: EndpointKind::Application,
+            remote_views: 3,
+            ..SystemConfig::default()
+        },
+    ];
+    for config in configs {
+        let plain = system(config);
+        let full = check(&plain, false);
+        let reduced = check(&plain, true);
+        assert!(reduced.states < full.states, "{config:?}: symmetry reduces");
+        assert_eq!(statuses(&full), statuses(&reduced), "{config:?}");
+    }
+    let bad = System::with(
+        configs[0],
+        {
+            let mut t = Tables::for_config(&configs[0]).expect("tables");
+            t.local_owner_presence = mutated.local_owner_presence;
+            t
+        },
+        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
+        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+    )
+    .expect("builds");
+    assert_eq!(statuses(&check(&bad, false)), statuses(&check(&bad, true)));
+}
+
+/// Records which wiring rows fire.
+#[derive(Default)]
+struct Coverage {
+    wired: Vec<bool>,
+}
+
+impl Observer for Coverage {
+    fn delivered(&mut self, _: &Delivery) {}
+    fn wired(&mut self, row: usize) {
+        if let Some(seen) = self.wired.get_mut(row) {
+            *seen = true;
+        }
+    }
+}
+
+#[test]
+fn every_wiring_row_fires_somewhere_and_cites_a_clause() {
+    let mut coverage = Coverage {
+        wired: vec![false; wiring::WIRING_ROWS.len()],
+    };
+    for config in [
+        SystemConfig::default(),
+        SystemConfig {
+            endpoint: EndpointKind::Application,
+            ..SystemConfig::default()
+        },
+    ] {
+        let s = system(config);
+        let graph = explore(&s, Limits::default(), |_| {});
+        for state in graph.graph.node_weights() {
+            for &stimulus in System::stimuli() {
+                s.step_observed(*state, stimulus, &mut coverage);
+            }
+        }
+    }
+    let dead: Vec<usize> = (0..coverage.wired.len())
+        .filter(|&i| !coverage.wired[i])
+        .collect();
+    assert!(dead.is_empty(), "wiring rows that never fire: {dead:?}");
+    for row in &wiring::WIRING_ROWS {
+        assert!(!row.clauses.is_empty(), "{row:?}");
+    }
+    for row in &wiring::STIMULUS_ROWS {
+        assert!(!row.clauses.is_empty(), "{row:?}");
+    }
+}
+
+#[test]
+fn a_world_without_outages_makes_the_outage_properties_vacuous() {
+    // One stimulus row changed: the pool never fails. Nothing is violated, but the
+    // properties about outages are reported vacuous, and the check does not pass.
+    let mut rows = wiring::STIMULUS_ROWS.to_vec();
+    let i = rows.iter().position(|r| r.on == PoolFails).expect("a row");
+    rows[i] = StimulusRow {
+        requires: wiring::Guard::Not(&wiring::Guard::Always),
+        ..rows[i]
+    };
+    let s = System::with(
+        SystemConfig::default(),
+        tables(),
+        Cow::Owned(rows),
+        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+    )
+    .expect("builds");
+    let report = check(&s, true);
+    assert!(!report.passed());
+    for name in [
+        "no_publish_in_waiting_for_retry",
+        "no_retry_while_user_services_unavailable",
+        "recovery_after_outage",
+    ] {
+        let verdict = report.verdict(name).expect("known");
+        assert_eq!(verdict.status, Status::Vacuous, "{name}");
+    }
+    assert!(report
+        .verdicts
+        .iter()
+        .all(|v| !matches!(v.status, Status::Violated(_))));
+}
+
+#[test]
+fn the_wiring_chart_draws_one_edge_per_reaction() {
+    let chart = wiring::mermaid(&wiring::STIMULUS_ROWS, &wiring::WIRING_ROWS);
+    let reactions: usize = wiring::STIMULUS_ROWS
+        .iter()
+        .map(|r| r.then.len())
+        .chain(wiring::WIRING_ROWS.iter().map(|r| r.then.len()))
+        .sum();
+    assert_eq!(
+        chart.lines().filter(|l| l.contains("-->")).count(),
+        reactions
+    );
+    assert!(chart.contains(
+        "subscription -->|\"any to Terminated: UnderlyingSubscriptionTerminated\"| owner"
+    ));
+    assert_eq!(
+        chart,
+        wiring::mermaid(&wiring::STIMULUS_ROWS, &wiring::WIRING_ROWS)
+    );
+}
+
+#[test]
+fn a_stimulus_without_exactly_one_row_is_refused() {
+    let mut rows = wiring::STIMULUS_ROWS.to_vec();
+    rows.push(rows[0]);
+    let built = System::with(
+        SystemConfig::default(),
+        tables(),
+        Cow::Owned(rows),
+        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+    );
+    assert!(matches!(built, Err(SystemError::Wiring(_))));
+    let mut wiring_rows = wiring::WIRING_ROWS.to_vec();
+    wiring_rows[0].on.to = Some("Registred");
+    let built = System::with(
+        SystemConfig::default(),
+        tables(),
+        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
+        Cow::Owned(wiring_rows),
+    );
+    assert!(matches!(built, Err(SystemError::Wiring(_))));
+}

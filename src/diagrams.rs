@@ -51,9 +51,14 @@ pub enum DiagramsError {
         /// What the JSON reader said.
         message: String,
     },
-    /// The composed `system` model is not part of this build yet.
-    #[error("the `system` graph is not available yet: the composed model and its explorer are not built in")]
-    SystemNotAvailable,
+    /// The reachable `system` graph is too large to draw (see [`MAX_SYSTEM_NODES`]).
+    #[error(
+        "the reachable `system` graph has more than {limit} states; draw a smaller configuration"
+    )]
+    SystemTooLarge {
+        /// The largest number of states drawn.
+        limit: usize,
+    },
     /// The diagram description was refused (a bug: state names are plain identifiers).
     #[error(transparent)]
     Diagram(#[from] DiagramError),
@@ -111,7 +116,8 @@ fn table_diagram<M: Machine>(
 ///
 /// # Errors
 /// [`DiagramsError::UnknownMachine`], [`DiagramsError::BadConfig`], and
-/// [`DiagramsError::SystemNotAvailable`] for `system` (see [`system_diagram`]).
+/// [`DiagramsError::SystemTooLarge`] for a `system` configuration too large to draw (see
+/// [`system_diagram`]).
 pub fn machine_diagram(
     id: &str,
     with_rejections: bool,
@@ -132,26 +138,74 @@ pub fn machine_diagram(
     }
 }
 
+/// The most states a `system` diagram draws; a larger reachable graph is refused rather
+/// than drawn as an unreadable mass.
+pub const MAX_SYSTEM_NODES: usize = 2_000;
+
 /// The reachable graph of the composed `system` model for a configuration (e.g.
-/// `{"remote_views": 1}`).
+/// `{"remote_views": 1}`), explored without symmetry reduction so every node is a real
+/// state.
 ///
-/// This is the one place where the explorer's state graph becomes a diagram; `ucma-ha
-/// graph system` and `ucma-ha docs` (files `docs/system.*` and the `system` section of
-/// `SPEC.md`) both come through here. To wire it: explore the model for `config` into a
-/// petgraph `Graph`, then call [`fsm::graph::from_graph`] with a [`GraphLabels`] whose
-/// `node` writes the component states (one line each, e.g. `registration: Registered`),
-/// whose `edge` writes the stimulus (with key event arguments where helpful) and its
-/// clause IDs, and whose `initial` marks the initial state's index; the builder finds the
-/// strongly connected components and the terminal states.
-///
-/// [`GraphLabels`]: fsm::graph::GraphLabels
+/// A node lists each component's state, one per line (`registration: Registered`, ...,
+/// with the world's pool and connection first); an edge is a system stimulus that changes
+/// the state, with the clause IDs of its stimulus row. Rejected calls and stimuli that
+/// change nothing leave the state as it is and are not drawn, whatever `with_rejections`
+/// says. Strongly connected components and terminal states are marked by
+/// [`graph::from_graph`].
 ///
 /// # Errors
-/// [`DiagramsError::SystemNotAvailable`] in this build: the composed model is not
-/// built in yet, so `ucma-ha graph system` exits 2 and `ucma-ha docs` leaves the system
-/// graph out.
-pub fn system_diagram(_with_rejections: bool, _config: &Value) -> Result<Diagram, DiagramsError> {
-    Err(DiagramsError::SystemNotAvailable)
+/// [`DiagramsError::BadConfig`] for a configuration the system refuses,
+/// [`DiagramsError::SystemTooLarge`] above [`MAX_SYSTEM_NODES`] reachable states.
+pub fn system_diagram(_with_rejections: bool, config: &Value) -> Result<Diagram, DiagramsError> {
+    use fsm::explore::{explore, Completeness, Limits};
+
+    use crate::system::System;
+
+    let bad = |message: String| DiagramsError::BadConfig {
+        machine: SYSTEM,
+        message,
+    };
+    let config = System::config_from_json(config).map_err(|e| bad(e.to_string()))?;
+    let system = System::new(config).map_err(|e| bad(e.to_string()))?;
+    let limits = Limits {
+        max_states: MAX_SYSTEM_NODES,
+        ..Limits::default()
+    };
+    let reachable = explore(&system, limits, |_| {});
+    if reachable.completeness != Completeness::Complete {
+        return Err(DiagramsError::SystemTooLarge {
+            limit: MAX_SYSTEM_NODES,
+        });
+    }
+    let node = |state: &_| {
+        system
+            .state_names(*state)
+            .iter()
+            .map(|name| format!("{}: {}", name.component, name.internal))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let edge = |stimulus: &crate::system::SystemStimulus| {
+        let clauses: Vec<&str> = system
+            .stimulus_rows()
+            .iter()
+            .filter(|row| row.on == *stimulus)
+            .flat_map(|row| row.clauses.iter().copied())
+            .collect();
+        Some((
+            graph::EdgeKind::Move,
+            graph::EdgeLine::new(fsm::Symbol::name(*stimulus), &clauses),
+        ))
+    };
+    let initial = |index: petgraph::graph::NodeIndex, _: &_| index.index() == 0;
+    let is_final = |_: &_| false;
+    let labels = graph::GraphLabels {
+        node: &node,
+        edge: &edge,
+        initial: &initial,
+        is_final: &is_final,
+    };
+    Ok(graph::from_graph(SYSTEM, &reachable.graph, &labels)?)
 }
 
 /// The configuration of the system graph in `docs/` (CONTRACT: `remote_views = 1`).
@@ -250,9 +304,32 @@ mod tests {
             machine_diagram("registration", false, &serde_json::json!({"nope": 1})),
             Err(DiagramsError::BadConfig { .. })
         ));
+        assert!(matches!(
+            machine_diagram(SYSTEM, false, &serde_json::json!({"remote_views": "one"})),
+            Err(DiagramsError::BadConfig {
+                machine: SYSTEM,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn system_graph_is_the_reachable_graph() {
+        let diagram = system_diagram(false, &docs_system_config()).expect("drawable");
+        let mermaid = graph::to_mermaid(&diagram);
+        // One node per reachable state of the default system with one view.
+        assert_eq!(diagram.nodes.len(), 135, "{}", diagram.nodes.len());
+        assert!(mermaid.contains("PoolFails"));
         assert_eq!(
-            machine_diagram(SYSTEM, false, &Value::Null),
-            Err(DiagramsError::SystemNotAvailable)
+            graph::to_dot(&diagram),
+            graph::to_dot(&system_diagram(false, &docs_system_config()).expect("drawable"))
         );
+        assert!(matches!(
+            system_diagram(
+                false,
+                &serde_json::json!({"remote_views": 8, "endpoint": "application"})
+            ),
+            Err(DiagramsError::SystemTooLarge { .. })
+        ));
     }
 }

@@ -607,11 +607,10 @@ pub fn generate_text(root: &Path) -> Result<(Files, Vec<(String, String)>), Docs
     let machines = for_each_machine(&mut Collect)
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
-    let system = match diagrams::system_diagram(false, &diagrams::docs_system_config()) {
-        Ok(diagram) => Some(diagram),
-        Err(DiagramsError::SystemNotAvailable) => None,
-        Err(error) => return Err(error.into()),
-    };
+    let system = Some(diagrams::system_diagram(
+        false,
+        &diagrams::docs_system_config(),
+    )?);
     let mut files = Files::new();
     let mut dots = Vec::new();
     let diagrams = machines

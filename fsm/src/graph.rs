@@ -636,7 +636,7 @@ pub fn to_dot(diagram: &Diagram) -> String {
     let _ = writeln!(
         out,
         "  graph [label=\"{name}\", labelloc=t, fontname=\"Helvetica\", fontsize=14, \
-         rankdir=TB, nodesep=0.5, ranksep=0.7];"
+         rankdir=TB, newrank=true, nodesep=0.5, ranksep=0.7];"
     );
     let _ = writeln!(
         out,

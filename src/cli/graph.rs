@@ -37,8 +37,8 @@ pub struct GraphArgs {
     pub config: Option<String>,
 }
 
-/// Prints the diagram; exit 2 for an unknown machine, a bad config, or `system` while it
-/// is not available.
+/// Prints the diagram; exit 2 for an unknown machine, a bad config, or a `system`
+/// configuration too large to draw.
 pub fn run(args: &GraphArgs) -> u8 {
     let config: Value = match &args.config {
         None => Value::Null,
@@ -96,7 +96,10 @@ mod tests {
             run(&args("local_endpoint", Some(r#"{"kind": "robot"}"#))),
             crate::cli::BAD_INPUT
         );
-        // Not available until the composed model is built in.
-        assert_eq!(run(&args("system", None)), crate::cli::BAD_INPUT);
+        assert_eq!(run(&args("system", None)), crate::cli::SUCCESS);
+        assert_eq!(
+            run(&args("system", Some(r#"{"remote_views": -1}"#))),
+            crate::cli::BAD_INPUT
+        );
     }
 }

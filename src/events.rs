@@ -89,6 +89,7 @@ impl Event {
 mod tests {
     use super::*;
 
+    /// The args of RegistrationStateChangedEventArgs, by their .NET names (AF-RARGS).
     #[test]
     fn json_shape_uses_dotnet_argument_names_rarg_2() {
         let event = Event::RegistrationStateChanged {
@@ -109,5 +110,33 @@ mod tests {
         });
         assert_eq!(json, Some(expected));
         assert_eq!(event.name(), "RegistrationStateChanged");
+    }
+
+    /// LocalEndpointStateChangedEventArgs: PreviousState, State, Reason, MessageData and no
+    /// Notification member (AF-LARGS, D1).
+    #[test]
+    fn local_endpoint_args_have_no_notification_member() {
+        let event = Event::LocalEndpointStateChanged {
+            previous_state: LocalEndpointState::Established,
+            state: LocalEndpointState::Established,
+            reason: LocalEndpointStateTransitionReason::None,
+            message_data: true,
+        };
+        let json = serde_json::to_value(event).ok();
+        let keys: Vec<String> = json
+            .as_ref()
+            .and_then(|value| value.as_object())
+            .map(|object| object.keys().cloned().collect())
+            .unwrap_or_default();
+        assert_eq!(
+            keys,
+            ["event", "PreviousState", "State", "Reason", "MessageData"]
+        );
+        // D1: a trace may not name the page's Notification member.
+        let with_notification = serde_json::json!({
+            "event": "LocalEndpointStateChanged", "PreviousState": "Idle", "State": "Idle",
+            "Reason": "None", "MessageData": false, "Notification": "Unknown"
+        });
+        assert!(serde_json::from_value::<Event>(with_notification).is_err());
     }
 }

@@ -285,6 +285,8 @@ mod tests {
         assert_eq!(RegistrationTransitionReason::parse("Refreshed"), None);
     }
 
+    /// Numeric values as in the reference (AF-LES, AF-LESR, AF-SSS, AF-CSS, AF-RPSS, AF-SVC,
+    /// AF-TR).
     #[test]
     fn dotnet_values_of_every_enum() {
         assert_eq!(LocalEndpointState::Draining.dotnet_value(), 4);

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod clauses;
 pub mod cli;
 pub mod events;
+pub mod invariants;
 pub mod local_endpoint;
 pub mod presence;
 pub mod registration;

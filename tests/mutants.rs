@@ -31,7 +31,7 @@ fn behaviour<M: Machine>(row: &Row<M>) -> (bool, M::State, usize) {
 
 fn outcome_text<M: Machine>(row: &Row<M>) -> String {
     match row.outcome {
-        Outcome::Move { to, emits } if emits.is_empty() => format!("move to {to} silently"),
+        Outcome::Move { to, emits: [] } => format!("move to {to} silently"),
         Outcome::Move { to, .. } => format!("move to {to}"),
         Outcome::Ignore => "ignore".to_owned(),
         Outcome::Reject(_) => "reject".to_owned(),

@@ -9,6 +9,8 @@ pub mod events;
 pub mod invariants;
 pub mod local_endpoint;
 pub mod presence;
+#[cfg(feature = "reference")]
+pub mod reference;
 pub mod registration;
 pub mod remote_presence;
 pub mod sip_subscription;

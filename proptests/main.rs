@@ -18,6 +18,7 @@ mod sip_subscription;
 mod trace_fuzz;
 
 // TODO(lead, after merging the `system` branch): add `mod system;`. `system.rs` (beside
-// this file) needs the composed model `ucma_ha::system` (its machine type, its
-// `DynModel` through `catalog::model("system", ..)`, and the checker's named safety
-// properties); it is written against those names and is not compiled until then.
+// this file) needs the composed model reachable as `catalog::model("system", config)`
+// with the `remote_views` parameter, the component and stimulus names of CONTRACT
+// section 2; it compiles against today's catalog API (checked), but fails at run time
+// until that model exists. Then also add the checker's own named safety predicates.

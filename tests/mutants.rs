@@ -97,6 +97,7 @@ fn mutants<M: Machine<Error = Exception>>() -> Vec<Mutant<M>> {
 /// The outcome of one mutant.
 struct Verdict {
     key: String,
+    /// The table rule or documented property that caught the mutant.
     killed_by: Option<String>,
 }
 
@@ -124,10 +125,26 @@ fn judge<M: Documented<Error = Exception>>() -> Vec<Verdict> {
         .into_iter()
         .map(|mutant| {
             let killed_by = match fsm::check::check_rows::<M>(&mutant.rows) {
-                Err(errors) => Some(format!("table check: {}", errors[0])),
+                Err(errors) => Some(format!(
+                    "table check: {}",
+                    serde_json::to_value(&errors[0])
+                        .ok()
+                        .and_then(|rule| rule["rule"].as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                )),
                 Ok(_) => invariants::check_rows::<M>(&mutant.rows)
                     .err()
-                    .map(|counterexample| counterexample.to_string()),
+                    .map(|counterexample| {
+                        // Every property that kills a mutant cites clauses that exist.
+                        for id in counterexample.violation.clauses {
+                            assert!(
+                                ucma_ha::clauses::find(id).is_some(),
+                                "{} cites unknown {id}",
+                                counterexample.violation.property
+                            );
+                        }
+                        counterexample.violation.property.to_owned()
+                    }),
             };
             Verdict {
                 key: mutant.key,
@@ -265,6 +282,13 @@ fn every_mutant_that_changes_documented_behaviour_is_caught() {
         "killed by the table checker: {by_table}, by the documented properties: {}",
         killed - by_table
     );
+    let mut by_property = std::collections::BTreeMap::new();
+    for killer in verdicts.iter().filter_map(|v| v.killed_by.as_deref()) {
+        *by_property.entry(killer).or_insert(0) += 1;
+    }
+    for (killer, count) in &by_property {
+        println!("  {count:>5}  {killer}");
+    }
     for machine in ucma_ha::catalog::MACHINES {
         let mine: Vec<&Verdict> = verdicts
             .iter()

@@ -125,3 +125,44 @@ fn the_seeds_are_valid_traces() {
         );
     }
 }
+
+/// Stepping by names never panics either: any machine id, any stimulus name (valid ones
+/// often), any snapshot, even one no step produced.
+#[test]
+fn the_catalog_never_panics_on_any_name_or_snapshot() {
+    let names = prop_oneof![
+        3 => prop::sample::select(ucma_ha::catalog::MACHINES.to_vec()).prop_map(str::to_owned),
+        1 => ".{0,24}",
+    ];
+    let stimulus = prop_oneof![
+        3 => prop::sample::select(vec![
+            "BeginSubscribe", "SubscribeOk", "PoolOffline", "BeginRegister", "RefreshOk",
+            "BeginDrain", "UnderlyingSubscriptionTerminated", "PoolRecovered",
+        ])
+        .prop_map(str::to_owned),
+        1 => ".{0,24}",
+    ];
+    let strategy = (
+        names,
+        prop::collection::vec(any::<u64>(), 0..3),
+        prop::collection::vec(stimulus, 0..16),
+    );
+    let mut runner = TestRunner::new(harness::config());
+    let result = runner.run(&strategy, |(machine, snapshot, stimuli)| {
+        std::panic::catch_unwind(|| {
+            if let Ok(model) = ucma_ha::catalog::model(&machine, &serde_json::Value::Null) {
+                let mut at = ucma_ha::catalog::Snapshot(snapshot.clone());
+                for on in &stimuli {
+                    if let Ok(reaction) = model.step(&at, on) {
+                        at = reaction.next;
+                    }
+                    let _ = model.states(&at);
+                }
+            }
+        })
+        .map_err(|_| TestCaseError::fail("stepping by names panicked"))
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+}

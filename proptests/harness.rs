@@ -4,8 +4,8 @@
 //! A generated run is a parameter set and a list of choices. A choice picks among every
 //! stimulus (so stray answers, refused calls and rare world events keep occurring), among
 //! the moves (so runs go somewhere), or explores: new states and rows not yet fired in
-//! this run, without closing off states still reachable (so deep states such as Draining
-//! or a healed outage are reached and examined). Shrinking removes choices and turns them
+//! this run, away from states on the way out such as Terminating (so deep states such as
+//! Draining or a healed outage are reached and examined). Shrinking removes choices and turns them
 //! into plain picks, whose stimulus does not depend on the state, which keeps shrunk runs
 //! short and readable.
 
@@ -26,10 +26,12 @@ pub const MAX_STEPS: usize = 64;
 pub enum Mode {
     /// Among every stimulus (stray answers, refused calls, rare world events).
     Any,
-    /// Among the stimuli that move the machine to a state that is not final.
+    /// Among the stimuli that move the machine to a state that is not final, preferring
+    /// states that are not on the way out (see `doomed`).
     Move,
-    /// Among the moves that close off no state the machine could still reach, to a state
-    /// this run has not visited first (deep states such as Draining or a healed outage).
+    /// Towards what this run has not seen: an unvisited state not on the way out, then a
+    /// row not fired yet, then any unvisited state (deep states such as Draining or a
+    /// healed outage, and what happens there).
     Explore,
 }
 

@@ -104,3 +104,49 @@ fn the_reference_starts_from_every_parameter_set_and_reaches_deep_states() {
     assert_eq!(home, [true, true]);
     assert!(waited);
 }
+
+/// Runs the reference of `M` on generated runs and checks what it did at every step
+/// against the documented properties: the adapter reports the model faithfully, for every
+/// machine.
+fn reference_steps_keep_the_documented_properties<M: ucma_ha::invariants::Documented>() {
+    let mut runner = TestRunner::new(Config {
+        failure_persistence: None,
+        ..Config::with_cases(64)
+    });
+    let result = runner.run(
+        &Reference::<M>::sequential_strategy(1..40),
+        |(initial, transitions, _)| {
+            let mut state = initial;
+            for on in &transitions {
+                state = Reference::<M>::apply(state, on);
+                let last = state.last().expect("a step was applied");
+                assert_eq!(last.on, *on);
+                let step = ucma_ha::invariants::Step::<M> {
+                    parameters: state.parameters(),
+                    from: last.from,
+                    on: last.on,
+                    to: state.state(),
+                    rejected: last.rejected,
+                    events: &last.events,
+                };
+                if let Err(violation) = ucma_ha::invariants::check_step(&step) {
+                    return Err(proptest::test_runner::TestCaseError::fail(
+                        violation.to_string(),
+                    ));
+                }
+            }
+            Ok(())
+        },
+    );
+    assert!(result.is_ok(), "{}: {result:?}", <M as fsm::Machine>::ID);
+}
+
+#[test]
+fn every_machine_has_a_faithful_reference() {
+    reference_steps_keep_the_documented_properties::<ucma_ha::Registration>();
+    reference_steps_keep_the_documented_properties::<ucma_ha::LocalEndpoint>();
+    reference_steps_keep_the_documented_properties::<ucma_ha::SipSubscription>();
+    reference_steps_keep_the_documented_properties::<LocalOwnerPresence>();
+    reference_steps_keep_the_documented_properties::<ucma_ha::ContactGroupServices>();
+    reference_steps_keep_the_documented_properties::<ucma_ha::RemotePresence>();
+}

@@ -9,8 +9,11 @@ pub mod coverage;
 pub mod diagrams;
 pub mod docs;
 pub mod events;
+pub mod invariants;
 pub mod local_endpoint;
 pub mod presence;
+#[cfg(feature = "reference")]
+pub mod reference;
 pub mod registration;
 pub mod remote_presence;
 pub mod replay;

@@ -488,6 +488,33 @@ pub fn trace(system: &System, stimuli: &[SystemStimulus], expect_at: &[usize]) -
     }
 }
 
+/// The transition properties (safety, judged on one macro-step) that the macro-step
+/// `stimulus` from `before` violates, for checking long random runs step by step.
+///
+/// # Returns
+/// The violated properties, in [`PROPERTIES`] order; empty when every one holds.
+///
+/// # Complexity
+/// One macro-step with a delivery log, then each transition property once.
+pub fn step_violations(
+    system: &System,
+    before: u128,
+    stimulus: SystemStimulus,
+) -> Vec<&'static Property> {
+    let mut log = Vec::new();
+    let result = system.step_observed(before, stimulus, &mut log);
+    let edge = Edge {
+        before,
+        stimulus,
+        result: &result,
+        log: &log,
+    };
+    (0..TRANSITION_PROPERTIES)
+        .filter(|&property| judge(system, property, &edge).violated)
+        .map(|property| &PROPERTIES[property])
+        .collect()
+}
+
 /// Replays a trace's stimuli and tells whether its last step violates the transition
 /// property `name` (the check a counterexample must pass).
 ///

@@ -1,0 +1,152 @@
+//! The proptest-state-machine adapter (`ucma_ha::reference`, feature `reference`): a
+//! correct hand-written LocalOwnerPresence passes, and a deliberately wrong one (Idle
+//! instead of WaitingForRetry when the subscription underneath ends, against PRES-3) is
+//! caught and shrunk to the shortest run that shows it.
+
+#[allow(dead_code)]
+#[path = "../examples/reference_local_owner_presence.rs"]
+mod example;
+
+use example::{compare, Presence, State};
+use proptest::strategy::Strategy;
+use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
+use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
+use ucma_ha::presence::LocalOwnerPresenceStimulus as S;
+use ucma_ha::reference::{ModelState, Reference};
+use ucma_ha::LocalOwnerPresence;
+
+#[test]
+fn a_hand_written_implementation_agrees_with_the_model() {
+    example::check_against_the_model();
+}
+
+/// The implementation with one bug: when the SipSubscription underneath terminates, it
+/// goes back to Idle, as before UCMA 4.0 (PRES-3 says WaitingForRetry).
+struct IdleOnTerminated;
+
+impl StateMachineTest for IdleOnTerminated {
+    type SystemUnderTest = Presence;
+    type Reference = Reference<LocalOwnerPresence>;
+
+    fn init_test(_: &ModelState<LocalOwnerPresence>) -> Presence {
+        Presence::default()
+    }
+
+    fn apply(mut presence: Presence, model: &ModelState<LocalOwnerPresence>, on: S) -> Presence {
+        let live = matches!(presence.state, State::Subscribing | State::Subscribed);
+        if on == S::UnderlyingSubscriptionTerminated && live {
+            presence.raised.clear();
+            presence.go(State::Idle, false);
+            let thrown = None;
+            if let Err(divergence) = model.expect(presence.state_name(), thrown, &presence.raised) {
+                panic!("{divergence}");
+            }
+        } else {
+            compare(&mut presence, model, on);
+        }
+        presence
+    }
+}
+
+#[test]
+fn a_wrong_implementation_is_caught_and_shrunk_to_a_minimal_trace() {
+    let config = Config {
+        failure_persistence: None,
+        ..Config::with_cases(256)
+    };
+    let mut runner = TestRunner::new_with_rng(
+        config.clone(),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let strategy = Reference::<LocalOwnerPresence>::sequential_strategy(1..40);
+    let result = runner.run(&strategy, |(initial, transitions, seen)| {
+        IdleOnTerminated::test_sequential(config.clone(), initial, transitions, seen);
+        Ok(())
+    });
+    let Err(TestError::Fail(reason, (_, transitions, _))) = result else {
+        panic!("the wrong implementation was not caught: {result:?}");
+    };
+    // Shrunk to the shortest run that shows the bug: subscribe, then the subscription
+    // underneath terminates. (The shrunk value may still carry stimuli after the failing
+    // one, which were never applied; the divergence names the applied path.)
+    assert_eq!(
+        transitions[..2],
+        [S::BeginSubscribe, S::UnderlyingSubscriptionTerminated],
+        "{reason}"
+    );
+    assert!(
+        reason.message().contains(
+            "local_owner_presence after [BeginSubscribe, UnderlyingSubscriptionTerminated]: \
+             state expected WaitingForRetry, got Idle"
+        ),
+        "{reason}"
+    );
+}
+
+#[test]
+fn the_reference_starts_from_every_parameter_set_and_reaches_deep_states() {
+    // Remote presence has two parameter sets; sessions reach WaitingForRetry and back.
+    let mut runner = TestRunner::deterministic();
+    let strategy = Reference::<ucma_ha::RemotePresence>::sequential_strategy(20..40);
+    let mut home = [false, false];
+    let mut waited = false;
+    for _ in 0..64 {
+        let (initial, transitions, _) =
+            proptest::strategy::ValueTree::current(&strategy.new_tree(&mut runner).expect("a run"));
+        home[usize::from(initial.parameters().home_pool)] = true;
+        let mut state = initial;
+        for on in &transitions {
+            state = Reference::<ucma_ha::RemotePresence>::apply(state, on);
+            waited |= state.observed() == "WaitingForRetry";
+        }
+        assert_eq!(state.history(), transitions.as_slice());
+    }
+    assert_eq!(home, [true, true]);
+    assert!(waited);
+}
+
+/// Runs the reference of `M` on generated runs and checks what it did at every step
+/// against the documented properties: the adapter reports the model faithfully, for every
+/// machine.
+fn reference_steps_keep_the_documented_properties<M: ucma_ha::invariants::Documented>() {
+    let mut runner = TestRunner::new(Config {
+        failure_persistence: None,
+        ..Config::with_cases(64)
+    });
+    let result = runner.run(
+        &Reference::<M>::sequential_strategy(1..40),
+        |(initial, transitions, _)| {
+            let mut state = initial;
+            for on in &transitions {
+                state = Reference::<M>::apply(state, on);
+                let last = state.last().expect("a step was applied");
+                assert_eq!(last.on, *on);
+                let step = ucma_ha::invariants::Step::<M> {
+                    parameters: state.parameters(),
+                    from: last.from,
+                    on: last.on,
+                    to: state.state(),
+                    rejected: last.rejected,
+                    events: &last.events,
+                };
+                if let Err(violation) = ucma_ha::invariants::check_step(&step) {
+                    return Err(proptest::test_runner::TestCaseError::fail(
+                        violation.to_string(),
+                    ));
+                }
+            }
+            Ok(())
+        },
+    );
+    assert!(result.is_ok(), "{}: {result:?}", <M as fsm::Machine>::ID);
+}
+
+#[test]
+fn every_machine_has_a_faithful_reference() {
+    reference_steps_keep_the_documented_properties::<ucma_ha::Registration>();
+    reference_steps_keep_the_documented_properties::<ucma_ha::LocalEndpoint>();
+    reference_steps_keep_the_documented_properties::<ucma_ha::SipSubscription>();
+    reference_steps_keep_the_documented_properties::<LocalOwnerPresence>();
+    reference_steps_keep_the_documented_properties::<ucma_ha::ContactGroupServices>();
+    reference_steps_keep_the_documented_properties::<ucma_ha::RemotePresence>();
+}

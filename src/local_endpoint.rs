@@ -20,51 +20,37 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-/// What can happen to a LocalEndpoint (CONTRACT section 2).
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    strum::Display,
-    strum::EnumCount,
-    strum::EnumIter,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-pub enum LocalEndpointStimulus {
-    /// The application calls `BeginEstablish` (AF-LEP-T).
-    BeginEstablish,
-    /// Establishment succeeded: the registrar accepted the REGISTER (AF-LEP-T).
-    EstablishOk,
-    /// Establishment failed: the registrar answered with an error (AF-LEP-T).
-    EstablishFailed,
-    /// A registration refresh failed (LARG-4, AF-LESR, AF-LEP-T).
-    RegistrationRefreshFailed,
-    /// A registration refresh succeeded (LARG-4, AF-LESR).
-    RegistrationRefreshOk,
-    /// The registrar says the owner was disabled or removed (LARG-4).
-    OwnerDisabledOrRemoved,
-    /// The registrar says the owner has too many active endpoints (LARG-4).
-    TooManyActiveEndpoints,
-    /// No server could be found to establish with (AF-LESR, D5).
-    ServerDiscoveryFailed,
-    /// A registrar NOTIFY of a kind the endpoint does not know (LARG-3, LARG-4, D1).
-    RegistrarNotifyUnknown,
-    /// The application calls `BeginDrain` (AF-DRAIN).
-    BeginDrain,
-    /// Every conversation on a draining endpoint has ended (AF-DRAIN).
-    DrainCompleted,
-    /// The application calls `BeginTerminate` (AF-LEP-T).
-    BeginTerminate,
-    /// Termination finished (AF-LEP-T).
-    TerminateCompleted,
+fsm::symbol_enum! {
+    /// What can happen to a LocalEndpoint (CONTRACT section 2).
+    pub enum LocalEndpointStimulus {
+        /// The application calls `BeginEstablish` (AF-LEP-T).
+        BeginEstablish,
+        /// Establishment succeeded: the registrar accepted the REGISTER (AF-LEP-T).
+        EstablishOk,
+        /// Establishment failed: the registrar answered with an error (AF-LEP-T).
+        EstablishFailed,
+        /// A registration refresh failed (LARG-4, AF-LESR, AF-LEP-T).
+        RegistrationRefreshFailed,
+        /// A registration refresh succeeded (LARG-4, AF-LESR).
+        RegistrationRefreshOk,
+        /// The registrar says the owner was disabled or removed (LARG-4).
+        OwnerDisabledOrRemoved,
+        /// The registrar says the owner has too many active endpoints (LARG-4).
+        TooManyActiveEndpoints,
+        /// No server could be found to establish with (AF-LESR, D5).
+        ServerDiscoveryFailed,
+        /// A registrar NOTIFY of a kind the endpoint does not know (LARG-3, LARG-4, D1).
+        RegistrarNotifyUnknown,
+        /// The application calls `BeginDrain` (AF-DRAIN).
+        BeginDrain,
+        /// Every conversation on a draining endpoint has ended (AF-DRAIN).
+        DrainCompleted,
+        /// The application calls `BeginTerminate` (AF-LEP-T).
+        BeginTerminate,
+        /// Termination finished (AF-LEP-T).
+        TerminateCompleted,
+    }
 }
-fsm::symbols!(LocalEndpointStimulus);
 
 /// Which kind of endpoint: `UserEndpoint` or `ApplicationEndpoint` (AF-LEP-T, AF-DRAIN).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -26,81 +26,53 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-/// What can happen to LocalOwnerPresence (CONTRACT section 2).
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    strum::Display,
-    strum::EnumCount,
-    strum::EnumIter,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-pub enum LocalOwnerPresenceStimulus {
-    /// The application calls `BeginSubscribe` (AF-PSS).
-    BeginSubscribe,
-    /// The underlying SUBSCRIBE is answered with 200 OK (AF-CSS).
-    SubscribeOk,
-    /// The underlying SUBSCRIBE is refused for good (AF-CSS: "failed irrevocably").
-    SubscribeRejected,
-    /// The platform learns that the User Services pool is offline (PRES-1).
-    PoolOffline,
-    /// The underlying SipSubscription's `CurrentState` becomes Terminated (PRES-3).
-    UnderlyingSubscriptionTerminated,
-    /// The platform learns that the User Services pool is back (PRES-4).
-    PoolRecovered,
-    /// The application calls `BeginPublishPresence` (PRES-2, AF-PUB).
-    BeginPublishPresence,
-    /// The application calls `BeginUnsubscribe` (AF-PSS).
-    BeginUnsubscribe,
-    /// The unsubscribe is answered (AF-PSS).
-    UnsubscribeOk,
+fsm::symbol_enum! {
+    /// What can happen to LocalOwnerPresence (CONTRACT section 2).
+    pub enum LocalOwnerPresenceStimulus {
+        /// The application calls `BeginSubscribe` (AF-PSS).
+        BeginSubscribe,
+        /// The underlying SUBSCRIBE is answered with 200 OK (AF-CSS).
+        SubscribeOk,
+        /// The underlying SUBSCRIBE is refused for good (AF-CSS: "failed irrevocably").
+        SubscribeRejected,
+        /// The platform learns that the User Services pool is offline (PRES-1).
+        PoolOffline,
+        /// The underlying SipSubscription's `CurrentState` becomes Terminated (PRES-3).
+        UnderlyingSubscriptionTerminated,
+        /// The platform learns that the User Services pool is back (PRES-4).
+        PoolRecovered,
+        /// The application calls `BeginPublishPresence` (PRES-2, AF-PUB).
+        BeginPublishPresence,
+        /// The application calls `BeginUnsubscribe` (AF-PSS).
+        BeginUnsubscribe,
+        /// The unsubscribe is answered (AF-PSS).
+        UnsubscribeOk,
+    }
 }
-fsm::symbols!(LocalOwnerPresenceStimulus);
 
-/// What can happen to ContactGroupServices (CONTRACT section 2).
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    strum::Display,
-    strum::EnumCount,
-    strum::EnumIter,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-pub enum ContactGroupServicesStimulus {
-    /// The application calls `BeginSubscribe` (AF-PSS).
-    BeginSubscribe,
-    /// The underlying SUBSCRIBE is answered with 200 OK (AF-CSS).
-    SubscribeOk,
-    /// The underlying SUBSCRIBE is refused for good (AF-CSS).
-    SubscribeRejected,
-    /// The platform learns that the User Services pool is offline (PRES-1).
-    PoolOffline,
-    /// The underlying SipSubscription's `CurrentState` becomes Terminated (PRES-3).
-    UnderlyingSubscriptionTerminated,
-    /// The platform learns that the User Services pool is back (PRES-4).
-    PoolRecovered,
-    /// The application calls `BeginAddContact`, a contact operation (AF-CGS, D6).
-    BeginAddContact,
-    /// The application calls `BeginUnsubscribe` (AF-PSS).
-    BeginUnsubscribe,
-    /// The unsubscribe is answered (AF-PSS).
-    UnsubscribeOk,
+fsm::symbol_enum! {
+    /// What can happen to ContactGroupServices (CONTRACT section 2).
+    pub enum ContactGroupServicesStimulus {
+        /// The application calls `BeginSubscribe` (AF-PSS).
+        BeginSubscribe,
+        /// The underlying SUBSCRIBE is answered with 200 OK (AF-CSS).
+        SubscribeOk,
+        /// The underlying SUBSCRIBE is refused for good (AF-CSS).
+        SubscribeRejected,
+        /// The platform learns that the User Services pool is offline (PRES-1).
+        PoolOffline,
+        /// The underlying SipSubscription's `CurrentState` becomes Terminated (PRES-3).
+        UnderlyingSubscriptionTerminated,
+        /// The platform learns that the User Services pool is back (PRES-4).
+        PoolRecovered,
+        /// The application calls `BeginAddContact`, a contact operation (AF-CGS, D6).
+        BeginAddContact,
+        /// The application calls `BeginUnsubscribe` (AF-PSS).
+        BeginUnsubscribe,
+        /// The unsubscribe is answered (AF-PSS).
+        UnsubscribeOk,
+    }
 }
-fsm::symbols!(ContactGroupServicesStimulus);
 
 /// The argument a row gives its `SubscriptionStateChange` (AF-CSS, AF-TR).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

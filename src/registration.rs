@@ -27,35 +27,21 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-/// A registration's state together with what it knows of the User Services pool.
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    strum::Display,
-    strum::EnumCount,
-    strum::EnumIter,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-pub enum RegistrationStatus {
-    /// `Unregistered`; nothing known of the pool (AF-RS, SVC-1).
-    Unregistered,
-    /// `Registering`; nothing known of the pool yet (AF-RS).
-    Registering,
-    /// `Registered`, User Services `Available` (AF-RS, REG-3).
-    Registered,
-    /// `Registered`, but the registrar said User Services is `Unavailable` (REG-1, REG-2).
-    RegisteredUserServicesUnavailable,
-    /// `Unregistering` (AF-RS).
-    Unregistering,
+fsm::symbol_enum! {
+    /// A registration's state together with what it knows of the User Services pool.
+    pub enum RegistrationStatus {
+        /// `Unregistered`; nothing known of the pool (AF-RS, SVC-1).
+        Unregistered,
+        /// `Registering`; nothing known of the pool yet (AF-RS).
+        Registering,
+        /// `Registered`, User Services `Available` (AF-RS, REG-3).
+        Registered,
+        /// `Registered`, but the registrar said User Services is `Unavailable` (REG-1, REG-2).
+        RegisteredUserServicesUnavailable,
+        /// `Unregistering` (AF-RS).
+        Unregistering,
+    }
 }
-fsm::symbols!(RegistrationStatus);
 
 impl RegistrationStatus {
     /// The .NET `RegistrationState` users observe (AF-RS).
@@ -82,52 +68,38 @@ impl RegistrationStatus {
     }
 }
 
-/// What can happen to a registration: SipEndpoint calls, registrar answers and NOTIFYs,
-/// the refresh timer and the connection (CONTRACT section 2).
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    strum::Display,
-    strum::EnumCount,
-    strum::EnumIter,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-pub enum RegistrationStimulus {
-    /// The application calls `BeginRegister` (AF-RS).
-    BeginRegister,
-    /// The registrar answers the REGISTER with 200 OK (AF-RS).
-    RegisterOk,
-    /// The registrar answers the REGISTER with a final error (AF-RS, AF-RTR).
-    RegisterFailed,
-    /// A registrar NOTIFY says User Services is unavailable (REG-1).
-    RegistrarNotifyUserServicesUnavailable,
-    /// The refresh timer fires and a REGISTER refresh is sent (AF-DROP).
-    RefreshDue,
-    /// A REGISTER refresh is answered with 200 OK (REG-3).
-    RefreshOk,
-    /// A REGISTER refresh gets no answer: the registrar cannot be reached (AF-RTR).
-    RefreshFailed,
-    /// The connection to the registrar drops (AF-DROP).
-    ConnectionDropped,
-    /// The application calls `BeginUnregister` (AF-RS).
-    BeginUnregister,
-    /// The registrar answers the un-REGISTER with 200 OK (AF-RS).
-    UnregisterOk,
-    /// A registrar NOTIFY deregisters the endpoint: its owner was disabled or removed
-    /// (AF-RS: "after the server disconnects"; LARG-4).
-    RegistrarNotifyDeregistered,
-    /// A registrar NOTIFY deregisters the endpoint: the owner has too many endpoints
-    /// (AF-RTR, LARG-4).
-    RegistrarNotifyTooManyActiveEndpoints,
+fsm::symbol_enum! {
+    /// What can happen to a registration: SipEndpoint calls, registrar answers and NOTIFYs,
+    /// the refresh timer and the connection (CONTRACT section 2).
+    pub enum RegistrationStimulus {
+        /// The application calls `BeginRegister` (AF-RS).
+        BeginRegister,
+        /// The registrar answers the REGISTER with 200 OK (AF-RS).
+        RegisterOk,
+        /// The registrar answers the REGISTER with a final error (AF-RS, AF-RTR).
+        RegisterFailed,
+        /// A registrar NOTIFY says User Services is unavailable (REG-1).
+        RegistrarNotifyUserServicesUnavailable,
+        /// The refresh timer fires and a REGISTER refresh is sent (AF-DROP).
+        RefreshDue,
+        /// A REGISTER refresh is answered with 200 OK (REG-3).
+        RefreshOk,
+        /// A REGISTER refresh gets no answer: the registrar cannot be reached (AF-RTR).
+        RefreshFailed,
+        /// The connection to the registrar drops (AF-DROP).
+        ConnectionDropped,
+        /// The application calls `BeginUnregister` (AF-RS).
+        BeginUnregister,
+        /// The registrar answers the un-REGISTER with 200 OK (AF-RS).
+        UnregisterOk,
+        /// A registrar NOTIFY deregisters the endpoint: its owner was disabled or removed
+        /// (AF-RS: "after the server disconnects"; LARG-4).
+        RegistrarNotifyDeregistered,
+        /// A registrar NOTIFY deregisters the endpoint: the owner has too many endpoints
+        /// (AF-RTR, LARG-4).
+        RegistrarNotifyTooManyActiveEndpoints,
+    }
 }
-fsm::symbols!(RegistrationStimulus);
 
 /// Parameters of a registration (CONTRACT section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,41 +25,27 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-/// What can happen to a remote presentity's subscription (CONTRACT section 2).
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    strum::Display,
-    strum::EnumCount,
-    strum::EnumIter,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-pub enum RemotePresenceStimulus {
-    /// The application starts subscribing to the presentity (AF-RPSS).
-    BeginSubscribe,
-    /// The SUBSCRIBE is answered with 200 OK (AF-RPSS).
-    SubscribeOk,
-    /// The server allows no more subscriptions; the view polls instead (AF-RPSS).
-    SubscriptionLimitReached,
-    /// The platform learns that the User Services pool is offline (RP-1, PRES-1).
-    PoolOffline,
-    /// The SipSubscription underneath becomes Terminated (RP-1, PRES-3).
-    UnderlyingSubscriptionTerminated,
-    /// The platform learns that the User Services pool is back (RP-1, PRES-4).
-    PoolRecovered,
-    /// The application stops subscribing to the presentity (AF-RPSS).
-    BeginUnsubscribe,
-    /// The unsubscribe is answered (AF-RPSS).
-    UnsubscribeOk,
+fsm::symbol_enum! {
+    /// What can happen to a remote presentity's subscription (CONTRACT section 2).
+    pub enum RemotePresenceStimulus {
+        /// The application starts subscribing to the presentity (AF-RPSS).
+        BeginSubscribe,
+        /// The SUBSCRIBE is answered with 200 OK (AF-RPSS).
+        SubscribeOk,
+        /// The server allows no more subscriptions; the view polls instead (AF-RPSS).
+        SubscriptionLimitReached,
+        /// The platform learns that the User Services pool is offline (RP-1, PRES-1).
+        PoolOffline,
+        /// The SipSubscription underneath becomes Terminated (RP-1, PRES-3).
+        UnderlyingSubscriptionTerminated,
+        /// The platform learns that the User Services pool is back (RP-1, PRES-4).
+        PoolRecovered,
+        /// The application stops subscribing to the presentity (AF-RPSS).
+        BeginUnsubscribe,
+        /// The unsubscribe is answered (AF-RPSS).
+        UnsubscribeOk,
+    }
 }
-fsm::symbols!(RemotePresenceStimulus);
 
 /// Parameters of a remote presence subscription (CONTRACT section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

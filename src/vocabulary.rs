@@ -4,22 +4,17 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Declares a vocabulary enum: strum derives for names and iteration, `serde` as the name,
-/// and [`fsm::Symbol`].
+/// Declares a .NET enum: a [`fsm::symbol_enum!`] with the .NET values as `u8`
+/// discriminants, `serde` as the .NET name, and [`dotnet_value`](RegistrationState::dotnet_value).
 macro_rules! vocabulary {
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(
-            Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
-            strum::Display, strum::EnumCount, strum::EnumIter, strum::EnumString,
-            strum::IntoStaticStr,
-        )]
-        #[repr(u8)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant = $value,)+
+        fsm::symbol_enum! {
+            $(#[$meta])*
+            #[repr(u8)]
+            pub enum $name {
+                $($(#[$vmeta])* $variant = $value,)+
+            }
         }
-
-        fsm::symbols!($name);
 
         impl $name {
             /// The value's number in the .NET enum.

@@ -7,19 +7,20 @@
 //! # Tutorial
 //! A lamp with a switch and a fuse. States and stimuli are fieldless enums with strum
 //! derives; the table is a `static` slice of rows, each citing the requirement it
-//! implements.
+//! implements. [`symbol_enum!`] declares such an enum and implements [`Symbol`].
 //!
 //! ```
-//! use fsm::{check, symbols, Guard, Machine, NoParameters, Outcome, Row, Table};
-//! use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr};
+//! use fsm::{check, Guard, Machine, NoParameters, Outcome, Row, Table};
+//! use strum::IntoStaticStr;
 //!
-//! #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
-//!          Display, EnumCount, EnumIter, EnumString, IntoStaticStr)]
-//! enum Lamp { Off, On, Blown }
-//! #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
-//!          Display, EnumCount, EnumIter, EnumString, IntoStaticStr)]
-//! enum Input { Flip, Surge }
-//! symbols!(Lamp, Input);
+//! fsm::symbol_enum! {
+//!     /// The lamp's states.
+//!     enum Lamp { Off, On, Blown }
+//! }
+//! fsm::symbol_enum! {
+//!     /// What can happen to it.
+//!     enum Input { Flip, Surge }
+//! }
 //!
 //! /// The error of a refused stimulus.
 //! #[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, strum::Display, IntoStaticStr)]

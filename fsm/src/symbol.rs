@@ -72,3 +72,45 @@ macro_rules! symbols {
         })+
     };
 }
+
+/// Declares a fieldless vocabulary enum with the strum derives a [`Symbol`] needs
+/// (`Display`, `EnumCount`, `EnumIter`, `EnumString`, `IntoStaticStr`, plus `Copy`, `Eq`,
+/// `Ord`, `Hash`, `Debug`) and implements [`Symbol`] for it. Variants may carry explicit
+/// discriminants, which must run `0, 1, 2, ...`, and attributes such as
+/// `#[strum(serialize = "...")]`. The calling crate depends on `strum`.
+///
+/// # Examples
+/// ```
+/// fsm::symbol_enum! {
+///     /// Where a lamp stands.
+///     pub enum Lamp {
+///         /// Dark.
+///         Off,
+///         /// Lit; shown under another name.
+///         #[strum(serialize = "Lit")]
+///         On,
+///     }
+/// }
+///
+/// use fsm::Symbol;
+/// assert_eq!(Lamp::On.name(), "Lit");
+/// assert_eq!(Lamp::all().count(), 2);
+/// ```
+#[macro_export]
+macro_rules! symbol_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident $(= $value:literal)?),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
+            ::strum::Display, ::strum::EnumCount, ::strum::EnumIter, ::strum::EnumString,
+            ::strum::IntoStaticStr,
+        )]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant $(= $value)?,)+
+        }
+
+        $crate::symbols!($name);
+    };
+}

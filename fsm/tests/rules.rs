@@ -2,51 +2,24 @@
 //! locked. Each test breaks the table in exactly one way.
 
 use fsm::check::{check_rows, TableError};
-use fsm::{symbols, Guard, Machine, Parameters, Row, Table};
+use fsm::{Guard, Machine, Parameters, Row, Table};
 use serde::{Deserialize, Serialize};
-use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr};
+use strum::{Display, IntoStaticStr};
 
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    Display,
-    EnumCount,
-    EnumIter,
-    EnumString,
-    IntoStaticStr,
-)]
-enum Door {
-    Closed,
-    Open,
-    Locked,
+fsm::symbol_enum! {
+    enum Door {
+        Closed,
+        Open,
+        Locked,
+    }
 }
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    Display,
-    EnumCount,
-    EnumIter,
-    EnumString,
-    IntoStaticStr,
-)]
-enum Push {
-    Open,
-    Close,
-    Lock,
+fsm::symbol_enum! {
+    enum Push {
+        Open,
+        Close,
+        Lock,
+    }
 }
-symbols!(Door, Push);
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Display, IntoStaticStr)]
 enum Refusal {

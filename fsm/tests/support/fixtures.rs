@@ -3,54 +3,27 @@
 
 use fsm::{Guard, Machine, Parameters, Row};
 use serde::{Deserialize, Serialize};
-use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr};
+use strum::{Display, IntoStaticStr};
 
-/// Door states.
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    Display,
-    EnumCount,
-    EnumIter,
-    EnumString,
-    IntoStaticStr,
-)]
-pub enum DoorState {
-    Closed,
-    Open,
-    Locked,
-    Broken,
+fsm::symbol_enum! {
+    /// Door states.
+    pub enum DoorState {
+        Closed,
+        Open,
+        Locked,
+        Broken,
+    }
 }
-/// Door stimuli.
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    Display,
-    EnumCount,
-    EnumIter,
-    EnumString,
-    IntoStaticStr,
-)]
-pub enum DoorInput {
-    Push,
-    Pull,
-    Lock,
-    Unlock,
-    Kick,
+fsm::symbol_enum! {
+    /// Door stimuli.
+    pub enum DoorInput {
+        Push,
+        Pull,
+        Lock,
+        Unlock,
+        Kick,
+    }
 }
-fsm::symbols!(DoorState, DoorInput);
 
 /// Door errors.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Display, IntoStaticStr)]
@@ -125,66 +98,39 @@ static DOOR_ROWS: [D; 20] = [
     D::ignores(Broken, Kick, &["D-3"]),
 ];
 
-/// States whose names need escaping in every output language.
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    Display,
-    EnumCount,
-    EnumIter,
-    EnumString,
-    IntoStaticStr,
-)]
-pub enum Odd {
-    #[strum(serialize = "Say \"hi\"")]
-    Quoted,
-    #[strum(serialize = "C:\\dir\\")]
-    Backslashed,
-    #[strum(serialize = "two\nlines")]
-    TwoLines,
-    #[strum(serialize = "a;b <i>c</i> & d %% e #59; #quot;")]
-    Markup,
-    Plain,
+fsm::symbol_enum! {
+    /// States whose names need escaping in every output language.
+    pub enum Odd {
+        #[strum(serialize = "Say \"hi\"")]
+        Quoted,
+        #[strum(serialize = "C:\\dir\\")]
+        Backslashed,
+        #[strum(serialize = "two\nlines")]
+        TwoLines,
+        #[strum(serialize = "a;b <i>c</i> & d %% e #59; #quot;")]
+        Markup,
+        Plain,
+    }
 }
-/// Stimuli whose names need escaping.
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    Display,
-    EnumCount,
-    EnumIter,
-    EnumString,
-    IntoStaticStr,
-)]
-pub enum OddInput {
-    #[strum(serialize = "go \"now\"")]
-    Go,
-    #[strum(serialize = "back\\slash")]
-    Back,
-    #[strum(serialize = "x;y")]
-    Semicolon,
-    #[strum(serialize = "<b>bold</b> & &lt;")]
-    Html,
-    #[strum(serialize = "#name; and #123;")]
-    Entity,
-    #[strum(serialize = "a: b: [c] (e)")]
-    Punctuation,
-    #[strum(serialize = "line\nbreak")]
-    Newline,
+fsm::symbol_enum! {
+    /// Stimuli whose names need escaping.
+    pub enum OddInput {
+        #[strum(serialize = "go \"now\"")]
+        Go,
+        #[strum(serialize = "back\\slash")]
+        Back,
+        #[strum(serialize = "x;y")]
+        Semicolon,
+        #[strum(serialize = "<b>bold</b> & &lt;")]
+        Html,
+        #[strum(serialize = "#name; and #123;")]
+        Entity,
+        #[strum(serialize = "a: b: [c] (e)")]
+        Punctuation,
+        #[strum(serialize = "line\nbreak")]
+        Newline,
+    }
 }
-fsm::symbols!(Odd, OddInput);
 
 /// The odd table's error: its name needs escaping too.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Display, IntoStaticStr)]

@@ -27,7 +27,7 @@ use crate::catalog::{for_each_machine, MachineVisitor};
 use crate::clauses::{self, Clause};
 use crate::diagrams::{self, DiagramsError};
 use crate::events::Event;
-use crate::spec::{self, PropertyInfo};
+use crate::invariants::{self, Property};
 
 /// Why `docs/` could not be generated.
 #[derive(Debug, Error)]
@@ -458,13 +458,22 @@ fn spec_md(machines: &[MachineDocs], system: Option<&Diagram>) -> String {
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
         out.push_str(&format!("\n### {id}: properties\n\n"));
-        out.push_str("Checked against the table for every parameter set (`ucma_ha::spec`).\n\n");
+        out.push_str(
+            "The documented properties (`ucma_ha::invariants`): each step property is \
+             checked on every reachable step and each documented path is run, for every \
+             parameter set (`ucma-ha check`); the property tests check them along random \
+             runs and the mutation test judges mutated tables by them.\n\n",
+        );
         out.push_str("| property | clauses | statement |\n|---|---|---|\n");
-        for property in spec::properties(id) {
+        for property in invariants::properties(id) {
             out.push_str(&format!(
                 "| `{}` | {} | {} |\n",
                 property.name,
-                property.clauses.join(", "),
+                if property.clauses.is_empty() {
+                    "–".to_owned()
+                } else {
+                    property.clauses.join(", ")
+                },
                 cell(property.statement)
             ));
         }
@@ -491,10 +500,19 @@ fn spec_md(machines: &[MachineDocs], system: Option<&Diagram>) -> String {
 }
 
 fn traceability_md(machines: &[MachineDocs], tests: &[TestCitation]) -> String {
-    let properties: Vec<PropertyInfo> = machines
-        .iter()
-        .flat_map(|m| spec::properties(m.id))
-        .collect();
+    // The generic properties hold for every machine: listed once, as `all/NAME`.
+    let mut properties: Vec<(&str, &Property)> =
+        invariants::GENERIC.iter().map(|p| ("all", *p)).collect();
+    for machine in machines {
+        for property in invariants::properties(machine.id) {
+            if !invariants::GENERIC
+                .iter()
+                .any(|g| std::ptr::eq(*g, property))
+            {
+                properties.push((machine.id, property));
+            }
+        }
+    }
     let mut out = String::from(HEADER);
     out.push_str("\n# Traceability\n\n");
     out.push_str(
@@ -527,8 +545,8 @@ fn traceability_md(machines: &[MachineDocs], tests: &[TestCitation]) -> String {
                 .collect();
             let props: Vec<String> = properties
                 .iter()
-                .filter(|p| p.clauses.contains(&clause.id))
-                .map(|p| format!("`{}/{}`", p.machine, p.name))
+                .filter(|(_, p)| p.clauses.contains(&clause.id))
+                .map(|(machine, p)| format!("`{machine}/{}`", p.name))
                 .collect();
             let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
             for test in tests.iter().filter(|t| t.clauses.contains(&clause.id)) {
@@ -585,7 +603,7 @@ fn traceability_md(machines: &[MachineDocs], tests: &[TestCitation]) -> String {
         .chain(
             properties
                 .iter()
-                .flat_map(|p| p.clauses.iter().map(move |c| (*c, p.machine))),
+                .flat_map(|(machine, p)| p.clauses.iter().map(move |c| (*c, *machine))),
         )
         .filter(|(c, _)| !known.contains(c))
         .collect();
@@ -727,7 +745,7 @@ mod tests {
         for id in crate::catalog::MACHINES {
             assert!(spec.contains(&format!("## {id}\n")), "{id}");
             assert!(spec.contains(&format!("![{id}]({id}.svg)")), "{id}");
-            for property in spec::properties(id) {
+            for property in invariants::properties(id) {
                 assert!(spec.contains(&format!("| `{}` |", property.name)));
             }
             assert!(files.contains_key(&format!("{id}.mmd")));
@@ -742,7 +760,7 @@ mod tests {
             assert!(trace.contains(&format!("| {}", clause.id)), "{}", clause.id);
         }
         // The mutation tests of the properties name their clause: the scan sees them.
-        assert!(trace.contains("`src/spec.rs`: `outage_without_unavailable_breaks_reg_2`"));
+        assert!(trace.contains("`src/invariants.rs`: `outage_with_the_wrong_reason_breaks_reg_2`"));
     }
 
     #[test]

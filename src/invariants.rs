@@ -66,6 +66,114 @@ impl fmt::Display for Violation {
 
 impl std::error::Error for Violation {}
 
+/// A documented property: a name, the clause and fact IDs it rests on, and what it claims.
+///
+/// Every property lives in a catalogue ([`GENERIC`], or a machine's
+/// [`Documented::properties`]); the rules and the documented paths report a property by
+/// reference to its catalogue entry, so a [`Violation`] always names a listed property.
+/// `docs/SPEC.md` and `docs/TRACEABILITY.md` are written from the same catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Property {
+    /// A short, stable name (`kebab-case`), e.g. `outage-notify-args`.
+    pub name: &'static str,
+    /// The clause and fact IDs it rests on.
+    pub clauses: &'static [&'static str],
+    /// What it claims, in a line.
+    pub statement: &'static str,
+}
+
+impl Property {
+    /// The violation of this property, with what happened.
+    pub fn violated(&'static self, detail: String) -> Violation {
+        Violation {
+            property: self.name,
+            clauses: self.clauses,
+            detail,
+        }
+    }
+}
+
+/// Declares properties as statics together with the list that holds every one of them:
+/// a property a rule can name is always in its catalogue.
+macro_rules! catalogue {
+    (
+        $(#[$meta:meta])* $vis:vis $list:ident = [
+            $($item:ident: $name:literal, [$($clause:literal),* $(,)?], $statement:literal;)*
+        ]
+    ) => {
+        $(
+            static $item: Property = Property {
+                name: $name,
+                clauses: &[$($clause),*],
+                statement: $statement,
+            };
+        )*
+        $(#[$meta])* $vis static $list: &[&Property] = &[$(&$item),*];
+    };
+}
+
+catalogue! {
+    /// The properties every machine keeps ([`check_step`], [`check_rows`]).
+    pub GENERIC = [
+        TABLE_COMPILES: "table-compiles", [],
+            "the rows compile for every parameter set: exactly one answer to every stimulus \
+             in every state";
+        REJECTION_CHANGES_NOTHING: "rejection-changes-nothing", ["AF-PSS", "AF-SIPSUB", "AF-PUB"],
+            "a rejected call (one that throws) leaves the state as it was and raises nothing";
+        ONLY_CALLS_REJECTED: "only-calls-are-rejected",
+            ["AF-PUB", "AF-PSS", "AF-SIPSUB", "AF-DRAIN"],
+            "only an application call can be refused; a response, a NOTIFY, a timer or the \
+             pool cannot";
+        STATE_CHANGE_ONE_EVENT: "state-change-raises-one-event",
+            ["AF-RARGS", "AF-LARGS", "AF-SIPSUB", "AF-CSS", "AF-RPSS"],
+            "a change of the observable state raises exactly one state-changed event";
+        EVENTS_REPORT_CHANGES: "events-report-changes",
+            ["AF-RARGS", "AF-LARGS", "AF-SIPSUB", "AF-CSS", "AF-RPSS"],
+            "a step that leaves the observable state raises nothing, except the NOTIFYs \
+             documented to be reported anyway";
+        EVENT_NAMES_STATES: "event-names-its-states",
+            ["AF-RARGS", "AF-LARGS", "AF-SIPSUB", "AF-CSS", "AF-RPSS"],
+            "every event is the machine's own kind and names the observable states before and \
+             after the step";
+        FINAL_IS_FINAL: "final-is-final", ["AF-LES", "AF-SIPSUB", "AF-CSS"],
+            "a final state is never left and raises nothing";
+    ]
+}
+
+/// Every property of `M` that a check can report: the [`GENERIC`] ones (without
+/// `final-is-final` for a machine with no final state), then the machine's own.
+///
+/// # Examples
+/// ```
+/// use ucma_ha::invariants::catalogue;
+/// use ucma_ha::LocalOwnerPresence;
+///
+/// let listed = catalogue::<LocalOwnerPresence>();
+/// assert!(listed.iter().any(|p| p.clauses.contains(&"PRES-2")));
+/// ```
+pub fn catalogue<M: Documented>() -> Vec<&'static Property> {
+    let has_final = M::State::all().any(M::is_final);
+    GENERIC
+        .iter()
+        .copied()
+        .filter(|p| has_final || !std::ptr::eq(*p, &FINAL_IS_FINAL))
+        .chain(M::properties())
+        .collect()
+}
+
+/// The [`catalogue`] of a machine, by id (empty for an unknown id).
+pub fn properties(machine: &str) -> Vec<&'static Property> {
+    match machine {
+        Registration::ID => catalogue::<Registration>(),
+        LocalEndpoint::ID => catalogue::<LocalEndpoint>(),
+        SipSubscription::ID => catalogue::<SipSubscription>(),
+        LocalOwnerPresence::ID => catalogue::<LocalOwnerPresence>(),
+        ContactGroupServices::ID => catalogue::<ContactGroupServices>(),
+        RemotePresence::ID => catalogue::<RemotePresence>(),
+        _ => Vec::new(),
+    }
+}
+
 /// One observed step of a machine: where it was, what happened, and what it did.
 #[derive(Debug, Clone, Copy)]
 pub struct Step<'a, M: Machine> {
@@ -116,10 +224,9 @@ fn events_text(events: &[Event]) -> String {
 /// ends in the given state.
 #[derive(Debug, Clone)]
 pub struct Scenario<M: Machine> {
-    /// The property's name.
-    pub property: &'static str,
-    /// The clause and fact IDs that document the path.
-    pub clauses: &'static [&'static str],
+    /// The property: the path's name, the clause and fact IDs that document it, and what
+    /// it shows. One of the machine's [`Documented::properties`].
+    pub property: &'static Property,
     /// The parameter sets the path is documented for.
     pub when: fn(&M::Parameters) -> bool,
     /// The stimuli, in order.
@@ -132,6 +239,11 @@ pub struct Scenario<M: Machine> {
 pub trait Documented: Machine<Event = Event> {
     /// The .NET event name every event of this machine has.
     const EVENT: &'static str;
+
+    /// The machine's own properties: every one its [`rules`](Documented::rules) and
+    /// [`scenarios`](Documented::scenarios) can report (the generic ones are in
+    /// [`GENERIC`]; [`catalogue`] lists both).
+    fn properties() -> Vec<&'static Property>;
 
     /// The machine's own step properties (the generic ones are in [`check_step`]).
     ///
@@ -153,18 +265,13 @@ pub trait Documented: Machine<Event = Event> {
 
 fn rule(
     holds: bool,
-    property: &'static str,
-    clauses: &'static [&'static str],
+    property: &'static Property,
     detail: impl FnOnce() -> String,
 ) -> Result<(), Violation> {
     if holds {
         Ok(())
     } else {
-        Err(Violation {
-            property,
-            clauses,
-            detail: detail(),
-        })
+        Err(property.violated(detail()))
     }
 }
 
@@ -204,24 +311,13 @@ fn event_states(event: &Event) -> (&'static str, &'static str) {
     }
 }
 
-const STATE_EVENTS: &[&str] = &["AF-RARGS", "AF-LARGS", "AF-SIPSUB", "AF-CSS", "AF-RPSS"];
-
 /// Checks one step against every documented property: the generic ones (below), then the
 /// machine's own ([`Documented::rules`]).
 ///
-/// Generic properties:
-/// - `rejection-changes-nothing`: a rejected stimulus (a call that throws) leaves the
-///   state and raises nothing (CONTRACT section 3; AF-PSS, AF-SIPSUB, AF-PUB).
-/// - `only-calls-are-rejected`: only an application call can be refused; a response, a
-///   NOTIFY, a timer or the pool cannot be (CONTRACT section 2, AF-PUB, AF-PSS, AF-SIPSUB,
-///   AF-DRAIN).
-/// - `state-change-raises-one-event`: when the observable state changes, exactly one
-///   state-changed event is raised, of the machine's kind, naming the old and the new
-///   state (AF-RARGS, AF-LARGS, AF-SIPSUB, AF-CSS, AF-RPSS).
-/// - `events-report-changes`: when it does not change, nothing is raised, except for the
-///   NOTIFYs documented to be reported anyway ([`Documented::reports_without_change`]).
-/// - `final-is-final`: a final state is never left and raises nothing (AF-LES, AF-SIPSUB,
-///   AF-CSS).
+/// The generic properties are the [`GENERIC`] catalogue: a rejection changes nothing and
+/// only calls are rejected (CONTRACT sections 2 and 3), a change of the observable state
+/// raises one event of the machine's kind naming both states, and an unchanged state
+/// raises nothing except the NOTIFYs of [`Documented::reports_without_change`].
 ///
 /// # Errors
 /// The first property the step breaks.
@@ -232,46 +328,34 @@ pub fn check_step<M: Documented>(step: &Step<'_, M>) -> Result<(), Violation> {
     if step.rejected.is_some() {
         rule(
             !step.changed() && step.events.is_empty(),
-            "rejection-changes-nothing",
-            &["AF-PSS", "AF-SIPSUB", "AF-PUB"],
+            &REJECTION_CHANGES_NOTHING,
             || step.describe(),
         )?;
-        rule(
-            is_call(step.on),
-            "only-calls-are-rejected",
-            &["AF-PUB", "AF-PSS", "AF-SIPSUB", "AF-DRAIN"],
-            || step.describe(),
-        )?;
+        rule(is_call(step.on), &ONLY_CALLS_REJECTED, || step.describe())?;
     }
     let (before, after) = (M::observed(step.from), M::observed(step.to));
     if before != after {
-        rule(
-            step.events.len() == 1,
-            "state-change-raises-one-event",
-            STATE_EVENTS,
-            || step.describe(),
-        )?;
+        rule(step.events.len() == 1, &STATE_CHANGE_ONE_EVENT, || {
+            step.describe()
+        })?;
     } else {
         rule(
             step.events.is_empty() || M::reports_without_change(step.on),
-            "events-report-changes",
-            STATE_EVENTS,
+            &EVENTS_REPORT_CHANGES,
             || step.describe(),
         )?;
     }
     for event in step.events {
         rule(
             event.name() == M::EVENT && event_states(event) == (before, after),
-            "event-names-its-states",
-            STATE_EVENTS,
+            &EVENT_NAMES_STATES,
             || step.describe(),
         )?;
     }
     if M::is_final(step.from) {
         rule(
             !step.changed() && step.events.is_empty(),
-            "final-is-final",
-            &["AF-LES", "AF-SIPSUB", "AF-CSS"],
+            &FINAL_IS_FINAL,
             || step.describe(),
         )?;
     }
@@ -286,13 +370,11 @@ pub fn check_step<M: Documented>(step: &Step<'_, M>) -> Result<(), Violation> {
 fn lands_in<M: Machine>(
     step: &Step<'_, M>,
     targets: &[M::State],
-    property: &'static str,
-    clauses: &'static [&'static str],
+    property: &'static Property,
 ) -> Result<(), Violation> {
     rule(
         !step.changed() || targets.contains(&step.to),
         property,
-        clauses,
         || format!("{} (documented targets: {targets:?})", step.describe()),
     )
 }
@@ -301,34 +383,25 @@ fn lands_in<M: Machine>(
 fn must_reach<M: Machine>(
     step: &Step<'_, M>,
     target: M::State,
-    property: &'static str,
-    clauses: &'static [&'static str],
+    property: &'static Property,
 ) -> Result<(), Violation> {
-    rule(
-        step.accepted() && step.to == target,
-        property,
-        clauses,
-        || format!("{} (documented: {target})", step.describe()),
-    )
+    rule(step.accepted() && step.to == target, property, || {
+        format!("{} (documented: {target})", step.describe())
+    })
 }
 
 /// The step must not change the state.
-fn unchanged<M: Machine>(
-    step: &Step<'_, M>,
-    property: &'static str,
-    clauses: &'static [&'static str],
-) -> Result<(), Violation> {
-    rule(!step.changed(), property, clauses, || step.describe())
+fn unchanged<M: Machine>(step: &Step<'_, M>, property: &'static Property) -> Result<(), Violation> {
+    rule(!step.changed(), property, || step.describe())
 }
 
 /// A call must be accepted exactly where `valid` holds.
 fn accepted_iff<M: Machine>(
     step: &Step<'_, M>,
     valid: bool,
-    property: &'static str,
-    clauses: &'static [&'static str],
+    property: &'static Property,
 ) -> Result<(), Violation> {
-    rule(step.accepted() == valid, property, clauses, || {
+    rule(step.accepted() == valid, property, || {
         format!(
             "{} (documented: {})",
             step.describe(),
@@ -460,11 +533,9 @@ pub fn check_table<M: Documented>(table: &Table<M>) -> Result<usize, Box<Counter
                 Err(rejected) => {
                     return Err(fail(
                         scenario.steps[..=i].to_vec(),
-                        Violation {
-                            property: scenario.property,
-                            clauses: scenario.clauses,
-                            detail: format!("documented path refused: {rejected}"),
-                        },
+                        scenario
+                            .property
+                            .violated(format!("documented path refused: {rejected}")),
                     ))
                 }
             }
@@ -472,11 +543,10 @@ pub fn check_table<M: Documented>(table: &Table<M>) -> Result<usize, Box<Counter
         if state != scenario.ends_in {
             return Err(fail(
                 scenario.steps.clone(),
-                Violation {
-                    property: scenario.property,
-                    clauses: scenario.clauses,
-                    detail: format!("documented path ends in {state}, not {}", scenario.ends_in),
-                },
+                scenario.property.violated(format!(
+                    "documented path ends in {state}, not {}",
+                    scenario.ends_in
+                )),
             ));
         }
     }
@@ -500,15 +570,13 @@ pub fn check_rows<M: Documented>(rows: &[Row<M>]) -> Result<usize, Box<Counterex
                 Box::new(Counterexample {
                     parameters: parameters.clone(),
                     path: Vec::new(),
-                    violation: Violation {
-                        property: "table-compiles",
-                        clauses: &[],
-                        detail: errors
+                    violation: TABLE_COMPILES.violated(
+                        errors
                             .iter()
                             .map(ToString::to_string)
                             .collect::<Vec<_>>()
                             .join("; "),
-                    },
+                    ),
                 })
             })?;
         check_table(&table)?;
@@ -532,6 +600,93 @@ mod tests {
         assert_eq!(sets::<LocalOwnerPresence>(), Ok(1));
         assert_eq!(sets::<ContactGroupServices>(), Ok(1));
         assert_eq!(sets::<RemotePresence>(), Ok(2));
+    }
+
+    fn catalogue_checks<M: Documented>() {
+        let listed = catalogue::<M>();
+        let mut names = std::collections::BTreeSet::new();
+        for property in &listed {
+            assert!(
+                names.insert(property.name),
+                "{} lists {} twice",
+                M::ID,
+                property.name
+            );
+            assert!(!property.statement.is_empty(), "{}", property.name);
+            assert!(
+                !property.clauses.is_empty() || std::ptr::eq(*property, &TABLE_COMPILES),
+                "{} cites nothing",
+                property.name
+            );
+            for clause in property.clauses {
+                assert!(
+                    crate::clauses::find(clause).is_some(),
+                    "{} {}: {clause}",
+                    M::ID,
+                    property.name
+                );
+            }
+        }
+        // The documented paths report catalogue entries (the rules can only name entries
+        // declared by `catalogue!`, which lists every one it declares).
+        for scenario in M::scenarios() {
+            assert!(
+                listed.iter().any(|p| std::ptr::eq(*p, scenario.property)),
+                "{} {}",
+                M::ID,
+                scenario.property.name
+            );
+        }
+        assert_eq!(properties(M::ID), listed);
+    }
+
+    #[test]
+    fn every_catalogue_is_complete_and_cites_known_clauses() {
+        catalogue_checks::<Registration>();
+        catalogue_checks::<LocalEndpoint>();
+        catalogue_checks::<SipSubscription>();
+        catalogue_checks::<LocalOwnerPresence>();
+        catalogue_checks::<ContactGroupServices>();
+        catalogue_checks::<RemotePresence>();
+        assert!(properties("no_such_machine").is_empty());
+        // A machine without a final state does not list `final-is-final`.
+        let registration = catalogue::<Registration>();
+        let has_final = RegistrationStatus::all().any(Registration::is_final);
+        assert_eq!(
+            registration.iter().any(|p| p.name == "final-is-final"),
+            has_final
+        );
+    }
+
+    #[test]
+    fn outage_with_the_wrong_reason_breaks_reg_2() {
+        // REG-2: the outage NOTIFY reports Reason None; a row that reports another reason
+        // with the right state and UserServicesState is caught by `outage-notify-args`.
+        // (tests/mutants.rs mutates targets and events away, not the events' arguments.)
+        use crate::registration::RegistrationEffect;
+        const WRONG: &[RegistrationEffect] = &[RegistrationEffect {
+            reason: RegistrationTransitionReason::UserServicesUnavailable,
+            message_data: true,
+            user_services_state: ServiceState::Unavailable,
+        }];
+        let mut rows = Registration::rows().to_vec();
+        let mut mutated = 0;
+        for row in &mut rows {
+            if row.from == RegistrationStatus::Registered
+                && row.on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable
+            {
+                if let fsm::Outcome::Move { to, .. } = row.outcome {
+                    row.outcome = fsm::Outcome::Move { to, emits: WRONG };
+                    mutated += 1;
+                }
+            }
+        }
+        assert!(mutated > 0);
+        let found = check_rows::<Registration>(&rows).err();
+        assert_eq!(
+            found.map(|c| c.violation.property),
+            Some("outage-notify-args")
+        );
     }
 
     #[test]

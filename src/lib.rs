@@ -18,7 +18,6 @@ pub mod registration;
 pub mod remote_presence;
 pub mod replay;
 pub mod sip_subscription;
-pub mod spec;
 pub mod system;
 pub mod trace;
 pub mod vectors;

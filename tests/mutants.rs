@@ -135,7 +135,17 @@ fn judge<M: Documented<Error = Exception>>() -> Vec<Verdict> {
                 Ok(_) => invariants::check_rows::<M>(&mutant.rows)
                     .err()
                     .map(|counterexample| {
-                        // Every property that kills a mutant cites clauses that exist.
+                        // Every property that kills a mutant is in the machine's
+                        // catalogue, as listed there, and cites clauses that exist.
+                        let violation = &counterexample.violation;
+                        assert!(
+                            invariants::catalogue::<M>().iter().any(|p| {
+                                p.name == violation.property && p.clauses == violation.clauses
+                            }),
+                            "{} reports {}, which its catalogue does not list",
+                            M::ID,
+                            violation.property
+                        );
                         for id in counterexample.violation.clauses {
                             assert!(
                                 ucma_ha::clauses::find(id).is_some(),

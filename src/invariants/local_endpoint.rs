@@ -3,19 +3,47 @@
 
 use super::*;
 
+catalogue! {
+    PROPERTIES = [
+        MESSAGE_DATA: "message-data-iff-sip-message", ["LARG-1", "AF-LARGS"],
+            "MessageData is present exactly when a registrar response or NOTIFY caused the \
+             change";
+        REASON: "reason-names-the-cause", ["LARG-2", "LARG-4", "AF-LESR", "D1", "D5"],
+            "Reason names the stimulus (owner disabled or removed, too many endpoints, \
+             refresh failed or succeeded, server discovery failed) and is None for the \
+             application's own calls and for unknown NOTIFYs";
+        DRAIN_VALIDITY: "drain-validity", ["AF-DRAIN", "D5"],
+            "BeginDrain is accepted exactly by an application endpoint that is Established \
+             or Reestablishing";
+        NO_REUSE: "no-reuse-after-termination", ["AF-LES"],
+            "BeginEstablish is refused once the endpoint is Terminating or Terminated";
+        UNKNOWN_NOTIFY: "unknown-notify-reported", ["LARG-3", "LARG-4", "D1"],
+            "an Established or Draining endpoint reports a registrar NOTIFY it does not know \
+             with one event, and changes no state";
+        MOVES: "endpoint-moves", ["AF-LEP-T", "AF-LESR", "LARG-3", "LARG-4", "AF-DRAIN", "D1"],
+            "each stimulus, when it changes the state, leads where the documented \
+             transitions say, and the documented ones happen: a failed refresh terminates a \
+             user endpoint and re-establishes an application endpoint";
+        ESTABLISH: "establish", ["AF-LEP-T"],
+            "documented path: BeginEstablish answered by 200 OK ends Established";
+        TERMINATE: "terminate", ["AF-LEP-T"],
+            "documented path: establish, then BeginTerminate completed ends Terminated";
+        APPLICATION_REESTABLISHES: "application-reestablishes", ["AF-LEP-T", "AF-LESR"],
+            "documented path: an application endpoint whose refresh fails re-establishes \
+             itself and ends Established again";
+        APPLICATION_DRAINS: "application-drains", ["AF-DRAIN"],
+            "documented path: an established application endpoint can drain";
+    ]
+}
+
 impl Documented for LocalEndpoint {
     const EVENT: &'static str = "LocalEndpointStateChanged";
 
-    /// - `message-data-iff-sip-message` (LARG-1, AF-LARGS): MessageData is present exactly
-    ///   when a registrar response or NOTIFY caused the change.
-    /// - `reason-names-the-cause` (LARG-2, LARG-4, AF-LESR, D1, D5): Reason names the
-    ///   stimulus (owner disabled, too many endpoints, refresh failed or succeeded, server
-    ///   discovery failed), and is None for the application's own calls and unknown NOTIFYs.
-    /// - `drain-validity` (AF-DRAIN, D5): BeginDrain is accepted exactly by an application
-    ///   endpoint that is Established or Reestablishing.
-    /// - `no-reuse-after-termination` (AF-LES): BeginEstablish is refused once terminating.
-    /// - `endpoint-moves` (AF-LEP-T, AF-DRAIN, LARG-4): each stimulus, when it changes the
-    ///   state, leads where the documented transitions say, and the documented ones happen.
+    fn properties() -> Vec<&'static Property> {
+        PROPERTIES.to_vec()
+    }
+
+    /// The step properties of the catalogue above (the paths are the scenarios).
     fn rules(step: &Step<'_, Self>) -> Result<(), Violation> {
         use LocalEndpointState as St;
         use LocalEndpointStateTransitionReason as Why;
@@ -44,84 +72,64 @@ impl Documented for LocalEndpoint {
                 ..
             } = *event
             {
-                rule(
-                    message_data == message,
-                    "message-data-iff-sip-message",
-                    &["LARG-1", "AF-LARGS"],
-                    || step.describe(),
-                )?;
-                rule(
-                    reason == cause,
-                    "reason-names-the-cause",
-                    &["LARG-2", "LARG-4", "AF-LESR", "D1", "D5"],
-                    || step.describe(),
-                )?;
+                rule(message_data == message, &MESSAGE_DATA, || step.describe())?;
+                rule(reason == cause, &REASON, || step.describe())?;
             }
         }
         let application = step.parameters.kind == EndpointKind::Application;
-        let name = "endpoint-moves";
-        const T: &[&str] = &["AF-LEP-T"];
+        let name = &MOVES;
         match step.on {
             S::BeginEstablish => {
                 if matches!(step.from, St::Terminating | St::Terminated) {
-                    accepted_iff(step, false, "no-reuse-after-termination", &["AF-LES"])?;
+                    accepted_iff(step, false, &NO_REUSE)?;
                 }
                 if step.from == St::Idle {
-                    must_reach(step, St::Establishing, name, T)
+                    must_reach(step, St::Establishing, name)
                 } else {
-                    unchanged(step, name, T)
+                    unchanged(step, name)
                 }
             }
-            S::EstablishOk => lands_in(step, &[St::Established], name, T),
+            S::EstablishOk => lands_in(step, &[St::Established], name),
             S::EstablishFailed | S::ServerDiscoveryFailed => {
                 if step.from == St::Establishing {
-                    must_reach(step, St::Idle, name, &["AF-LEP-T", "AF-LESR"])
+                    must_reach(step, St::Idle, name)
                 } else {
-                    unchanged(step, name, T)
+                    unchanged(step, name)
                 }
             }
             S::RegistrationRefreshFailed => match (step.from, application) {
-                (St::Established, false) => {
-                    must_reach(step, St::Terminating, name, &["AF-LEP-T", "LARG-4"])
-                }
-                (St::Established, true) => {
-                    must_reach(step, St::Reestablishing, name, &["AF-LEP-T", "AF-LESR"])
-                }
-                _ => unchanged(step, name, T),
+                (St::Established, false) => must_reach(step, St::Terminating, name),
+                (St::Established, true) => must_reach(step, St::Reestablishing, name),
+                _ => unchanged(step, name),
             },
             S::RegistrationRefreshOk => {
                 if step.from == St::Reestablishing {
-                    must_reach(step, St::Establishing, name, T)
+                    must_reach(step, St::Establishing, name)
                 } else {
-                    unchanged(step, name, T)
+                    unchanged(step, name)
                 }
             }
             S::OwnerDisabledOrRemoved | S::TooManyActiveEndpoints => match step.from {
-                St::Establishing => must_reach(step, St::Idle, name, &["AF-LEP-T", "LARG-4"]),
+                St::Establishing => must_reach(step, St::Idle, name),
                 St::Established | St::Reestablishing | St::Draining => {
-                    must_reach(step, St::Terminating, name, &["AF-LEP-T", "LARG-4"])
+                    must_reach(step, St::Terminating, name)
                 }
-                _ => unchanged(step, name, T),
+                _ => unchanged(step, name),
             },
             S::RegistrarNotifyUnknown => {
                 // A registered endpoint reports a NOTIFY it does not know with Reason None
                 // (LARG-3, LARG-4, D1); it changes no state.
                 if matches!(step.from, St::Established | St::Draining) {
-                    rule(
-                        step.events.len() == 1,
-                        "unknown-notify-reported",
-                        &["LARG-3", "LARG-4", "D1"],
-                        || step.describe(),
-                    )?;
+                    rule(step.events.len() == 1, &UNKNOWN_NOTIFY, || step.describe())?;
                 }
-                unchanged(step, name, &["LARG-3", "LARG-4", "D1"])
+                unchanged(step, name)
             }
             S::BeginDrain => {
                 let valid =
                     application && matches!(step.from, St::Established | St::Reestablishing);
-                accepted_iff(step, valid, "drain-validity", &["AF-DRAIN", "D5"])?;
+                accepted_iff(step, valid, &DRAIN_VALIDITY)?;
                 if valid {
-                    must_reach(step, St::Draining, name, &["AF-DRAIN"])
+                    must_reach(step, St::Draining, name)
                 } else {
                     Ok(())
                 }
@@ -129,15 +137,15 @@ impl Documented for LocalEndpoint {
             S::DrainCompleted => Ok(()),
             S::BeginTerminate => match step.from {
                 St::Idle | St::Established | St::Reestablishing => {
-                    must_reach(step, St::Terminating, name, T)
+                    must_reach(step, St::Terminating, name)
                 }
-                _ => lands_in(step, &[St::Terminating], name, T),
+                _ => lands_in(step, &[St::Terminating], name),
             },
             S::TerminateCompleted => {
                 if step.from == St::Terminating {
-                    must_reach(step, St::Terminated, name, T)
+                    must_reach(step, St::Terminated, name)
                 } else {
-                    unchanged(step, name, T)
+                    unchanged(step, name)
                 }
             }
         }
@@ -152,15 +160,13 @@ impl Documented for LocalEndpoint {
         use LocalEndpointStimulus as S;
         vec![
             Scenario {
-                property: "establish",
-                clauses: &["AF-LEP-T"],
+                property: &ESTABLISH,
                 when: |_| true,
                 steps: vec![S::BeginEstablish, S::EstablishOk],
                 ends_in: St::Established,
             },
             Scenario {
-                property: "terminate",
-                clauses: &["AF-LEP-T"],
+                property: &TERMINATE,
                 when: |_| true,
                 steps: vec![
                     S::BeginEstablish,
@@ -171,8 +177,7 @@ impl Documented for LocalEndpoint {
                 ends_in: St::Terminated,
             },
             Scenario {
-                property: "application-reestablishes",
-                clauses: &["AF-LEP-T", "AF-LESR"],
+                property: &APPLICATION_REESTABLISHES,
                 when: |p| p.kind == EndpointKind::Application,
                 steps: vec![
                     S::BeginEstablish,
@@ -184,8 +189,7 @@ impl Documented for LocalEndpoint {
                 ends_in: St::Established,
             },
             Scenario {
-                property: "application-drains",
-                clauses: &["AF-DRAIN"],
+                property: &APPLICATION_DRAINS,
                 when: |p| p.kind == EndpointKind::Application,
                 steps: vec![S::BeginEstablish, S::EstablishOk, S::BeginDrain],
                 ends_in: St::Draining,

@@ -3,23 +3,59 @@
 
 use super::*;
 
+catalogue! {
+    PROPERTIES = [
+        MESSAGE_DATA: "message-data-iff-sip-message", ["RARG-2"],
+            "MessageData is present exactly when a registrar response or NOTIFY caused the \
+             change";
+        OUTAGE_NOTIFY_ARGS: "outage-notify-args", ["REG-1", "REG-2", "RARG-3", "D4"],
+            "while registered, the User Services outage NOTIFY raises one event with Reason \
+             None, UserServicesState Unavailable and the NOTIFY as MessageData; the \
+             registration stays Registered and now knows the pool is unavailable";
+        HEALING_REFRESH_ARGS: "healing-refresh-args", ["REG-3", "D2"],
+            "a refresh answered while the pool is known to be unavailable raises one event \
+             with Reason RegisterationRefresh and UserServicesState Available, and heals the \
+             registration";
+        REFRESH_REASON: "refresh-reason-only-when-healed", ["REG-3", "D2"],
+            "no other step reports Reason RegisterationRefresh";
+        USER_SERVICES_TRUTHFUL: "user-services-truthful", ["RARG-3", "REG-4", "SVC-1"],
+            "an event reports what the registration knew of User Services before or knows \
+             after the step (exactly the latter when registered afterwards), and a change of \
+             that knowledge while registered is reported";
+        SERVICE_STATE_HIDDEN: "service-state-only-in-events", ["REG-4", "AF-RS"],
+            "the state users observe is always a RegistrationState; what is known of User \
+             Services shows only in the event arguments";
+        MOVES: "registration-moves",
+            ["AF-RS", "AF-RTR", "AF-DROP", "AF-LEP-T", "REG-1", "REG-3"],
+            "each stimulus, when it changes the state, leads where its meaning says; a \
+             registrar that ends the registration, a failed refresh or a lost connection \
+             without refresh-on-drop unregisters";
+        REGISTER: "register", ["AF-RS"],
+            "documented path: BeginRegister answered by 200 OK ends Registered";
+        REGISTER_REFUSED: "register-refused", ["AF-RS"],
+            "documented path: BeginRegister answered by a failure ends Unregistered";
+        OUTAGE_THEN_HEALING: "outage-then-healing", ["REG-1", "REG-2", "REG-3"],
+            "documented path: registered, the outage NOTIFY, then a successful refresh ends \
+             Registered with User Services available";
+        UNREGISTER: "unregister", ["AF-RS"],
+            "documented path: register, then BeginUnregister answered ends Unregistered";
+        DROP_REFRESHES: "drop-refreshes", ["AF-DROP"],
+            "documented path: with refresh-on-drop, a lost connection keeps the registration";
+        DROP_UNREGISTERS: "drop-unregisters", ["AF-DROP", "AF-RS"],
+            "documented path: without refresh-on-drop, a lost connection unregisters";
+        SERVER_DISCONNECTS: "server-disconnects", ["AF-RS"],
+            "documented path: the registrar's deregistering NOTIFY ends Unregistered";
+    ]
+}
+
 impl Documented for Registration {
     const EVENT: &'static str = "RegistrationStateChanged";
 
-    /// - `message-data-iff-sip-message` (RARG-2): MessageData is present exactly when a
-    ///   registrar response or NOTIFY caused the change.
-    /// - `outage-notify-args` (REG-1, REG-2, D4): the outage NOTIFY to a registered
-    ///   endpoint raises one event with Reason None, UserServicesState Unavailable and the
-    ///   NOTIFY as MessageData, and the registration then knows the pool is unavailable.
-    /// - `healing-refresh-args` (REG-3, D2): a refresh answered while the pool is known to
-    ///   be unavailable raises one event with Reason RegisterationRefresh and
-    ///   UserServicesState Available, and heals the registration.
-    /// - `refresh-reason-only-when-healed` (REG-3): no other step uses that Reason.
-    /// - `user-services-truthful` (RARG-3, REG-4, SVC-1): the event reports what the
-    ///   registration knew before or knows after the step, exactly what it knows when it
-    ///   is registered afterwards; a change of that knowledge while registered is reported.
-    /// - `registration-moves` (AF-RS, AF-RTR, AF-DROP): each stimulus, when it changes the
-    ///   state, leads where its meaning says.
+    fn properties() -> Vec<&'static Property> {
+        PROPERTIES.to_vec()
+    }
+
+    /// The step properties of the catalogue above (the paths are the scenarios).
     fn rules(step: &Step<'_, Self>) -> Result<(), Violation> {
         use RegistrationStatus as St;
         use RegistrationStimulus as S;
@@ -35,6 +71,13 @@ impl Documented for Registration {
         );
         let (known_before, known_after) = (step.from.user_services(), step.to.user_services());
         let registered_after = step.to.registration_state() == RegistrationState::Registered;
+        rule(
+            [step.from, step.to]
+                .iter()
+                .all(|state| RegistrationState::parse(Self::observed(*state)).is_some()),
+            &SERVICE_STATE_HIDDEN,
+            || step.describe(),
+        )?;
         for event in step.events {
             let Event::RegistrationStateChanged {
                 reason,
@@ -45,29 +88,21 @@ impl Documented for Registration {
             else {
                 continue;
             };
-            rule(
-                message_data == message,
-                "message-data-iff-sip-message",
-                &["RARG-2"],
-                || step.describe(),
-            )?;
+            rule(message_data == message, &MESSAGE_DATA, || step.describe())?;
             rule(
                 user_services_state == known_before || user_services_state == known_after,
-                "user-services-truthful",
-                &["RARG-3", "REG-4", "SVC-1"],
+                &USER_SERVICES_TRUTHFUL,
                 || step.describe(),
             )?;
             rule(
                 !registered_after || user_services_state == known_after,
-                "user-services-truthful",
-                &["RARG-3", "REG-4"],
+                &USER_SERVICES_TRUTHFUL,
                 || step.describe(),
             )?;
             rule(
                 reason != RegistrationTransitionReason::RegistrationRefresh
                     || (step.on == S::RefreshOk && known_before == ServiceState::Unavailable),
-                "refresh-reason-only-when-healed",
-                &["REG-3", "D2"],
+                &REFRESH_REASON,
                 || step.describe(),
             )?;
         }
@@ -75,8 +110,7 @@ impl Documented for Registration {
         rule(
             !(registered_before && registered_after && known_before != known_after)
                 || step.events.len() == 1,
-            "user-services-truthful",
-            &["REG-4", "RARG-3"],
+            &USER_SERVICES_TRUTHFUL,
             || step.describe(),
         )?;
         if step.on == S::RegistrarNotifyUserServicesUnavailable && registered_before {
@@ -89,8 +123,7 @@ impl Documented for Registration {
             };
             rule(
                 step.events == [outage] && step.to == St::RegisteredUserServicesUnavailable,
-                "outage-notify-args",
-                &["REG-1", "REG-2", "D4"],
+                &OUTAGE_NOTIFY_ARGS,
                 || step.describe(),
             )?;
         }
@@ -104,16 +137,14 @@ impl Documented for Registration {
             };
             rule(
                 step.events == [healed] && step.to == St::Registered,
-                "healing-refresh-args",
-                &["REG-3", "D2"],
+                &HEALING_REFRESH_ARGS,
                 || step.describe(),
             )?;
         }
-        const MOVES: &[&str] = &["AF-RS", "AF-RTR", "AF-DROP"];
-        let name = "registration-moves";
+        let name = &MOVES;
         match step.on {
-            S::BeginRegister => lands_in(step, &[St::Registering], name, MOVES),
-            S::RegisterOk => lands_in(step, &[St::Registered], name, MOVES),
+            S::BeginRegister => lands_in(step, &[St::Registering], name),
+            S::RegisterOk => lands_in(step, &[St::Registered], name),
             S::RefreshFailed
             | S::RegistrarNotifyDeregistered
             | S::RegistrarNotifyTooManyActiveEndpoints
@@ -122,47 +153,37 @@ impl Documented for Registration {
                 // The registrar ended the registration, or a refresh found no registrar:
                 // the registration is lost (AF-RS "after the server disconnects", AF-LEP-T
                 // server-forced deregistration and refresh failure).
-                must_reach(
-                    step,
-                    St::Unregistered,
-                    name,
-                    &["AF-RS", "AF-LEP-T", "AF-RTR"],
-                )
+                must_reach(step, St::Unregistered, name)
             }
             S::RegisterFailed
             | S::RefreshFailed
             | S::UnregisterOk
             | S::RegistrarNotifyDeregistered
-            | S::RegistrarNotifyTooManyActiveEndpoints => {
-                lands_in(step, &[St::Unregistered], name, MOVES)
+            | S::RegistrarNotifyTooManyActiveEndpoints => lands_in(step, &[St::Unregistered], name),
+            S::RegistrarNotifyUserServicesUnavailable => {
+                lands_in(step, &[St::RegisteredUserServicesUnavailable], name)
             }
-            S::RegistrarNotifyUserServicesUnavailable => lands_in(
-                step,
-                &[St::RegisteredUserServicesUnavailable],
-                name,
-                &["REG-1"],
-            ),
-            S::RefreshDue => unchanged(step, name, MOVES),
-            S::RefreshOk => lands_in(step, &[St::Registered], name, &["REG-3"]),
+            S::RefreshDue => unchanged(step, name),
+            S::RefreshOk => lands_in(step, &[St::Registered], name),
             S::ConnectionDropped => match step.from {
                 // Registered: the drop triggers a register refresh, or with the refresh
                 // disabled it unregisters (AF-DROP).
                 St::Registered | St::RegisteredUserServicesUnavailable
                     if step.parameters.refresh_on_connection_drop =>
                 {
-                    unchanged(step, name, &["AF-DROP"])
+                    unchanged(step, name)
                 }
-                St::Unregistered => unchanged(step, name, &["AF-DROP"]),
+                St::Unregistered => unchanged(step, name),
                 // A request in flight is lost with the connection, and a registration
                 // without refresh-on-drop ends (AF-DROP, AF-RS "after the server
                 // disconnects").
-                _ => must_reach(step, St::Unregistered, name, &["AF-DROP", "AF-RS"]),
+                _ => must_reach(step, St::Unregistered, name),
             },
             S::BeginUnregister => {
                 if registered_before {
-                    must_reach(step, St::Unregistering, name, MOVES)
+                    must_reach(step, St::Unregistering, name)
                 } else {
-                    lands_in(step, &[St::Unregistering], name, MOVES)
+                    lands_in(step, &[St::Unregistering], name)
                 }
             }
         }
@@ -183,22 +204,19 @@ impl Documented for Registration {
         use RegistrationStimulus as S;
         vec![
             Scenario {
-                property: "register",
-                clauses: &["AF-RS"],
+                property: &REGISTER,
                 when: |_| true,
                 steps: vec![S::BeginRegister, S::RegisterOk],
                 ends_in: St::Registered,
             },
             Scenario {
-                property: "register-refused",
-                clauses: &["AF-RS"],
+                property: &REGISTER_REFUSED,
                 when: |_| true,
                 steps: vec![S::BeginRegister, S::RegisterFailed],
                 ends_in: St::Unregistered,
             },
             Scenario {
-                property: "outage-then-healing",
-                clauses: &["REG-1", "REG-2", "REG-3"],
+                property: &OUTAGE_THEN_HEALING,
                 when: |_| true,
                 steps: vec![
                     S::BeginRegister,
@@ -210,8 +228,7 @@ impl Documented for Registration {
                 ends_in: St::Registered,
             },
             Scenario {
-                property: "unregister",
-                clauses: &["AF-RS"],
+                property: &UNREGISTER,
                 when: |_| true,
                 steps: vec![
                     S::BeginRegister,
@@ -222,22 +239,19 @@ impl Documented for Registration {
                 ends_in: St::Unregistered,
             },
             Scenario {
-                property: "drop-refreshes",
-                clauses: &["AF-DROP"],
+                property: &DROP_REFRESHES,
                 when: |p| p.refresh_on_connection_drop,
                 steps: vec![S::BeginRegister, S::RegisterOk, S::ConnectionDropped],
                 ends_in: St::Registered,
             },
             Scenario {
-                property: "drop-unregisters",
-                clauses: &["AF-DROP", "AF-RS"],
+                property: &DROP_UNREGISTERS,
                 when: |p| !p.refresh_on_connection_drop,
                 steps: vec![S::BeginRegister, S::RegisterOk, S::ConnectionDropped],
                 ends_in: St::Unregistered,
             },
             Scenario {
-                property: "server-disconnects",
-                clauses: &["AF-RS"],
+                property: &SERVER_DISCONNECTS,
                 when: |_| true,
                 steps: vec![
                     S::BeginRegister,

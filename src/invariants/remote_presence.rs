@@ -2,17 +2,39 @@
 
 use super::*;
 
+catalogue! {
+    PROPERTIES = [
+        REASON: "reason-names-the-cause", ["AF-RPSS"],
+            "Reason is SubscriptionLimitReached exactly when the server refuses more \
+             subscriptions, and never AutomatedService";
+        HOME: "home-pool-like-local-owner-presence",
+            ["RP-1", "PRES-1", "PRES-3", "PRES-4", "SUB-4"],
+            "a home-pool subscription waits for the pool when it goes offline or the \
+             subscription underneath ends (never Idle), and re-subscribes on recovery";
+        OTHER_POOLS: "other-pools-unprotected", ["SUB-4", "PRES-3"],
+            "a subscription to another pool never waits to retry: the subscription \
+             underneath ending leaves it Idle";
+        MOVES: "remote-moves", ["AF-RPSS"],
+            "answers lead where their meaning says; unsubscribing ends whatever subscription \
+             the view has";
+        SUBSCRIBE: "subscribe", ["AF-RPSS"],
+            "documented path: BeginSubscribe answered ends Subscribed";
+        HOME_OUTAGE: "home-pool-outage-and-recovery", ["RP-1", "PRES-1", "PRES-4"],
+            "documented path: on the home pool, an outage and the recovery end Subscribed \
+             again";
+        UNSUBSCRIBE_AND_AGAIN: "unsubscribe-and-again", ["AF-RPSS"],
+            "documented path: subscribe, unsubscribe, then subscribe again";
+    ]
+}
+
 impl Documented for RemotePresence {
     const EVENT: &'static str = "RemoteSubscriptionStateChanged";
 
-    /// - `reason-names-the-cause` (AF-RPSS): SubscriptionLimitReached exactly when the
-    ///   server refuses more subscriptions; never AutomatedService.
-    /// - `home-pool-like-local-owner-presence` (RP-1, PRES-1, PRES-3, PRES-4): a home-pool
-    ///   subscription waits for the pool when it goes offline or the subscription
-    ///   underneath ends (never Idle), and re-subscribes on recovery.
-    /// - `other-pools-unprotected` (SUB-4, PRES-3): a subscription to another pool never
-    ///   waits for retry; the subscription underneath ending leaves it Idle.
-    /// - `remote-moves` (AF-RPSS): answers lead where their meaning says.
+    fn properties() -> Vec<&'static Property> {
+        PROPERTIES.to_vec()
+    }
+
+    /// The step properties of the catalogue above (the paths are the scenarios).
     fn rules(step: &Step<'_, Self>) -> Result<(), Violation> {
         use RemotePresenceStimulus as S;
         use RemotePresentitySubscriptionState as St;
@@ -24,65 +46,50 @@ impl Documented for RemotePresence {
                 } else {
                     Why::None
                 };
-                rule(
-                    reason == expected,
-                    "reason-names-the-cause",
-                    &["AF-RPSS"],
-                    || step.describe(),
-                )?;
+                rule(reason == expected, &REASON, || step.describe())?;
             }
         }
         let home = step.parameters.home_pool;
         let live = matches!(step.from, St::Subscribing | St::Subscribed);
         if !home {
-            rule(
-                step.to != St::WaitingForRetry,
-                "other-pools-unprotected",
-                &["SUB-4"],
-                || step.describe(),
-            )?;
+            rule(step.to != St::WaitingForRetry, &OTHER_POOLS, || {
+                step.describe()
+            })?;
         }
-        let name = "remote-moves";
-        const M: &[&str] = &["AF-RPSS"];
-        const HOME: &str = "home-pool-like-local-owner-presence";
+        let name = &MOVES;
         match step.on {
-            S::BeginSubscribe => lands_in(step, &[St::Subscribing], name, M),
+            S::BeginSubscribe => lands_in(step, &[St::Subscribing], name),
             S::SubscribeOk => {
                 if step.from == St::Subscribing {
-                    must_reach(step, St::Subscribed, name, M)
+                    must_reach(step, St::Subscribed, name)
                 } else {
-                    unchanged(step, name, M)
+                    unchanged(step, name)
                 }
             }
             S::SubscriptionLimitReached => {
                 if step.from == St::Subscribing {
-                    must_reach(step, St::Polling, name, M)
+                    must_reach(step, St::Polling, name)
                 } else {
-                    unchanged(step, name, M)
+                    unchanged(step, name)
                 }
             }
             S::PoolOffline => {
                 if live && home {
-                    must_reach(step, St::WaitingForRetry, HOME, &["RP-1", "PRES-1"])
+                    must_reach(step, St::WaitingForRetry, &HOME)
                 } else {
-                    unchanged(step, HOME, &["RP-1", "PRES-1", "SUB-4"])
+                    unchanged(step, &HOME)
                 }
             }
             S::UnderlyingSubscriptionTerminated => match (live, home) {
-                (true, true) => must_reach(step, St::WaitingForRetry, HOME, &["RP-1", "PRES-3"]),
-                (true, false) => must_reach(
-                    step,
-                    St::Idle,
-                    "other-pools-unprotected",
-                    &["SUB-4", "PRES-3"],
-                ),
-                _ => unchanged(step, HOME, &["RP-1", "PRES-3"]),
+                (true, true) => must_reach(step, St::WaitingForRetry, &HOME),
+                (true, false) => must_reach(step, St::Idle, &OTHER_POOLS),
+                _ => unchanged(step, &HOME),
             },
             S::PoolRecovered => {
                 if step.from == St::WaitingForRetry {
-                    must_reach(step, St::Subscribing, HOME, &["RP-1", "PRES-4"])
+                    must_reach(step, St::Subscribing, &HOME)
                 } else {
-                    unchanged(step, HOME, &["RP-1", "PRES-4"])
+                    unchanged(step, &HOME)
                 }
             }
             S::BeginUnsubscribe => {
@@ -94,18 +101,17 @@ impl Documented for RemotePresence {
                     rule(
                         step.accepted() && matches!(step.to, St::Terminating | St::Terminated),
                         name,
-                        M,
                         || step.describe(),
                     )
                 } else {
-                    lands_in(step, &[St::Terminating, St::Terminated], name, M)
+                    lands_in(step, &[St::Terminating, St::Terminated], name)
                 }
             }
             S::UnsubscribeOk => {
                 if step.from == St::Terminating {
-                    must_reach(step, St::Terminated, name, M)
+                    must_reach(step, St::Terminated, name)
                 } else {
-                    unchanged(step, name, M)
+                    unchanged(step, name)
                 }
             }
         }
@@ -116,15 +122,13 @@ impl Documented for RemotePresence {
         use RemotePresentitySubscriptionState as St;
         vec![
             Scenario {
-                property: "subscribe",
-                clauses: &["AF-RPSS"],
+                property: &SUBSCRIBE,
                 when: |_| true,
                 steps: vec![S::BeginSubscribe, S::SubscribeOk],
                 ends_in: St::Subscribed,
             },
             Scenario {
-                property: "home-pool-outage-and-recovery",
-                clauses: &["RP-1", "PRES-1", "PRES-4"],
+                property: &HOME_OUTAGE,
                 when: |p| p.home_pool,
                 steps: vec![
                     S::BeginSubscribe,
@@ -136,8 +140,7 @@ impl Documented for RemotePresence {
                 ends_in: St::Subscribed,
             },
             Scenario {
-                property: "unsubscribe-and-again",
-                clauses: &["AF-RPSS"],
+                property: &UNSUBSCRIBE_AND_AGAIN,
                 when: |_| true,
                 steps: vec![
                     S::BeginSubscribe,

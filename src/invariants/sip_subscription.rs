@@ -3,21 +3,48 @@
 
 use super::*;
 
+catalogue! {
+    PROPERTIES = [
+        REASON: "reason-is-who-caused-it", ["AF-TR", "AF-SIPSUB"],
+            "Reason is ClientEvent for the owner's calls and the subscription's own retry \
+             timer, ServerEvent for everything else";
+        POOL_UNRESPONSIVE: "pool-unresponsive-never-terminates",
+            ["SUB-3", "SUB-2", "SUB-1", "SUB-4"],
+            "a platform home-pool subscription whose refresh finds the pool unresponsive \
+             waits to retry and never terminates; any other subscription terminates (the \
+             change applies only under the platform, on the home pool)";
+        RECOVERY_RETRIES: "recovery-retries", ["SUB-2", "PRES-4", "SUB-1", "SUB-4"],
+            "the pool's recovery re-subscribes a waiting platform home-pool subscription and \
+             changes nothing else";
+        CALL_VALIDITY: "call-validity", ["AF-SIPSUB"],
+            "Subscribe is accepted only once, from Idle; Refresh only when Subscribed, and it \
+             changes no state";
+        QUERY_NEVER_RETRIED: "query-never-retried", ["AF-SIPSUB"],
+            "a query-only subscription never waits to retry";
+        MOVES: "subscription-moves", ["AF-SSS", "AF-SIPSUB", "AF-6665"],
+            "each stimulus, when it changes the state, leads where its meaning says: a final \
+             refusal or a terminating NOTIFY ends a live dialog, terminating a waiting \
+             subscription stops its retries";
+        SUBSCRIBE: "subscribe", ["AF-SSS"],
+            "documented path: Subscribe answered, then refreshed, stays Subscribed";
+        OUTAGE_SURVIVED: "outage-is-survived", ["SUB-2", "SUB-3", "PRES-4"],
+            "documented path: a platform home-pool subscription survives an unresponsive \
+             pool and is Subscribed again after the recovery";
+        TEMPORARY_FAILURE: "temporary-failure-retried", ["AF-SIPSUB"],
+            "documented path: a temporary failure is retried on the retry timer";
+        UNSUBSCRIBE: "unsubscribe", ["AF-SSS"],
+            "documented path: Subscribe, then BeginTerminate completed ends Terminated";
+    ]
+}
+
 impl Documented for SipSubscription {
     const EVENT: &'static str = "SubscriptionStateChanged";
 
-    /// - `reason-is-who-caused-it` (AF-TR, AF-SIPSUB): ClientEvent for the owner's calls
-    ///   and the subscription's own retry timer, ServerEvent otherwise.
-    /// - `pool-unresponsive-never-terminates` (SUB-3, SUB-4): a platform home-pool
-    ///   subscription whose refresh finds the pool unresponsive waits to retry and never
-    ///   terminates; any other subscription terminates (the change applies only there).
-    /// - `recovery-retries` (SUB-2, PRES-4): the pool's recovery re-subscribes a waiting
-    ///   platform home-pool subscription and changes nothing else.
-    /// - `call-validity` (AF-SIPSUB): Subscribe only once, from Idle; Refresh only when
-    ///   Subscribed, changing no state.
-    /// - `query-never-retried` (AF-SIPSUB): a query-only subscription never waits to retry.
-    /// - `subscription-moves` (AF-SSS, AF-SIPSUB, AF-6665): each stimulus, when it changes
-    ///   the state, leads where its meaning says.
+    fn properties() -> Vec<&'static Property> {
+        PROPERTIES.to_vec()
+    }
+
+    /// The step properties of the catalogue above (the paths are the scenarios).
     fn rules(step: &Step<'_, Self>) -> Result<(), Violation> {
         use SipSubscriptionStimulus as S;
         use SubscriptionSignalingState as St;
@@ -27,35 +54,25 @@ impl Documented for SipSubscription {
             if let Event::SubscriptionStateChanged { reason, .. } = *event {
                 rule(
                     (reason == TransitionReason::ClientEvent) == client,
-                    "reason-is-who-caused-it",
-                    &["AF-TR", "AF-SIPSUB"],
+                    &REASON,
                     || step.describe(),
                 )?;
             }
         }
         if p.query_only {
-            rule(
-                step.to != St::WaitingForRetry,
-                "query-never-retried",
-                &["AF-SIPSUB"],
-                || step.describe(),
-            )?;
+            rule(step.to != St::WaitingForRetry, &QUERY_NEVER_RETRIED, || {
+                step.describe()
+            })?;
         }
-        let name = "subscription-moves";
-        const M: &[&str] = &["AF-SSS", "AF-SIPSUB", "AF-6665"];
+        let name = &MOVES;
         match step.on {
             S::BeginSubscribe => {
-                accepted_iff(step, step.from == St::Idle, "call-validity", &["AF-SIPSUB"])?;
-                lands_in(step, &[St::Subscribing], name, M)
+                accepted_iff(step, step.from == St::Idle, &CALL_VALIDITY)?;
+                lands_in(step, &[St::Subscribing], name)
             }
             S::BeginRefresh => {
-                accepted_iff(
-                    step,
-                    step.from == St::Subscribed,
-                    "call-validity",
-                    &["AF-SIPSUB"],
-                )?;
-                unchanged(step, "call-validity", &["AF-SIPSUB"])
+                accepted_iff(step, step.from == St::Subscribed, &CALL_VALIDITY)?;
+                unchanged(step, &CALL_VALIDITY)
             }
             S::SubscribeOk => {
                 let done = if p.query_only {
@@ -64,15 +81,15 @@ impl Documented for SipSubscription {
                     St::Subscribed
                 };
                 if step.from == St::Subscribing {
-                    must_reach(step, done, name, M)
+                    must_reach(step, done, name)
                 } else {
-                    unchanged(step, name, M)
+                    unchanged(step, name)
                 }
             }
             S::SubscribeFailed => match (step.from, p.query_only) {
-                (St::Subscribing, false) => must_reach(step, St::WaitingForRetry, name, M),
-                (St::Subscribing, true) => must_reach(step, St::Terminated, name, M),
-                _ => unchanged(step, name, M),
+                (St::Subscribing, false) => must_reach(step, St::WaitingForRetry, name),
+                (St::Subscribing, true) => must_reach(step, St::Terminated, name),
+                _ => unchanged(step, name),
             },
             S::SubscribeRejected | S::RefreshFailedFinal | S::NotifyTerminated => {
                 // A final refusal or a terminating NOTIFY ends a live dialog for good
@@ -83,59 +100,47 @@ impl Documented for SipSubscription {
                     _ => matches!(step.from, St::Subscribing | St::Subscribed),
                 };
                 if live {
-                    must_reach(step, St::Terminated, name, &["AF-6665", "AF-SIPSUB"])
+                    must_reach(step, St::Terminated, name)
                 } else {
-                    lands_in(step, &[St::Terminated], name, &["AF-6665", "AF-SIPSUB"])
+                    lands_in(step, &[St::Terminated], name)
                 }
             }
-            S::RefreshDue | S::RefreshOk => unchanged(step, name, M),
+            S::RefreshDue | S::RefreshOk => unchanged(step, name),
             S::RefreshFailedPoolUnresponsive => {
-                let property = "pool-unresponsive-never-terminates";
+                let property = &POOL_UNRESPONSIVE;
                 match (step.from, p.protected()) {
-                    (St::Subscribed, true) => {
-                        must_reach(step, St::WaitingForRetry, property, &["SUB-3", "SUB-2"])
-                    }
-                    (St::Subscribed, false) => {
-                        must_reach(step, St::Terminated, property, &["SUB-1", "SUB-4"])
-                    }
+                    (St::Subscribed, true) => must_reach(step, St::WaitingForRetry, property),
+                    (St::Subscribed, false) => must_reach(step, St::Terminated, property),
                     (_, true) => rule(
                         !matches!(step.to, St::Terminating | St::Terminated) || !step.changed(),
                         property,
-                        &["SUB-3"],
                         || step.describe(),
                     ),
-                    _ => unchanged(step, name, M),
+                    _ => unchanged(step, name),
                 }
             }
             S::RetryTimerFired => {
                 if step.from == St::WaitingForRetry {
-                    must_reach(step, St::Subscribing, name, &["AF-SIPSUB", "AF-SSS"])
+                    must_reach(step, St::Subscribing, name)
                 } else {
-                    unchanged(step, name, M)
+                    unchanged(step, name)
                 }
             }
             S::PoolRecovered => {
                 if step.from == St::WaitingForRetry && p.protected() {
-                    must_reach(
-                        step,
-                        St::Subscribing,
-                        "recovery-retries",
-                        &["SUB-2", "PRES-4"],
-                    )
+                    must_reach(step, St::Subscribing, &RECOVERY_RETRIES)
                 } else {
-                    unchanged(step, "recovery-retries", &["SUB-1", "SUB-4"])
+                    unchanged(step, &RECOVERY_RETRIES)
                 }
             }
             S::BeginTerminate => match step.from {
                 // Terminating a waiting subscription stops its retries (AF-SIPSUB).
-                St::WaitingForRetry => must_reach(step, St::Terminated, name, &["AF-SIPSUB"]),
+                St::WaitingForRetry => must_reach(step, St::Terminated, name),
                 // A live dialog sends its unsubscribe first (AF-SSS: Terminating).
-                St::Subscribing | St::Subscribed => {
-                    must_reach(step, St::Terminating, name, &["AF-SSS"])
-                }
-                _ => lands_in(step, &[St::Terminating, St::Terminated], name, M),
+                St::Subscribing | St::Subscribed => must_reach(step, St::Terminating, name),
+                _ => lands_in(step, &[St::Terminating, St::Terminated], name),
             },
-            S::TerminateCompleted => lands_in(step, &[St::Terminated], name, M),
+            S::TerminateCompleted => lands_in(step, &[St::Terminated], name),
         }
     }
 
@@ -144,8 +149,7 @@ impl Documented for SipSubscription {
         use SubscriptionSignalingState as St;
         vec![
             Scenario {
-                property: "subscribe",
-                clauses: &["AF-SSS"],
+                property: &SUBSCRIBE,
                 when: |p| !p.query_only,
                 steps: vec![
                     S::BeginSubscribe,
@@ -156,8 +160,7 @@ impl Documented for SipSubscription {
                 ends_in: St::Subscribed,
             },
             Scenario {
-                property: "outage-is-survived",
-                clauses: &["SUB-2", "SUB-3", "PRES-4"],
+                property: &OUTAGE_SURVIVED,
                 when: |p| p.protected() && !p.query_only,
                 steps: vec![
                     S::BeginSubscribe,
@@ -170,8 +173,7 @@ impl Documented for SipSubscription {
                 ends_in: St::Subscribed,
             },
             Scenario {
-                property: "temporary-failure-retried",
-                clauses: &["AF-SIPSUB"],
+                property: &TEMPORARY_FAILURE,
                 when: |p| !p.query_only,
                 steps: vec![
                     S::BeginSubscribe,
@@ -182,8 +184,7 @@ impl Documented for SipSubscription {
                 ends_in: St::Subscribed,
             },
             Scenario {
-                property: "unsubscribe",
-                clauses: &["AF-SSS"],
+                property: &UNSUBSCRIBE,
                 when: |p| !p.query_only,
                 steps: vec![
                     S::BeginSubscribe,

@@ -13,15 +13,7 @@ use crate::harness;
 
 /// Valid traces to damage: the contract's example and one per machine.
 const SEEDS: &[&str] = &[
-    r#"{"machine": "registration", "config": {"refresh_on_connection_drop": true},
- "steps": [
-  {"on": "BeginRegister", "expect": {"state": "Registering", "rejected": null}},
-  {"on": "RegisterOk", "expect": {"state": "Registered"}},
-  {"on": "BeginUnregister", "expect": {"state": "Unregistering",
-     "emits": [{"event": "RegistrationStateChanged", "PreviousState": "Registered",
-                "State": "Unregistering", "MessageData": false}]}},
-  {"on": "UnregisterOk", "expect": {"state": "Unregistered"}}
- ]}"#,
+    ucma_ha::trace::EXAMPLE,
     r#"{"machine": "sip_subscription", "config": {"platform": true, "home_pool": true, "query_only": false},
  "steps": [{"on": "BeginSubscribe"}, {"on": "SubscribeOk", "expect": {"states": {"sip_subscription": "Subscribed"}}},
   {"on": "RefreshFailedPoolUnresponsive", "expect": {"emits_include": [{"event": "SubscriptionStateChanged"}]}}]}"#,

@@ -390,15 +390,7 @@ mod tests {
         }
     }
 
-    const CONTRACT_EXAMPLE: &str = r#"{"machine": "registration", "config": {"refresh_on_connection_drop": true},
-      "steps": [
-        {"on": "BeginRegister", "expect": {"state": "Registering", "rejected": null}},
-        {"on": "RegisterOk", "expect": {"state": "Registered"}},
-        {"on": "BeginUnregister", "expect": {"state": "Unregistering",
-           "emits": [{"event": "RegistrationStateChanged", "PreviousState": "Registered",
-                      "State": "Unregistering", "MessageData": false}]}},
-        {"on": "UnregisterOk", "expect": {"state": "Unregistered"}}
-      ]}"#;
+    const CONTRACT_EXAMPLE: &str = crate::trace::EXAMPLE;
 
     #[test]
     fn contract_example_replays_contract_4() {

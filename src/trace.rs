@@ -33,6 +33,18 @@ pub mod spans;
 use names::FieldType;
 use spans::{display_path, Position, Segment, Spans};
 
+/// The example trace of CONTRACT section 4: the application unregisters a healthy
+/// endpoint. Valid, and consistent with the model.
+pub const EXAMPLE: &str = r#"{"machine": "registration", "config": {"refresh_on_connection_drop": true},
+ "steps": [
+  {"on": "BeginRegister", "expect": {"state": "Registering", "rejected": null}},
+  {"on": "RegisterOk", "expect": {"state": "Registered"}},
+  {"on": "BeginUnregister", "expect": {"state": "Unregistering",
+     "emits": [{"event": "RegistrationStateChanged", "PreviousState": "Registered",
+                "State": "Unregistering", "MessageData": false}]}},
+  {"on": "UnregisterOk", "expect": {"state": "Unregistered"}}
+ ]}"#;
+
 /// One trace document: `{"machine": ID, "config": {...}, "steps": [STEP, ...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -830,15 +842,7 @@ mod tests {
 
     #[test]
     fn contract_example_parses_and_round_trips() {
-        let text = r#"{"machine": "registration", "config": {"refresh_on_connection_drop": true},
-          "steps": [
-            {"on": "BeginRegister", "expect": {"state": "Registering", "rejected": null}},
-            {"on": "RegisterOk", "expect": {"state": "Registered"}},
-            {"on": "BeginUnregister", "expect": {"state": "Unregistering",
-               "emits": [{"event": "RegistrationStateChanged", "PreviousState": "Registered",
-                          "State": "Unregistering", "MessageData": false}]}},
-            {"on": "UnregisterOk", "expect": {"state": "Unregistered"}}
-          ]}"#;
+        let text = EXAMPLE;
         let trace: Trace = serde_json::from_str(text).expect("the contract's example");
         assert_eq!(trace.steps.len(), 4);
         let again: Trace =

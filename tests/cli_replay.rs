@@ -43,18 +43,7 @@ fn assert_bad_input(test: &str, text: &str, message: &str) {
 
 #[test]
 fn a_matching_trace_exits_0_contract_4() {
-    let (code, stdout, stderr, file) = replay_text(
-        "matching",
-        r#"{"machine": "registration", "config": {"refresh_on_connection_drop": true},
- "steps": [
-  {"on": "BeginRegister", "expect": {"state": "Registering", "rejected": null}},
-  {"on": "RegisterOk", "expect": {"state": "Registered"}},
-  {"on": "BeginUnregister", "expect": {"state": "Unregistering",
-     "emits": [{"event": "RegistrationStateChanged", "PreviousState": "Registered",
-                "State": "Unregistering", "MessageData": false}]}},
-  {"on": "UnregisterOk", "expect": {"state": "Unregistered"}}
- ]}"#,
-    );
+    let (code, stdout, stderr, file) = replay_text("matching", ucma_ha::trace::EXAMPLE);
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert_eq!(stdout, format!("{file}: ok (4 steps)\n"));
 }

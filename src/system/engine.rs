@@ -143,7 +143,7 @@ pub struct Delivery {
 /// Receives every delivery of a macro-step, in order.
 pub trait Observer {
     /// Whether this observer ignores every delivery and wiring row. The engine may then
-    /// apply a broadcast to a remote view from a memo instead of running its reactions
+    /// apply a broadcast to an owner from a memo instead of running its reactions
     /// one by one (same result, nothing to report).
     const SILENT: bool = false;
     /// One delivery.
@@ -304,11 +304,13 @@ struct CReaction {
 }
 
 const NO_MEMO: u16 = u16::MAX;
-/// Bits of the packed state a remote view's reactions may read besides its own pair:
+/// Bits of the packed state an owner's reactions may read besides its own pair:
 /// the world, the registration and the endpoint.
 const CONTEXT_BITS: u32 = WORLD_BITS + 2 * WIDTH;
 const CONTEXTS: usize = 1 << CONTEXT_BITS;
 const PAIRS: usize = 64;
+/// Owner classes with a memo each: LocalOwnerPresence, ContactGroupServices, the views.
+const CLASSES: usize = 3;
 /// Memo entry flags: known, and known to need the full run.
 const MEMO_KNOWN: u32 = 1 << 31;
 const MEMO_FULL: u32 = 1 << 30;
@@ -332,13 +334,14 @@ pub(crate) struct Engine {
     pub(crate) initial: u128,
     budget: u32,
     begin_subscribe_view: u8,
-    /// Whether every reaction a remote view's change triggers stays within its (view,
-    /// subscription) pair and reads nothing but the pair, the world, the registration and
+    /// Whether every reaction an owner's or subscription's change triggers stays within
+    /// its (owner, subscription) pair and reads nothing but the pair, the world, the registration and
     /// the endpoint; then a broadcast's effect on a view is a function of those, memoised.
     pair_local: bool,
     /// Broadcast reactions with a memo (index = `CReaction::memo`).
     broadcasts: u16,
-    /// `memo[(broadcast * CONTEXTS + context) * PAIRS + pair]`: 0 unknown; else
+    /// `memo[((broadcast * CLASSES + class) * CONTEXTS + context) * PAIRS + pair]`: 0
+    /// unknown; else
     /// `MEMO_KNOWN | budget used << 6 | new pair`, or `MEMO_KNOWN | MEMO_FULL`.
     memo: Vec<AtomicU32>,
 }
@@ -529,7 +532,7 @@ impl Engine {
                 )));
             }
         }
-        engine.memo = (0..usize::from(engine.broadcasts) * CONTEXTS * PAIRS)
+        engine.memo = (0..usize::from(engine.broadcasts) * CLASSES * CONTEXTS * PAIRS)
             .map(|_| AtomicU32::new(0))
             .collect();
         let mut initial = 0u128;
@@ -679,22 +682,25 @@ impl Engine {
             .collect())
     }
 
-    /// The effect of a broadcast reaction on remote view 0's pair, run on a state that
-    /// holds only the context and that pair; memoised. `None` when the run does anything
-    /// beyond the pair (then the caller runs it in full).
+    /// The effect of a broadcast reaction on the pair of an owner of `class` (the first
+    /// owner of that class), run on a state that holds only the context and that pair;
+    /// memoised. `None` when the run does anything beyond the pair (then the caller runs
+    /// it in full).
     fn broadcast_effect(
         &self,
         reaction: &CReaction,
         source: Option<usize>,
+        class: usize,
         context: u128,
         pair: u128,
     ) -> Option<(u8, u32)> {
-        let index =
-            (usize::from(reaction.memo) * CONTEXTS + context as usize) * PAIRS + pair as usize;
+        let index = ((usize::from(reaction.memo) * CLASSES + class) * CONTEXTS + context as usize)
+            * PAIRS
+            + pair as usize;
         let entry = self.memo.get(index)?;
         let mut known = entry.load(Ordering::Relaxed);
         if known == 0 {
-            known = self.compute_effect(reaction, source, context, pair);
+            known = self.compute_effect(reaction, source, class, context, pair);
             entry.store(known, Ordering::Relaxed);
         }
         if known & MEMO_FULL != 0 {
@@ -707,22 +713,24 @@ impl Engine {
         &self,
         reaction: &CReaction,
         source: Option<usize>,
+        class: usize,
         context: u128,
         pair: u128,
     ) -> u32 {
-        /// Notes whether any delivery reaches a slot outside view 0's pair.
-        struct Confined(bool);
+        /// Notes whether any delivery reaches a slot outside the owner's pair.
+        struct Confined(usize, bool);
         impl Observer for Confined {
             fn delivered(&mut self, delivery: &Delivery) {
-                if delivery.slot != FIRST_VIEW && delivery.slot != FIRST_VIEW + 1 {
-                    self.0 = false;
+                if delivery.slot != self.0 && delivery.slot != self.0 + 1 {
+                    self.1 = false;
                 }
             }
         }
-        let shift = WORLD_BITS + WIDTH * FIRST_VIEW as u32;
+        let owner = LOCAL_OWNER_PRESENCE + 2 * class;
+        let shift = WORLD_BITS + WIDTH * owner as u32;
         let state = context | (pair << shift);
         let budget = u32::from(u16::MAX);
-        let mut confined = Confined(true);
+        let mut confined = Confined(owner, true);
         let mut run = Run {
             engine: self,
             state,
@@ -733,14 +741,14 @@ impl Engine {
             observer: &mut confined,
         };
         let offset = usize::from(reaction.target == Target::Subscriptions);
-        run.apply(reaction, Some(FIRST_VIEW + offset), source);
+        run.apply(reaction, Some(owner + offset), source);
         let pair_mask = 0b11_1111u128 << shift;
         let (after, used, clean) = (
             run.state,
             budget - run.budget,
             !run.abort && !run.diverged && run.rejected.is_none(),
         );
-        if !confined.0 || !clean || (after & !pair_mask) != (state & !pair_mask) {
+        if !confined.1 || !clean || (after & !pair_mask) != (state & !pair_mask) {
             return MEMO_KNOWN | MEMO_FULL;
         }
         MEMO_KNOWN | (used << 6) | ((after >> shift) & 0b11_1111) as u32
@@ -914,34 +922,37 @@ impl<O: Observer> Run<'_, O> {
                 }
                 Target::Owners | Target::Subscriptions => {
                     let offset = usize::from(reaction.target == Target::Subscriptions);
-                    let memoised = O::SILENT && reaction.memo != NO_MEMO;
-                    let last = if memoised { FIRST_VIEW } else { engine.slots() };
-                    for owner in (LOCAL_OWNER_PRESENCE..last).step_by(2) {
-                        if engine.present(owner) {
-                            self.apply(reaction, Some(owner + offset), source);
+                    if O::SILENT && reaction.memo != NO_MEMO {
+                        self.broadcast_memoised(reaction, source, offset);
+                    } else {
+                        for owner in (LOCAL_OWNER_PRESENCE..engine.slots()).step_by(2) {
+                            if engine.present(owner) {
+                                self.apply(reaction, Some(owner + offset), source);
+                            }
                         }
-                    }
-                    if memoised {
-                        self.broadcast_to_views(reaction, source, offset);
                     }
                 }
             }
         }
     }
 
-    /// A broadcast to every remote view, each from the memo when its effect is known to
-    /// stay within its pair and fits the remaining budget, else in full.
-    fn broadcast_to_views(&mut self, reaction: &CReaction, source: Option<usize>, offset: usize) {
+    /// A broadcast to every owner (or every owner's subscription), each owner's effect
+    /// from the memo when it is known to stay within its (owner, subscription) pair and
+    /// fits the remaining budget, else in full.
+    fn broadcast_memoised(&mut self, reaction: &CReaction, source: Option<usize>, offset: usize) {
         let engine = self.engine;
-        for view in 0..engine.views {
+        for slot in (LOCAL_OWNER_PRESENCE..engine.slots()).step_by(2) {
             if self.abort {
                 return;
             }
+            if !engine.present(slot) {
+                continue;
+            }
+            let class = (slot.min(FIRST_VIEW) - LOCAL_OWNER_PRESENCE) / 2;
             let context = self.state & ((1u128 << CONTEXT_BITS) - 1);
-            let slot = FIRST_VIEW + 2 * view;
             let shift = WORLD_BITS + WIDTH * slot as u32;
             let pair = (self.state >> shift) & 0b11_1111;
-            match engine.broadcast_effect(reaction, source, context, pair) {
+            match engine.broadcast_effect(reaction, source, class, context, pair) {
                 Some((after, used)) if used <= self.budget => {
                     self.budget -= used;
                     self.state =

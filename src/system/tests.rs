@@ -684,8 +684,10 @@ fn stateright_finds_the_same_reachable_states() {
     }
 }
 
-/// Every macro-step of every reachable state, run silently (broadcasts to the views from
-/// the memo) and with a log (every reaction run in full): the same result.
+/// Every macro-step of every reachable state, run silently (broadcasts to the owners from
+/// the memo) and with a log (every reaction run in full): the same result. The broadcasts
+/// are those of PRES-1 (PoolOffline), PRES-4 and SUB-2 (PoolRecovered) and AF-SIPSUB (the
+/// subscription timers).
 fn memo_agrees(system: &System) {
     let graph = explore(system, Limits::default(), |_| {});
     assert_eq!(graph.completeness, Completeness::Complete);
@@ -704,7 +706,9 @@ fn memo_agrees(system: &System) {
 }
 
 #[test]
-fn memoised_broadcasts_give_the_same_steps_as_full_runs() {
+fn memoised_broadcasts_give_the_same_steps_as_full_runs_pres_1_pres_4() {
+    // The broadcasts: PoolOffline to every owner (PRES-1), PoolRecovered (PRES-4, SUB-2),
+    // the subscription timers (AF-SIPSUB).
     for config in [
         SystemConfig {
             remote_views: 3,

@@ -56,6 +56,9 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
+mod reach;
+pub use reach::{reach, FastHash, FastHasher, Reach, StateSet};
+
 /// A model to explore: an initial state, a fixed list of actions, a total successor
 /// function, and optionally a canonical form for symmetry reduction.
 pub trait Model {
@@ -129,7 +132,7 @@ pub struct Exploration<S, A> {
     pub completeness: Completeness,
     /// Steps that left the state unchanged (not stored as edges).
     pub unchanged: usize,
-    index: HashMap<S, NodeIndex>,
+    index: HashMap<S, NodeIndex, FastHash>,
     parent: Vec<Option<(NodeIndex, A)>>,
     depth: Vec<u32>,
 }
@@ -159,7 +162,7 @@ pub fn explore<M: Model>(
         }
     };
     let mut graph = DiGraph::<M::State, M::Action, u32>::default();
-    let mut index = HashMap::new();
+    let mut index = HashMap::with_hasher(FastHash);
     let mut parent = Vec::new();
     let mut depth = Vec::new();
     let initial = canonical(model.initial());
@@ -546,6 +549,81 @@ mod tests {
                 (Act::Exit, s) => s,
             }
         }
+    }
+
+    /// Three counters modulo 4 with a rotation symmetry-free canonical form (sorted).
+    struct Triple;
+    impl Model for Triple {
+        type State = u32;
+        type Action = u8;
+        fn initial(&self) -> u32 {
+            0
+        }
+        fn actions(&self) -> &[u8] {
+            &[0, 1, 2, 3]
+        }
+        fn next(&self, s: &u32, action: u8) -> u32 {
+            if action == 3 {
+                return *s;
+            }
+            let shift = 2 * u32::from(action);
+            let digit = ((s >> shift) + 1) & 3;
+            (s & !(3 << shift)) | (digit << shift)
+        }
+        fn canonical(&self, s: u32) -> u32 {
+            let mut digits = [s & 3, (s >> 2) & 3, (s >> 4) & 3];
+            digits.sort_unstable();
+            digits[0] | (digits[1] << 2) | (digits[2] << 4)
+        }
+    }
+
+    #[test]
+    fn the_lean_search_counts_what_the_graph_search_stores() {
+        for limits in [
+            Limits::default(),
+            Limits {
+                symmetry: true,
+                ..Limits::default()
+            },
+            Limits {
+                max_states: 10,
+                ..Limits::default()
+            },
+            Limits {
+                max_depth: 3,
+                ..Limits::default()
+            },
+            Limits {
+                max_depth: 0,
+                ..Limits::default()
+            },
+        ] {
+            let graph = explore(&Triple, limits, |_| {});
+            let mut visited = Vec::new();
+            let lean = reach(&Triple, limits, |s| visited.push(*s));
+            assert_eq!(lean.states, graph.graph.node_count(), "{limits:?}");
+            assert_eq!(lean.transitions, graph.graph.edge_count(), "{limits:?}");
+            assert_eq!(lean.completeness, graph.completeness, "{limits:?}");
+            assert_eq!(lean.depth, graph.max_depth(), "{limits:?}");
+            let stored: Vec<u32> = graph.graph.node_weights().copied().collect();
+            assert_eq!(visited, stored, "{limits:?}: same breadth-first order");
+        }
+        assert_eq!(reach(&Triple, Limits::default(), |_| {}).states, 64);
+    }
+
+    #[test]
+    fn the_state_set_grows_and_finds_every_state() {
+        let mut set = StateSet::<u128>::with_capacity(4);
+        for i in 0..10_000u128 {
+            assert!(set.insert(i << 70 | i));
+        }
+        assert_eq!(set.len(), 10_000);
+        for i in 0..10_000u128 {
+            assert!(set.contains(&(i << 70 | i)));
+            assert!(!set.insert(i << 70 | i));
+        }
+        assert!(!set.contains(&1));
+        assert!(set.bytes() >= 10_000 * 16);
     }
 
     #[test]

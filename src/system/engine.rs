@@ -2,6 +2,7 @@
 //! macro-step that runs every internal reaction to completion.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use fsm::{Machine, Outcome as RowOutcome, Symbol, Table};
 
@@ -141,6 +142,10 @@ pub struct Delivery {
 
 /// Receives every delivery of a macro-step, in order.
 pub trait Observer {
+    /// Whether this observer ignores every delivery and wiring row. The engine may then
+    /// apply a broadcast to an owner from a memo instead of running its reactions
+    /// one by one (same result, nothing to report).
+    const SILENT: bool = false;
     /// One delivery.
     fn delivered(&mut self, delivery: &Delivery);
     /// A wiring row fired (by index into the wiring rows), after the delivery that
@@ -151,6 +156,7 @@ pub trait Observer {
 }
 
 impl Observer for () {
+    const SILENT: bool = true;
     #[inline]
     fn delivered(&mut self, _: &Delivery) {}
 }
@@ -293,7 +299,21 @@ struct CReaction {
     target: Target,
     action: CAction,
     when: CGuard,
+    /// Index of this broadcast's memo (`Owners` / `Subscriptions` targets), or `NO_MEMO`.
+    memo: u16,
 }
+
+const NO_MEMO: u16 = u16::MAX;
+/// Bits of the packed state an owner's reactions may read besides its own pair:
+/// the world, the registration and the endpoint.
+const CONTEXT_BITS: u32 = WORLD_BITS + 2 * WIDTH;
+const CONTEXTS: usize = 1 << CONTEXT_BITS;
+const PAIRS: usize = 64;
+/// Owner classes with a memo each: LocalOwnerPresence, ContactGroupServices, the views.
+const CLASSES: usize = 3;
+/// Memo entry flags: known, and known to need the full run.
+const MEMO_KNOWN: u32 = 1 << 31;
+const MEMO_FULL: u32 = 1 << 30;
 
 /// The composed system, compiled: tables as cells, wiring as look-ups.
 pub(crate) struct Engine {
@@ -314,6 +334,16 @@ pub(crate) struct Engine {
     pub(crate) initial: u128,
     budget: u32,
     begin_subscribe_view: u8,
+    /// Whether every reaction an owner's or subscription's change triggers stays within
+    /// its (owner, subscription) pair and reads nothing but the pair, the world, the registration and
+    /// the endpoint; then a broadcast's effect on a view is a function of those, memoised.
+    pair_local: bool,
+    /// Broadcast reactions with a memo (index = `CReaction::memo`).
+    broadcasts: u16,
+    /// `memo[((broadcast * CLASSES + class) * CONTEXTS + context) * PAIRS + pair]`: 0
+    /// unknown; else
+    /// `MEMO_KNOWN | budget used << 6 | new pair`, or `MEMO_KNOWN | MEMO_FULL`.
+    memo: Vec<AtomicU32>,
 }
 
 fn kinds_of(source: Source) -> &'static [Kind] {
@@ -432,6 +462,18 @@ impl Engine {
             initial: 0,
             budget: 64 + 32 * (FIRST_VIEW as u32 + 2 * config.remote_views as u32),
             begin_subscribe_view: NONE,
+            pair_local: wiring.iter().all(|row| {
+                !matches!(row.on.source, Source::Owner | Source::Subscription)
+                    || row.then.iter().all(|reaction| {
+                        matches!(reaction.target, Target::Owner | Target::Subscription)
+                            && matches!(
+                                reaction.action,
+                                Action::Deliver(_) | Action::Reply(_) | Action::Renew
+                            )
+                    })
+            }),
+            broadcasts: 0,
+            memo: Vec::new(),
         };
         engine.begin_subscribe_view = engine.parts[Kind::RemotePresence as usize]
             .stimulus_index("BeginSubscribe")
@@ -490,6 +532,9 @@ impl Engine {
                 )));
             }
         }
+        engine.memo = (0..usize::from(engine.broadcasts) * CLASSES * CONTEXTS * PAIRS)
+            .map(|_| AtomicU32::new(0))
+            .collect();
         let mut initial = 0u128;
         for slot in 0..engine.slots() {
             set(
@@ -594,8 +639,12 @@ impl Engine {
         })
     }
 
-    fn reactions(&self, reactions: &[Reaction], what: &str) -> Result<Vec<CReaction>, SystemError> {
-        reactions
+    fn reactions(
+        &mut self,
+        reactions: &[Reaction],
+        what: &str,
+    ) -> Result<Vec<CReaction>, SystemError> {
+        let compiled: Vec<CReaction> = reactions
             .iter()
             .map(|reaction| {
                 let kinds = target_kinds(reaction.target);
@@ -615,9 +664,94 @@ impl Engine {
                     target: reaction.target,
                     action,
                     when: self.guard(&reaction.when, what)?,
+                    memo: NO_MEMO,
                 })
             })
-            .collect()
+            .collect::<Result<_, SystemError>>()?;
+        Ok(compiled
+            .into_iter()
+            .map(|mut reaction| {
+                let broadcast = matches!(reaction.target, Target::Owners | Target::Subscriptions);
+                let rejects = matches!(reaction.action, CAction::Call(_));
+                if self.pair_local && broadcast && !rejects && self.broadcasts < NO_MEMO - 1 {
+                    reaction.memo = self.broadcasts;
+                    self.broadcasts += 1;
+                }
+                reaction
+            })
+            .collect())
+    }
+
+    /// The effect of a broadcast reaction on the pair of an owner of `class` (the first
+    /// owner of that class), run on a state that holds only the context and that pair;
+    /// memoised. `None` when the run does anything beyond the pair (then the caller runs
+    /// it in full).
+    fn broadcast_effect(
+        &self,
+        reaction: &CReaction,
+        source: Option<usize>,
+        class: usize,
+        context: u128,
+        pair: u128,
+    ) -> Option<(u8, u32)> {
+        let index = ((usize::from(reaction.memo) * CLASSES + class) * CONTEXTS + context as usize)
+            * PAIRS
+            + pair as usize;
+        let entry = self.memo.get(index)?;
+        let mut known = entry.load(Ordering::Relaxed);
+        if known == 0 {
+            known = self.compute_effect(reaction, source, class, context, pair);
+            entry.store(known, Ordering::Relaxed);
+        }
+        if known & MEMO_FULL != 0 {
+            return None;
+        }
+        Some(((known & 0b11_1111) as u8, (known >> 6) & 0xFFFF))
+    }
+
+    fn compute_effect(
+        &self,
+        reaction: &CReaction,
+        source: Option<usize>,
+        class: usize,
+        context: u128,
+        pair: u128,
+    ) -> u32 {
+        /// Notes whether any delivery reaches a slot outside the owner's pair.
+        struct Confined(usize, bool);
+        impl Observer for Confined {
+            fn delivered(&mut self, delivery: &Delivery) {
+                if delivery.slot != self.0 && delivery.slot != self.0 + 1 {
+                    self.1 = false;
+                }
+            }
+        }
+        let owner = LOCAL_OWNER_PRESENCE + 2 * class;
+        let shift = WORLD_BITS + WIDTH * owner as u32;
+        let state = context | (pair << shift);
+        let budget = u32::from(u16::MAX);
+        let mut confined = Confined(owner, true);
+        let mut run = Run {
+            engine: self,
+            state,
+            budget,
+            diverged: false,
+            rejected: None,
+            abort: false,
+            observer: &mut confined,
+        };
+        let offset = usize::from(reaction.target == Target::Subscriptions);
+        run.apply(reaction, Some(owner + offset), source);
+        let pair_mask = 0b11_1111u128 << shift;
+        let (after, used, clean) = (
+            run.state,
+            budget - run.budget,
+            !run.abort && !run.diverged && run.rejected.is_none(),
+        );
+        if !confined.1 || !clean || (after & !pair_mask) != (state & !pair_mask) {
+            return MEMO_KNOWN | MEMO_FULL;
+        }
+        MEMO_KNOWN | (used << 6) | ((after >> shift) & 0b11_1111) as u32
     }
 
     /// Runs one macro-step.
@@ -788,12 +922,43 @@ impl<O: Observer> Run<'_, O> {
                 }
                 Target::Owners | Target::Subscriptions => {
                     let offset = usize::from(reaction.target == Target::Subscriptions);
-                    for owner in (LOCAL_OWNER_PRESENCE..engine.slots()).step_by(2) {
-                        if engine.present(owner) {
-                            self.apply(reaction, Some(owner + offset), source);
+                    if O::SILENT && reaction.memo != NO_MEMO {
+                        self.broadcast_memoised(reaction, source, offset);
+                    } else {
+                        for owner in (LOCAL_OWNER_PRESENCE..engine.slots()).step_by(2) {
+                            if engine.present(owner) {
+                                self.apply(reaction, Some(owner + offset), source);
+                            }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// A broadcast to every owner (or every owner's subscription), each owner's effect
+    /// from the memo when it is known to stay within its (owner, subscription) pair and
+    /// fits the remaining budget, else in full.
+    fn broadcast_memoised(&mut self, reaction: &CReaction, source: Option<usize>, offset: usize) {
+        let engine = self.engine;
+        for slot in (LOCAL_OWNER_PRESENCE..engine.slots()).step_by(2) {
+            if self.abort {
+                return;
+            }
+            if !engine.present(slot) {
+                continue;
+            }
+            let class = (slot.min(FIRST_VIEW) - LOCAL_OWNER_PRESENCE) / 2;
+            let context = self.state & ((1u128 << CONTEXT_BITS) - 1);
+            let shift = WORLD_BITS + WIDTH * slot as u32;
+            let pair = (self.state >> shift) & 0b11_1111;
+            match engine.broadcast_effect(reaction, source, class, context, pair) {
+                Some((after, used)) if used <= self.budget => {
+                    self.budget -= used;
+                    self.state =
+                        (self.state & !(0b11_1111u128 << shift)) | (u128::from(after) << shift);
+                }
+                _ => self.apply(reaction, Some(slot + offset), source),
             }
         }
     }

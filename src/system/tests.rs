@@ -684,6 +684,73 @@ fn stateright_finds_the_same_reachable_states() {
     }
 }
 
+/// Every macro-step of every reachable state, run silently (broadcasts to the owners from
+/// the memo) and with a log (every reaction run in full): the same result. The broadcasts
+/// are those of PRES-1 (PoolOffline), PRES-4 and SUB-2 (PoolRecovered) and AF-SIPSUB (the
+/// subscription timers).
+fn memo_agrees(system: &System) {
+    let graph = explore(system, Limits::default(), |_| {});
+    assert_eq!(graph.completeness, Completeness::Complete);
+    let mut log = Vec::new();
+    for &state in graph.graph.node_weights() {
+        for &stimulus in System::stimuli() {
+            log.clear();
+            let full = system.step_observed(state, stimulus, &mut log);
+            assert_eq!(
+                system.step(state, stimulus),
+                full,
+                "{stimulus} from {state:#x}"
+            );
+        }
+    }
+}
+
+#[test]
+fn memoised_broadcasts_give_the_same_steps_as_full_runs_pres_1_pres_4() {
+    // The broadcasts: PoolOffline to every owner (PRES-1), PoolRecovered (PRES-4, SUB-2),
+    // the subscription timers (AF-SIPSUB).
+    for config in [
+        SystemConfig {
+            remote_views: 3,
+            ..SystemConfig::default()
+        },
+        SystemConfig {
+            endpoint: EndpointKind::Application,
+            remote_views: 3,
+            ..SystemConfig::default()
+        },
+        SystemConfig {
+            remote_views: 2,
+            remote_home_pool: false,
+            refresh_on_connection_drop: false,
+            ..SystemConfig::default()
+        },
+    ] {
+        memo_agrees(&system(config));
+    }
+    // A wiring where a view's subscription reaches beyond its pair (here: terminating
+    // sends every owner PoolOffline) must still step exactly like the full run.
+    let mut rows = wiring::WIRING_ROWS.to_vec();
+    let last = rows.len() - 1;
+    rows[last].then = &[Reaction {
+        target: Target::Owners,
+        action: Action::Deliver("PoolOffline"),
+        when: wiring::Guard::Always,
+    }];
+    let config = SystemConfig {
+        remote_views: 2,
+        ..SystemConfig::default()
+    };
+    let escaping = System::with(
+        config,
+        Tables::for_config(&config).expect("tables"),
+        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
+        Cow::Owned(rows),
+    )
+    .expect("builds");
+    memo_agrees(&escaping);
+}
+
 fn statuses(report: &Report) -> Vec<(&'static str, &'static str)> {
     report
         .verdicts

@@ -1,0 +1,236 @@
+//! Exhaustive exploration throughput of the composed system, ours against stateright's
+//! breadth-first checker on the identical model.
+//!
+//! Both engines call the same `System::step` through a thin adapter, start from the same
+//! initial state, try the same 17 stimuli in every state and store a state only when it
+//! is new, so they do identical work; the bench asserts that both count the same states.
+//! Symmetry is off (stateright has no symmetry reduction here).
+//!
+//! Two parts:
+//! 1. criterion groups `explore/views=N` for `remote_views` 1..=6 (user endpoint):
+//!    `ours` is [`fsm::explore::reach`] (the lean, count-only search), `graph` is
+//!    [`fsm::explore::explore`] (the graph-building search `check` uses), `stateright` is
+//!    `checker().threads(1).spawn_bfs()`;
+//! 2. a headline table (printed, not a criterion group): every configuration of
+//!    `UCMA_BENCH_VIEWS` (default `8,10,12,14`), each engine run in its own child process
+//!    of this bench binary, so the peak RSS (`VmHWM` of `/proc/self/status`) belongs to
+//!    that engine alone; best of `UCMA_BENCH_RUNS` (default 3) wall-clock runs.
+//!
+//! Run: `cargo bench --bench explore` (`-- --skip-criterion` prints only the table).
+
+use std::hint::black_box;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, Criterion};
+use fsm::explore::{explore, reach, Limits};
+use stateright::{Checker, Model as _};
+use ucma_ha::system::{System, SystemConfig, SystemStimulus};
+
+/// stateright over our step function: the same successors, identity on rejected or
+/// unchanged steps (stateright drops a `None` successor, we count it as unchanged).
+struct Adapter(System);
+
+impl stateright::Model for Adapter {
+    type State = u128;
+    type Action = SystemStimulus;
+    fn init_states(&self) -> Vec<u128> {
+        vec![self.0.initial()]
+    }
+    fn actions(&self, _: &u128, actions: &mut Vec<SystemStimulus>) {
+        actions.extend_from_slice(System::stimuli());
+    }
+    fn next_state(&self, state: &u128, action: SystemStimulus) -> Option<u128> {
+        let next = self.0.step(*state, action).next;
+        (next != *state).then_some(next)
+    }
+    // stateright stops once every property has a discovery, and at once with none; this
+    // property never fails (a packed state always holds a valid registration), so it
+    // explores everything.
+    fn properties(&self) -> Vec<stateright::Property<Self>> {
+        vec![stateright::Property::always(
+            "the packed state is valid",
+            |model: &Adapter, state: &u128| model.0.is_valid(*state),
+        )]
+    }
+}
+
+fn system(views: usize) -> System {
+    System::new(SystemConfig {
+        remote_views: views,
+        ..SystemConfig::default()
+    })
+    .expect("the shipped system builds")
+}
+
+fn ours(views: usize) -> usize {
+    reach(&system(views), Limits::default(), |_| {}).states
+}
+
+fn theirs(views: usize) -> usize {
+    Adapter(system(views))
+        .checker()
+        .threads(1)
+        .spawn_bfs()
+        .join()
+        .unique_state_count()
+}
+
+fn criterion_groups(c: &mut Criterion) {
+    for views in 1..=6 {
+        assert_eq!(ours(views), theirs(views), "views={views}: same states");
+        let model = system(views);
+        let mut group = c.benchmark_group(format!("explore/views={views}"));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2));
+        group.bench_function("ours", |b| {
+            b.iter(|| black_box(reach(&model, Limits::default(), |_| {}).states))
+        });
+        group.bench_function("graph", |b| {
+            b.iter(|| {
+                black_box(
+                    explore(&model, Limits::default(), |_| {})
+                        .graph
+                        .node_count(),
+                )
+            })
+        });
+        group.bench_function("stateright", |b| b.iter(|| black_box(theirs(views))));
+        group.finish();
+    }
+}
+
+criterion_group!(groups, criterion_groups);
+
+/// Peak resident set size of this process so far, in KiB.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+const CHILD: &str = "UCMA_BENCH_CHILD";
+
+/// In a child: run one engine on one configuration and print `states transitions secs kib`.
+fn child(spec: &str) {
+    let (engine, views) = spec.split_once(':').expect("ENGINE:VIEWS");
+    let views: usize = views.parse().expect("a number of views");
+    let model = system(views);
+    let started = Instant::now();
+    let (states, transitions) = match engine {
+        "ours" => {
+            let found = reach(&model, Limits::default(), |_| {});
+            (found.states, found.transitions)
+        }
+        "graph" => {
+            let found = explore(&model, Limits::default(), |_| {});
+            (found.graph.node_count(), found.graph.edge_count())
+        }
+        _ => {
+            let checker = Adapter(model).checker().threads(1).spawn_bfs().join();
+            (checker.unique_state_count(), checker.state_count())
+        }
+    };
+    let secs = started.elapsed().as_secs_f64();
+    println!("{states} {transitions} {secs} {}", peak_rss_kib());
+}
+
+struct Run {
+    states: usize,
+    transitions: usize,
+    secs: f64,
+    kib: u64,
+}
+
+fn spawn(engine: &str, views: usize, runs: usize) -> Run {
+    let exe = std::env::current_exe().expect("the bench binary");
+    let mut best: Option<Run> = None;
+    for _ in 0..runs {
+        let output = Command::new(&exe)
+            .env(CHILD, format!("{engine}:{views}"))
+            .output()
+            .expect("the child runs");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let fields: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(fields.len(), 4, "child output: {text}");
+        let run = Run {
+            states: fields[0].parse().expect("states"),
+            transitions: fields[1].parse().expect("transitions"),
+            secs: fields[2].parse().expect("seconds"),
+            kib: fields[3].parse().expect("kib"),
+        };
+        if best.as_ref().map_or(true, |b| run.secs < b.secs) {
+            best = Some(run);
+        }
+    }
+    best.expect("at least one run")
+}
+
+fn headline() {
+    let views: Vec<usize> = std::env::var("UCMA_BENCH_VIEWS")
+        .unwrap_or_else(|_| "8,10,12,14".into())
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    let runs: usize = std::env::var("UCMA_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    println!("\nexhaustive exploration, user endpoint, no symmetry, 1 thread, best of {runs}");
+    println!(
+        "| views | engine | states | transitions | time (s) | states/s | peak RSS (MiB) | bytes/state | ratio |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    for &v in &views {
+        let lean = spawn("ours", v, runs);
+        let graph = spawn("graph", v, runs);
+        let sr = spawn("stateright", v, runs);
+        assert_eq!(
+            lean.states, sr.states,
+            "views={v}: same states as stateright"
+        );
+        assert_eq!(
+            lean.states, graph.states,
+            "views={v}: same states as the graph"
+        );
+        for (name, run) in [
+            ("ours (reach)", &lean),
+            ("ours (graph)", &graph),
+            ("stateright", &sr),
+        ] {
+            println!(
+                "| {v} | {name} | {} | {} | {:.3} | {:.0} | {:.1} | {:.1} | {:.1}x |",
+                run.states,
+                run.transitions,
+                run.secs,
+                run.states as f64 / run.secs,
+                run.kib as f64 / 1024.0,
+                run.kib as f64 * 1024.0 / run.states as f64,
+                sr.secs / run.secs,
+            );
+        }
+    }
+    println!("(ratio = stateright time / this engine's time; stateright's transitions count every successor it generated)");
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var(CHILD) {
+        child(&spec);
+        return;
+    }
+    let skip = std::env::args().any(|a| a == "--skip-criterion");
+    if !skip {
+        groups();
+        Criterion::default().configure_from_args().final_summary();
+    }
+    headline();
+}

@@ -25,35 +25,15 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, Criterion};
 use fsm::explore::{explore, reach, Limits};
 use stateright::{Checker, Model as _};
-use ucma_ha::system::{System, SystemConfig, SystemStimulus};
+use ucma_ha::system::{System, SystemConfig};
 
-/// stateright over our step function: the same successors, identity on rejected or
-/// unchanged steps (stateright drops a `None` successor, we count it as unchanged).
-struct Adapter(System);
+#[path = "support/peak_rss.rs"]
+mod peak_rss;
+#[path = "support/stateright_adapter.rs"]
+mod stateright_adapter;
 
-impl stateright::Model for Adapter {
-    type State = u128;
-    type Action = SystemStimulus;
-    fn init_states(&self) -> Vec<u128> {
-        vec![self.0.initial()]
-    }
-    fn actions(&self, _: &u128, actions: &mut Vec<SystemStimulus>) {
-        actions.extend_from_slice(System::stimuli());
-    }
-    fn next_state(&self, state: &u128, action: SystemStimulus) -> Option<u128> {
-        let next = self.0.step(*state, action).next;
-        (next != *state).then_some(next)
-    }
-    // stateright stops once every property has a discovery, and at once with none; this
-    // property never fails (a packed state always holds a valid registration), so it
-    // explores everything.
-    fn properties(&self) -> Vec<stateright::Property<Self>> {
-        vec![stateright::Property::always(
-            "the packed state is valid",
-            |model: &Adapter, state: &u128| model.0.is_valid(*state),
-        )]
-    }
-}
+use peak_rss::peak_rss_kib;
+use stateright_adapter::Adapter;
 
 fn system(views: usize) -> System {
     System::new(SystemConfig {
@@ -103,20 +83,6 @@ fn criterion_groups(c: &mut Criterion) {
 }
 
 criterion_group!(groups, criterion_groups);
-
-/// Peak resident set size of this process so far, in KiB.
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kib| kib.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 const CHILD: &str = "UCMA_BENCH_CHILD";
 

@@ -21,20 +21,12 @@ use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::system::properties;
 use ucma_ha::system::{System, SystemConfig, MAX_VIEWS};
 
-const CHILD: &str = "UCMA_BENCH_CHILD";
+#[path = "support/peak_rss.rs"]
+mod peak_rss;
 
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kib| kib.parse().ok())
-        })
-        .unwrap_or(0)
-}
+use peak_rss::peak_rss_kib;
+
+const CHILD: &str = "UCMA_BENCH_CHILD";
 
 fn config(endpoint: &str, views: usize) -> SystemConfig {
     SystemConfig {

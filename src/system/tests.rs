@@ -1,6 +1,6 @@
 //! Tests of the composed system: behaviour of single macro-steps, one mutant per property
 //! (each changes exactly one row and must be caught with a replayable counterexample),
-//! agreement with stateright, and symmetry reduction against full exploration.
+//! and symmetry reduction against full exploration.
 
 use std::borrow::Cow;
 
@@ -628,61 +628,6 @@ fn each_property_has_a_mutant_test() {
 // ---------------------------------------------------------------------------------------
 // An independent engine agrees; symmetry changes no verdict
 // ---------------------------------------------------------------------------------------
-
-/// stateright over the same step function.
-struct Adapter(System);
-
-impl stateright::Model for Adapter {
-    type State = u128;
-    type Action = SystemStimulus;
-    fn init_states(&self) -> Vec<u128> {
-        vec![self.0.initial()]
-    }
-    fn actions(&self, _: &u128, actions: &mut Vec<SystemStimulus>) {
-        actions.extend_from_slice(System::stimuli());
-    }
-    fn next_state(&self, state: &u128, action: SystemStimulus) -> Option<u128> {
-        let next = self.0.step(*state, action).next;
-        (next != *state).then_some(next)
-    }
-    // stateright stops once every property has a discovery; with none it would stop at
-    // once. This one (never violated by construction of the packing) keeps it exploring.
-    fn properties(&self) -> Vec<stateright::Property<Self>> {
-        vec![stateright::Property::always(
-            "registration holds a registration state",
-            |model: &Adapter, state: &u128| {
-                usize::from(model.0.slot_state(*state, 0)) < RegistrationStatus::all().count()
-            },
-        )]
-    }
-}
-
-#[test]
-fn stateright_finds_the_same_reachable_states() {
-    use stateright::{Checker, Model as _};
-    for config in [
-        SystemConfig::default(),
-        SystemConfig {
-            endpoint: EndpointKind::Application,
-            remote_views: 2,
-            ..SystemConfig::default()
-        },
-        SystemConfig {
-            remote_views: 3,
-            remote_home_pool: false,
-            ..SystemConfig::default()
-        },
-    ] {
-        let ours = explore(&system(config), Limits::default(), |_| {});
-        assert_eq!(ours.completeness, Completeness::Complete);
-        let theirs = Adapter(system(config)).checker().spawn_bfs().join();
-        assert_eq!(
-            theirs.unique_state_count(),
-            ours.graph.node_count(),
-            "{config:?}"
-        );
-    }
-}
 
 /// Every macro-step of every reachable state, run silently (broadcasts to the owners from
 /// the memo) and with a log (every reaction run in full): the same result. The broadcasts

@@ -64,6 +64,16 @@ pub enum EndpointKind {
     Application,
 }
 
+impl EndpointKind {
+    /// The name in configs and output: `user` or `application`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            EndpointKind::User => "user",
+            EndpointKind::Application => "application",
+        }
+    }
+}
+
 /// Parameters of a LocalEndpoint (CONTRACT section 2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -155,10 +155,7 @@ fn configurations(args: &CheckArgs) -> Vec<SystemConfig> {
 fn describe(config: &SystemConfig) -> String {
     format!(
         "system endpoint={} remote_views={}{}{}",
-        match config.endpoint {
-            EndpointKind::User => "user",
-            EndpointKind::Application => "application",
-        },
+        config.endpoint.name(),
         config.remote_views,
         if config.remote_home_pool {
             ""
@@ -177,10 +174,7 @@ fn file_name(config: &SystemConfig, property: &str) -> String {
     format!(
         "{}-{}-{}{}.json",
         property,
-        match config.endpoint {
-            EndpointKind::User => "user",
-            EndpointKind::Application => "application",
-        },
+        config.endpoint.name(),
         config.remote_views,
         if config.remote_home_pool {
             ""

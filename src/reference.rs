@@ -59,8 +59,9 @@
 //! agrees_with_the_model();
 //! ```
 //!
-//! # Limitations
-//! Only the single machines: the composed `system` is not an [`fsm::Machine`].
+//! The composed `system` has its own adapter, [`SystemReference`], whose transitions are
+//! system stimuli and whose [`SystemModelState::expect`] compares the components your
+//! implementation reports.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -326,6 +327,209 @@ impl<M: Machine> ReferenceStateMachine for Reference<M> {
     }
 
     fn apply(mut state: ModelState<M>, on: &M::Stimulus) -> ModelState<M> {
+        state.step(*on);
+        state
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The composed system
+// ---------------------------------------------------------------------------------------
+
+use crate::catalog::{DynModel, Snapshot};
+use crate::system::{System, SystemConfig, SystemError, SystemStimulus};
+use crate::Event;
+
+/// The reference model of the composed `system` (CONTRACT section 2) for
+/// proptest-state-machine: transitions are [`SystemStimulus`] macro-steps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemReference;
+
+/// What the system did on the last stimulus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SystemLastStep {
+    /// The stimulus.
+    pub on: SystemStimulus,
+    /// The exception, when the application's call was rejected.
+    pub rejected: Option<&'static str>,
+    /// Every event the macro-step raised, in order.
+    pub events: Vec<Event>,
+}
+
+/// The system reference state: the system for the generated configuration, its current
+/// state, and what the last stimulus did.
+#[derive(Clone)]
+pub struct SystemModelState {
+    system: Arc<System>,
+    at: Snapshot,
+    last: Option<SystemLastStep>,
+    history: Vec<SystemStimulus>,
+}
+
+impl fmt::Debug for SystemModelState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SystemModelState")
+            .field("config", self.system.config())
+            .field("states", &self.states())
+            .field("last", &self.last)
+            .field("history", &self.history)
+            .finish()
+    }
+}
+
+impl SystemModelState {
+    /// A system with `config`, in its initial state.
+    ///
+    /// # Errors
+    /// [`SystemError`] when the configuration does not fit (e.g. too many views).
+    pub fn new(config: SystemConfig) -> Result<Self, SystemError> {
+        let system = System::new(config)?;
+        Ok(SystemModelState {
+            at: DynModel::initial(&system),
+            system: Arc::new(system),
+            last: None,
+            history: Vec::new(),
+        })
+    }
+
+    /// The configuration (build your implementation with the same).
+    pub fn config(&self) -> &SystemConfig {
+        self.system.config()
+    }
+
+    /// Every component's observable state: `(component, .NET state name)`.
+    pub fn states(&self) -> Vec<(String, &'static str)> {
+        DynModel::states(self.system.as_ref(), &self.at)
+            .into_iter()
+            .map(|name| (name.component, name.observed))
+            .collect()
+    }
+
+    /// What the last stimulus did; `None` before the first.
+    pub fn last(&self) -> Option<&SystemLastStep> {
+        self.last.as_ref()
+    }
+
+    /// The stimuli applied so far.
+    pub fn history(&self) -> &[SystemStimulus] {
+        &self.history
+    }
+
+    /// Applies one macro-step to the model.
+    pub fn step(&mut self, on: SystemStimulus) {
+        // Every system stimulus is known by name, so the step cannot fail; should it, the
+        // model stays where it is and reports nothing.
+        let reaction = DynModel::step(self.system.as_ref(), &self.at, on.name());
+        let (rejected, events) = match reaction {
+            Ok(reaction) => {
+                self.at = reaction.next;
+                (reaction.rejected, reaction.events)
+            }
+            Err(_) => (None, Vec::new()),
+        };
+        self.history.push(on);
+        self.last = Some(SystemLastStep {
+            on,
+            rejected,
+            events,
+        });
+    }
+
+    /// Compares an implementation's behaviour on the last stimulus with the model's.
+    ///
+    /// # Arguments
+    /// * `states` - `(component, .NET state name)` for the components the implementation
+    ///   has (e.g. `("local_owner_presence", "WaitingForRetry")`); unlisted components are
+    ///   not compared, an unknown component is a divergence.
+    /// * `rejected` - the exception it threw, by name, or `None` when it accepted.
+    /// * `events` - every event it raised, in order.
+    ///
+    /// # Errors
+    /// The first [`Divergence`]: states, then rejection, then events.
+    pub fn expect(
+        &self,
+        states: &[(&str, &str)],
+        rejected: Option<&str>,
+        events: &[Event],
+    ) -> Result<(), Divergence> {
+        let diverge = |field, expected: String, actual: String| Divergence {
+            machine: crate::system::ID,
+            path: self.history.iter().map(|on| on.name()).collect(),
+            field,
+            expected,
+            actual,
+        };
+        let model = self.states();
+        for &(component, state) in states {
+            let expected = model
+                .iter()
+                .find(|(name, _)| name == component)
+                .map(|(_, observed)| *observed);
+            if expected != Some(state) {
+                return Err(diverge(
+                    "state",
+                    format!("{component}: {}", expected.unwrap_or("(no such component)")),
+                    format!("{component}: {state}"),
+                ));
+            }
+        }
+        let model_rejected = self.last.as_ref().and_then(|last| last.rejected);
+        if rejected != model_rejected {
+            return Err(diverge(
+                "rejected",
+                format!("{model_rejected:?}"),
+                format!("{rejected:?}"),
+            ));
+        }
+        let model_events = self.last.as_ref().map_or(&[][..], |last| &last.events);
+        if events != model_events {
+            return Err(diverge("events", json(model_events), json(events)));
+        }
+        Ok(())
+    }
+}
+
+impl ReferenceStateMachine for SystemReference {
+    type State = SystemModelState;
+    type Transition = SystemStimulus;
+
+    /// The default configuration first, then an application endpoint, two views, and views
+    /// homed elsewhere.
+    fn init_state() -> BoxedStrategy<SystemModelState> {
+        let configs = [
+            SystemConfig::default(),
+            SystemConfig {
+                endpoint: crate::local_endpoint::EndpointKind::Application,
+                ..SystemConfig::default()
+            },
+            SystemConfig {
+                remote_views: 2,
+                ..SystemConfig::default()
+            },
+            SystemConfig {
+                remote_home_pool: false,
+                ..SystemConfig::default()
+            },
+        ];
+        let states: Vec<SystemModelState> = configs
+            .into_iter()
+            .filter_map(|config| SystemModelState::new(config).ok())
+            .collect();
+        prop::sample::select(states).boxed()
+    }
+
+    /// Any system stimulus; the world and the timers as often as the application's calls.
+    fn transitions(_: &SystemModelState) -> BoxedStrategy<SystemStimulus> {
+        let calls: Vec<SystemStimulus> = SystemStimulus::all()
+            .filter(|on| on.is_application())
+            .collect();
+        let world: Vec<SystemStimulus> = SystemStimulus::all()
+            .filter(|on| !on.is_application())
+            .collect();
+        prop_oneof![prop::sample::select(calls), prop::sample::select(world)].boxed()
+    }
+
+    fn apply(mut state: SystemModelState, on: &SystemStimulus) -> SystemModelState {
         state.step(*on);
         state
     }

@@ -150,3 +150,139 @@ fn every_machine_has_a_faithful_reference() {
     reference_steps_keep_the_documented_properties::<ucma_ha::ContactGroupServices>();
     reference_steps_keep_the_documented_properties::<ucma_ha::RemotePresence>();
 }
+
+// ---------------------------------------------------------------------------------------
+// The composed system
+// ---------------------------------------------------------------------------------------
+
+use fsm::Symbol;
+use ucma_ha::catalog::{model, DynModel, Snapshot};
+use ucma_ha::reference::{SystemModelState, SystemReference};
+use ucma_ha::system::SystemStimulus;
+
+/// A stand-in client driven by stimulus names (the catalog's system model); with `blind`
+/// it misses the User Services outage: `PoolFails` changes nothing for it (against REG-1
+/// and PRES-1).
+struct Client {
+    model: Box<dyn DynModel>,
+    at: Snapshot,
+}
+
+fn client_step(
+    mut client: Client,
+    reference: &SystemModelState,
+    on: SystemStimulus,
+    blind: bool,
+) -> Client {
+    let (rejected, events) = if blind && on == SystemStimulus::PoolFails {
+        (None, Vec::new())
+    } else {
+        let reaction = client
+            .model
+            .step(&client.at, on.name())
+            .expect("a known stimulus");
+        client.at = reaction.next;
+        (reaction.rejected, reaction.events)
+    };
+    // A client knows its own objects, not the pool or the connection.
+    let states: Vec<(String, &str)> = client
+        .model
+        .states(&client.at)
+        .into_iter()
+        .filter(|name| name.component != "pool" && name.component != "connection")
+        .map(|name| (name.component, name.observed))
+        .collect();
+    let states: Vec<(&str, &str)> = states.iter().map(|(c, s)| (c.as_str(), *s)).collect();
+    if let Err(divergence) = reference.expect(&states, rejected, &events) {
+        panic!("{divergence}");
+    }
+    client
+}
+
+fn new_client(reference: &SystemModelState) -> Client {
+    let config = serde_json::to_value(reference.config()).expect("serialises");
+    let model = model("system", &config).expect("builds");
+    Client {
+        at: model.initial(),
+        model,
+    }
+}
+
+struct Faithful;
+impl StateMachineTest for Faithful {
+    type SystemUnderTest = Client;
+    type Reference = SystemReference;
+    fn init_test(reference: &SystemModelState) -> Client {
+        new_client(reference)
+    }
+    fn apply(client: Client, reference: &SystemModelState, on: SystemStimulus) -> Client {
+        client_step(client, reference, on, false)
+    }
+}
+
+struct MissesOutage;
+impl StateMachineTest for MissesOutage {
+    type SystemUnderTest = Client;
+    type Reference = SystemReference;
+    fn init_test(reference: &SystemModelState) -> Client {
+        new_client(reference)
+    }
+    fn apply(client: Client, reference: &SystemModelState, on: SystemStimulus) -> Client {
+        client_step(client, reference, on, true)
+    }
+}
+
+#[test]
+fn a_faithful_system_client_agrees_with_the_system_reference() {
+    let config = Config {
+        failure_persistence: None,
+        ..Config::with_cases(32)
+    };
+    let mut runner = TestRunner::new_with_rng(
+        config.clone(),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let result = runner.run(
+        &SystemReference::sequential_strategy(1..40),
+        |(initial, transitions, seen)| {
+            Faithful::test_sequential(config.clone(), initial, transitions, seen);
+            Ok(())
+        },
+    );
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn a_system_client_that_misses_the_outage_is_caught_and_shrunk_reg_1() {
+    let config = Config {
+        failure_persistence: None,
+        ..Config::with_cases(256)
+    };
+    let mut runner = TestRunner::new_with_rng(
+        config.clone(),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let result = runner.run(
+        &SystemReference::sequential_strategy(1..40),
+        |(initial, transitions, seen)| {
+            MissesOutage::test_sequential(config.clone(), initial, transitions, seen);
+            Ok(())
+        },
+    );
+    let Err(TestError::Fail(reason, (_, transitions, _))) = result else {
+        panic!("the blind client was not caught: {result:?}");
+    };
+    // The shortest run that shows it: establish (registering the endpoint), then the pool
+    // fails and the registrar's NOTIFY raises RegistrationStateChanged (REG-1, REG-2).
+    assert_eq!(
+        transitions[..2],
+        [SystemStimulus::BeginEstablish, SystemStimulus::PoolFails],
+        "{reason}"
+    );
+    assert!(
+        reason
+            .message()
+            .contains("system after [BeginEstablish, PoolFails]: events expected"),
+        "{reason}"
+    );
+}

@@ -2,7 +2,7 @@
 //! macro-step over every reachable state (`cargo run --release --example reach_profile --
 //! VIEWS [sym]`; for `perf`, build with `CARGO_PROFILE_RELEASE_DEBUG=true`).
 use fsm::explore::{reach, Limits};
-use ucma_ha::system::{System, SystemConfig};
+use ucma_ha::system::{Packed, System, SystemConfig};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -29,10 +29,10 @@ fn main() {
 /// Time per stimulus over every reachable state (printed after the search).
 fn per_stimulus(system: &System) {
     let graph = fsm::explore::explore(system, Limits::default(), |_| {});
-    let states: Vec<u128> = graph.graph.node_weights().copied().collect();
+    let states: Vec<Packed> = graph.graph.node_weights().copied().collect();
     for &stimulus in System::stimuli() {
         let started = std::time::Instant::now();
-        let mut sink = 0u128;
+        let mut sink = Packed::default();
         for &state in &states {
             sink ^= system.step(state, stimulus).next;
         }

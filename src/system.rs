@@ -64,8 +64,8 @@
 //!   `InvalidOperationException` and changes nothing.
 //!
 //! # State
-//! The whole state is one `u128`: two world bits and three bits per component (its state
-//! index in its table). With symmetry on, the remote views' (view, subscription) pairs are
+//! The whole state is one [`Packed`] (a fixed array of words): two world bits and three
+//! bits per component (its state index in its table). With symmetry on, the remote views' (view, subscription) pairs are
 //! sorted. At most [`MAX_VIEWS`] views fit.
 //!
 //! # Properties
@@ -113,7 +113,7 @@ mod tests;
 pub mod wiring;
 pub mod world;
 
-pub use engine::{Delivery, Kind, Observer, Outcome, StepResult, MAX_VIEWS};
+pub use engine::{Delivery, Kind, Observer, Outcome, Packed, StepResult, MAX_VIEWS};
 use engine::{Engine, CONTACT_GROUP_SERVICES, ENDPOINT, FIRST_VIEW, LOCAL_OWNER_PRESENCE};
 
 /// The machine id of the composed system.
@@ -424,7 +424,7 @@ impl System {
     }
 
     /// The initial state: everything Idle or Unregistered, pool and connection up.
-    pub fn initial(&self) -> u128 {
+    pub fn initial(&self) -> Packed {
         self.engine.initial
     }
 
@@ -433,14 +433,14 @@ impl System {
     ///
     /// # Complexity
     /// Proportional to the number of reactions (bounded by a budget); allocates nothing.
-    pub fn step(&self, state: u128, stimulus: SystemStimulus) -> StepResult {
+    pub fn step(&self, state: Packed, stimulus: SystemStimulus) -> StepResult {
         self.engine.step(state, stimulus, &mut ())
     }
 
     /// Runs one macro-step and reports every delivery to `observer`.
     pub fn step_observed<O: Observer>(
         &self,
-        state: u128,
+        state: Packed,
         stimulus: SystemStimulus,
         observer: &mut O,
     ) -> StepResult {
@@ -448,7 +448,7 @@ impl System {
     }
 
     /// The canonical form of a state under permutation of the remote views.
-    pub fn canonical(&self, state: u128) -> u128 {
+    pub fn canonical(&self, state: Packed) -> Packed {
         self.engine.canonical(state)
     }
 
@@ -469,12 +469,12 @@ impl System {
     }
 
     /// The table-state index of a slot.
-    pub fn slot_state(&self, state: u128, slot: usize) -> u8 {
+    pub fn slot_state(&self, state: Packed, slot: usize) -> u8 {
         engine::get(state, slot)
     }
 
     /// The world in a state.
-    pub fn world(&self, state: u128) -> world::World {
+    pub fn world(&self, state: Packed) -> world::World {
         engine::world(state)
     }
 
@@ -490,7 +490,7 @@ impl System {
 
     /// The table state name of a component by name (`registration`, ...,
     /// `remote_presence[0].subscription`, `pool`, `connection`).
-    pub fn state_name(&self, state: u128, component: &str) -> Option<&'static str> {
+    pub fn state_name(&self, state: Packed, component: &str) -> Option<&'static str> {
         self.state_names(state)
             .into_iter()
             .find(|name| name.component == component)
@@ -505,7 +505,7 @@ impl System {
     }
 
     /// The state of every component, by name.
-    pub fn state_names(&self, state: u128) -> Vec<StateName> {
+    pub fn state_names(&self, state: Packed) -> Vec<StateName> {
         let world = engine::world(state);
         let mut names = vec![
             StateName {
@@ -544,7 +544,7 @@ impl System {
     /// assert_eq!(events[0]["event"], "LocalEndpointStateChanged");
     /// # Ok::<(), ucma_ha::system::SystemError>(())
     /// ```
-    pub fn labelled_events(&self, state: u128, stimulus: SystemStimulus) -> Vec<Value> {
+    pub fn labelled_events(&self, state: Packed, stimulus: SystemStimulus) -> Vec<Value> {
         let mut log = Vec::new();
         let result = self.engine.step(state, stimulus, &mut log);
         let mut out = Vec::new();
@@ -566,7 +566,7 @@ impl System {
     }
 
     /// Builds the component tables' reaction for a logged step: events and fired rows.
-    fn reaction(&self, state: u128, stimulus: SystemStimulus) -> Reaction {
+    fn reaction(&self, state: Packed, stimulus: SystemStimulus) -> Reaction {
         let mut log = Vec::new();
         let result = self.engine.step(state, stimulus, &mut log);
         let mut events = Vec::new();
@@ -608,18 +608,19 @@ pub fn slot_name(slot: usize) -> String {
     }
 }
 
-fn pack(state: u128) -> Snapshot {
-    Snapshot(vec![state as u64, (state >> 64) as u64])
+fn pack(state: Packed) -> Snapshot {
+    Snapshot(state.0.to_vec())
 }
 
 impl System {
     /// The packed state of a snapshot; the initial state when the snapshot is not a
     /// state of this system (so no input can index outside a table).
-    fn unpack(&self, snapshot: &Snapshot) -> u128 {
-        let low = snapshot.0.first().copied().unwrap_or(0);
-        let high = snapshot.0.get(1).copied().unwrap_or(0);
-        let state = u128::from(low) | (u128::from(high) << 64);
-        if snapshot.0.len() <= 2 && self.engine.valid(state) {
+    fn unpack(&self, snapshot: &Snapshot) -> Packed {
+        let mut state = Packed::default();
+        for (word, value) in state.0.iter_mut().zip(&snapshot.0) {
+            *word = *value;
+        }
+        if snapshot.0.len() <= engine::WORDS && self.engine.valid(state) {
             state
         } else {
             self.engine.initial
@@ -627,16 +628,16 @@ impl System {
     }
 
     /// Whether a packed state is a state of this system (every slot within its table).
-    pub fn is_valid(&self, state: u128) -> bool {
+    pub fn is_valid(&self, state: Packed) -> bool {
         self.engine.valid(state)
     }
 }
 
 impl fsm::explore::Model for System {
-    type State = u128;
+    type State = Packed;
     type Action = SystemStimulus;
 
-    fn initial(&self) -> u128 {
+    fn initial(&self) -> Packed {
         self.engine.initial
     }
 
@@ -645,11 +646,11 @@ impl fsm::explore::Model for System {
     }
 
     #[inline]
-    fn next(&self, state: &u128, action: SystemStimulus) -> u128 {
+    fn next(&self, state: &Packed, action: SystemStimulus) -> Packed {
         self.engine.step(*state, action, &mut ()).next
     }
 
-    fn canonical(&self, state: u128) -> u128 {
+    fn canonical(&self, state: Packed) -> Packed {
         self.engine.canonical(state)
     }
 }

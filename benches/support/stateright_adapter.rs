@@ -4,24 +4,24 @@
 //!
 //! Shared by `benches/explore.rs` and `tests/stateright.rs`.
 
-use ucma_ha::system::{System, SystemStimulus};
+use ucma_ha::system::{Packed, System, SystemStimulus};
 
 /// The composed system as a `stateright::Model`.
 pub struct Adapter(pub System);
 
 impl stateright::Model for Adapter {
-    type State = u128;
+    type State = Packed;
     type Action = SystemStimulus;
 
-    fn init_states(&self) -> Vec<u128> {
+    fn init_states(&self) -> Vec<Packed> {
         vec![self.0.initial()]
     }
 
-    fn actions(&self, _: &u128, actions: &mut Vec<SystemStimulus>) {
+    fn actions(&self, _: &Packed, actions: &mut Vec<SystemStimulus>) {
         actions.extend_from_slice(System::stimuli());
     }
 
-    fn next_state(&self, state: &u128, action: SystemStimulus) -> Option<u128> {
+    fn next_state(&self, state: &Packed, action: SystemStimulus) -> Option<Packed> {
         let next = self.0.step(*state, action).next;
         (next != *state).then_some(next)
     }
@@ -32,7 +32,7 @@ impl stateright::Model for Adapter {
     fn properties(&self) -> Vec<stateright::Property<Self>> {
         vec![stateright::Property::always(
             "the packed state is valid",
-            |model: &Adapter, state: &u128| model.0.is_valid(*state),
+            |model: &Adapter, state: &Packed| model.0.is_valid(*state),
         )]
     }
 }

@@ -57,10 +57,122 @@ pub const CONTACT_GROUP_SERVICES: usize = 4;
 pub const FIRST_VIEW: usize = 6;
 /// Bits per slot.
 const WIDTH: u32 = 3;
-/// Bits before the first slot: pool down, connection dropped.
+/// Bits before the first slot of each word (in word 0: pool down, connection dropped;
+/// unused in the other words).
 const WORLD_BITS: u32 = 2;
-/// The most remote views a `u128` holds.
-pub const MAX_VIEWS: usize = ((128 - WORLD_BITS as usize) / WIDTH as usize - FIRST_VIEW) / 2;
+/// Slots per word: an even number, so no slot and no (owner, subscription) pair
+/// crosses a word boundary.
+const SLOTS_PER_WORD: usize = 20;
+/// Words in a packed state.
+pub const WORDS: usize = 5;
+/// The most remote views a [`Packed`] state holds.
+pub const MAX_VIEWS: usize = (WORDS * SLOTS_PER_WORD - FIRST_VIEW) / 2;
+
+/// The whole state of the composed system, packed: in word 0, bit 0 (pool down) and bit 1
+/// (connection dropped); then three bits per component slot (its state index in its
+/// table), twenty slots per word from bit 2 of each word. A fixed-size array:
+/// copying, comparing and hashing it allocates nothing.
+///
+/// Ordered as one wide unsigned number (the last word most significant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Packed(pub [u64; WORDS]);
+
+impl std::hash::Hash for Packed {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for word in self.0 {
+            state.write_u64(word);
+        }
+    }
+}
+
+impl Ord for Packed {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.iter().rev().cmp(other.0.iter().rev())
+    }
+}
+
+impl PartialOrd for Packed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::LowerHex for Packed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for word in self.0.iter().rev() {
+            write!(f, "{word:016x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::BitXor for Packed {
+    type Output = Packed;
+    fn bitxor(self, other: Packed) -> Packed {
+        Packed(std::array::from_fn(|w| self.0[w] ^ other.0[w]))
+    }
+}
+
+impl std::ops::BitXorAssign for Packed {
+    fn bitxor_assign(&mut self, other: Packed) {
+        *self = *self ^ other;
+    }
+}
+
+/// The word and the shift of a slot.
+#[inline]
+fn place(slot: usize) -> (usize, u32) {
+    (
+        slot / SLOTS_PER_WORD,
+        WORLD_BITS + WIDTH * (slot % SLOTS_PER_WORD) as u32,
+    )
+}
+
+impl Packed {
+    /// A state with every bit set (valid for no system; for tests).
+    pub const MAX: Packed = Packed([u64::MAX; WORDS]);
+
+    /// The state index in a slot (0 beyond the last word).
+    #[inline]
+    pub fn get(self, slot: usize) -> u8 {
+        let (word, shift) = place(slot);
+        self.0.get(word).map_or(0, |w| ((w >> shift) & 0b111) as u8)
+    }
+
+    /// Sets the state index in a slot (ignored beyond the last word).
+    #[inline]
+    pub fn set(&mut self, slot: usize, value: u8) {
+        let (word, shift) = place(slot);
+        if let Some(w) = self.0.get_mut(word) {
+            *w = (*w & !(0b111 << shift)) | (u64::from(value & 0b111) << shift);
+        }
+    }
+
+    /// The six bits of the pair of slots starting at `slot` (an even slot).
+    #[inline]
+    fn pair(self, slot: usize) -> u8 {
+        let (word, shift) = place(slot);
+        self.0
+            .get(word)
+            .map_or(0, |w| ((w >> shift) & 0b11_1111) as u8)
+    }
+
+    /// Sets the pair of slots starting at `slot` (an even slot).
+    #[inline]
+    fn set_pair(&mut self, slot: usize, value: u8) {
+        let (word, shift) = place(slot);
+        if let Some(w) = self.0.get_mut(word) {
+            *w = (*w & !(0b11_1111 << shift)) | (u64::from(value & 0b11_1111) << shift);
+        }
+    }
+
+    /// The two world bits.
+    #[inline]
+    fn world_bits(self) -> usize {
+        (self.0[0] & 3) as usize
+    }
+}
 
 /// The kind of the component in a slot.
 #[inline]
@@ -78,22 +190,25 @@ pub fn kind_of(slot: usize) -> Kind {
 
 /// Reads a slot of a packed state.
 #[inline]
-pub fn get(state: u128, slot: usize) -> u8 {
-    ((state >> (WORLD_BITS + WIDTH * slot as u32)) & 0b111) as u8
+pub fn get(state: Packed, slot: usize) -> u8 {
+    state.get(slot)
 }
 
 #[inline]
-fn set(state: &mut u128, slot: usize, value: u8) {
-    let shift = WORLD_BITS + WIDTH * slot as u32;
-    *state = (*state & !(0b111u128 << shift)) | (u128::from(value) << shift);
+fn set(state: &mut Packed, slot: usize, value: u8) {
+    state.set(slot, value);
 }
 
 /// The world part of a packed state.
 #[inline]
-pub fn world(state: u128) -> World {
+pub fn world(state: Packed) -> World {
+    world_of(state.world_bits())
+}
+
+fn world_of(bits: usize) -> World {
     World {
-        pool_up: state & 1 == 0,
-        connection_up: state & 2 == 0,
+        pool_up: bits & 1 == 0,
+        connection_up: bits & 2 == 0,
     }
 }
 
@@ -137,7 +252,7 @@ pub struct Delivery {
     /// The row that fired.
     pub row: u16,
     /// The whole system state just before the delivery.
-    pub before: u128,
+    pub before: Packed,
 }
 
 /// Receives every delivery of a macro-step, in order.
@@ -171,7 +286,7 @@ impl Observer for Vec<Delivery> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StepResult {
     /// The state afterwards (the state before when rejected).
-    pub next: u128,
+    pub next: Packed,
     /// The exception, when the application's call was rejected.
     pub rejected: Option<&'static str>,
     /// The internal reactions did not settle within the step budget.
@@ -331,7 +446,7 @@ pub(crate) struct Engine {
     triggers: [Vec<Vec<u16>>; KINDS],
     pub(crate) views: usize,
     pub(crate) has_cgs: bool,
-    pub(crate) initial: u128,
+    pub(crate) initial: Packed,
     budget: u32,
     begin_subscribe_view: u8,
     /// Whether every reaction an owner's or subscription's change triggers stays within
@@ -439,7 +554,7 @@ impl Engine {
             let home = ALL_KINDS[k] != Kind::ViewSubscription || view_home;
             for (r, request) in requests.iter().enumerate() {
                 for (bits, answer) in per_kind[r].iter_mut().enumerate() {
-                    let world = world(bits as u128);
+                    let world = world_of(bits);
                     if let Some(name) = reply(*request, world, home) {
                         *answer = parts[k].stimulus_index(name).unwrap_or(NONE);
                     }
@@ -459,7 +574,7 @@ impl Engine {
             triggers: std::array::from_fn(|k| vec![Vec::new(); stimuli[k] * states[k]]),
             views: config.remote_views,
             has_cgs: config.endpoint == EndpointKind::User,
-            initial: 0,
+            initial: Packed::default(),
             budget: 64 + 32 * (FIRST_VIEW as u32 + 2 * config.remote_views as u32),
             begin_subscribe_view: NONE,
             pair_local: wiring.iter().all(|row| {
@@ -535,7 +650,7 @@ impl Engine {
         engine.memo = (0..usize::from(engine.broadcasts) * CLASSES * CONTEXTS * PAIRS)
             .map(|_| AtomicU32::new(0))
             .collect();
-        let mut initial = 0u128;
+        let mut initial = Packed::default();
         for slot in 0..engine.slots() {
             set(
                 &mut initial,
@@ -549,19 +664,23 @@ impl Engine {
 
     /// Whether a packed state is one this system can be in: every present slot holds a
     /// state of its table, absent slots and unused bits are zero.
-    pub(crate) fn valid(&self, state: u128) -> bool {
-        let used = WORLD_BITS + WIDTH * self.slots() as u32;
-        if used < 128 && state >> used != 0 {
-            return false;
+    pub(crate) fn valid(&self, state: Packed) -> bool {
+        // Rebuilt from the world bits and the slots in use, it must be the same state:
+        // no bit set outside them.
+        let mut rebuilt = Packed::default();
+        rebuilt.0[0] = state.0[0] & 3;
+        for slot in 0..self.slots() {
+            rebuilt.set(slot, state.get(slot));
         }
-        (0..self.slots()).all(|slot| {
-            let value = get(state, slot);
-            if self.present(slot) {
-                usize::from(value) < self.states[kind_of(slot) as usize]
-            } else {
-                value == 0
-            }
-        })
+        rebuilt == state
+            && (0..self.slots()).all(|slot| {
+                let value = get(state, slot);
+                if self.present(slot) {
+                    usize::from(value) < self.states[kind_of(slot) as usize]
+                } else {
+                    value == 0
+                }
+            })
     }
 
     /// Number of component slots.
@@ -691,12 +810,11 @@ impl Engine {
         reaction: &CReaction,
         source: Option<usize>,
         class: usize,
-        context: u128,
-        pair: u128,
+        context: usize,
+        pair: u8,
     ) -> Option<(u8, u32)> {
-        let index = ((usize::from(reaction.memo) * CLASSES + class) * CONTEXTS + context as usize)
-            * PAIRS
-            + pair as usize;
+        let index = ((usize::from(reaction.memo) * CLASSES + class) * CONTEXTS + context) * PAIRS
+            + usize::from(pair);
         let entry = self.memo.get(index)?;
         let mut known = entry.load(Ordering::Relaxed);
         if known == 0 {
@@ -714,8 +832,8 @@ impl Engine {
         reaction: &CReaction,
         source: Option<usize>,
         class: usize,
-        context: u128,
-        pair: u128,
+        context: usize,
+        pair: u8,
     ) -> u32 {
         /// Notes whether any delivery reaches a slot outside the owner's pair.
         struct Confined(usize, bool);
@@ -727,8 +845,9 @@ impl Engine {
             }
         }
         let owner = LOCAL_OWNER_PRESENCE + 2 * class;
-        let shift = WORLD_BITS + WIDTH * owner as u32;
-        let state = context | (pair << shift);
+        let mut state = Packed::default();
+        state.0[0] = context as u64;
+        state.set_pair(owner, pair);
         let budget = u32::from(u16::MAX);
         let mut confined = Confined(owner, true);
         let mut run = Run {
@@ -742,22 +861,24 @@ impl Engine {
         };
         let offset = usize::from(reaction.target == Target::Subscriptions);
         run.apply(reaction, Some(owner + offset), source);
-        let pair_mask = 0b11_1111u128 << shift;
         let (after, used, clean) = (
             run.state,
             budget - run.budget,
             !run.abort && !run.diverged && run.rejected.is_none(),
         );
-        if !confined.1 || !clean || (after & !pair_mask) != (state & !pair_mask) {
+        let mut outside = after;
+        outside.set_pair(owner, 0);
+        state.set_pair(owner, 0);
+        if !confined.1 || !clean || outside != state {
             return MEMO_KNOWN | MEMO_FULL;
         }
-        MEMO_KNOWN | (used << 6) | ((after >> shift) & 0b11_1111) as u32
+        MEMO_KNOWN | (used << 6) | u32::from(after.pair(owner))
     }
 
     /// Runs one macro-step.
     pub(crate) fn step<O: Observer>(
         &self,
-        state: u128,
+        state: Packed,
         stimulus: SystemStimulus,
         observer: &mut O,
     ) -> StepResult {
@@ -797,20 +918,19 @@ impl Engine {
 
     /// The canonical representative: remote views sorted by their (view, subscription)
     /// pair.
-    pub(crate) fn canonical(&self, state: u128) -> u128 {
+    pub(crate) fn canonical(&self, state: Packed) -> Packed {
         let n = self.views;
         if n < 2 {
             return state;
         }
-        let base = WORLD_BITS + WIDTH * FIRST_VIEW as u32;
         let mut pairs = [0u8; MAX_VIEWS];
         for (i, pair) in pairs.iter_mut().enumerate().take(n) {
-            *pair = ((state >> (base + 6 * i as u32)) & 0b11_1111) as u8;
+            *pair = Self::pair(state, i);
         }
         pairs[..n].sort_unstable();
-        let mut out = state & ((1u128 << base) - 1);
+        let mut out = state;
         for (i, pair) in pairs.iter().enumerate().take(n) {
-            out |= u128::from(*pair) << (base + 6 * i as u32);
+            out.set_pair(FIRST_VIEW + 2 * i, *pair);
         }
         out
     }
@@ -821,12 +941,11 @@ impl Engine {
         self.cells[k][usize::from(state) * self.stimuli[k] + usize::from(stimulus)]
     }
 
-    fn pair(state: u128, view: usize) -> u8 {
-        let base = WORLD_BITS + WIDTH * (FIRST_VIEW + 2 * view) as u32;
-        ((state >> base) & 0b11_1111) as u8
+    fn pair(state: Packed, view: usize) -> u8 {
+        state.pair(FIRST_VIEW + 2 * view)
     }
 
-    fn free_view(&self, state: u128) -> Option<usize> {
+    fn free_view(&self, state: Packed) -> Option<usize> {
         let accepts = |i: usize| {
             self.begin_subscribe_view != NONE
                 && self
@@ -849,7 +968,7 @@ impl Engine {
 
 struct Run<'a, O: Observer> {
     engine: &'a Engine,
-    state: u128,
+    state: Packed,
     budget: u32,
     diverged: bool,
     rejected: Option<&'static str>,
@@ -949,14 +1068,12 @@ impl<O: Observer> Run<'_, O> {
                 continue;
             }
             let class = (slot.min(FIRST_VIEW) - LOCAL_OWNER_PRESENCE) / 2;
-            let context = self.state & ((1u128 << CONTEXT_BITS) - 1);
-            let shift = WORLD_BITS + WIDTH * slot as u32;
-            let pair = (self.state >> shift) & 0b11_1111;
+            let context = (self.state.0[0] & ((1u64 << CONTEXT_BITS) - 1)) as usize;
+            let pair = self.state.pair(slot);
             match engine.broadcast_effect(reaction, source, class, context, pair) {
                 Some((after, used)) if used <= self.budget => {
                     self.budget -= used;
-                    self.state =
-                        (self.state & !(0b11_1111u128 << shift)) | (u128::from(after) << shift);
+                    self.state.set_pair(slot, after);
                 }
                 _ => self.apply(reaction, Some(slot + offset), source),
             }
@@ -968,8 +1085,10 @@ impl<O: Observer> Run<'_, O> {
             return;
         }
         match reaction.action {
-            CAction::SetPool(up) => self.state = (self.state & !1) | u128::from(!up),
-            CAction::SetConnection(up) => self.state = (self.state & !2) | (u128::from(!up) << 1),
+            CAction::SetPool(up) => self.state.0[0] = (self.state.0[0] & !1) | u64::from(!up),
+            CAction::SetConnection(up) => {
+                self.state.0[0] = (self.state.0[0] & !2) | (u64::from(!up) << 1);
+            }
             CAction::Call(names) => match target {
                 Some(slot) if names[kind_of(slot) as usize] != NONE => {
                     self.deliver(slot, names[kind_of(slot) as usize], true);
@@ -991,7 +1110,7 @@ impl<O: Observer> Run<'_, O> {
                 if let Some(slot) = target {
                     let kind = kind_of(slot) as usize;
                     let answer =
-                        self.engine.replies[kind][request as usize][(self.state & 3) as usize];
+                        self.engine.replies[kind][request as usize][self.state.world_bits()];
                     if answer != NONE {
                         self.deliver(slot, answer, false);
                     }

@@ -22,7 +22,7 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use super::engine::{get, ENDPOINT, FIRST_VIEW, REGISTRATION};
-use super::{Delivery, Kind, Outcome, StepResult, System, SystemConfig, SystemStimulus};
+use super::{Delivery, Kind, Outcome, Packed, StepResult, System, SystemConfig, SystemStimulus};
 use crate::presence::{ContactGroupServicesStimulus, LocalOwnerPresenceStimulus};
 use crate::registration::{RegistrationStatus, RegistrationStimulus};
 use crate::remote_presence::RemotePresenceStimulus;
@@ -195,7 +195,7 @@ impl Report {
 /// One macro-step as the transition properties see it.
 pub struct Edge<'a> {
     /// The state before.
-    pub before: u128,
+    pub before: Packed,
     /// The stimulus.
     pub stimulus: SystemStimulus,
     /// What the step did.
@@ -226,13 +226,13 @@ fn is_sub(kind: Kind) -> bool {
     matches!(kind, Kind::SessionSubscription | Kind::ViewSubscription)
 }
 
-fn registered(state: u128) -> bool {
+fn registered(state: Packed) -> bool {
     let reg = get(state, REGISTRATION);
     reg == idx(RegistrationStatus::Registered)
         || reg == idx(RegistrationStatus::RegisteredUserServicesUnavailable)
 }
 
-fn unavailable(state: u128) -> bool {
+fn unavailable(state: Packed) -> bool {
     get(state, REGISTRATION) == idx(RegistrationStatus::RegisteredUserServicesUnavailable)
 }
 
@@ -401,7 +401,7 @@ const RECOVERY: usize = 8;
 /// Whether the goal of `recovery_after_outage` fails in a state: the registration reports
 /// User Services Unavailable, or a home-pool owner or protected SipSubscription is
 /// waiting or subscribing.
-pub fn recovering(system: &System, state: u128) -> bool {
+pub fn recovering(system: &System, state: Packed) -> bool {
     if unavailable(state) {
         return true;
     }
@@ -428,7 +428,7 @@ pub fn recovering(system: &System, state: u128) -> bool {
 }
 
 /// The premise of `recovery_after_outage`: pool and connection up, endpoint not draining.
-pub fn stable_world(system: &System, state: u128) -> bool {
+pub fn stable_world(system: &System, state: Packed) -> bool {
     let world = system.world(state);
     world.pool_up
         && world.connection_up
@@ -498,7 +498,7 @@ pub fn trace(system: &System, stimuli: &[SystemStimulus], expect_at: &[usize]) -
 /// One macro-step with a delivery log, then each transition property once.
 pub fn step_violations(
     system: &System,
-    before: u128,
+    before: Packed,
     stimulus: SystemStimulus,
 ) -> Vec<&'static Property> {
     let mut log = Vec::new();
@@ -668,7 +668,7 @@ fn settle(complete: bool, premise: bool) -> Status {
 
 fn deadlock(
     system: &System,
-    graph: &Exploration<u128, SystemStimulus>,
+    graph: &Exploration<Packed, SystemStimulus>,
     diverged: Option<(NodeIndex, SystemStimulus)>,
     complete: bool,
 ) -> Status {
@@ -710,7 +710,11 @@ fn deadlock(
     settle(complete, finals)
 }
 
-fn recovery(system: &System, graph: &Exploration<u128, SystemStimulus>, complete: bool) -> Status {
+fn recovery(
+    system: &System,
+    graph: &Exploration<Packed, SystemStimulus>,
+    complete: bool,
+) -> Status {
     let region = |node: NodeIndex| {
         let state = graph.graph[node];
         stable_world(system, state) && recovering(system, state)

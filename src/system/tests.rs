@@ -26,19 +26,15 @@ fn system(config: SystemConfig) -> System {
     System::new(config).expect("the shipped system builds")
 }
 
-fn run(system: &System, stimuli: &[SystemStimulus]) -> u128 {
+fn run(system: &System, stimuli: &[SystemStimulus]) -> Packed {
     stimuli
         .iter()
         .fold(system.initial(), |state, &s| system.step(state, s).next)
 }
 
-fn events(system: &System, state: u128, stimulus: SystemStimulus) -> Vec<Event> {
-    let reaction = DynModel::step(
-        system,
-        &Snapshot(vec![state as u64, (state >> 64) as u64]),
-        stimulus.name(),
-    )
-    .expect("known stimulus");
+fn events(system: &System, state: Packed, stimulus: SystemStimulus) -> Vec<Event> {
+    let reaction = DynModel::step(system, &Snapshot(state.0.to_vec()), stimulus.name())
+        .expect("known stimulus");
     reaction.events
 }
 
@@ -210,11 +206,8 @@ fn snapshots_that_are_no_state_fall_back_to_the_initial_state() {
     let reaction = DynModel::step(&s, &bogus, "BeginEstablish").expect("known stimulus");
     assert_eq!(reaction.rejected, None);
     let established = run(&s, &[BeginEstablish]);
-    assert_eq!(
-        reaction.next,
-        Snapshot(vec![established as u64, (established >> 64) as u64])
-    );
-    assert!(!s.is_valid(u128::MAX));
+    assert_eq!(reaction.next, Snapshot(established.0.to_vec()));
+    assert!(!s.is_valid(Packed::MAX));
     assert!(s.is_valid(established));
     assert_eq!(
         System::stimuli().to_vec(),

@@ -216,6 +216,52 @@ fn snapshots_that_are_no_state_fall_back_to_the_initial_state() {
 }
 
 #[test]
+fn views_spread_over_every_word_of_the_packed_state() {
+    // AF-RPSS: each SubscribeRemotePresence subscribes one more free view; with every
+    // view present, the subscribed ones reach the last word of the packed state.
+    let s = system(SystemConfig {
+        remote_views: MAX_VIEWS,
+        ..SystemConfig::default()
+    });
+    let subscribed = MAX_VIEWS - 1;
+    let mut stimuli = vec![BeginEstablish];
+    stimuli.extend(std::iter::repeat(SubscribeRemotePresence).take(subscribed));
+    let state = run(&s, &stimuli);
+    assert!(s.is_valid(state));
+    let initial = s.initial();
+    let view_slots: Vec<usize> = (0..MAX_VIEWS).map(|i| engine::FIRST_VIEW + 2 * i).collect();
+    let moved = view_slots
+        .iter()
+        .filter(|&&slot| s.slot_state(state, slot) != s.slot_state(initial, slot))
+        .count();
+    assert_eq!(moved, subscribed);
+    let last = *view_slots.last().expect("views");
+    assert_eq!(s.slot_state(state, last), s.slot_state(initial, last));
+    // Moving the one idle view to the front is the same state up to symmetry.
+    let mut permuted = state;
+    for (i, &slot) in view_slots.iter().enumerate().rev() {
+        let from = if i == 0 { last } else { view_slots[i - 1] };
+        permuted.set(slot, state.get(from));
+        permuted.set(slot + 1, state.get(from + 1));
+    }
+    assert_ne!(permuted, state);
+    assert!(s.is_valid(permuted));
+    assert_eq!(s.canonical(permuted), s.canonical(state));
+    // A snapshot round-trips every word; a stray bit outside the slots is no state.
+    let snapshot = Snapshot(state.0.to_vec());
+    assert_eq!(DynModel::states(&s, &snapshot), s.state_names(state));
+    assert_eq!(
+        DynModel::step(&s, &snapshot, "PoolFails")
+            .expect("known stimulus")
+            .next,
+        Snapshot(s.step(state, PoolFails).next.0.to_vec())
+    );
+    let mut stray = state;
+    stray.0[engine::WORDS - 1] |= 1 << 63;
+    assert!(!s.is_valid(stray));
+}
+
+#[test]
 fn symmetric_stimuli_commute_with_permuting_views() {
     // Subscribing "the free view" picks the same class whatever the order of the views.
     let s = system(SystemConfig {

@@ -271,19 +271,29 @@ impl<M: Machine> ModelState<M> {
             .as_ref()
             .and_then(|last| last.rejected)
             .map(Into::into);
-        if rejected != model_rejected {
-            return Err(diverge(
-                "rejected",
-                format!("{model_rejected:?}"),
-                format!("{rejected:?}"),
-            ));
-        }
         let model_events = self.last.as_ref().map_or(&[][..], |last| &last.events);
-        if events != model_events {
-            return Err(diverge("events", json(model_events), json(events)));
-        }
-        Ok(())
+        compare_outcome(diverge, (model_rejected, model_events), (rejected, events))
     }
+}
+
+/// Compares what the last step did, the rejection first and then the events: the part of
+/// `expect` that the machine and the system references share.
+fn compare_outcome<E: PartialEq + Serialize>(
+    diverge: impl Fn(&'static str, String, String) -> Divergence,
+    (model_rejected, model_events): (Option<&str>, &[E]),
+    (rejected, events): (Option<&str>, &[E]),
+) -> Result<(), Divergence> {
+    if rejected != model_rejected {
+        return Err(diverge(
+            "rejected",
+            format!("{model_rejected:?}"),
+            format!("{rejected:?}"),
+        ));
+    }
+    if events != model_events {
+        return Err(diverge("events", json(model_events), json(events)));
+    }
+    Ok(())
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> String {
@@ -474,18 +484,8 @@ impl SystemModelState {
             }
         }
         let model_rejected = self.last.as_ref().and_then(|last| last.rejected);
-        if rejected != model_rejected {
-            return Err(diverge(
-                "rejected",
-                format!("{model_rejected:?}"),
-                format!("{rejected:?}"),
-            ));
-        }
         let model_events = self.last.as_ref().map_or(&[][..], |last| &last.events);
-        if events != model_events {
-            return Err(diverge("events", json(model_events), json(events)));
-        }
-        Ok(())
+        compare_outcome(diverge, (model_rejected, model_events), (rejected, events))
     }
 }
 

@@ -15,6 +15,41 @@ use ucma_ha::presence::LocalOwnerPresenceStimulus as S;
 use ucma_ha::reference::{ModelState, Reference};
 use ucma_ha::LocalOwnerPresence;
 
+/// A failed run: the failure message and the shrunk transitions.
+type Failure<T> = (
+    String,
+    Vec<<<T as StateMachineTest>::Reference as ReferenceStateMachine>::Transition>,
+);
+
+/// Runs `T` against its reference model on `cases` deterministic generated runs.
+///
+/// # Returns
+/// `Ok` when every run agrees; otherwise the failure message and the shrunk run.
+fn run_sequential<T: StateMachineTest>(cases: u32) -> Result<(), Failure<T>> {
+    let config = Config {
+        failure_persistence: None,
+        ..Config::with_cases(cases)
+    };
+    let mut runner = TestRunner::new_with_rng(
+        config.clone(),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let result = runner.run(
+        &T::Reference::sequential_strategy(1..40),
+        |(initial, transitions, seen)| {
+            T::test_sequential(config.clone(), initial, transitions, seen);
+            Ok(())
+        },
+    );
+    match result {
+        Ok(()) => Ok(()),
+        Err(TestError::Fail(reason, (_, transitions, _))) => {
+            Err((reason.message().to_owned(), transitions))
+        }
+        Err(error) => Err((error.to_string(), Vec::new())),
+    }
+}
+
 #[test]
 fn a_hand_written_implementation_agrees_with_the_model() {
     example::check_against_the_model();
@@ -50,22 +85,8 @@ impl StateMachineTest for IdleOnTerminated {
 
 #[test]
 fn a_wrong_implementation_is_caught_and_shrunk_to_a_minimal_trace() {
-    let config = Config {
-        failure_persistence: None,
-        ..Config::with_cases(256)
-    };
-    let mut runner = TestRunner::new_with_rng(
-        config.clone(),
-        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
-    );
-    let strategy = Reference::<LocalOwnerPresence>::sequential_strategy(1..40);
-    let result = runner.run(&strategy, |(initial, transitions, seen)| {
-        IdleOnTerminated::test_sequential(config.clone(), initial, transitions, seen);
-        Ok(())
-    });
-    let Err(TestError::Fail(reason, (_, transitions, _))) = result else {
-        panic!("the wrong implementation was not caught: {result:?}");
-    };
+    let (reason, transitions) = run_sequential::<IdleOnTerminated>(256)
+        .expect_err("the wrong implementation was not caught");
     // Shrunk to the shortest run that shows the bug: subscribe, then the subscription
     // underneath terminates. (The shrunk value may still carry stimuli after the failing
     // one, which were never applied; the divergence names the applied path.)
@@ -75,7 +96,7 @@ fn a_wrong_implementation_is_caught_and_shrunk_to_a_minimal_trace() {
         "{reason}"
     );
     assert!(
-        reason.message().contains(
+        reason.contains(
             "local_owner_presence after [BeginSubscribe, UnderlyingSubscriptionTerminated]: \
              state expected WaitingForRetry, got Idle"
         ),
@@ -234,44 +255,14 @@ impl StateMachineTest for MissesOutage {
 
 #[test]
 fn a_faithful_system_client_agrees_with_the_system_reference() {
-    let config = Config {
-        failure_persistence: None,
-        ..Config::with_cases(32)
-    };
-    let mut runner = TestRunner::new_with_rng(
-        config.clone(),
-        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
-    );
-    let result = runner.run(
-        &SystemReference::sequential_strategy(1..40),
-        |(initial, transitions, seen)| {
-            Faithful::test_sequential(config.clone(), initial, transitions, seen);
-            Ok(())
-        },
-    );
+    let result = run_sequential::<Faithful>(32);
     assert!(result.is_ok(), "{result:?}");
 }
 
 #[test]
 fn a_system_client_that_misses_the_outage_is_caught_and_shrunk_reg_1() {
-    let config = Config {
-        failure_persistence: None,
-        ..Config::with_cases(256)
-    };
-    let mut runner = TestRunner::new_with_rng(
-        config.clone(),
-        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
-    );
-    let result = runner.run(
-        &SystemReference::sequential_strategy(1..40),
-        |(initial, transitions, seen)| {
-            MissesOutage::test_sequential(config.clone(), initial, transitions, seen);
-            Ok(())
-        },
-    );
-    let Err(TestError::Fail(reason, (_, transitions, _))) = result else {
-        panic!("the blind client was not caught: {result:?}");
-    };
+    let (reason, transitions) =
+        run_sequential::<MissesOutage>(256).expect_err("the blind client was not caught");
     // The shortest run that shows it: establish (registering the endpoint), then the pool
     // fails and the registrar's NOTIFY raises RegistrationStateChanged (REG-1, REG-2).
     assert_eq!(
@@ -280,9 +271,7 @@ fn a_system_client_that_misses_the_outage_is_caught_and_shrunk_reg_1() {
         "{reason}"
     );
     assert!(
-        reason
-            .message()
-            .contains("system after [BeginEstablish, PoolFails]: events expected"),
+        reason.contains("system after [BeginEstablish, PoolFails]: events expected"),
         "{reason}"
     );
 }

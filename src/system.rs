@@ -106,6 +106,7 @@ use crate::{
     SipSubscription,
 };
 
+pub mod compiled;
 mod engine;
 pub mod properties;
 #[cfg(test)]

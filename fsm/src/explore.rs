@@ -57,7 +57,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 mod reach;
-pub use reach::{reach, FastHash, FastHasher, Reach, StateSet};
+pub use reach::{reach, reach_keys, reach_with, FastHash, FastHasher, KeySet, Reach, StateSet, Visited};
 
 /// A model to explore: an initial state, a fixed list of actions, a total successor
 /// function, and optionally a canonical form for symmetry reduction.
@@ -76,6 +76,17 @@ pub trait Model {
     /// The representative of the state's symmetry class (identity by default).
     fn canonical(&self, state: Self::State) -> Self::State {
         state
+    }
+    /// Appends to `out` every successor that differs from `state`, in action order: by
+    /// default `next` for each action. Override it when a model can skip actions that
+    /// cannot change a state faster than it can try them; the result must be the same.
+    fn successors(&self, state: &Self::State, out: &mut Vec<Self::State>) {
+        for &action in self.actions() {
+            let next = self.next(state, action);
+            if next != *state {
+                out.push(next);
+            }
+        }
     }
 }
 
@@ -624,6 +635,75 @@ mod tests {
         }
         assert!(!set.contains(&1));
         assert!(set.bytes() >= 10_000 * 16);
+    }
+
+    #[test]
+    fn the_key_set_grows_and_finds_every_key() {
+        let mut set = KeySet::with_capacity(4);
+        for i in 1..=10_000u64 {
+            assert!(set.insert(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        }
+        assert!(set.insert(u64::MAX), "the empty marker is a key too");
+        assert!(!set.insert(u64::MAX));
+        assert!(set.insert(0));
+        assert_eq!(set.len(), 10_002);
+        for i in 1..=10_000u64 {
+            assert!(set.contains(&i.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        }
+        assert!(set.contains(&u64::MAX) && set.contains(&0));
+        assert!(!set.contains(&1));
+        assert!(set.bytes() >= 10_002 * 8);
+    }
+
+    /// Three counters modulo 64 in one key (262 144 states): enough for the lean search
+    /// to group successors by the part of the visited set they fall in.
+    struct Cube;
+    impl Model for Cube {
+        type State = u64;
+        type Action = u64;
+        fn initial(&self) -> u64 {
+            0
+        }
+        fn actions(&self) -> &[u64] {
+            &[0, 6, 12, 99]
+        }
+        fn next(&self, s: &u64, shift: u64) -> u64 {
+            if shift == 99 {
+                return 0;
+            }
+            let digit = ((s >> shift) + 1) & 63;
+            (s & !(63 << shift)) | (digit << shift)
+        }
+    }
+
+    #[test]
+    fn grouped_insertion_keeps_the_levels_of_a_breadth_first_search() {
+        let graph = explore(&Cube, Limits::default(), |_| {});
+        let mut levels: Vec<Vec<u64>> = Vec::new();
+        for node in graph.graph.node_indices() {
+            let depth = graph.depth(node);
+            levels.resize(levels.len().max(depth + 1), Vec::new());
+            levels[depth].push(graph.graph[node]);
+        }
+        let mut by_keys = Vec::new();
+        let keys = reach_with::<Cube, KeySet>(&Cube, Limits::default(), |s| by_keys.push(*s));
+        let mut by_states = Vec::new();
+        let states =
+            reach_with::<Cube, StateSet<u64>>(&Cube, Limits::default(), |s| by_states.push(*s));
+        for (found, visited) in [(keys, by_keys), (states, by_states)] {
+            assert_eq!(found.states, 1 << 18);
+            assert_eq!(found.transitions, graph.graph.edge_count());
+            assert_eq!(found.depth, graph.max_depth());
+            let mut start = 0;
+            for level in &levels {
+                let mut got = visited[start..start + level.len()].to_vec();
+                let mut want = level.clone();
+                got.sort_unstable();
+                want.sort_unstable();
+                assert_eq!(got, want, "the same states at each depth");
+                start += level.len();
+            }
+        }
     }
 
     #[test]

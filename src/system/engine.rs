@@ -151,7 +151,7 @@ impl Packed {
 
     /// The six bits of the pair of slots starting at `slot` (an even slot).
     #[inline]
-    fn pair(self, slot: usize) -> u8 {
+    pub(crate) fn pair(self, slot: usize) -> u8 {
         let (word, shift) = place(slot);
         self.0
             .get(word)
@@ -160,7 +160,7 @@ impl Packed {
 
     /// Sets the pair of slots starting at `slot` (an even slot).
     #[inline]
-    fn set_pair(&mut self, slot: usize, value: u8) {
+    pub(crate) fn set_pair(&mut self, slot: usize, value: u8) {
         let (word, shift) = place(slot);
         if let Some(w) = self.0.get_mut(word) {
             *w = (*w & !(0b11_1111 << shift)) | (u64::from(value & 0b11_1111) << shift);
@@ -452,7 +452,7 @@ pub(crate) struct Engine {
     /// Whether every reaction an owner's or subscription's change triggers stays within
     /// its (owner, subscription) pair and reads nothing but the pair, the world, the registration and
     /// the endpoint; then a broadcast's effect on a view is a function of those, memoised.
-    pair_local: bool,
+    pub(crate) pair_local: bool,
     /// Broadcast reactions with a memo (index = `CReaction::memo`).
     broadcasts: u16,
     /// `memo[((broadcast * CLASSES + class) * CONTEXTS + context) * PAIRS + pair]`: 0
@@ -945,18 +945,25 @@ impl Engine {
         state.pair(FIRST_VIEW + 2 * view)
     }
 
+    /// Whether six bits are a (view, subscription) pair of this system: each half a state
+    /// of its table.
+    pub(crate) fn valid_view_pair(&self, pair: u8) -> bool {
+        usize::from(pair & 0b111) < self.states[Kind::RemotePresence as usize]
+            && usize::from(pair >> 3 & 0b111) < self.states[Kind::ViewSubscription as usize]
+    }
+
+    /// Whether a view in table state `view` accepts `BeginSubscribe` (so may be the
+    /// free view that `SubscribeRemotePresence` subscribes).
+    pub(crate) fn accepts_subscribe(&self, view: u8) -> bool {
+        self.begin_subscribe_view != NONE
+            && self
+                .cell(Kind::RemotePresence, view, self.begin_subscribe_view)
+                .outcome
+                != Outcome::Rejected
+    }
+
     fn free_view(&self, state: Packed) -> Option<usize> {
-        let accepts = |i: usize| {
-            self.begin_subscribe_view != NONE
-                && self
-                    .cell(
-                        Kind::RemotePresence,
-                        get(state, FIRST_VIEW + 2 * i),
-                        self.begin_subscribe_view,
-                    )
-                    .outcome
-                    != Outcome::Rejected
-        };
+        let accepts = |i: usize| self.accepts_subscribe(get(state, FIRST_VIEW + 2 * i));
         let least = |candidates: &mut dyn Iterator<Item = usize>| {
             candidates.min_by_key(|&i| Self::pair(state, i))
         };

@@ -46,7 +46,9 @@ fn agrees(system: &System) {
     let lanes = CompiledSystem::new(system, Layout::Lanes).expect("lanes compile");
     let full = explore(system, Limits::default(), |_| {});
     for &state in full.graph.node_weights() {
-        let key = lanes.encode(state).expect("reachable states are in the closure");
+        let key = lanes
+            .encode(state)
+            .expect("reachable states are in the closure");
         assert_eq!(lanes.decode(key), state, "{config:?}: lanes round trip");
         assert_eq!(
             lanes.decode(lanes.canonical(key)),

@@ -57,7 +57,9 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 mod reach;
-pub use reach::{reach, reach_keys, reach_with, FastHash, FastHasher, KeySet, Reach, StateSet, Visited};
+pub use reach::{
+    reach, reach_keys, reach_with, FastHash, FastHasher, KeySet, Reach, StateSet, Visited,
+};
 
 /// A model to explore: an initial state, a fixed list of actions, a total successor
 /// function, and optionally a canonical form for symmetry reduction.

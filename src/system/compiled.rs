@@ -231,7 +231,11 @@ impl Prober<'_> {
             if next.0[0] & SHARED_MASK == after {
                 Ok(())
             } else {
-                Err(inexpressible(on, shared, "the shared part depends on the views"))
+                Err(inexpressible(
+                    on,
+                    shared,
+                    "the shared part depends on the views",
+                ))
             }
         };
         for &pair in pairs {
@@ -267,7 +271,9 @@ impl Prober<'_> {
                 same_shared(&next)?;
                 next.pair(FIRST_VIEW + 2)
             };
-            learned.views.insert((shared, stimulus, pair), (free, other));
+            learned
+                .views
+                .insert((shared, stimulus, pair), (free, other));
         }
         Ok(())
     }

@@ -16,11 +16,14 @@
 
 use std::time::{Duration, Instant};
 
-use fsm::explore::{explore, Completeness, Exploration, Limits, Progress};
+use std::collections::HashMap;
+
+use fsm::explore::{explore, Completeness, Exploration, FastHash, Limits, Progress};
 use fsm::Symbol;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
+use super::compiled::{CompiledSystem, Layout};
 use super::engine::{get, ENDPOINT, FIRST_VIEW, REGISTRATION};
 use super::{Delivery, Kind, Outcome, Packed, StepResult, System, SystemConfig, SystemStimulus};
 use crate::presence::{ContactGroupServicesStimulus, LocalOwnerPresenceStimulus};
@@ -547,6 +550,13 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
 
 /// Explores the system and decides every property.
 ///
+/// The search runs on the [`CompiledSystem`] (counts with symmetry on, lanes without)
+/// when the system compiles, else on the system's own macro-steps
+/// ([`check_uncompiled`]); both give the same graph, node for node, and the same report.
+/// Transition properties are judged once per distinct *situation* of a transition (the
+/// stimulus, the shared part, the pairs of the views and the free view's pair): with a
+/// pair-local wiring every delivery, and so every judgement, is a function of those.
+///
 /// # Arguments
 /// * `system` - the system (possibly a mutant).
 /// * `limits` - bounds and symmetry.
@@ -556,13 +566,118 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
 /// A [`Report`] with one verdict per property.
 ///
 /// # Complexity
-/// Exploration is O(states x stimuli) macro-steps; transition properties replay each
-/// macro-step once more with a log; liveness is linear in the graph per refinement round.
+/// Exploration is O(states x stimuli) compiled steps (macro-steps when not compiled);
+/// transition properties replay one macro-step with a log per distinct situation;
+/// liveness is linear in the graph per refinement round.
 pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) -> Report {
+    let layout = if limits.symmetry {
+        Layout::Counts
+    } else {
+        Layout::Lanes
+    };
+    match CompiledSystem::new(system, layout) {
+        Ok(compiled) => {
+            let started = Instant::now();
+            let graph = explore(&compiled, limits, progress);
+            decide(system, limits, &graph, |key| compiled.decode(key), started)
+        }
+        Err(_) => check_uncompiled(system, limits, progress),
+    }
+}
+
+/// [`check`] on the system's own macro-steps, every transition judged from its own
+/// delivery log: what `check` does when the system does not compile, and the reference
+/// the compiled check is tested against.
+pub fn check_uncompiled(system: &System, limits: Limits, progress: impl FnMut(Progress)) -> Report {
     let started = Instant::now();
     let graph = explore(system, limits, progress);
+    decide(system, limits, &graph, |state| state, started)
+}
+
+/// Everything a transition's judgements depend on when the wiring is pair-local: the
+/// stimulus, the shared part, the pairs of the views other than the free one, and the
+/// free view's pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Situation {
+    stimulus: u8,
+    shared: u64,
+    others: u64,
+    free: u8,
+}
+
+/// What one transition showed: per transition property, premise and violation bits;
+/// whether it diverged; which wiring rows fired.
+#[derive(Debug, Clone)]
+struct Seen {
+    premise: u32,
+    violated: u32,
+    diverged: bool,
+    wired: Vec<bool>,
+}
+
+/// The situation of a state's transitions, but for the stimulus: O(views), once per
+/// state.
+fn situation(system: &System, state: Packed) -> Situation {
+    let mut held = [0u16; 64];
+    let mut present = 0u64;
+    for view in 0..system.views() {
+        let pair = state.pair(FIRST_VIEW + 2 * view);
+        held[usize::from(pair)] += 1;
+        present |= 1 << pair;
+    }
+    let accepting = (0..64u8)
+        .filter(|&pair| present >> pair & 1 == 1)
+        .find(|&pair| system.engine.accepts_subscribe(pair & 0b111));
+    let free = accepting.or_else(|| (0..64u8).find(|&pair| present >> pair & 1 == 1));
+    let mut others = present;
+    if let Some(pair) = free {
+        if held[usize::from(pair)] == 1 {
+            others &= !(1 << pair);
+        }
+    }
+    Situation {
+        stimulus: 0,
+        shared: state.0[0] & ((1 << 20) - 1),
+        others,
+        free: free.unwrap_or(u8::MAX),
+    }
+}
+
+fn look(system: &System, before: Packed, stimulus: SystemStimulus, log: &mut Log) -> Seen {
+    log.deliveries.clear();
+    log.wired.iter_mut().for_each(|fired| *fired = false);
+    let result = system.step_observed(before, stimulus, log);
+    let edge = Edge {
+        before,
+        stimulus,
+        result: &result,
+        log: &log.deliveries,
+    };
+    let mut seen = Seen {
+        premise: 0,
+        violated: 0,
+        diverged: result.diverged,
+        wired: log.wired.clone(),
+    };
+    for p in 0..TRANSITION_PROPERTIES {
+        let j = judge(system, p, &edge);
+        seen.premise |= u32::from(j.premise) << p;
+        seen.violated |= u32::from(j.violated) << p;
+    }
+    seen
+}
+
+/// Decides every property on an explored graph whose nodes decode to system states.
+fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
+    system: &System,
+    limits: Limits,
+    graph: &Exploration<S, SystemStimulus>,
+    state_of: impl Fn(S) -> Packed,
+    started: Instant,
+) -> Report {
     let mut verdicts = Vec::with_capacity(PROPERTIES.len());
     let complete = graph.completeness == Completeness::Complete;
+    let memo = system.engine.pair_local;
 
     // Transition properties and divergence, in breadth-first order.
     let mut first: [Option<(NodeIndex, SystemStimulus)>; TRANSITION_PROPERTIES] =
@@ -573,24 +688,42 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
         deliveries: Vec::with_capacity(64),
         wired: vec![false; system.wiring_rows().len()],
     };
+    let mut wired = vec![false; system.wiring_rows().len()];
+    let mut seen: HashMap<Situation, Seen, FastHash> = HashMap::with_hasher(FastHash);
     for node in graph.graph.node_indices() {
-        let before = graph.graph[node];
+        let before = state_of(graph.graph[node]);
+        let here = if memo {
+            situation(system, before)
+        } else {
+            Situation {
+                stimulus: 0,
+                shared: 0,
+                others: 0,
+                free: 0,
+            }
+        };
         for &stimulus in System::stimuli() {
-            log.deliveries.clear();
-            let result = system.step_observed(before, stimulus, &mut log);
-            if result.diverged && diverged.is_none() {
+            let fresh;
+            let found = if memo {
+                let situation = Situation {
+                    stimulus: stimulus.index() as u8,
+                    ..here
+                };
+                seen.entry(situation)
+                    .or_insert_with(|| look(system, before, stimulus, &mut log))
+            } else {
+                fresh = look(system, before, stimulus, &mut log);
+                &fresh
+            };
+            if found.diverged && diverged.is_none() {
                 diverged = Some((node, stimulus));
             }
-            let edge = Edge {
-                before,
-                stimulus,
-                result: &result,
-                log: &log.deliveries,
-            };
+            for (fired, any) in found.wired.iter().zip(wired.iter_mut()) {
+                *any |= fired;
+            }
             for (p, slot) in first.iter_mut().enumerate() {
-                let j = judge(system, p, &edge);
-                premise[p] |= j.premise;
-                if j.violated && slot.is_none() {
+                premise[p] |= found.premise >> p & 1 == 1;
+                if found.violated >> p & 1 == 1 && slot.is_none() {
                     *slot = Some((node, stimulus));
                 }
             }
@@ -620,11 +753,11 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
     }
     verdicts.push(Verdict {
         property: &PROPERTIES[NO_DEADLOCK],
-        status: deadlock(system, &graph, diverged, complete),
+        status: deadlock(system, graph, &state_of, diverged, complete),
     });
     verdicts.push(Verdict {
         property: &PROPERTIES[RECOVERY],
-        status: recovery(system, &graph, complete),
+        status: recovery(system, graph, &state_of, complete),
     });
     Report {
         config: *system.config(),
@@ -635,7 +768,7 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
         completeness: graph.completeness,
         verdicts,
         elapsed: started.elapsed(),
-        wiring_fired: log.wired,
+        wiring_fired: wired,
     }
 }
 
@@ -666,9 +799,10 @@ fn settle(complete: bool, premise: bool) -> Status {
     }
 }
 
-fn deadlock(
+fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     system: &System,
-    graph: &Exploration<Packed, SystemStimulus>,
+    graph: &Exploration<S, SystemStimulus>,
+    state_of: &impl Fn(S) -> Packed,
     diverged: Option<(NodeIndex, SystemStimulus)>,
     complete: bool,
 ) -> Status {
@@ -687,7 +821,7 @@ fn deadlock(
     let terminated = idx(LocalEndpointState::Terminated);
     let mut finals = false;
     for node in graph.graph.node_indices() {
-        let state = graph.graph[node];
+        let state = state_of(graph.graph[node]);
         let is_final = get(state, ENDPOINT) == terminated;
         finals |= is_final;
         let moves = graph
@@ -710,13 +844,14 @@ fn deadlock(
     settle(complete, finals)
 }
 
-fn recovery(
+fn recovery<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     system: &System,
-    graph: &Exploration<Packed, SystemStimulus>,
+    graph: &Exploration<S, SystemStimulus>,
+    state_of: &impl Fn(S) -> Packed,
     complete: bool,
 ) -> Status {
     let region = |node: NodeIndex| {
-        let state = graph.graph[node];
+        let state = state_of(graph.graph[node]);
         stable_world(system, state) && recovering(system, state)
     };
     let witnessed = graph.graph.node_indices().any(region);

@@ -913,3 +913,70 @@ fn a_stimulus_without_exactly_one_row_is_refused() {
     );
     assert!(matches!(built, Err(SystemError::Wiring(_))));
 }
+
+/// The compiled check and the check on the system's own macro-steps decide alike: same
+/// graph, same verdicts, same counterexamples, same wiring coverage.
+fn decides_like_the_uncompiled_check(system: &System) {
+    for symmetry in [false, true] {
+        let limits = Limits {
+            symmetry,
+            ..Limits::default()
+        };
+        let fast = properties::check(system, limits, |_| {});
+        let slow = properties::check_uncompiled(system, limits, |_| {});
+        let config = system.config();
+        assert_eq!(
+            (fast.states, fast.transitions, fast.depth, fast.completeness),
+            (slow.states, slow.transitions, slow.depth, slow.completeness),
+            "{config:?} symmetry {symmetry}"
+        );
+        assert_eq!(statuses(&fast), statuses(&slow), "{config:?}");
+        assert_eq!(fast.wiring_fired, slow.wiring_fired, "{config:?}");
+        for (a, b) in fast.verdicts.iter().zip(&slow.verdicts) {
+            if let (Status::Violated(a), Status::Violated(b)) = (&a.status, &b.status) {
+                assert_eq!(a.summary, b.summary);
+                assert_eq!(a.trace, b.trace);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_compiled_check_decides_like_the_macro_steps() {
+    for config in [
+        SystemConfig::default(),
+        SystemConfig {
+            remote_views: 3,
+            ..SystemConfig::default()
+        },
+        SystemConfig {
+            endpoint: EndpointKind::Application,
+            remote_views: 2,
+            remote_home_pool: false,
+            ..SystemConfig::default()
+        },
+        SystemConfig {
+            remote_views: 2,
+            refresh_on_connection_drop: false,
+            ..SystemConfig::default()
+        },
+    ] {
+        decides_like_the_uncompiled_check(&system(config));
+    }
+    // Mutants whose violations involve the sessions, a view's subscription and the
+    // registration.
+    let mut lop = tables();
+    lop.local_owner_presence = mutate(
+        fsm::NoParameters {},
+        |r| r.from == Css::WaitingForRetry && r.on == Lop::BeginPublishPresence,
+        moves_to(Css::WaitingForRetry),
+    );
+    decides_like_the_uncompiled_check(&mutant(lop));
+    let mut recovering = tables();
+    recovering.local_owner_presence = mutate(
+        fsm::NoParameters {},
+        |r| r.from == Css::WaitingForRetry && r.on == Lop::PoolRecovered,
+        ignores,
+    );
+    decides_like_the_uncompiled_check(&mutant(recovering));
+}

@@ -1,16 +1,19 @@
 //! Exhaustive exploration throughput of the composed system, ours against stateright's
 //! breadth-first checker on the identical model.
 //!
-//! Both engines call the same `System::step` through a thin adapter, start from the same
-//! initial state, try the same 17 stimuli in every state and store a state only when it
-//! is new, so they do identical work; the bench asserts that both count the same states.
-//! Symmetry is off (stateright has no symmetry reduction here).
+//! Two models, each explored by both engines through the very same step function, from
+//! the same initial state, trying the same 17 stimuli in every state and storing a state
+//! only when it is new; the bench asserts that every engine counts the same states.
+//! Symmetry is off (stateright has no symmetry reduction here). User endpoint.
+//! - *compiled*: the [`CompiledSystem`] (lanes layout, 64-bit keys). `ours` is
+//!   [`fsm::explore::reach_keys`], `graph` is [`fsm::explore::explore`] (the search
+//!   `check` uses), `stateright` is `checker().threads(1).spawn_bfs()` over
+//!   `CompiledSystem::step`. Our times include compiling the system.
+//! - *interpreted*: `System::step` on the packed 40-byte state: `ours (interpreted)` is
+//!   [`fsm::explore::reach`], `stateright (interpreted)` the same checker over it.
 //!
 //! Two parts:
-//! 1. criterion groups `explore/views=N` for `remote_views` 1..=6 (user endpoint):
-//!    `ours` is [`fsm::explore::reach`] (the lean, count-only search), `graph` is
-//!    [`fsm::explore::explore`] (the graph-building search `check` uses), `stateright` is
-//!    `checker().threads(1).spawn_bfs()`;
+//! 1. criterion groups `explore/views=N` for `remote_views` 1..=6;
 //! 2. a headline table (printed, not a criterion group): every configuration of
 //!    `UCMA_BENCH_VIEWS` (default `8,10,12,14`), each engine run in its own child process
 //!    of this bench binary, so the peak RSS (`VmHWM` of `/proc/self/status`) belongs to
@@ -23,8 +26,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
-use fsm::explore::{explore, reach, Limits};
+use fsm::explore::{explore, reach, reach_keys, Limits};
 use stateright::{Checker, Model as _};
+use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig};
 
 #[path = "support/peak_rss.rs"]
@@ -33,7 +37,7 @@ mod peak_rss;
 mod stateright_adapter;
 
 use peak_rss::peak_rss_kib;
-use stateright_adapter::Adapter;
+use stateright_adapter::{Adapter, Compiled};
 
 fn system(views: usize) -> System {
     System::new(SystemConfig {
@@ -43,41 +47,64 @@ fn system(views: usize) -> System {
     .expect("the shipped system builds")
 }
 
-fn ours(views: usize) -> usize {
-    reach(&system(views), Limits::default(), |_| {}).states
+fn compiled(views: usize) -> CompiledSystem {
+    CompiledSystem::new(&system(views), Layout::Lanes).expect("the shipped system compiles")
 }
 
-fn theirs(views: usize) -> usize {
-    Adapter(system(views))
-        .checker()
-        .threads(1)
-        .spawn_bfs()
-        .join()
-        .unique_state_count()
+/// The engines, by the name a child is asked to run.
+const ENGINES: [&str; 5] = [
+    "ours",
+    "graph",
+    "stateright",
+    "ours-interpreted",
+    "stateright-interpreted",
+];
+
+/// Runs one engine on one configuration: `(states, transitions)`.
+fn run(engine: &str, views: usize) -> (usize, usize) {
+    match engine {
+        "ours" => {
+            let found = reach_keys(&compiled(views), Limits::default(), |_| {});
+            (found.states, found.transitions)
+        }
+        "graph" => {
+            let found = explore(&compiled(views), Limits::default(), |_| {});
+            (found.graph.node_count(), found.graph.edge_count())
+        }
+        "stateright" => {
+            let checker = Compiled(compiled(views))
+                .checker()
+                .threads(1)
+                .spawn_bfs()
+                .join();
+            (checker.unique_state_count(), checker.state_count())
+        }
+        "ours-interpreted" => {
+            let found = reach(&system(views), Limits::default(), |_| {});
+            (found.states, found.transitions)
+        }
+        _ => {
+            let checker = Adapter(system(views)).checker().threads(1).spawn_bfs().join();
+            (checker.unique_state_count(), checker.state_count())
+        }
+    }
 }
 
 fn criterion_groups(c: &mut Criterion) {
     for views in 1..=6 {
-        assert_eq!(ours(views), theirs(views), "views={views}: same states");
-        let model = system(views);
+        let states: Vec<usize> = ENGINES.iter().map(|e| run(e, views).0).collect();
+        assert!(
+            states.iter().all(|&n| n == states[0]),
+            "views={views}: every engine finds the same states: {states:?}"
+        );
         let mut group = c.benchmark_group(format!("explore/views={views}"));
         group
             .sample_size(10)
             .warm_up_time(Duration::from_millis(500))
             .measurement_time(Duration::from_secs(2));
-        group.bench_function("ours", |b| {
-            b.iter(|| black_box(reach(&model, Limits::default(), |_| {}).states))
-        });
-        group.bench_function("graph", |b| {
-            b.iter(|| {
-                black_box(
-                    explore(&model, Limits::default(), |_| {})
-                        .graph
-                        .node_count(),
-                )
-            })
-        });
-        group.bench_function("stateright", |b| b.iter(|| black_box(theirs(views))));
+        for engine in ENGINES {
+            group.bench_function(engine, |b| b.iter(|| black_box(run(engine, views))));
+        }
         group.finish();
     }
 }
@@ -90,22 +117,8 @@ const CHILD: &str = "UCMA_BENCH_CHILD";
 fn child(spec: &str) {
     let (engine, views) = spec.split_once(':').expect("ENGINE:VIEWS");
     let views: usize = views.parse().expect("a number of views");
-    let model = system(views);
     let started = Instant::now();
-    let (states, transitions) = match engine {
-        "ours" => {
-            let found = reach(&model, Limits::default(), |_| {});
-            (found.states, found.transitions)
-        }
-        "graph" => {
-            let found = explore(&model, Limits::default(), |_| {});
-            (found.graph.node_count(), found.graph.edge_count())
-        }
-        _ => {
-            let checker = Adapter(model).checker().threads(1).spawn_bfs().join();
-            (checker.unique_state_count(), checker.state_count())
-        }
-    };
+    let (states, transitions) = run(engine, views);
     let secs = started.elapsed().as_secs_f64();
     println!("{states} {transitions} {secs} {}", peak_rss_kib());
 }
@@ -157,35 +170,44 @@ fn headline() {
     );
     println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
     for &v in &views {
-        let lean = spawn("ours", v, runs);
-        let graph = spawn("graph", v, runs);
-        let sr = spawn("stateright", v, runs);
-        assert_eq!(
-            lean.states, sr.states,
-            "views={v}: same states as stateright"
-        );
-        assert_eq!(
-            lean.states, graph.states,
-            "views={v}: same states as the graph"
-        );
-        for (name, run) in [
-            ("ours (reach)", &lean),
-            ("ours (graph)", &graph),
-            ("stateright", &sr),
-        ] {
+        let runs: Vec<(&str, Run)> = ENGINES.iter().map(|e| (*e, spawn(e, v, runs))).collect();
+        for (engine, run) in &runs {
+            assert_eq!(
+                run.states, runs[0].1.states,
+                "views={v}: {engine} finds the same states"
+            );
+        }
+        let time = |name: &str| {
+            runs.iter()
+                .find(|(engine, _)| *engine == name)
+                .map_or(f64::NAN, |(_, run)| run.secs)
+        };
+        for (engine, run) in &runs {
+            let baseline = if engine.ends_with("interpreted") {
+                time("stateright-interpreted")
+            } else {
+                time("stateright")
+            };
             println!(
-                "| {v} | {name} | {} | {} | {:.3} | {:.0} | {:.1} | {:.1} | {:.1}x |",
+                "| {v} | {engine} | {} | {} | {:.3} | {:.0} | {:.1} | {:.1} | {:.1}x |",
                 run.states,
                 run.transitions,
                 run.secs,
                 run.states as f64 / run.secs,
                 run.kib as f64 / 1024.0,
                 run.kib as f64 * 1024.0 / run.states as f64,
-                sr.secs / run.secs,
+                baseline / run.secs,
             );
         }
+        println!(
+            "| {v} | ours against stateright (interpreted) | | | | | | | {:.1}x |",
+            time("stateright-interpreted") / time("ours")
+        );
     }
-    println!("(ratio = stateright time / this engine's time; stateright's transitions count every successor it generated)");
+    println!(
+        "(ratio = stateright's time on the same model / this engine's time; stateright's \
+         transitions count every successor it generated)"
+    );
 }
 
 fn main() {

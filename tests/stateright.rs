@@ -1,13 +1,17 @@
 //! An independent engine agrees with ours: stateright's breadth-first checker, stepping the
 //! composed system through the same `System::step`, finds exactly the reachable states our
-//! explorer finds, for three configurations (issue: exhaustive checking of the system).
+//! explorer finds, for three configurations (issue: exhaustive checking of the system);
+//! and over the compiled system it finds what `reach_keys` finds (the pair the
+//! performance bench times).
 
 #[path = "../benches/support/stateright_adapter.rs"]
 mod stateright_adapter;
 
 use fsm::explore::{explore, Completeness, Limits};
 use stateright::{Checker, Model as _};
-use stateright_adapter::Adapter;
+use fsm::explore::reach_keys;
+use stateright_adapter::{Adapter, Compiled};
+use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::system::{System, SystemConfig};
 
@@ -38,5 +42,25 @@ fn stateright_finds_the_same_reachable_states() {
             ours.graph.node_count(),
             "{config:?}"
         );
+    }
+}
+
+#[test]
+fn stateright_over_the_compiled_system_finds_the_same_states() {
+    for config in [
+        SystemConfig {
+            remote_views: 4,
+            ..SystemConfig::default()
+        },
+        SystemConfig {
+            endpoint: EndpointKind::Application,
+            remote_views: 3,
+            ..SystemConfig::default()
+        },
+    ] {
+        let compiled = CompiledSystem::new(&system(config), Layout::Lanes).expect("compiles");
+        let ours = reach_keys(&compiled, Limits::default(), |_| {});
+        let theirs = Compiled(compiled).checker().spawn_bfs().join();
+        assert_eq!(theirs.unique_state_count(), ours.states, "{config:?}");
     }
 }

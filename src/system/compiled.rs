@@ -145,7 +145,7 @@ pub struct CompiledSystem {
     /// `effects[shared id * STIMULUS_COUNT + stimulus]`.
     effects: Vec<Effect>,
     /// Per shared id, the effects that can change a key (`active[starts[s]..starts[s + 1]]`).
-    active: Vec<u16>,
+    active: Vec<Effect>,
     starts: Vec<usize>,
     shared_bits: u32,
     /// Bits per lane plane count (lanes) or per count (counts).
@@ -447,10 +447,10 @@ impl CompiledSystem {
         let mut active = Vec::new();
         let mut starts = vec![0];
         for (s, effects) in effects.chunks(STIMULUS_COUNT).enumerate() {
-            for (stimulus, effect) in effects.iter().enumerate() {
+            for effect in effects {
                 let still = effect.next == s as u64 && effect.changed == 0 && !effect.picks_free;
                 if !effect.rejected && !still {
-                    active.push((s * STIMULUS_COUNT + stimulus) as u16);
+                    active.push(*effect);
                 }
             }
             starts.push(active.len());
@@ -596,6 +596,29 @@ impl CompiledSystem {
         match self.effects.get(shared * STIMULUS_COUNT + stimulus.index()) {
             Some(effect) => self.apply(key, effect),
             None => key,
+        }
+    }
+
+    /// Pushes the key after each effect (all of them effects of the key's shared part
+    /// that are not rejected), when it differs from the key.
+    #[inline]
+    fn push_all(
+        &self,
+        key: u64,
+        effects: &[Effect],
+        out: &mut Vec<u64>,
+        views: impl Fn(&Self, u64, &Effect) -> u64,
+    ) {
+        out.reserve(effects.len());
+        for effect in effects {
+            let next = if effect.changed == 0 && !effect.picks_free {
+                (key & !self.shared_mask) | effect.next
+            } else {
+                views(self, key, effect)
+            };
+            if next != key {
+                out.push(next);
+            }
         }
     }
 
@@ -764,16 +787,20 @@ impl fsm::explore::Model for CompiledSystem {
     /// Only the stimuli that can change a key with this shared part are tried.
     #[inline]
     fn successors(&self, state: &u64, out: &mut Vec<u64>) {
-        let shared = (*state & ((1 << self.shared_bits) - 1)) as usize;
+        let shared = (*state & self.shared_mask) as usize;
         let (Some(&start), Some(&end)) = (self.starts.get(shared), self.starts.get(shared + 1))
         else {
             return;
         };
-        for &index in &self.active[start..end] {
-            let next = self.apply(*state, &self.effects[usize::from(index)]);
-            if next != *state {
-                out.push(next);
-            }
+        let Some(effects) = self.active.get(start..end) else {
+            return;
+        };
+        match (self.layout, self.fields) {
+            (Layout::Lanes, 1) => self.push_all(*state, effects, out, Self::lanes_step::<1>),
+            (Layout::Lanes, 2) => self.push_all(*state, effects, out, Self::lanes_step::<2>),
+            (Layout::Lanes, 3) => self.push_all(*state, effects, out, Self::lanes_step::<3>),
+            (Layout::Lanes, _) => self.push_all(*state, effects, out, Self::lanes_step::<4>),
+            (Layout::Counts, _) => self.push_all(*state, effects, out, Self::step_counts),
         }
     }
 }

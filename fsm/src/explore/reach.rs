@@ -461,6 +461,9 @@ pub fn reach_keys<M: Model<State = u64>>(
 /// States expanded together: their successors are grouped by the part of the visited set
 /// they fall in before any is inserted.
 const CHUNK: usize = 1 << 15;
+/// Successors touched together before they are inserted (their look-ups' cache misses
+/// overlap, as the loads do not wait on one another).
+const WINDOW: usize = 64;
 /// Bytes of the visited set one part should span (to stay within a core's cache).
 const PART_BYTES: usize = 1 << 18;
 
@@ -557,16 +560,20 @@ pub fn reach_with<M: Model, V: Visited<M::State>>(
                 found.unchanged += actions - (kept - before);
             }
             let order = partition(&seen, &batch, &mut parted);
-            for &next in order {
-                if seen.len() >= limits.max_states && !seen.contains(&next) {
-                    found.completeness = Completeness::StateLimit;
-                    break 'search;
-                }
-                found.transitions += 1;
-                if seen.insert(next) {
-                    visit(&next);
-                    next_level.push(next);
-                    found.depth = depth + 1;
+            for window in order.chunks(WINDOW) {
+                let touched = window.iter().fold(0u64, |acc, next| acc ^ seen.touch(next));
+                std::hint::black_box(touched);
+                for &next in window {
+                    if seen.len() >= limits.max_states && !seen.contains(&next) {
+                        found.completeness = Completeness::StateLimit;
+                        break 'search;
+                    }
+                    found.transitions += 1;
+                    if seen.insert(next) {
+                        visit(&next);
+                        next_level.push(next);
+                        found.depth = depth + 1;
+                    }
                 }
             }
         }

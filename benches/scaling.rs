@@ -4,20 +4,23 @@
 //! Each configuration runs in its own child process of this bench binary, so its peak
 //! resident set size (`VmHWM` of `/proc/self/status`, which includes the binary and the
 //! allocator's retained memory) is that configuration's alone. Per configuration:
-//! - `reach`: the lean count-only search ([`fsm::explore::reach`]), best of
+//! - `reach`: the lean count-only search ([`fsm::explore::reach_keys`]) over the
+//!   [`CompiledSystem`] in its counts layout (compiling included), best of
 //!   `UCMA_BENCH_RUNS` (default 3) runs, with its own peak RSS;
-//! - `check`: the full `ucma-ha check` work (graph, every property, liveness) in another
-//!   child, one run, with its peak RSS.
+//! - `check`: the full `ucma-ha check` work ([`properties::check`]: graph, every property,
+//!   liveness) in another child, one run, with its peak RSS.
 //!
-//! Views: `UCMA_BENCH_VIEWS` (comma-separated, default 1..=18; at most `MAX_VIEWS`).
+//! Views: `UCMA_BENCH_VIEWS` (comma-separated, default 1, 2, 4, 8, 12, ..., 32; at most
+//! `MAX_VIEWS`).
 //! Run: `cargo bench --bench scaling`. Not a criterion benchmark: each figure is one
 //! exhaustive search, timed with `Instant`.
 
 use std::process::Command;
 use std::time::Instant;
 
-use fsm::explore::{reach, Limits};
+use fsm::explore::{reach_keys, Limits};
 use ucma_ha::local_endpoint::EndpointKind;
+use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::properties;
 use ucma_ha::system::{System, SystemConfig, MAX_VIEWS};
 
@@ -51,7 +54,8 @@ fn child(spec: &str) {
     };
     let started = Instant::now();
     let (states, transitions, depth, passed) = if parts[0] == "reach" {
-        let found = reach(&system, limits, |_| {});
+        let compiled = CompiledSystem::new(&system, Layout::Counts).expect("compiles");
+        let found = reach_keys(&compiled, limits, |_| {});
         (found.states, found.transitions, found.depth, true)
     } else {
         let report = properties::check(&system, limits, |_| {});
@@ -104,9 +108,9 @@ fn spawn(spec: &str, runs: usize) -> Run {
     best.expect("one run")
 }
 
-/// The most views the default run times (a few seconds a configuration); larger counts,
-/// up to `MAX_VIEWS`, through `UCMA_BENCH_VIEWS`.
-const DEFAULT_VIEWS: usize = 18;
+/// The views the default run times (the largest check takes a few seconds); other
+/// counts, up to `MAX_VIEWS`, through `UCMA_BENCH_VIEWS`.
+const DEFAULT_VIEWS: [usize; 10] = [1, 2, 4, 8, 12, 16, 20, 24, 28, 32];
 
 fn main() {
     if let Ok(spec) = std::env::var(CHILD) {
@@ -118,7 +122,10 @@ fn main() {
             .split(',')
             .filter_map(|v| v.trim().parse().ok())
             .collect(),
-        Err(_) => (1..=MAX_VIEWS.min(DEFAULT_VIEWS)).collect(),
+        Err(_) => DEFAULT_VIEWS
+            .into_iter()
+            .filter(|&v| v <= MAX_VIEWS)
+            .collect(),
     };
     let runs: usize = std::env::var("UCMA_BENCH_RUNS")
         .ok()

@@ -1,37 +1,63 @@
-//! Profiling aid: the lean search of one configuration, then the time of each stimulus's
-//! macro-step over every reachable state (`cargo run --release --example reach_profile --
-//! VIEWS [sym]`; for `perf`, build with `CARGO_PROFILE_RELEASE_DEBUG=true`).
-use fsm::explore::{reach, Limits};
+//! Profiling aid: one configuration searched three ways, then the time of each stimulus's
+//! interpreted macro-step over every reachable state.
+//!
+//! `cargo run --release --example reach_profile -- VIEWS [sym] [application]`; for `perf`,
+//! build with `CARGO_PROFILE_RELEASE_DEBUG=true`.
+use std::time::Instant;
+
+use fsm::explore::{reach, reach_keys, Limits};
+use ucma_ha::local_endpoint::EndpointKind;
+use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{Packed, System, SystemConfig};
 
-fn main() {
-    let mut args = std::env::args().skip(1);
-    let views: usize = args.next().and_then(|v| v.parse().ok()).unwrap_or(10);
-    let symmetry = args.next().is_some();
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let views: usize = args.first().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let symmetry = args.iter().any(|a| a == "sym");
+    let endpoint = if args.iter().any(|a| a == "application") {
+        EndpointKind::Application
+    } else {
+        EndpointKind::User
+    };
     let system = System::new(SystemConfig {
         remote_views: views,
+        endpoint,
         ..SystemConfig::default()
-    })
-    .expect("builds");
-    let started = std::time::Instant::now();
-    let found = reach(
-        &system,
-        Limits {
-            symmetry,
-            ..Limits::default()
-        },
-        |_| {},
+    })?;
+    let limits = Limits {
+        symmetry,
+        ..Limits::default()
+    };
+    let layout = if symmetry {
+        Layout::Counts
+    } else {
+        Layout::Lanes
+    };
+    let started = Instant::now();
+    let compiled = CompiledSystem::new(&system, layout)?;
+    println!(
+        "compiled in {:?}: {} shared parts, {} pairs, {}-bit keys",
+        started.elapsed(),
+        compiled.shared_parts(),
+        compiled.pairs(),
+        compiled.key_bits()
     );
-    println!("{found:?} in {:?}", started.elapsed());
-    per_stimulus(&system);
+    let started = Instant::now();
+    let fast = reach_keys(&compiled, limits, |_| {});
+    println!("compiled search: {fast:?} in {:?}", started.elapsed());
+    let started = Instant::now();
+    let slow = reach(&system, limits, |_| {});
+    println!("interpreted search: {slow:?} in {:?}", started.elapsed());
+    per_stimulus(&system, limits);
+    Ok(())
 }
 
-/// Time per stimulus over every reachable state (printed after the search).
-fn per_stimulus(system: &System) {
-    let graph = fsm::explore::explore(system, Limits::default(), |_| {});
-    let states: Vec<Packed> = graph.graph.node_weights().copied().collect();
+/// Time per stimulus over every reachable state (printed after the searches).
+fn per_stimulus(system: &System, limits: Limits) {
+    let mut states: Vec<Packed> = Vec::new();
+    reach(system, limits, |state| states.push(*state));
     for &stimulus in System::stimuli() {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let mut sink = Packed::default();
         for &state in &states {
             sink ^= system.step(state, stimulus).next;

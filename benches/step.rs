@@ -3,11 +3,17 @@
 //!
 //! Run: `cargo bench --bench step`. Each benchmark steps a fixed pseudo-random walk of
 //! 1 024 stimuli, so the reported time divided by 1 024 is the time per step.
+//!
+//! `step/system` does the same for one macro-step of the composed system (8 views):
+//! `compiled` ([`CompiledSystem::step`], lanes) against `interpreted` (`System::step`,
+//! the baseline), on the same walk.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use fsm::{Machine, Outcome, Symbol, Table};
+use ucma_ha::system::compiled::{CompiledSystem, Layout};
+use ucma_ha::system::{System, SystemConfig, SystemStimulus};
 use ucma_ha::{
     ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
     SipSubscription,
@@ -70,6 +76,55 @@ fn bench_machine<M: Machine>(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_system(c: &mut Criterion) {
+    let Ok(system) = System::new(SystemConfig {
+        remote_views: 8,
+        ..SystemConfig::default()
+    }) else {
+        return;
+    };
+    let Ok(compiled) = CompiledSystem::new(&system, Layout::Lanes) else {
+        return;
+    };
+    let stimuli: Vec<SystemStimulus> = {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let all = System::stimuli();
+        (0..WALK)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                all[(seed % all.len() as u64) as usize]
+            })
+            .collect()
+    };
+    let walked = stimuli.iter().fold((compiled.initial(), system.initial()), |(k, s), &on| {
+        (compiled.step(k, on), system.step(s, on).next)
+    });
+    assert_eq!(compiled.decode(walked.0), walked.1, "both walks end alike");
+    let mut group = c.benchmark_group("step/system");
+    group.throughput(Throughput::Elements(WALK as u64));
+    group.bench_function("compiled", |b| {
+        b.iter(|| {
+            let mut key = compiled.initial();
+            for &on in &stimuli {
+                key = compiled.step(key, black_box(on));
+            }
+            black_box(key)
+        })
+    });
+    group.bench_function("interpreted", |b| {
+        b.iter(|| {
+            let mut state = system.initial();
+            for &on in &stimuli {
+                state = system.step(state, black_box(on)).next;
+            }
+            black_box(state)
+        })
+    });
+    group.finish();
+}
+
 fn steps(c: &mut Criterion) {
     bench_machine::<Registration>(c);
     bench_machine::<LocalEndpoint>(c);
@@ -77,6 +132,7 @@ fn steps(c: &mut Criterion) {
     bench_machine::<LocalOwnerPresence>(c);
     bench_machine::<ContactGroupServices>(c);
     bench_machine::<RemotePresence>(c);
+    bench_system(c);
 }
 
 criterion_group!(benches, steps);

@@ -65,8 +65,13 @@
 //!
 //! # State
 //! The whole state is one [`Packed`] (a fixed array of words): two world bits and three
-//! bits per component (its state index in its table). With symmetry on, the remote views' (view, subscription) pairs are
-//! sorted. At most [`MAX_VIEWS`] views fit.
+//! bits per component (its state index in its table). With symmetry on, the remote
+//! views' (view, subscription) pairs are sorted. At most [`MAX_VIEWS`] views fit.
+//!
+//! For exhaustive search, [`compiled::CompiledSystem`] learns every macro-step into
+//! look-ups on a 64-bit key (a shared part, then the views as bit-planes or as counts
+//! per pair) and steps exactly like [`System::step`]; [`properties::check`] searches
+//! through it.
 //!
 //! # Properties
 //! [`properties`] names the safety, liveness and reachability properties, each citing its

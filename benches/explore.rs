@@ -84,7 +84,11 @@ fn run(engine: &str, views: usize) -> (usize, usize) {
             (found.states, found.transitions)
         }
         _ => {
-            let checker = Adapter(system(views)).checker().threads(1).spawn_bfs().join();
+            let checker = Adapter(system(views))
+                .checker()
+                .threads(1)
+                .spawn_bfs()
+                .join();
             (checker.unique_state_count(), checker.state_count())
         }
     }

@@ -98,9 +98,11 @@ fn bench_system(c: &mut Criterion) {
             })
             .collect()
     };
-    let walked = stimuli.iter().fold((compiled.initial(), system.initial()), |(k, s), &on| {
-        (compiled.step(k, on), system.step(s, on).next)
-    });
+    let walked = stimuli
+        .iter()
+        .fold((compiled.initial(), system.initial()), |(k, s), &on| {
+            (compiled.step(k, on), system.step(s, on).next)
+        });
     assert_eq!(compiled.decode(walked.0), walked.1, "both walks end alike");
     let mut group = c.benchmark_group("step/system");
     group.throughput(Throughput::Elements(WALK as u64));

@@ -82,4 +82,33 @@ fn system_steps_without_allocating() {
     let after = ALLOCATIONS.load(Ordering::Relaxed);
     assert_eq!(after - before, 0, "the system allocated while stepping");
     std::hint::black_box(state);
+    compiled_steps_without_allocating(&system);
+}
+
+/// The compiled system's step, in both layouts, allocates nothing; nor do its successors
+/// once the output buffer has room.
+fn compiled_steps_without_allocating(system: &ucma_ha::system::System) {
+    use fsm::explore::Model;
+    use ucma_ha::system::compiled::{CompiledSystem, Layout as KeyLayout};
+    for layout in [KeyLayout::Lanes, KeyLayout::Counts] {
+        let compiled = CompiledSystem::new(system, layout).expect("compiles");
+        let stimuli = ucma_ha::system::System::stimuli();
+        let mut key = compiled.initial();
+        let mut out = Vec::with_capacity(stimuli.len());
+        let mut seed: u32 = 7;
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        for _ in 0..10_000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            key = compiled.step(key, stimuli[(seed >> 16) as usize % stimuli.len()]);
+            out.clear();
+            compiled.successors(&key, &mut out);
+        }
+        let after = ALLOCATIONS.load(Ordering::Relaxed);
+        assert_eq!(
+            after - before,
+            0,
+            "the compiled system allocated ({layout:?})"
+        );
+        std::hint::black_box((key, out.len()));
+    }
 }

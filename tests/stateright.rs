@@ -7,12 +7,12 @@
 #[path = "../benches/support/stateright_adapter.rs"]
 mod stateright_adapter;
 
+use fsm::explore::reach_keys;
 use fsm::explore::{explore, Completeness, Limits};
 use stateright::{Checker, Model as _};
-use fsm::explore::reach_keys;
 use stateright_adapter::{Adapter, Compiled};
-use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::local_endpoint::EndpointKind;
+use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig};
 
 fn system(config: SystemConfig) -> System {

@@ -34,7 +34,7 @@
 //!
 //! # Limitations
 //! At most [`MAX_PAIRS`] distinct pairs; the key must fit 64 bits (with the shipped
-//! tables: 15 views in lanes, every [`super::MAX_VIEWS`] in counts). It answers `next`
+//! tables: 19 views in lanes, every [`super::MAX_VIEWS`] in counts). It answers `next`
 //! only: for deliveries, events and properties use [`System`].
 //!
 //! # Examples

@@ -124,3 +124,80 @@ fn the_runs_reach_outages_and_recoveries() {
     }
     assert!(down && healed, "outage reached: {down}, healed: {healed}");
 }
+
+/// The compiled system (`ucma_ha::system::compiled`) steps like the system along random
+/// runs in random configurations, up to [`MAX_VIEWS`] views: lanes (where a key holds
+/// them) decode to the system's next state, counts to its canonical form. This reaches
+/// far more views than the exhaustive comparison in `tests/compiled.rs` (AF-RPSS for the
+/// free view, and every clause the system's macro-steps cite).
+#[test]
+fn compiled_steps_like_the_system_along_random_runs() {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use ucma_ha::local_endpoint::EndpointKind;
+    use ucma_ha::system::compiled::{CompiledSystem, Layout};
+    use ucma_ha::system::SystemConfig;
+
+    type Compiled = (System, Option<CompiledSystem>, CompiledSystem);
+    let cache: RefCell<HashMap<(bool, bool, bool, usize), Compiled>> = RefCell::default();
+    let shape = (
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::sample::select(vec![1usize, 2, 7, 19, MAX_VIEWS]),
+    );
+    let strategy = (shape, prop::collection::vec(stimuli(), 1..=MAX_STEPS));
+    let mut runner = TestRunner::new(harness::config());
+    let result = runner.run(&strategy, |(shape, run)| {
+        let mut cache = cache.borrow_mut();
+        let (system, lanes, counts) = cache.entry(shape).or_insert_with(|| {
+            let (user, remote_home_pool, refresh_on_connection_drop, remote_views) = shape;
+            let system = System::new(SystemConfig {
+                endpoint: if user {
+                    EndpointKind::User
+                } else {
+                    EndpointKind::Application
+                },
+                remote_views,
+                remote_home_pool,
+                refresh_on_connection_drop,
+            })
+            .expect("builds");
+            let lanes = CompiledSystem::new(&system, Layout::Lanes).ok();
+            let counts = CompiledSystem::new(&system, Layout::Counts).expect("counts compile");
+            (system, lanes, counts)
+        });
+        prop_assert!(
+            lanes.is_some() || system.views() > 19,
+            "lanes hold 19 views"
+        );
+        let mut state = system.initial();
+        let mut lane_key = lanes.as_ref().map(CompiledSystem::initial);
+        let mut count_key = counts.initial();
+        for (i, &stimulus) in run.iter().enumerate() {
+            state = system.step(state, stimulus).next;
+            if let (Some(compiled), Some(key)) = (lanes.as_ref(), lane_key.as_mut()) {
+                *key = compiled.step(*key, stimulus);
+                prop_assert_eq!(
+                    compiled.decode(*key),
+                    state,
+                    "step {} ({}), lanes",
+                    i,
+                    stimulus
+                );
+            }
+            count_key = counts.step(count_key, stimulus);
+            prop_assert_eq!(
+                counts.decode(count_key),
+                system.canonical(state),
+                "step {} ({}), counts",
+                i,
+                stimulus
+            );
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+}

@@ -64,7 +64,8 @@ const ENGINES: [&str; 5] = [
 fn run(engine: &str, views: usize) -> (usize, usize) {
     match engine {
         "ours" => {
-            let found = reach_keys(&compiled(views), Limits::default(), |_| {});
+            let model = compiled(views);
+            let found = reach_keys(&model, model.key_bits(), Limits::default(), |_| {});
             (found.states, found.transitions)
         }
         "graph" => {

@@ -55,7 +55,7 @@ fn child(spec: &str) {
     let started = Instant::now();
     let (states, transitions, depth, passed) = if parts[0] == "reach" {
         let compiled = CompiledSystem::new(&system, Layout::Counts).expect("compiles");
-        let found = reach_keys(&compiled, limits, |_| {});
+        let found = reach_keys(&compiled, compiled.key_bits(), limits, |_| {});
         (found.states, found.transitions, found.depth, true)
     } else {
         let report = properties::check(&system, limits, |_| {});

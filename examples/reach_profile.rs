@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         compiled.key_bits()
     );
     let started = Instant::now();
-    let fast = reach_keys(&compiled, limits, |_| {});
+    let fast = reach_keys(&compiled, compiled.key_bits(), limits, |_| {});
     println!("compiled search: {fast:?} in {:?}", started.elapsed());
     let started = Instant::now();
     let slow = reach(&system, limits, |_| {});

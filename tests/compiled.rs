@@ -81,17 +81,27 @@ fn agrees(system: &System) {
         }
     }
     assert_eq!(
-        counts(reach_keys(&lanes, Limits::default(), |_| {})),
+        counts(reach_keys(
+            &lanes,
+            lanes.key_bits(),
+            Limits::default(),
+            |_| {}
+        )),
         counts(reach(system, Limits::default(), |_| {})),
         "{config:?}: lanes search"
     );
     assert_eq!(
-        counts(reach_keys(&counted, Limits::default(), |_| {})),
+        counts(reach_keys(
+            &counted,
+            counted.key_bits(),
+            Limits::default(),
+            |_| {}
+        )),
         counts(reach(system, symmetric, |_| {})),
         "{config:?}: counts search"
     );
     assert_eq!(
-        counts(reach_keys(&lanes, symmetric, |_| {})),
+        counts(reach_keys(&lanes, lanes.key_bits(), symmetric, |_| {})),
         counts(reach(system, symmetric, |_| {})),
         "{config:?}: lanes search with symmetry"
     );
@@ -115,12 +125,22 @@ fn compiled_counts_agree_with_more_views() {
         let lanes = CompiledSystem::new(&system, Layout::Lanes).expect("lanes compile");
         let counted = CompiledSystem::new(&system, Layout::Counts).expect("counts compile");
         assert_eq!(
-            counts(reach_keys(&lanes, Limits::default(), |_| {})),
+            counts(reach_keys(
+                &lanes,
+                lanes.key_bits(),
+                Limits::default(),
+                |_| {}
+            )),
             counts(reach(&system, Limits::default(), |_| {})),
             "{config:?}"
         );
         assert_eq!(
-            counts(reach_keys(&counted, Limits::default(), |_| {})),
+            counts(reach_keys(
+                &counted,
+                counted.key_bits(),
+                Limits::default(),
+                |_| {}
+            )),
             counts(reach(&system, symmetric, |_| {})),
             "{config:?}"
         );

@@ -59,7 +59,7 @@ fn stateright_over_the_compiled_system_finds_the_same_states() {
         },
     ] {
         let compiled = CompiledSystem::new(&system(config), Layout::Lanes).expect("compiles");
-        let ours = reach_keys(&compiled, Limits::default(), |_| {});
+        let ours = reach_keys(&compiled, compiled.key_bits(), Limits::default(), |_| {});
         let theirs = Compiled(compiled).checker().spawn_bfs().join();
         assert_eq!(theirs.unique_state_count(), ours.states, "{config:?}");
     }

@@ -58,7 +58,8 @@ use petgraph::Direction;
 
 mod reach;
 pub use reach::{
-    reach, reach_keys, reach_with, FastHash, FastHasher, KeySet, Reach, StateSet, Visited,
+    reach, reach_keys, reach_with, CompactKeys, FastHash, FastHasher, KeySet, QuotientSet, Reach,
+    StateSet, Visited,
 };
 
 /// A model to explore: an initial state, a fixed list of actions, a total successor
@@ -657,6 +658,70 @@ mod tests {
         assert!(set.bytes() >= 10_002 * 8);
     }
 
+    #[test]
+    fn the_quotient_set_agrees_with_a_hash_set_at_every_key_width() {
+        assert!(
+            QuotientSet::new(50, 4).is_none(),
+            "a 2^23-slot table is too large to start"
+        );
+        for bits in [1u32, 5, 12, 20, 33, 48, 49] {
+            let mask = if bits == 64 {
+                u64::MAX
+            } else {
+                (1 << bits) - 1
+            };
+            let mut set = QuotientSet::new(bits, 4).expect("up to 49 bits");
+            let mut plain = std::collections::HashSet::new();
+            let mut seed = 0x2545_F491_4F6C_DD1Du64;
+            let mut next = move || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed
+            };
+            for i in 0..40_000 {
+                // Half the keys anywhere in the width, half from a small pool (repeats).
+                let random = next() & mask;
+                let key = if i % 2 == 0 { random } else { random & 0xFFF };
+                assert_eq!(
+                    set.insert(key),
+                    plain.insert(key),
+                    "{bits} bits, key {key:#x}"
+                );
+            }
+            assert_eq!(set.len(), plain.len(), "{bits} bits");
+            for key in &plain {
+                assert!(set.contains(key), "{bits} bits: {key:#x}");
+            }
+            for _ in 0..40_000 {
+                let key = next() & mask;
+                assert_eq!(
+                    set.contains(&key),
+                    plain.contains(&key),
+                    "{bits} bits: {key:#x}"
+                );
+            }
+            assert!(set.bytes() >= set.len() * 4);
+        }
+    }
+
+    #[test]
+    fn compact_keys_move_into_a_quotient_set_only_when_it_is_smaller() {
+        let fill = |bits: u32| {
+            let mut set = CompactKeys::new(bits);
+            for key in 0..100_000u64 {
+                assert!(set.insert(key.wrapping_mul(0x9E37_79B9) & ((1 << bits) - 1)));
+            }
+            assert_eq!(set.len(), 100_000);
+            assert!((0..100_000u64)
+                .all(|key| set.contains(&(key.wrapping_mul(0x9E37_79B9) & ((1 << bits) - 1)))));
+            set
+        };
+        assert!(matches!(fill(40), CompactKeys::Quotient(_)));
+        assert!(matches!(fill(48), CompactKeys::Plain { .. }), "2^21 slots is more");
+        assert!(matches!(fill(60), CompactKeys::Plain { .. }), "too wide to quotient");
+    }
+
     /// Three counters modulo 64 in one key (262 144 states): enough for the lean search
     /// to group successors by the part of the visited set they fall in.
     struct Cube;
@@ -688,11 +753,30 @@ mod tests {
             levels[depth].push(graph.graph[node]);
         }
         let mut by_keys = Vec::new();
-        let keys = reach_with::<Cube, KeySet>(&Cube, Limits::default(), |s| by_keys.push(*s));
+        let keys = reach_with(&Cube, Limits::default(), KeySet::with_capacity(8), |s| {
+            by_keys.push(*s)
+        });
+        let mut by_quotients = Vec::new();
+        let quotients = reach_with(
+            &Cube,
+            Limits::default(),
+            QuotientSet::new(18, 8).expect("small"),
+            |s| by_quotients.push(*s),
+        );
+        let mut by_compact = Vec::new();
+        let compact = reach_with(&Cube, Limits::default(), CompactKeys::new(18), |s| {
+            by_compact.push(*s)
+        });
         let mut by_states = Vec::new();
-        let states =
-            reach_with::<Cube, StateSet<u64>>(&Cube, Limits::default(), |s| by_states.push(*s));
-        for (found, visited) in [(keys, by_keys), (states, by_states)] {
+        let states = reach_with(&Cube, Limits::default(), StateSet::with_capacity(8), |s| {
+            by_states.push(*s)
+        });
+        for (found, visited) in [
+            (keys, by_keys),
+            (quotients, by_quotients),
+            (compact, by_compact),
+            (states, by_states),
+        ] {
             assert_eq!(found.states, 1 << 18);
             assert_eq!(found.transitions, graph.graph.edge_count());
             assert_eq!(found.depth, graph.max_depth());

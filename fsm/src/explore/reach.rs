@@ -15,8 +15,9 @@
 //!   order than [`super::explore`] stores them once the set outgrows a part, but level by
 //!   level all the same.
 //!
-//! [`reach_keys`] is the same search with a [`KeySet`], for models whose states are
-//! 64-bit keys.
+//! [`reach_keys`] is the same search for models whose states are keys of a known width,
+//! over [`CompactKeys`]: a [`KeySet`] (flat `u64` slots) while small, then a
+//! [`QuotientSet`] (4-byte slots holding only the bits a slot's position does not imply).
 //!
 //! Use it when no property needs the graph (reachability counts, benchmarks, inline state
 //! checks through the `visit` callback); use [`super::explore`] for paths, liveness and
@@ -229,8 +230,6 @@ impl<S: Copy + Eq + Hash + Default> StateSet<S> {
 
 /// A visited set for the lean search ([`reach_with`]).
 pub trait Visited<S> {
-    /// An empty set with room for at least `capacity` states before it grows.
-    fn with_capacity(capacity: usize) -> Self;
     /// Inserts a state; `true` when it was not there before.
     fn insert(&mut self, state: S) -> bool;
     /// Whether a state is stored.
@@ -253,9 +252,6 @@ pub trait Visited<S> {
 }
 
 impl<S: Copy + Eq + Hash + Default> Visited<S> for StateSet<S> {
-    fn with_capacity(capacity: usize) -> Self {
-        StateSet::with_capacity(capacity)
-    }
     #[inline]
     fn insert(&mut self, state: S) -> bool {
         StateSet::insert(self, state)
@@ -319,8 +315,19 @@ impl KeySet {
     }
 }
 
-impl Visited<u64> for KeySet {
-    fn with_capacity(capacity: usize) -> Self {
+impl KeySet {
+    /// Every key stored, in table order.
+    pub fn keys(&self) -> impl Iterator<Item = u64> + '_ {
+        let max = self.has_max.then_some(u64::MAX);
+        self.slots
+            .iter()
+            .copied()
+            .filter(|&key| key != EMPTY)
+            .chain(max)
+    }
+
+    /// An empty set with room for at least `capacity` keys before it grows.
+    pub fn with_capacity(capacity: usize) -> Self {
         let slots = (capacity.max(8) * 4 / 3 + 1).next_power_of_two();
         KeySet {
             slots: vec![EMPTY; slots],
@@ -329,7 +336,9 @@ impl Visited<u64> for KeySet {
             has_max: false,
         }
     }
+}
 
+impl Visited<u64> for KeySet {
     #[inline]
     fn insert(&mut self, key: u64) -> bool {
         if key == EMPTY {
@@ -391,6 +400,322 @@ impl Visited<u64> for KeySet {
     }
 }
 
+/// A set of keys of at most `bits` bits that stores in each 4-byte slot only what the
+/// slot's position does not tell: the key is scrambled by a bijection of `bits`-bit
+/// numbers, the top bits of the result choose the home slot and the rest (the
+/// *remainder*, at most [`QuotientSet::REMAINDER_BITS`]) is stored with the slot's
+/// distance from home. Linear probing in Robin Hood order keeps distances short; the
+/// table doubles at 7/8 load, or when a distance would not fit.
+///
+/// Memory is `capacity x 4` bytes, half a [`KeySet`]'s; the table never has fewer than
+/// `2^(bits - 27)` slots, so it is offered for keys up to 49 bits.
+#[derive(Debug, Clone)]
+pub struct QuotientSet {
+    slots: Vec<u32>,
+    bits: u32,
+    /// log2 of the number of slots.
+    order: u32,
+    len: usize,
+}
+
+/// Bits of a slot that hold the distance from home, plus one (0 marks an empty slot).
+const DISTANCE_BITS: u32 = 5;
+const DISTANCE_MASK: u32 = (1 << DISTANCE_BITS) - 1;
+/// The longest distance a slot can record.
+const MAX_DISTANCE: u32 = DISTANCE_MASK - 1;
+
+impl QuotientSet {
+    /// Bits of a key a slot can hold besides its position.
+    pub const REMAINDER_BITS: u32 = 32 - DISTANCE_BITS;
+
+    /// The largest table a set starts with: 2^22 slots, 16 MiB.
+    pub const MAX_START_ORDER: u32 = 22;
+
+    /// An empty set for keys below `2^bits`, with room for `capacity` keys; `None` when
+    /// the smallest table for such keys has more than 2^[`Self::MAX_START_ORDER`] slots
+    /// (keys wider than 49 bits), where a [`KeySet`] is the better choice.
+    pub fn new(bits: u32, capacity: usize) -> Option<Self> {
+        let bits = bits.clamp(1, 64);
+        let least = bits.saturating_sub(Self::REMAINDER_BITS);
+        if least > Self::MAX_START_ORDER {
+            return None;
+        }
+        let wanted = (capacity.max(8) * 8 / 7 + 1)
+            .next_power_of_two()
+            .trailing_zeros();
+        let order = wanted.max(least).min(bits);
+        Some(QuotientSet {
+            slots: vec![0; 1 << order],
+            bits,
+            order,
+            len: 0,
+        })
+    }
+
+    /// The key scrambled: a bijection of `bits`-bit numbers (two rounds of multiplying by
+    /// an odd constant and folding the high half into the low half).
+    #[inline]
+    fn scramble(&self, key: u64) -> u64 {
+        let mask = if self.bits >= 64 {
+            u64::MAX
+        } else {
+            (1 << self.bits) - 1
+        };
+        let fold = self.bits.div_ceil(2);
+        let mut h = key & mask;
+        h = h.wrapping_mul(SEED) & mask;
+        h ^= h >> fold;
+        h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9) & mask;
+        h ^ (h >> fold)
+    }
+
+    /// Home slot and remainder of a scrambled key at the current order.
+    #[inline]
+    fn split(&self, h: u64) -> (usize, u32) {
+        let low = self.bits - self.order;
+        let remainder = if low == 0 {
+            0
+        } else {
+            (h & ((1 << low) - 1)) as u32
+        };
+        ((h >> low) as usize, remainder)
+    }
+
+    /// Places a scrambled key known to be absent, Robin Hood style; `false` when some
+    /// distance would not fit (the table must grow first; nothing was changed then).
+    fn place(&mut self, h: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let (home, remainder) = self.split(h);
+        // Dry run: find the empty slot that ends the run and check every shifted
+        // entry's new distance fits.
+        let mut pos = home;
+        let mut distance = 0u32;
+        let mut carrying = false;
+        loop {
+            let held = self.slots[pos];
+            if held == 0 {
+                break;
+            }
+            let theirs = (held & DISTANCE_MASK) - 1;
+            if carrying || theirs < distance {
+                carrying = true;
+                if theirs + 1 > MAX_DISTANCE {
+                    return false;
+                }
+            }
+            distance += 1;
+            if !carrying && distance > MAX_DISTANCE {
+                return false;
+            }
+            pos = (pos + 1) & mask;
+        }
+        // Real run.
+        let mut carry = (remainder << DISTANCE_BITS) | 1;
+        let mut pos = home;
+        loop {
+            let held = self.slots[pos];
+            if held == 0 {
+                self.slots[pos] = carry;
+                return true;
+            }
+            if (held & DISTANCE_MASK) < (carry & DISTANCE_MASK) {
+                self.slots[pos] = carry;
+                carry = held;
+            }
+            carry += 1;
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    /// Doubles the table (more than once in the rare case where an entry's distance
+    /// would not fit in the doubled one).
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        let old_order = self.order;
+        let old_mask = old.len() - 1;
+        let low = self.bits - old_order;
+        let scrambled = |(pos, &held): (usize, &u32)| {
+            (held != 0).then(|| {
+                let home = pos.wrapping_sub(((held & DISTANCE_MASK) - 1) as usize) & old_mask;
+                ((home as u64) << low) | u64::from(held >> DISTANCE_BITS)
+            })
+        };
+        let mut order = old_order;
+        loop {
+            order = (order + 1).min(self.bits);
+            self.order = order;
+            self.slots = vec![0; 1 << order];
+            let mut placed = true;
+            for h in old.iter().enumerate().filter_map(scrambled) {
+                if !self.place(h) {
+                    placed = false;
+                    break;
+                }
+            }
+            if placed || order == self.bits {
+                return;
+            }
+        }
+    }
+
+    /// Whether a scrambled key is stored. Robin Hood order lets a miss stop at the first
+    /// entry nearer its home than the probe is to the key's.
+    #[inline]
+    fn find(&self, h: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let (home, remainder) = self.split(h);
+        let first = (remainder << DISTANCE_BITS) | 1;
+        for distance in 0..=MAX_DISTANCE {
+            // The slot at `distance` from home, as it would read holding this key.
+            let probe = first + distance;
+            let held = self.slots[(home + distance as usize) & mask];
+            if held == probe {
+                return true;
+            }
+            if (held & DISTANCE_MASK) < (probe & DISTANCE_MASK) {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+impl Visited<u64> for QuotientSet {
+    #[inline]
+    fn insert(&mut self, key: u64) -> bool {
+        let h = self.scramble(key);
+        if self.find(h) {
+            return false;
+        }
+        // At the largest order every key has a home of its own, so `place` succeeds.
+        while !self.place(h) && self.order < self.bits {
+            self.grow();
+        }
+        self.len += 1;
+        if self.len * 8 > self.slots.len() * 7 && self.order < self.bits {
+            self.grow();
+        }
+        true
+    }
+
+    fn contains(&self, key: &u64) -> bool {
+        self.find(self.scramble(*key))
+    }
+
+    #[inline]
+    fn touch(&self, key: &u64) -> u64 {
+        let (home, _) = self.split(self.scramble(*key));
+        u64::from(self.slots[home])
+    }
+
+    #[inline]
+    fn part(&self, key: &u64, bits: u32) -> usize {
+        let (home, _) = self.split(self.scramble(*key));
+        home >> self.order.saturating_sub(bits)
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn bytes(&self) -> usize {
+        self.slots.len() * 4
+    }
+}
+
+/// The visited set [`reach_keys`] uses for keys below `2^bits`: a [`KeySet`] while it is
+/// small, moved into a [`QuotientSet`] once the key set's next table would be at least
+/// as large as the quotient set's smallest one (never, for keys wider than 49 bits).
+#[derive(Debug, Clone)]
+pub enum CompactKeys {
+    /// Still a plain key set.
+    Plain {
+        /// The keys.
+        set: KeySet,
+        /// The key width.
+        bits: u32,
+    },
+    /// Moved into a quotient set.
+    Quotient(QuotientSet),
+}
+
+impl CompactKeys {
+    /// An empty set for keys below `2^bits`.
+    pub fn new(bits: u32) -> Self {
+        CompactKeys::Plain {
+            set: KeySet::with_capacity(1024),
+            bits,
+        }
+    }
+
+    /// Moves the keys into a quotient set when that is now the smaller table.
+    fn compact(&mut self) {
+        let CompactKeys::Plain { set, bits } = self else {
+            return;
+        };
+        let next_table = set.slots.len() * 2 * 8;
+        let least = bits.saturating_sub(QuotientSet::REMAINDER_BITS);
+        if least > QuotientSet::MAX_START_ORDER || next_table < (4usize << least) {
+            return;
+        }
+        let Some(mut quotient) = QuotientSet::new(*bits, set.len() * 2) else {
+            return;
+        };
+        for key in set.keys() {
+            quotient.insert(key);
+        }
+        *self = CompactKeys::Quotient(quotient);
+    }
+}
+
+impl Visited<u64> for CompactKeys {
+    #[inline]
+    fn insert(&mut self, key: u64) -> bool {
+        match self {
+            CompactKeys::Plain { set, .. } => {
+                let fresh = set.insert(key);
+                if fresh && (set.len() + 1) * 4 > set.slots.len() * 3 {
+                    self.compact();
+                }
+                fresh
+            }
+            CompactKeys::Quotient(set) => set.insert(key),
+        }
+    }
+    fn contains(&self, key: &u64) -> bool {
+        match self {
+            CompactKeys::Plain { set, .. } => set.contains(key),
+            CompactKeys::Quotient(set) => set.contains(key),
+        }
+    }
+    #[inline]
+    fn touch(&self, key: &u64) -> u64 {
+        match self {
+            CompactKeys::Plain { set, .. } => set.touch(key),
+            CompactKeys::Quotient(set) => set.touch(key),
+        }
+    }
+    #[inline]
+    fn part(&self, key: &u64, bits: u32) -> usize {
+        match self {
+            CompactKeys::Plain { set, .. } => set.part(key, bits),
+            CompactKeys::Quotient(set) => set.part(key, bits),
+        }
+    }
+    fn len(&self) -> usize {
+        match self {
+            CompactKeys::Plain { set, .. } => set.len(),
+            CompactKeys::Quotient(set) => set.len(),
+        }
+    }
+    fn bytes(&self) -> usize {
+        match self {
+            CompactKeys::Plain { set, .. } => set.bytes(),
+            CompactKeys::Quotient(set) => set.bytes(),
+        }
+    }
+}
+
 /// What a lean search found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reach {
@@ -428,11 +753,12 @@ pub fn reach<M: Model>(model: &M, limits: Limits, visit: impl FnMut(&M::State)) 
 where
     M::State: Default,
 {
-    reach_with::<M, StateSet<M::State>>(model, limits, visit)
+    reach_with(model, limits, StateSet::with_capacity(1024), visit)
 }
 
-/// [`reach`] for a model whose states are 64-bit keys, with a [`KeySet`] (no occupancy
-/// bitmap: one memory read per look-up).
+/// [`reach`] for a model whose states are keys below `2^bits`, over [`CompactKeys`]: a
+/// [`KeySet`] (8 bytes a slot, one memory read per look-up) while small, a
+/// [`QuotientSet`] (4 bytes a slot) once that is smaller, for keys up to 49 bits.
 ///
 /// # Examples
 /// ```
@@ -445,22 +771,23 @@ where
 ///     fn actions(&self) -> &[u64] { &[1, 7] }
 ///     fn next(&self, s: &u64, step: u64) -> u64 { (s + step) % 1000 }
 /// }
-/// let fast = reach_keys(&Ring, Limits::default(), |_| {});
+/// let fast = reach_keys(&Ring, 10, Limits::default(), |_| {});
 /// let plain = reach(&Ring, Limits::default(), |_| {});
 /// assert_eq!((fast.states, fast.transitions), (plain.states, plain.transitions));
 /// assert_eq!(fast.states, 1000);
 /// ```
 pub fn reach_keys<M: Model<State = u64>>(
     model: &M,
+    bits: u32,
     limits: Limits,
     visit: impl FnMut(&u64),
 ) -> Reach {
-    reach_with::<M, KeySet>(model, limits, visit)
+    reach_with(model, limits, CompactKeys::new(bits), visit)
 }
 
 /// States expanded together: their successors are grouped by the part of the visited set
 /// they fall in before any is inserted.
-const CHUNK: usize = 1 << 15;
+const CHUNK: usize = 1 << 13;
 /// Successors touched together before they are inserted (their look-ups' cache misses
 /// overlap, as the loads do not wait on one another).
 const WINDOW: usize = 64;
@@ -510,6 +837,7 @@ fn partition<'a, S: Copy, V: Visited<S>>(
 pub fn reach_with<M: Model, V: Visited<M::State>>(
     model: &M,
     limits: Limits,
+    mut seen: V,
     mut visit: impl FnMut(&M::State),
 ) -> Reach {
     let canonical = |state: M::State| {
@@ -520,7 +848,6 @@ pub fn reach_with<M: Model, V: Visited<M::State>>(
         }
     };
     let actions = model.actions().len();
-    let mut seen = V::with_capacity(1024);
     let initial = canonical(model.initial());
     seen.insert(initial);
     visit(&initial);

@@ -718,8 +718,14 @@ mod tests {
             set
         };
         assert!(matches!(fill(40), CompactKeys::Quotient(_)));
-        assert!(matches!(fill(48), CompactKeys::Plain { .. }), "2^21 slots is more");
-        assert!(matches!(fill(60), CompactKeys::Plain { .. }), "too wide to quotient");
+        assert!(
+            matches!(fill(48), CompactKeys::Plain { .. }),
+            "2^21 slots is more"
+        );
+        assert!(
+            matches!(fill(60), CompactKeys::Plain { .. }),
+            "too wide to quotient"
+        );
     }
 
     /// Three counters modulo 64 in one key (262 144 states): enough for the lean search

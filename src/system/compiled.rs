@@ -148,7 +148,7 @@ pub struct CompiledSystem {
     active: Vec<Effect>,
     starts: Vec<usize>,
     shared_bits: u32,
-    /// Bits per lane plane count (lanes) or per count (counts).
+    /// Bits per field: one per view (lanes) or those of a count (counts).
     field_bits: u32,
     /// Number of fields after the shared id: planes (lanes) or pairs (counts).
     fields: u32,
@@ -156,8 +156,8 @@ pub struct CompiledSystem {
     mask: u64,
     /// Where each field starts.
     shifts: [u32; MAX_PAIRS],
-    /// The shared id's bits.
-    shared_mask: u64,
+    /// The shared id's bits in a key.
+    shared_id_mask: u64,
     /// Every pair id, as a mask.
     all_pairs: u16,
     /// `spread[delta]`: multiplying a lane mask (at plane 0) by it copies the mask into
@@ -474,7 +474,7 @@ impl CompiledSystem {
                 (1u64 << field_bits) - 1
             },
             shifts: std::array::from_fn(|i| (shared_bits + i as u32 * field_bits).min(63)),
-            shared_mask: (1u64 << shared_bits) - 1,
+            shared_id_mask: (1u64 << shared_bits) - 1,
             all_pairs,
             spread: std::array::from_fn(|delta| {
                 (0..fields.min(4))
@@ -560,7 +560,7 @@ impl CompiledSystem {
     /// pair).
     pub fn decode(&self, key: u64) -> Packed {
         let mut state = Packed::default();
-        let shared = (key & ((1 << self.shared_bits) - 1)) as usize;
+        let shared = (key & self.shared_id_mask) as usize;
         state.0[0] = self.shared.get(shared).copied().unwrap_or(0);
         let mut view = 0;
         match self.layout {
@@ -592,7 +592,7 @@ impl CompiledSystem {
     /// O(pairs) word operations, whatever the number of views; allocates nothing.
     #[inline]
     pub fn step(&self, key: u64, stimulus: SystemStimulus) -> u64 {
-        let shared = (key & ((1 << self.shared_bits) - 1)) as usize;
+        let shared = (key & self.shared_id_mask) as usize;
         match self.effects.get(shared * STIMULUS_COUNT + stimulus.index()) {
             Some(effect) => self.apply(key, effect),
             None => key,
@@ -612,7 +612,7 @@ impl CompiledSystem {
         out.reserve(effects.len());
         for effect in effects {
             let next = if effect.changed == 0 && !effect.picks_free {
-                (key & !self.shared_mask) | effect.next
+                (key & !self.shared_id_mask) | effect.next
             } else {
                 views(self, key, effect)
             };
@@ -628,7 +628,7 @@ impl CompiledSystem {
         if effect.rejected {
             return key;
         }
-        let views = key & !((1u64 << self.shared_bits) - 1);
+        let views = key & !self.shared_id_mask;
         if effect.changed == 0 && !effect.picks_free {
             return views | effect.next;
         }
@@ -694,7 +694,7 @@ impl CompiledSystem {
                 flips ^= (lane << base).wrapping_mul(self.spread[delta % MAX_PAIRS]);
             }
         }
-        ((key & !self.shared_mask) | effect.next) ^ flips
+        ((key & !self.shared_id_mask) | effect.next) ^ flips
     }
 
     #[inline]
@@ -747,7 +747,7 @@ impl CompiledSystem {
         if self.layout == Layout::Counts {
             return key;
         }
-        let mut sorted = key & ((1 << self.shared_bits) - 1);
+        let mut sorted = key & self.shared_id_mask;
         let mut view = 0;
         for id in 0..self.pairs.len() {
             let count = self.lanes_holding(key, id).count_ones();
@@ -787,7 +787,7 @@ impl fsm::explore::Model for CompiledSystem {
     /// Only the stimuli that can change a key with this shared part are tried.
     #[inline]
     fn successors(&self, state: &u64, out: &mut Vec<u64>) {
-        let shared = (*state & self.shared_mask) as usize;
+        let shared = (*state & self.shared_id_mask) as usize;
         let (Some(&start), Some(&end)) = (self.starts.get(shared), self.starts.get(shared + 1))
         else {
             return;

@@ -408,7 +408,9 @@ impl Visited<u64> for KeySet {
 /// table doubles at 7/8 load, or when a distance would not fit.
 ///
 /// Memory is `capacity x 4` bytes, half a [`KeySet`]'s; the table never has fewer than
-/// `2^(bits - 27)` slots, so it is offered for keys up to 49 bits.
+/// `2^(bits - 27)` slots, so it is offered for keys up to 49 bits. A key that does not
+/// fit the width (a caller's mistake) is kept whole in a side [`KeySet`]: answers stay
+/// exact.
 #[derive(Debug, Clone)]
 pub struct QuotientSet {
     slots: Vec<u32>,
@@ -416,6 +418,9 @@ pub struct QuotientSet {
     /// log2 of the number of slots.
     order: u32,
     len: usize,
+    /// Keys of `bits` bits or more, if a caller ever passes one: kept whole, so that a
+    /// wrong width costs memory, never a wrong answer.
+    wide: Option<Box<KeySet>>,
 }
 
 /// Bits of a slot that hold the distance from home, plus one (0 marks an empty slot).
@@ -449,6 +454,7 @@ impl QuotientSet {
             bits,
             order,
             len: 0,
+            wide: None,
         })
     }
 
@@ -580,9 +586,23 @@ impl QuotientSet {
     }
 }
 
+impl QuotientSet {
+    /// Whether a key is wider than the set's width.
+    #[inline]
+    fn is_wide(&self, key: u64) -> bool {
+        key.checked_shr(self.bits).is_some_and(|high| high != 0)
+    }
+}
+
 impl Visited<u64> for QuotientSet {
     #[inline]
     fn insert(&mut self, key: u64) -> bool {
+        if self.is_wide(key) {
+            return self
+                .wide
+                .get_or_insert_with(|| Box::new(KeySet::with_capacity(8)))
+                .insert(key);
+        }
         let h = self.scramble(key);
         if self.find(h) {
             return false;
@@ -599,6 +619,9 @@ impl Visited<u64> for QuotientSet {
     }
 
     fn contains(&self, key: &u64) -> bool {
+        if self.is_wide(*key) {
+            return self.wide.as_ref().is_some_and(|wide| wide.contains(key));
+        }
         self.find(self.scramble(*key))
     }
 
@@ -615,11 +638,11 @@ impl Visited<u64> for QuotientSet {
     }
 
     fn len(&self) -> usize {
-        self.len
+        self.len + self.wide.as_ref().map_or(0, |wide| wide.len())
     }
 
     fn bytes(&self) -> usize {
-        self.slots.len() * 4
+        self.slots.len() * 4 + self.wide.as_ref().map_or(0, |wide| wide.bytes())
     }
 }
 

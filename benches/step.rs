@@ -21,9 +21,13 @@ use ucma_ha::{
 
 const WALK: usize = 1024;
 
-/// A deterministic walk of stimuli (xorshift), the same for both variants.
+/// A deterministic walk of a machine's stimuli, the same for both variants.
 fn walk<M: Machine>() -> Vec<M::Stimulus> {
-    let all: Vec<M::Stimulus> = M::Stimulus::all().collect();
+    walk_over(&M::Stimulus::all().collect::<Vec<_>>())
+}
+
+/// A deterministic walk (xorshift) over any list of stimuli.
+fn walk_over<T: Copy>(all: &[T]) -> Vec<T> {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     (0..WALK)
         .map(|_| {
@@ -86,18 +90,7 @@ fn bench_system(c: &mut Criterion) {
     let Ok(compiled) = CompiledSystem::new(&system, Layout::Lanes) else {
         return;
     };
-    let stimuli: Vec<SystemStimulus> = {
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let all = System::stimuli();
-        (0..WALK)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                all[(seed % all.len() as u64) as usize]
-            })
-            .collect()
-    };
+    let stimuli: Vec<SystemStimulus> = walk_over(System::stimuli());
     let walked = stimuli
         .iter()
         .fold((compiled.initial(), system.initial()), |(k, s), &on| {

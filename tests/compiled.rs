@@ -1,15 +1,13 @@
 //! The compiled system (`ucma_ha::system::compiled`) steps exactly like the system it was
 //! compiled from: on every reachable state of every configuration shape, for every
 //! stimulus, in both layouts (AF-RPSS for the free view; every clause the system cites,
-//! since the compiled tables are learned from its macro-steps).
-
-use std::borrow::Cow;
+//! since the compiled tables are learned from its macro-steps). That a wiring which is
+//! not pair-local does not compile is a unit test next to the memo's (`src/system/tests.rs`).
 
 use fsm::explore::{explore, reach, reach_keys, Limits, Reach};
 use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::system::compiled::{CompileError, CompiledSystem, Layout};
-use ucma_ha::system::wiring::{self, Action, Reaction, Target};
-use ucma_ha::system::{System, SystemConfig, Tables, MAX_VIEWS};
+use ucma_ha::system::{System, SystemConfig, MAX_VIEWS};
 
 fn every_shape(views: impl Iterator<Item = usize> + Clone) -> Vec<SystemConfig> {
     let mut configs = Vec::new();
@@ -200,30 +198,4 @@ fn the_largest_configurations_fit_their_layouts() {
         CompiledSystem::new(&views(MAX_VIEWS), Layout::Lanes),
         Err(CompileError::TooWide { .. })
     ));
-}
-
-#[test]
-fn a_wiring_that_leaves_the_pair_does_not_compile() {
-    let mut rows = wiring::WIRING_ROWS.to_vec();
-    let last = rows.len() - 1;
-    rows[last].then = &[Reaction {
-        target: Target::Owners,
-        action: Action::Deliver("PoolOffline"),
-        when: wiring::Guard::Always,
-    }];
-    let config = SystemConfig {
-        remote_views: 2,
-        ..SystemConfig::default()
-    };
-    let escaping = System::with(
-        config,
-        Tables::for_config(&config).expect("tables"),
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Owned(rows),
-    )
-    .expect("builds");
-    assert_eq!(
-        CompiledSystem::new(&escaping, Layout::Lanes).map(|_| ()),
-        Err(CompileError::NotPairLocal)
-    );
 }

@@ -713,7 +713,8 @@ fn memoised_broadcasts_give_the_same_steps_as_full_runs_pres_1_pres_4() {
         memo_agrees(&system(config));
     }
     // A wiring where a view's subscription reaches beyond its pair (here: terminating
-    // sends every owner PoolOffline) must still step exactly like the full run.
+    // sends every owner PoolOffline) must still step exactly like the full run, and the
+    // compiled system, which needs pair-local wiring, refuses it.
     let mut rows = wiring::WIRING_ROWS.to_vec();
     let last = rows.len() - 1;
     rows[last].then = &[Reaction {
@@ -733,6 +734,10 @@ fn memoised_broadcasts_give_the_same_steps_as_full_runs_pres_1_pres_4() {
     )
     .expect("builds");
     memo_agrees(&escaping);
+    assert_eq!(
+        super::compiled::CompiledSystem::new(&escaping, super::compiled::Layout::Lanes).map(|_| ()),
+        Err(super::compiled::CompileError::NotPairLocal)
+    );
 }
 
 fn statuses(report: &Report) -> Vec<(&'static str, &'static str)> {

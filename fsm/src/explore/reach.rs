@@ -316,6 +316,12 @@ impl KeySet {
 }
 
 impl KeySet {
+    /// Whether `len` keys are past the load at which the table doubles (3/4).
+    #[inline]
+    fn at_load_limit(&self, len: usize) -> bool {
+        len * 4 > self.slots.len() * 3
+    }
+
     /// Every key stored, in table order.
     pub fn keys(&self) -> impl Iterator<Item = u64> + '_ {
         let max = self.has_max.then_some(u64::MAX);
@@ -361,7 +367,7 @@ impl Visited<u64> for KeySet {
         }
         self.slots[slot] = key;
         self.len += 1;
-        if self.len * 4 > self.slots.len() * 3 {
+        if self.at_load_limit(self.len) {
             self.grow();
         }
         true
@@ -697,7 +703,7 @@ impl Visited<u64> for CompactKeys {
         match self {
             CompactKeys::Plain { set, .. } => {
                 let fresh = set.insert(key);
-                if fresh && (set.len() + 1) * 4 > set.slots.len() * 3 {
+                if fresh && set.at_load_limit(set.len() + 1) {
                     self.compact();
                 }
                 fresh

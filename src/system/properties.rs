@@ -606,13 +606,13 @@ struct Situation {
 }
 
 /// What one transition showed: per transition property, premise and violation bits;
-/// whether it diverged; which wiring rows fired.
-#[derive(Debug, Clone)]
+/// whether it diverged. (The wiring rows it fired are added to the log's, which
+/// accumulate over the whole check: a situation seen again fires nothing new.)
+#[derive(Debug, Clone, Copy)]
 struct Seen {
     premise: u32,
     violated: u32,
     diverged: bool,
-    wired: Vec<bool>,
 }
 
 /// The situation of a state's transitions, but for the stimulus: O(views), once per
@@ -645,7 +645,6 @@ fn situation(system: &System, state: Packed) -> Situation {
 
 fn look(system: &System, before: Packed, stimulus: SystemStimulus, log: &mut Log) -> Seen {
     log.deliveries.clear();
-    log.wired.iter_mut().for_each(|fired| *fired = false);
     let result = system.step_observed(before, stimulus, log);
     let edge = Edge {
         before,
@@ -657,7 +656,6 @@ fn look(system: &System, before: Packed, stimulus: SystemStimulus, log: &mut Log
         premise: 0,
         violated: 0,
         diverged: result.diverged,
-        wired: log.wired.clone(),
     };
     for p in 0..TRANSITION_PROPERTIES {
         let j = judge(system, p, &edge);
@@ -688,7 +686,6 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
         deliveries: Vec::with_capacity(64),
         wired: vec![false; system.wiring_rows().len()],
     };
-    let mut wired = vec![false; system.wiring_rows().len()];
     let mut seen: HashMap<Situation, Seen, FastHash> = HashMap::with_hasher(FastHash);
     for node in graph.graph.node_indices() {
         let before = state_of(graph.graph[node]);
@@ -703,23 +700,19 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
             }
         };
         for &stimulus in System::stimuli() {
-            let fresh;
             let found = if memo {
                 let situation = Situation {
                     stimulus: stimulus.index() as u8,
                     ..here
                 };
-                seen.entry(situation)
+                *seen
+                    .entry(situation)
                     .or_insert_with(|| look(system, before, stimulus, &mut log))
             } else {
-                fresh = look(system, before, stimulus, &mut log);
-                &fresh
+                look(system, before, stimulus, &mut log)
             };
             if found.diverged && diverged.is_none() {
                 diverged = Some((node, stimulus));
-            }
-            for (fired, any) in found.wired.iter().zip(wired.iter_mut()) {
-                *any |= fired;
             }
             for (p, slot) in first.iter_mut().enumerate() {
                 premise[p] |= found.premise >> p & 1 == 1;
@@ -768,7 +761,7 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
         completeness: graph.completeness,
         verdicts,
         elapsed: started.elapsed(),
-        wiring_fired: wired,
+        wiring_fired: log.wired,
     }
 }
 

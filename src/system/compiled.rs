@@ -611,14 +611,21 @@ impl CompiledSystem {
     ) {
         out.reserve(effects.len());
         for effect in effects {
-            let next = if effect.changed == 0 && !effect.picks_free {
-                (key & !self.shared_id_mask) | effect.next
-            } else {
-                views(self, key, effect)
-            };
+            let next = self.after(key, effect, &views);
             if next != key {
                 out.push(next);
             }
+        }
+    }
+
+    /// The key after an effect that is not rejected: only the shared id changes when no
+    /// view moves, else `views` (the layout's step) computes it.
+    #[inline]
+    fn after(&self, key: u64, effect: &Effect, views: impl Fn(&Self, u64, &Effect) -> u64) -> u64 {
+        if effect.changed == 0 && !effect.picks_free {
+            (key & !self.shared_id_mask) | effect.next
+        } else {
+            views(self, key, effect)
         }
     }
 
@@ -628,13 +635,9 @@ impl CompiledSystem {
         if effect.rejected {
             return key;
         }
-        let views = key & !self.shared_id_mask;
-        if effect.changed == 0 && !effect.picks_free {
-            return views | effect.next;
-        }
         match self.layout {
-            Layout::Lanes => self.step_lanes(key, effect),
-            Layout::Counts => self.step_counts(key, effect),
+            Layout::Lanes => self.after(key, effect, Self::step_lanes),
+            Layout::Counts => self.after(key, effect, Self::step_counts),
         }
     }
 

@@ -37,6 +37,30 @@ fn counts(found: Reach) -> (usize, usize, usize, usize) {
     )
 }
 
+/// The lean search over a compiled system's keys.
+fn compiled_search(compiled: &CompiledSystem, limits: Limits) -> (usize, usize, usize, usize) {
+    counts(reach_keys(compiled, compiled.key_bits(), limits, |_| {}))
+}
+
+/// Lanes without symmetry and counts with it count what the system's own search counts.
+fn searches_agree(system: &System, lanes: &CompiledSystem, counted: &CompiledSystem) {
+    let config = system.config();
+    let symmetric = Limits {
+        symmetry: true,
+        ..Limits::default()
+    };
+    assert_eq!(
+        compiled_search(lanes, Limits::default()),
+        counts(reach(system, Limits::default(), |_| {})),
+        "{config:?}: lanes search"
+    );
+    assert_eq!(
+        compiled_search(counted, symmetric),
+        counts(reach(system, symmetric, |_| {})),
+        "{config:?}: counts search"
+    );
+}
+
 /// Every reachable state, every stimulus: the compiled step decodes to the system's step
 /// (its canonical form under counts), and the searches count the same.
 fn agrees(system: &System) {
@@ -78,28 +102,9 @@ fn agrees(system: &System) {
             );
         }
     }
+    searches_agree(system, &lanes, &counted);
     assert_eq!(
-        counts(reach_keys(
-            &lanes,
-            lanes.key_bits(),
-            Limits::default(),
-            |_| {}
-        )),
-        counts(reach(system, Limits::default(), |_| {})),
-        "{config:?}: lanes search"
-    );
-    assert_eq!(
-        counts(reach_keys(
-            &counted,
-            counted.key_bits(),
-            Limits::default(),
-            |_| {}
-        )),
-        counts(reach(system, symmetric, |_| {})),
-        "{config:?}: counts search"
-    );
-    assert_eq!(
-        counts(reach_keys(&lanes, lanes.key_bits(), symmetric, |_| {})),
+        compiled_search(&lanes, symmetric),
         counts(reach(system, symmetric, |_| {})),
         "{config:?}: lanes search with symmetry"
     );
@@ -116,32 +121,9 @@ fn compiled_steps_like_the_system_in_every_configuration_shape() {
 fn compiled_counts_agree_with_more_views() {
     for config in every_shape([6].into_iter()) {
         let system = System::new(config).expect("builds");
-        let symmetric = Limits {
-            symmetry: true,
-            ..Limits::default()
-        };
         let lanes = CompiledSystem::new(&system, Layout::Lanes).expect("lanes compile");
         let counted = CompiledSystem::new(&system, Layout::Counts).expect("counts compile");
-        assert_eq!(
-            counts(reach_keys(
-                &lanes,
-                lanes.key_bits(),
-                Limits::default(),
-                |_| {}
-            )),
-            counts(reach(&system, Limits::default(), |_| {})),
-            "{config:?}"
-        );
-        assert_eq!(
-            counts(reach_keys(
-                &counted,
-                counted.key_bits(),
-                Limits::default(),
-                |_| {}
-            )),
-            counts(reach(&system, symmetric, |_| {})),
-            "{config:?}"
-        );
+        searches_agree(&system, &lanes, &counted);
     }
 }
 

@@ -56,7 +56,9 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
+mod ranked;
 mod reach;
+pub use ranked::{reach_ranked, Place, Ranked, Sink, Target, MAX_SLOTS};
 pub use reach::{
     reach, reach_keys, reach_with, CompactKeys, FastHash, FastHasher, KeySet, QuotientSet, Reach,
     StateSet, Visited,

@@ -1,0 +1,560 @@
+//! Breadth-first search over a perfect index: one bit per state, no hashing of states.
+//!
+//! Some models can number their states densely. [`Ranked`] is the shape this module asks
+//! for: states fall into *blocks* named by a `u64` key, and a block of length `n` numbers
+//! its states `0..n` (their *ranks*). Given that, the visited set is a bitmap over the
+//! concatenated blocks, and a look-up is a shift and a mask. Blocks get their place in the
+//! bitmap when a successor first lands in them, so the model need not know in advance
+//! which blocks are reachable.
+//!
+//! Levels are bitmaps too: the search expands a level block by block, handing the model
+//! the ranks of that block's states in ascending order ([`Ranked::expand`]), so the model
+//! can do per-block work once (which block each action leads to) and per-state work only
+//! where a state's successor depends on more than its block.
+//!
+//! The counts ([`Reach`]) are those [`super::reach`] reports for the same state space,
+//! provided the model reports every step ([`Sink::successor`] for each one that changes
+//! the state, [`Sink::unchanged`] for the others).
+//!
+//! # Memory
+//! Three bitmaps (visited, this level, the next one), each one bit per slot, and one
+//! entry (key, offset, length) per block. The slots are the sum of the lengths of the
+//! blocks met, so the index is as dense as the model's blocks are full: exactly one bit a
+//! state when every state of a block met is reachable.
+//!
+//! # Limitations
+//! No symmetry reduction and no state callback: the model's numbering defines the space.
+//! A search that would need more than [`MAX_SLOTS`] slots stops with
+//! [`Completeness::StateLimit`].
+//!
+//! # Examples
+//! A grid of `8 x 8` cells where block `row` holds the cells of one row, ranked by
+//! column; stepping right or down.
+//! ```
+//! use fsm::explore::{reach_ranked, Completeness, Limits, Place, Ranked, Sink};
+//! struct Grid;
+//! impl Ranked for Grid {
+//!     fn initial_place(&self) -> Place { Place { block: 0, rank: 0 } }
+//!     fn block_len(&self, _row: u64) -> Option<u64> { Some(8) }
+//!     fn expand(&self, row: u64, columns: &[u64], sink: &mut Sink<'_>) {
+//!         let same_row = sink.target(row);
+//!         let next_row = sink.target((row + 1) % 8);
+//!         for &column in columns {
+//!             sink.successor(same_row, (column + 1) % 8);
+//!             sink.successor(next_row, column);
+//!         }
+//!     }
+//! }
+//! let found = reach_ranked(&Grid, Limits::default());
+//! assert_eq!((found.states, found.transitions, found.depth), (64, 128, 14));
+//! assert_eq!(found.completeness, Completeness::Complete);
+//! ```
+
+use std::collections::HashMap;
+
+use super::reach::{FastHash, Reach};
+use super::{Completeness, Limits};
+
+/// The most slots (bits of each bitmap) a search may use: 2^34, 2 GiB a bitmap.
+pub const MAX_SLOTS: u64 = 1 << 34;
+/// Most ranks handed to [`Ranked::expand`] at once (bounds the rank buffer).
+const RANKS_PER_CALL: usize = 1 << 12;
+
+/// Where a state sits in a [`Ranked`] model's index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Place {
+    /// The block's key.
+    pub block: u64,
+    /// The state's rank in its block (below the block's length).
+    pub rank: u64,
+}
+
+/// A model whose states are numbered block by block (see the module docs).
+pub trait Ranked {
+    /// The initial state's place.
+    fn initial_place(&self) -> Place;
+
+    /// The number of states a block numbers; `None` for a key that names no block (the
+    /// search then stops as incomplete).
+    fn block_len(&self, block: u64) -> Option<u64>;
+
+    /// Expands the states of `block` at `ranks` (ascending, each below the block's
+    /// length): reports each state's successors that differ from it with
+    /// [`Sink::successor`] and the steps that leave it unchanged with
+    /// [`Sink::unchanged`]. Resolve each target block once per call with
+    /// [`Sink::target`].
+    fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_>);
+}
+
+/// A block resolved by [`Sink::target`]: where it starts in the bitmaps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    offset: u64,
+    len: u64,
+    id: u32,
+}
+
+/// A resolved block that does not exist (its key named no block or did not fit).
+const NOWHERE: Target = Target {
+    offset: 0,
+    len: 0,
+    id: u32::MAX,
+};
+
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    key: u64,
+    offset: u64,
+    len: u64,
+    /// The depth of the level this block was last queued for, plus one (0: never).
+    queued: usize,
+}
+
+/// What [`Ranked::expand`] reports to: the visited bitmap, the next level and the counts.
+pub struct Sink<'a> {
+    index: &'a mut Index,
+    /// The model's [`Ranked::block_len`].
+    block_len: &'a dyn Fn(u64) -> Option<u64>,
+}
+
+/// The search's state: blocks, bitmaps and counts.
+#[derive(Debug, Default)]
+struct Index {
+    blocks: Vec<Block>,
+    ids: HashMap<u64, u32, FastHash>,
+    slots: u64,
+    seen: Vec<u64>,
+    current: Vec<u64>,
+    next: Vec<u64>,
+    /// Blocks with a bit in `next`.
+    next_blocks: Vec<u32>,
+    /// The depth `next` is for.
+    next_depth: usize,
+    states: usize,
+    level_states: usize,
+    transitions: usize,
+    unchanged: usize,
+    max_states: usize,
+    /// Set when the state limit, [`MAX_SLOTS`] or a bad block stopped the search.
+    stopped: bool,
+}
+
+impl Index {
+    fn target(&mut self, key: u64, block_len: &dyn Fn(u64) -> Option<u64>) -> Target {
+        if let Some(&id) = self.ids.get(&key) {
+            let block = self.blocks[id as usize];
+            return Target {
+                offset: block.offset,
+                len: block.len,
+                id,
+            };
+        }
+        self.add(key, block_len(key))
+    }
+
+    fn add(&mut self, key: u64, len: Option<u64>) -> Target {
+        let Some(len) = len else {
+            self.stopped = true;
+            return NOWHERE;
+        };
+        let Some(end) = self.slots.checked_add(len).filter(|&end| end <= MAX_SLOTS) else {
+            self.stopped = true;
+            return NOWHERE;
+        };
+        let Ok(id) = u32::try_from(self.blocks.len()) else {
+            self.stopped = true;
+            return NOWHERE;
+        };
+        let block = Block {
+            key,
+            offset: self.slots,
+            len,
+            queued: 0,
+        };
+        self.blocks.push(block);
+        self.ids.insert(key, id);
+        self.slots = end;
+        let words = end.div_ceil(64) as usize;
+        for bitmap in [&mut self.seen, &mut self.current, &mut self.next] {
+            bitmap.resize(words, 0);
+        }
+        Target {
+            offset: block.offset,
+            len,
+            id,
+        }
+    }
+
+    #[inline]
+    fn successor(&mut self, target: Target, rank: u64) {
+        if rank >= target.len {
+            self.stopped = true;
+            return;
+        }
+        let slot = target.offset + rank;
+        let (word, bit) = ((slot >> 6) as usize, 1u64 << (slot & 63));
+        let Some(seen) = self.seen.get_mut(word) else {
+            self.stopped = true;
+            return;
+        };
+        if *seen & bit != 0 {
+            self.transitions += 1;
+            return;
+        }
+        if self.states >= self.max_states {
+            self.stopped = true;
+            return;
+        }
+        self.transitions += 1;
+        *seen |= bit;
+        self.next[word] |= bit;
+        self.states += 1;
+        self.level_states += 1;
+        let block = &mut self.blocks[target.id as usize];
+        if block.queued != self.next_depth + 1 {
+            block.queued = self.next_depth + 1;
+            self.next_blocks.push(target.id);
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        let words = self.seen.capacity() + self.current.capacity() + self.next.capacity();
+        words * 8
+            + self.blocks.capacity() * std::mem::size_of::<Block>()
+            + self.ids.capacity() * (8 + 4 + 1)
+    }
+}
+
+impl std::fmt::Debug for Sink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sink").field("index", &self.index).finish()
+    }
+}
+
+impl Sink<'_> {
+    /// Resolves a block key (allocating the block's slots the first time it is met).
+    ///
+    /// # Complexity
+    /// One hash look-up; call it once per target block per [`Ranked::expand`] call.
+    #[inline]
+    pub fn target(&mut self, block: u64) -> Target {
+        self.index.target(block, self.block_len)
+    }
+
+    /// Reports one step into the state at `rank` of `target` (a step that changed the
+    /// state). A rank outside the block stops the search as incomplete.
+    ///
+    /// # Complexity
+    /// O(1): one bitmap word read and, for a new state, two written.
+    #[inline]
+    pub fn successor(&mut self, target: Target, rank: u64) {
+        self.index.successor(target, rank);
+    }
+
+    /// Reports `steps` steps that left a state unchanged.
+    #[inline]
+    pub fn unchanged(&mut self, steps: usize) {
+        self.index.unchanged += steps;
+    }
+}
+
+/// Pushes the ranks of `block` set in `bitmap` into `ranks` (clearing it first), from
+/// rank `from` on, at most [`RANKS_PER_CALL`]; returns the rank to go on from, if any.
+fn gather(bitmap: &[u64], block: &Block, from: u64, ranks: &mut Vec<u64>) -> Option<u64> {
+    ranks.clear();
+    let (start, end) = (block.offset + from, block.offset + block.len);
+    let mut word = (start >> 6) as usize;
+    let mut bits = bitmap.get(word).copied().unwrap_or(0) & (u64::MAX << (start & 63));
+    loop {
+        while bits != 0 {
+            let slot = ((word as u64) << 6) | u64::from(bits.trailing_zeros());
+            if slot >= end {
+                return None;
+            }
+            if ranks.len() == RANKS_PER_CALL {
+                return Some(slot - block.offset);
+            }
+            ranks.push(slot - block.offset);
+            bits &= bits - 1;
+        }
+        word += 1;
+        if (word as u64) << 6 >= end {
+            return None;
+        }
+        bits = bitmap.get(word).copied().unwrap_or(0);
+    }
+}
+
+/// Counts every state reachable from a [`Ranked`] model's initial state, breadth first,
+/// over a bitmap visited set.
+///
+/// # Arguments
+/// * `model` - the model.
+/// * `limits` - `max_states` and `max_depth` as for [`super::reach`]; `symmetry` is the
+///   model's business here (a ranked model numbers the states it means to search).
+///
+/// # Returns
+/// The counts; those of [`super::reach`] on the same state space and steps.
+/// `set_bytes` is the bitmaps and the block table.
+///
+/// # Complexity
+/// O(states) calls of the model's per-state work plus O(slots / 64) per level to scan
+/// the level's blocks; memory three bits a slot plus one entry per block.
+pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> Reach {
+    let mut index = Index {
+        max_states: limits.max_states.max(1),
+        ..Index::default()
+    };
+    let mut found = Reach {
+        states: 0,
+        transitions: 0,
+        unchanged: 0,
+        depth: 0,
+        completeness: Completeness::Complete,
+        widest_level: 1,
+        set_bytes: 0,
+    };
+    let initial = model.initial_place();
+    let len = model.block_len(initial.block);
+    let start = index.add(initial.block, len);
+    index.successor(start, initial.rank);
+    index.transitions = 0;
+    let mut level_blocks: Vec<u32> = Vec::new();
+    let mut ranks: Vec<u64> = Vec::with_capacity(RANKS_PER_CALL);
+    let mut depth = 0;
+    while !index.stopped && !index.next_blocks.is_empty() {
+        if depth >= limits.max_depth {
+            found.completeness = Completeness::DepthLimit;
+            break;
+        }
+        std::mem::swap(&mut index.current, &mut index.next);
+        std::mem::swap(&mut level_blocks, &mut index.next_blocks);
+        level_blocks.sort_unstable();
+        index.next_blocks.clear();
+        index.next_depth = depth + 1;
+        index.level_states = 0;
+        for &id in &level_blocks {
+            let block = index.blocks[id as usize];
+            let mut from = Some(0);
+            while let Some(start) = from {
+                from = gather(&index.current, &block, start, &mut ranks);
+                let mut sink = Sink {
+                    index: &mut index,
+                    block_len: &|key| model.block_len(key),
+                };
+                model.expand(block.key, &ranks, &mut sink);
+                if index.stopped {
+                    break;
+                }
+            }
+            if index.stopped {
+                break;
+            }
+        }
+        index.current.fill(0);
+        if index.level_states > 0 {
+            found.depth = depth + 1;
+        }
+        found.widest_level = found.widest_level.max(index.level_states);
+        depth += 1;
+    }
+    if index.stopped {
+        found.completeness = Completeness::StateLimit;
+    }
+    found.states = index.states;
+    found.transitions = index.transitions;
+    found.unchanged = index.unchanged;
+    found.set_bytes = index.bytes();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{reach, Model};
+    use super::*;
+
+    /// `n` tokens on a ring of `k` cells, as a multiset: block = token count per cell
+    /// (base 16 digits), rank = which of the tokens is "marked" (a second component so
+    /// that blocks hold several states). Steps move the marked token on, or any cell's
+    /// tokens one cell further.
+    struct Tokens {
+        cells: u64,
+    }
+
+    impl Tokens {
+        fn digits(&self, block: u64) -> Vec<u64> {
+            (0..self.cells).map(|c| block >> (4 * c) & 15).collect()
+        }
+        fn key(&self, digits: &[u64]) -> u64 {
+            digits.iter().enumerate().map(|(c, d)| d << (4 * c)).sum()
+        }
+        /// All steps of the state (block, rank) as (block, rank).
+        fn steps(&self, block: u64, rank: u64) -> Vec<(u64, u64)> {
+            let digits = self.digits(block);
+            let mut out = Vec::new();
+            let total: u64 = digits.iter().sum();
+            out.push((block, (rank + 1) % total));
+            for cell in 0..self.cells as usize {
+                let mut moved = digits.clone();
+                let to = (cell + 1) % self.cells as usize;
+                if moved[cell] > 0 {
+                    moved[cell] -= 1;
+                    moved[to] += 1;
+                }
+                out.push((self.key(&moved), rank));
+            }
+            out
+        }
+    }
+
+    impl Ranked for Tokens {
+        fn initial_place(&self) -> Place {
+            Place { block: 3, rank: 0 }
+        }
+        fn block_len(&self, block: u64) -> Option<u64> {
+            Some(self.digits(block).iter().sum())
+        }
+        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_>) {
+            for &rank in ranks {
+                for (next, next_rank) in self.steps(block, rank) {
+                    if (next, next_rank) == (block, rank) {
+                        sink.unchanged(1);
+                    } else {
+                        let target = sink.target(next);
+                        sink.successor(target, next_rank);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The same model over (block, rank) pairs, for the hashing search.
+    impl Model for Tokens {
+        type State = (u64, u64);
+        type Action = usize;
+        fn initial(&self) -> (u64, u64) {
+            (3, 0)
+        }
+        fn actions(&self) -> &[usize] {
+            &[0, 1, 2, 3, 4, 5]
+        }
+        fn next(&self, state: &(u64, u64), action: usize) -> (u64, u64) {
+            self.steps(state.0, state.1)
+                .get(action)
+                .copied()
+                .unwrap_or(*state)
+        }
+    }
+
+    #[test]
+    fn counts_like_the_hashing_search() {
+        let model = Tokens { cells: 5 };
+        let ranked = reach_ranked(&model, Limits::default());
+        let hashed = reach(&model, Limits::default(), |_| {});
+        assert_eq!(ranked.completeness, Completeness::Complete);
+        assert_eq!(
+            (
+                ranked.states,
+                ranked.transitions,
+                ranked.unchanged,
+                ranked.depth,
+                ranked.widest_level
+            ),
+            (
+                hashed.states,
+                hashed.transitions,
+                hashed.unchanged,
+                hashed.depth,
+                hashed.widest_level
+            )
+        );
+        // 3 tokens on 5 cells: 35 multisets, 3 ranks each.
+        assert_eq!(ranked.states, 35 * 3);
+    }
+
+    #[test]
+    fn stops_at_the_state_limit_like_the_hashing_search() {
+        let model = Tokens { cells: 5 };
+        for max_states in [1, 2, 17, 104] {
+            let limits = Limits {
+                max_states,
+                ..Limits::default()
+            };
+            let ranked = reach_ranked(&model, limits);
+            assert_eq!(ranked.states, max_states, "limit {max_states}");
+            assert_eq!(ranked.completeness, Completeness::StateLimit);
+        }
+    }
+
+    #[test]
+    fn stops_at_the_depth_limit_like_the_hashing_search() {
+        let model = Tokens { cells: 5 };
+        for max_depth in [0, 1, 3] {
+            let limits = Limits {
+                max_depth,
+                ..Limits::default()
+            };
+            let ranked = reach_ranked(&model, limits);
+            let hashed = reach(&model, limits, |_| {});
+            assert_eq!(
+                (ranked.states, ranked.depth, ranked.completeness),
+                (hashed.states, hashed.depth, hashed.completeness),
+                "depth {max_depth}"
+            );
+        }
+    }
+
+    /// A model whose blocks are larger than one expand call and not word aligned.
+    struct Long;
+    impl Ranked for Long {
+        fn initial_place(&self) -> Place {
+            Place { block: 0, rank: 0 }
+        }
+        fn block_len(&self, block: u64) -> Option<u64> {
+            Some(10_000 + block)
+        }
+        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_>) {
+            let here = sink.target(block);
+            let there = sink.target((block + 1) % 3);
+            for &rank in ranks {
+                sink.successor(here, (rank + 1) % (10_000 + block));
+                sink.successor(there, rank % (10_000 + (block + 1) % 3));
+            }
+        }
+    }
+
+    #[test]
+    fn expands_blocks_longer_than_one_call() {
+        let found = reach_ranked(&Long, Limits::default());
+        assert_eq!(found.completeness, Completeness::Complete);
+        assert_eq!(found.states, 10_000 + 10_001 + 10_002);
+        assert_eq!(found.transitions, 2 * found.states);
+    }
+
+    /// A model that names a block it cannot number, or ranks past a block's end.
+    struct Broken {
+        past_end: bool,
+    }
+    impl Ranked for Broken {
+        fn initial_place(&self) -> Place {
+            Place { block: 0, rank: 0 }
+        }
+        fn block_len(&self, block: u64) -> Option<u64> {
+            (block == 0).then_some(4)
+        }
+        fn expand(&self, _block: u64, _ranks: &[u64], sink: &mut Sink<'_>) {
+            let (block, rank) = if self.past_end { (0, 4) } else { (1, 0) };
+            let target = sink.target(block);
+            sink.successor(target, rank);
+        }
+    }
+
+    #[test]
+    fn a_bad_block_or_rank_stops_the_search_as_incomplete() {
+        for past_end in [false, true] {
+            let found = reach_ranked(&Broken { past_end }, Limits::default());
+            assert_eq!(found.completeness, Completeness::StateLimit);
+            assert_eq!(found.states, 1);
+        }
+    }
+}

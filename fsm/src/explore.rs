@@ -58,7 +58,7 @@ use petgraph::Direction;
 
 mod ranked;
 mod reach;
-pub use ranked::{reach_ranked, Place, Ranked, Sink, Target, MAX_SLOTS};
+pub use ranked::{reach_ranked, Located, Place, Ranked, RankedReach, Sink, Target, MAX_SLOTS};
 pub use reach::{
     reach, reach_keys, reach_with, CompactKeys, FastHash, FastHasher, KeySet, QuotientSet, Reach,
     StateSet, Visited,

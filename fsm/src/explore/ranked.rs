@@ -1,11 +1,13 @@
 //! Breadth-first search over a perfect index: one bit per state, no hashing of states.
 //!
-//! Some models can number their states densely. [`Ranked`] is the shape this module asks
-//! for: states fall into *blocks* named by a `u64` key, and a block of length `n` numbers
-//! its states `0..n` (their *ranks*). Given that, the visited set is a bitmap over the
-//! concatenated blocks, and a look-up is a shift and a mask. Blocks get their place in the
-//! bitmap when a successor first lands in them, so the model need not know in advance
-//! which blocks are reachable.
+//! Some models can number most of their states densely. [`Ranked`] is the shape this
+//! module asks for: states fall into *blocks* named by a `u64` key, and a block of length
+//! `n` numbers its states `0..n` (their *ranks*). Given that, the visited set is a bitmap
+//! over the concatenated blocks, and a look-up is a shift and a mask. Blocks get their
+//! place in the bitmap when a successor first lands in them, so the model need not know
+//! in advance which blocks are reachable. A state the model cannot number goes, as
+//! itself, into a hashed side set ([`Sink::unranked`]), so the search stays exact
+//! whatever the numbering covers.
 //!
 //! Levels are bitmaps too: the search expands a level block by block, handing the model
 //! the ranks of that block's states in ascending order ([`Ranked::expand`]), so the model
@@ -13,14 +15,14 @@
 //! where a state's successor depends on more than its block.
 //!
 //! The counts ([`Reach`]) are those [`super::reach`] reports for the same state space,
-//! provided the model reports every step ([`Sink::successor`] for each one that changes
-//! the state, [`Sink::unchanged`] for the others).
+//! provided the model reports every step ([`Sink::successor`] or [`Sink::unranked`] for
+//! each one that changes the state, [`Sink::unchanged`] for the others).
 //!
 //! # Memory
-//! Three bitmaps (visited, this level, the next one), each one bit per slot, and one
-//! entry (key, offset, length) per block. The slots are the sum of the lengths of the
-//! blocks met, so the index is as dense as the model's blocks are full: exactly one bit a
-//! state when every state of a block met is reachable.
+//! Three bitmaps (visited, this level, the next one), each one bit a slot, one entry
+//! (key, offset, length) per block, and the side set. The slots are the sum of the lengths
+//! of the blocks met, so the index is as dense as the model's blocks are full: exactly one
+//! bit a state when every state of a block met is reachable ([`RankedReach::slots`] tells).
 //!
 //! # Limitations
 //! No symmetry reduction and no state callback: the model's numbering defines the space.
@@ -31,12 +33,13 @@
 //! A grid of `8 x 8` cells where block `row` holds the cells of one row, ranked by
 //! column; stepping right or down.
 //! ```
-//! use fsm::explore::{reach_ranked, Completeness, Limits, Place, Ranked, Sink};
+//! use fsm::explore::{reach_ranked, Completeness, Limits, Located, Place, Ranked, Sink};
 //! struct Grid;
 //! impl Ranked for Grid {
-//!     fn initial_place(&self) -> Place { Place { block: 0, rank: 0 } }
+//!     type State = u64;
+//!     fn initial(&self) -> Located<u64> { Located::Ranked(Place { block: 0, rank: 0 }) }
 //!     fn block_len(&self, _row: u64) -> Option<u64> { Some(8) }
-//!     fn expand(&self, row: u64, columns: &[u64], sink: &mut Sink<'_>) {
+//!     fn expand(&self, row: u64, columns: &[u64], sink: &mut Sink<'_, u64>) {
 //!         let same_row = sink.target(row);
 //!         let next_row = sink.target((row + 1) % 8);
 //!         for &column in columns {
@@ -44,15 +47,18 @@
 //!             sink.successor(next_row, column);
 //!         }
 //!     }
+//!     fn expand_unranked(&self, _cell: &u64, _sink: &mut Sink<'_, u64>) {}
 //! }
 //! let found = reach_ranked(&Grid, Limits::default());
-//! assert_eq!((found.states, found.transitions, found.depth), (64, 128, 14));
-//! assert_eq!(found.completeness, Completeness::Complete);
+//! assert_eq!((found.reach.states, found.reach.transitions, found.reach.depth), (64, 128, 14));
+//! assert_eq!((found.slots, found.unranked), (64, 0));
+//! assert_eq!(found.reach.completeness, Completeness::Complete);
 //! ```
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
-use super::reach::{FastHash, Reach};
+use super::reach::{FastHash, Reach, StateSet};
 use super::{Completeness, Limits};
 
 /// The most slots (bits of each bitmap) a search may use: 2^34, 2 GiB a bitmap.
@@ -60,7 +66,7 @@ pub const MAX_SLOTS: u64 = 1 << 34;
 /// Most ranks handed to [`Ranked::expand`] at once (bounds the rank buffer).
 const RANKS_PER_CALL: usize = 1 << 12;
 
-/// Where a state sits in a [`Ranked`] model's index.
+/// Where a numbered state sits in a [`Ranked`] model's index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Place {
     /// The block's key.
@@ -69,10 +75,22 @@ pub struct Place {
     pub rank: u64,
 }
 
+/// A state as a [`Ranked`] model locates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Located<S> {
+    /// Numbered.
+    Ranked(Place),
+    /// Outside the numbering: kept as itself.
+    Unranked(S),
+}
+
 /// A model whose states are numbered block by block (see the module docs).
 pub trait Ranked {
-    /// The initial state's place.
-    fn initial_place(&self) -> Place;
+    /// A state the numbering does not cover, kept as itself in a hashed side set.
+    type State: Copy + Eq + Hash + Default;
+
+    /// The initial state.
+    fn initial(&self) -> Located<Self::State>;
 
     /// The number of states a block numbers; `None` for a key that names no block (the
     /// search then stops as incomplete).
@@ -80,10 +98,13 @@ pub trait Ranked {
 
     /// Expands the states of `block` at `ranks` (ascending, each below the block's
     /// length): reports each state's successors that differ from it with
-    /// [`Sink::successor`] and the steps that leave it unchanged with
-    /// [`Sink::unchanged`]. Resolve each target block once per call with
+    /// [`Sink::successor`] (or [`Sink::unranked`]) and the steps that leave it unchanged
+    /// with [`Sink::unchanged`]. Resolve each target block once per call with
     /// [`Sink::target`].
-    fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_>);
+    fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, Self::State>);
+
+    /// Expands one state outside the numbering, reporting as [`Ranked::expand`] does.
+    fn expand_unranked(&self, state: &Self::State, sink: &mut Sink<'_, Self::State>);
 }
 
 /// A block resolved by [`Sink::target`]: where it starts in the bitmaps.
@@ -110,16 +131,17 @@ struct Block {
     queued: usize,
 }
 
-/// What [`Ranked::expand`] reports to: the visited bitmap, the next level and the counts.
-pub struct Sink<'a> {
-    index: &'a mut Index,
+/// What [`Ranked::expand`] reports to: the visited bitmap, the side set, the next level
+/// and the counts.
+pub struct Sink<'a, S> {
+    index: &'a mut Index<S>,
     /// The model's [`Ranked::block_len`].
     block_len: &'a dyn Fn(u64) -> Option<u64>,
 }
 
-/// The search's state: blocks, bitmaps and counts.
-#[derive(Debug, Default)]
-struct Index {
+/// The search's state: blocks, bitmaps, the side set and counts.
+#[derive(Debug)]
+struct Index<S> {
     blocks: Vec<Block>,
     ids: HashMap<u64, u32, FastHash>,
     slots: u64,
@@ -130,6 +152,9 @@ struct Index {
     next_blocks: Vec<u32>,
     /// The depth `next` is for.
     next_depth: usize,
+    /// States outside the numbering: all seen, and those of the next level.
+    side: StateSet<S>,
+    side_next: Vec<S>,
     states: usize,
     level_states: usize,
     transitions: usize,
@@ -139,7 +164,28 @@ struct Index {
     stopped: bool,
 }
 
-impl Index {
+impl<S: Copy + Eq + Hash + Default> Index<S> {
+    fn new(max_states: usize) -> Self {
+        Index {
+            blocks: Vec::new(),
+            ids: HashMap::default(),
+            slots: 0,
+            seen: Vec::new(),
+            current: Vec::new(),
+            next: Vec::new(),
+            next_blocks: Vec::new(),
+            next_depth: 0,
+            side: StateSet::with_capacity(16),
+            side_next: Vec::new(),
+            states: 0,
+            level_states: 0,
+            transitions: 0,
+            unchanged: 0,
+            max_states: max_states.max(1),
+            stopped: false,
+        }
+    }
+
     fn target(&mut self, key: u64, block_len: &dyn Fn(u64) -> Option<u64>) -> Target {
         if let Some(&id) = self.ids.get(&key) {
             let block = self.blocks[id as usize];
@@ -185,6 +231,19 @@ impl Index {
         }
     }
 
+    /// Counts a new state, unless the limit is reached (then stops and says no).
+    #[inline]
+    fn admit(&mut self) -> bool {
+        if self.states >= self.max_states {
+            self.stopped = true;
+            return false;
+        }
+        self.transitions += 1;
+        self.states += 1;
+        self.level_states += 1;
+        true
+    }
+
     #[inline]
     fn successor(&mut self, target: Target, rank: u64) {
         if rank >= target.len {
@@ -201,19 +260,24 @@ impl Index {
             self.transitions += 1;
             return;
         }
-        if self.states >= self.max_states {
-            self.stopped = true;
+        if !self.admit() {
             return;
         }
-        self.transitions += 1;
-        *seen |= bit;
+        self.seen[word] |= bit;
         self.next[word] |= bit;
-        self.states += 1;
-        self.level_states += 1;
         let block = &mut self.blocks[target.id as usize];
         if block.queued != self.next_depth + 1 {
             block.queued = self.next_depth + 1;
             self.next_blocks.push(target.id);
+        }
+    }
+
+    fn unranked(&mut self, state: S) {
+        if self.side.contains(&state) {
+            self.transitions += 1;
+        } else if self.admit() {
+            self.side.insert(state);
+            self.side_next.push(state);
         }
     }
 
@@ -222,16 +286,17 @@ impl Index {
         words * 8
             + self.blocks.capacity() * std::mem::size_of::<Block>()
             + self.ids.capacity() * (8 + 4 + 1)
+            + self.side.bytes()
     }
 }
 
-impl std::fmt::Debug for Sink<'_> {
+impl<S: std::fmt::Debug> std::fmt::Debug for Sink<'_, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sink").field("index", &self.index).finish()
     }
 }
 
-impl Sink<'_> {
+impl<S: Copy + Eq + Hash + Default> Sink<'_, S> {
     /// Resolves a block key (allocating the block's slots the first time it is met).
     ///
     /// # Complexity
@@ -249,6 +314,14 @@ impl Sink<'_> {
     #[inline]
     pub fn successor(&mut self, target: Target, rank: u64) {
         self.index.successor(target, rank);
+    }
+
+    /// Reports one step into a state outside the numbering.
+    ///
+    /// # Complexity
+    /// One look-up in the side set.
+    pub fn unranked(&mut self, state: S) {
+        self.index.unranked(state);
     }
 
     /// Reports `steps` steps that left a state unchanged.
@@ -285,8 +358,22 @@ fn gather(bitmap: &[u64], block: &Block, from: u64, ranks: &mut Vec<u64>) -> Opt
     }
 }
 
+/// What [`reach_ranked`] found: the counts, and how well the numbering fitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankedReach {
+    /// The counts, as [`super::reach`] reports them.
+    pub reach: Reach,
+    /// Slots of the blocks met (bits of each bitmap): `states - unranked` when every
+    /// slot of every block met is a reachable state.
+    pub slots: u64,
+    /// Blocks met.
+    pub blocks: usize,
+    /// States kept in the side set.
+    pub unranked: usize,
+}
+
 /// Counts every state reachable from a [`Ranked`] model's initial state, breadth first,
-/// over a bitmap visited set.
+/// over a bitmap visited set (and a side set for states outside the numbering).
 ///
 /// # Arguments
 /// * `model` - the model.
@@ -294,17 +381,15 @@ fn gather(bitmap: &[u64], block: &Block, from: u64, ranks: &mut Vec<u64>) -> Opt
 ///   model's business here (a ranked model numbers the states it means to search).
 ///
 /// # Returns
-/// The counts; those of [`super::reach`] on the same state space and steps.
-/// `set_bytes` is the bitmaps and the block table.
+/// The counts, those of [`super::reach`] on the same state space and steps
+/// (`set_bytes` is the bitmaps, the block table and the side set), with the slots and
+/// blocks used and the states outside the numbering.
 ///
 /// # Complexity
-/// O(states) calls of the model's per-state work plus O(slots / 64) per level to scan
-/// the level's blocks; memory three bits a slot plus one entry per block.
-pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> Reach {
-    let mut index = Index {
-        max_states: limits.max_states.max(1),
-        ..Index::default()
-    };
+/// O(states) calls of the model's per-state work plus O(slots / 64) per level to clear
+/// a level's bitmap; memory three bits a slot plus one entry per block.
+pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
+    let mut index = Index::new(limits.max_states);
     let mut found = Reach {
         states: 0,
         transitions: 0,
@@ -314,23 +399,30 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> Reach {
         widest_level: 1,
         set_bytes: 0,
     };
-    let initial = model.initial_place();
-    let len = model.block_len(initial.block);
-    let start = index.add(initial.block, len);
-    index.successor(start, initial.rank);
+    match model.initial() {
+        Located::Ranked(place) => {
+            let start = index.add(place.block, model.block_len(place.block));
+            index.successor(start, place.rank);
+        }
+        Located::Unranked(state) => index.unranked(state),
+    }
     index.transitions = 0;
     let mut level_blocks: Vec<u32> = Vec::new();
+    let mut side_level: Vec<R::State> = Vec::new();
     let mut ranks: Vec<u64> = Vec::with_capacity(RANKS_PER_CALL);
     let mut depth = 0;
-    while !index.stopped && !index.next_blocks.is_empty() {
+    let block_len = |key| model.block_len(key);
+    while !index.stopped && !(index.next_blocks.is_empty() && index.side_next.is_empty()) {
         if depth >= limits.max_depth {
             found.completeness = Completeness::DepthLimit;
             break;
         }
         std::mem::swap(&mut index.current, &mut index.next);
         std::mem::swap(&mut level_blocks, &mut index.next_blocks);
+        std::mem::swap(&mut side_level, &mut index.side_next);
         level_blocks.sort_unstable();
         index.next_blocks.clear();
+        index.side_next.clear();
         index.next_depth = depth + 1;
         index.level_states = 0;
         for &id in &level_blocks {
@@ -340,7 +432,7 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> Reach {
                 from = gather(&index.current, &block, start, &mut ranks);
                 let mut sink = Sink {
                     index: &mut index,
-                    block_len: &|key| model.block_len(key),
+                    block_len: &block_len,
                 };
                 model.expand(block.key, &ranks, &mut sink);
                 if index.stopped {
@@ -350,6 +442,16 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> Reach {
             if index.stopped {
                 break;
             }
+        }
+        for state in &side_level {
+            if index.stopped {
+                break;
+            }
+            let mut sink = Sink {
+                index: &mut index,
+                block_len: &block_len,
+            };
+            model.expand_unranked(state, &mut sink);
         }
         index.current.fill(0);
         if index.level_states > 0 {
@@ -365,7 +467,12 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> Reach {
     found.transitions = index.transitions;
     found.unchanged = index.unchanged;
     found.set_bytes = index.bytes();
-    found
+    RankedReach {
+        reach: found,
+        slots: index.slots,
+        blocks: index.blocks.len(),
+        unranked: index.side.len(),
+    }
 }
 
 #[cfg(test)]
@@ -373,12 +480,14 @@ mod tests {
     use super::super::{reach, Model};
     use super::*;
 
-    /// `n` tokens on a ring of `k` cells, as a multiset: block = token count per cell
+    /// `3` tokens on a ring of `cells` cells, as a multiset: block = token count per cell
     /// (base 16 digits), rank = which of the tokens is "marked" (a second component so
     /// that blocks hold several states). Steps move the marked token on, or any cell's
-    /// tokens one cell further.
+    /// tokens one cell further. States with a token in the `unranked` cell (if any) are
+    /// kept outside the numbering, as `block << 8 | rank`.
     struct Tokens {
         cells: u64,
+        unranked: Option<u64>,
     }
 
     impl Tokens {
@@ -405,26 +514,44 @@ mod tests {
             }
             out
         }
+        fn located(&self, block: u64, rank: u64) -> Located<u64> {
+            match self.unranked {
+                Some(cell) if block >> (4 * cell) & 15 > 0 => Located::Unranked(block << 8 | rank),
+                _ => Located::Ranked(Place { block, rank }),
+            }
+        }
+        fn report(&self, block: u64, rank: u64, sink: &mut Sink<'_, u64>) {
+            for (next, next_rank) in self.steps(block, rank) {
+                if (next, next_rank) == (block, rank) {
+                    sink.unchanged(1);
+                    continue;
+                }
+                match self.located(next, next_rank) {
+                    Located::Ranked(place) => {
+                        let target = sink.target(place.block);
+                        sink.successor(target, place.rank);
+                    }
+                    Located::Unranked(state) => sink.unranked(state),
+                }
+            }
+        }
     }
 
     impl Ranked for Tokens {
-        fn initial_place(&self) -> Place {
-            Place { block: 3, rank: 0 }
+        type State = u64;
+        fn initial(&self) -> Located<u64> {
+            self.located(3, 0)
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             Some(self.digits(block).iter().sum())
         }
-        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_>) {
+        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
             for &rank in ranks {
-                for (next, next_rank) in self.steps(block, rank) {
-                    if (next, next_rank) == (block, rank) {
-                        sink.unchanged(1);
-                    } else {
-                        let target = sink.target(next);
-                        sink.successor(target, next_rank);
-                    }
-                }
+                self.report(block, rank, sink);
             }
+        }
+        fn expand_unranked(&self, state: &u64, sink: &mut Sink<'_, u64>) {
+            self.report(state >> 8, state & 255, sink);
         }
     }
 
@@ -446,49 +573,69 @@ mod tests {
         }
     }
 
+    fn counts(found: &Reach) -> (usize, usize, usize, usize, usize, Completeness) {
+        (
+            found.states,
+            found.transitions,
+            found.unchanged,
+            found.depth,
+            found.widest_level,
+            found.completeness,
+        )
+    }
+
     #[test]
     fn counts_like_the_hashing_search() {
-        let model = Tokens { cells: 5 };
+        let model = Tokens {
+            cells: 5,
+            unranked: None,
+        };
         let ranked = reach_ranked(&model, Limits::default());
         let hashed = reach(&model, Limits::default(), |_| {});
-        assert_eq!(ranked.completeness, Completeness::Complete);
-        assert_eq!(
-            (
-                ranked.states,
-                ranked.transitions,
-                ranked.unchanged,
-                ranked.depth,
-                ranked.widest_level
-            ),
-            (
-                hashed.states,
-                hashed.transitions,
-                hashed.unchanged,
-                hashed.depth,
-                hashed.widest_level
-            )
-        );
-        // 3 tokens on 5 cells: 35 multisets, 3 ranks each.
-        assert_eq!(ranked.states, 35 * 3);
+        assert_eq!(counts(&ranked.reach), counts(&hashed));
+        assert_eq!(ranked.reach.completeness, Completeness::Complete);
+        // 3 tokens on 5 cells: 35 multisets of 3 ranks each, every slot a state.
+        assert_eq!(ranked.reach.states, 35 * 3);
+        assert_eq!((ranked.slots, ranked.blocks, ranked.unranked), (105, 35, 0));
+    }
+
+    #[test]
+    fn states_outside_the_numbering_are_counted_once_in_the_side_set() {
+        for cell in [0, 2, 4] {
+            let model = Tokens {
+                cells: 5,
+                unranked: Some(cell),
+            };
+            let ranked = reach_ranked(&model, Limits::default());
+            let hashed = reach(&model, Limits::default(), |_| {});
+            assert_eq!(counts(&ranked.reach), counts(&hashed), "cell {cell}");
+            // The multisets with a token in `cell`: all 35 but the 20 on the other 4 cells.
+            assert_eq!(ranked.unranked, (35 - 20) * 3, "cell {cell}");
+        }
     }
 
     #[test]
     fn stops_at_the_state_limit_like_the_hashing_search() {
-        let model = Tokens { cells: 5 };
-        for max_states in [1, 2, 17, 104] {
-            let limits = Limits {
-                max_states,
-                ..Limits::default()
-            };
-            let ranked = reach_ranked(&model, limits);
-            assert_eq!(ranked.states, max_states, "limit {max_states}");
-            assert_eq!(ranked.completeness, Completeness::StateLimit);
+        for unranked in [None, Some(1)] {
+            let model = Tokens { cells: 5, unranked };
+            for max_states in [1, 2, 17, 104] {
+                let limits = Limits {
+                    max_states,
+                    ..Limits::default()
+                };
+                let ranked = reach_ranked(&model, limits);
+                assert_eq!(ranked.reach.states, max_states, "limit {max_states}");
+                assert_eq!(ranked.reach.completeness, Completeness::StateLimit);
+            }
         }
     }
 
     #[test]
     fn stops_at_the_depth_limit_like_the_hashing_search() {
-        let model = Tokens { cells: 5 };
+        let model = Tokens {
+            cells: 5,
+            unranked: Some(1),
+        };
         for max_depth in [0, 1, 3] {
             let limits = Limits {
                 max_depth,
@@ -496,24 +643,21 @@ mod tests {
             };
             let ranked = reach_ranked(&model, limits);
             let hashed = reach(&model, limits, |_| {});
-            assert_eq!(
-                (ranked.states, ranked.depth, ranked.completeness),
-                (hashed.states, hashed.depth, hashed.completeness),
-                "depth {max_depth}"
-            );
+            assert_eq!(counts(&ranked.reach), counts(&hashed), "depth {max_depth}");
         }
     }
 
     /// A model whose blocks are larger than one expand call and not word aligned.
     struct Long;
     impl Ranked for Long {
-        fn initial_place(&self) -> Place {
-            Place { block: 0, rank: 0 }
+        type State = u64;
+        fn initial(&self) -> Located<u64> {
+            Located::Ranked(Place { block: 0, rank: 0 })
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             Some(10_000 + block)
         }
-        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_>) {
+        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
             let here = sink.target(block);
             let there = sink.target((block + 1) % 3);
             for &rank in ranks {
@@ -521,14 +665,16 @@ mod tests {
                 sink.successor(there, rank % (10_000 + (block + 1) % 3));
             }
         }
+        fn expand_unranked(&self, _state: &u64, _sink: &mut Sink<'_, u64>) {}
     }
 
     #[test]
     fn expands_blocks_longer_than_one_call() {
         let found = reach_ranked(&Long, Limits::default());
-        assert_eq!(found.completeness, Completeness::Complete);
-        assert_eq!(found.states, 10_000 + 10_001 + 10_002);
-        assert_eq!(found.transitions, 2 * found.states);
+        assert_eq!(found.reach.completeness, Completeness::Complete);
+        assert_eq!(found.reach.states, 10_000 + 10_001 + 10_002);
+        assert_eq!(found.reach.transitions, 2 * found.reach.states);
+        assert_eq!(found.slots, found.reach.states as u64);
     }
 
     /// A model that names a block it cannot number, or ranks past a block's end.
@@ -536,25 +682,27 @@ mod tests {
         past_end: bool,
     }
     impl Ranked for Broken {
-        fn initial_place(&self) -> Place {
-            Place { block: 0, rank: 0 }
+        type State = u64;
+        fn initial(&self) -> Located<u64> {
+            Located::Ranked(Place { block: 0, rank: 0 })
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             (block == 0).then_some(4)
         }
-        fn expand(&self, _block: u64, _ranks: &[u64], sink: &mut Sink<'_>) {
+        fn expand(&self, _block: u64, _ranks: &[u64], sink: &mut Sink<'_, u64>) {
             let (block, rank) = if self.past_end { (0, 4) } else { (1, 0) };
             let target = sink.target(block);
             sink.successor(target, rank);
         }
+        fn expand_unranked(&self, _state: &u64, _sink: &mut Sink<'_, u64>) {}
     }
 
     #[test]
     fn a_bad_block_or_rank_stops_the_search_as_incomplete() {
         for past_end in [false, true] {
             let found = reach_ranked(&Broken { past_end }, Limits::default());
-            assert_eq!(found.completeness, Completeness::StateLimit);
-            assert_eq!(found.states, 1);
+            assert_eq!(found.reach.completeness, Completeness::StateLimit);
+            assert_eq!(found.reach.states, 1);
         }
     }
 }

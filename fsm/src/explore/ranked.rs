@@ -412,7 +412,9 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
     let mut ranks: Vec<u64> = Vec::with_capacity(RANKS_PER_CALL);
     let mut depth = 0;
     let block_len = |key| model.block_len(key);
-    while !index.stopped && !(index.next_blocks.is_empty() && index.side_next.is_empty()) {
+    let more =
+        |index: &Index<R::State>| !(index.next_blocks.is_empty() && index.side_next.is_empty());
+    while !index.stopped && more(&index) {
         if depth >= limits.max_depth {
             found.completeness = Completeness::DepthLimit;
             break;

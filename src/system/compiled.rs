@@ -61,6 +61,9 @@ use thiserror::Error;
 use super::engine::{Engine, FIRST_VIEW};
 use super::{Packed, System, SystemStimulus, STIMULI};
 
+mod ranked;
+pub use ranked::{RankedSystem, MAX_RANKED_PAIRS, MAX_RANKED_VIEWS};
+
 /// The most distinct (view, subscription) pairs a compiled system handles.
 pub const MAX_PAIRS: usize = 16;
 /// Bits of the shared part in a [`Packed`] state (world and the first six slots).
@@ -102,6 +105,9 @@ pub enum CompileError {
         /// Needed.
         bits: u32,
     },
+    /// Numbering states ([`RankedSystem`]) needs a [`Layout::Lanes`] system.
+    #[error("only a system compiled in lanes can be numbered")]
+    NeedsLanes,
     /// A probe showed a dependency the compiled form cannot express.
     #[error("{stimulus} from shared part {shared:#x}: {what}")]
     Inexpressible {
@@ -285,6 +291,16 @@ fn inexpressible(stimulus: SystemStimulus, shared: u64, what: &'static str) -> C
         shared,
         what,
     }
+}
+
+/// `spread[delta]` for [`CompiledSystem::spread`].
+fn spread(fields: u32, field_bits: u32) -> [u64; MAX_PAIRS] {
+    std::array::from_fn(|delta| {
+        (0..fields.min(4))
+            .filter(|bit| delta >> bit & 1 == 1)
+            .map(|bit| 1u64 << (bit * field_bits).min(63))
+            .sum()
+    })
 }
 
 /// Bits needed to tell `n` values apart (at least one).
@@ -476,18 +492,42 @@ impl CompiledSystem {
             shifts: std::array::from_fn(|i| (shared_bits + i as u32 * field_bits).min(63)),
             shared_id_mask: (1u64 << shared_bits) - 1,
             all_pairs,
-            spread: std::array::from_fn(|delta| {
-                (0..fields.min(4))
-                    .filter(|bit| delta >> bit & 1 == 1)
-                    .map(|bit| 1u64 << (bit * field_bits).min(63))
-                    .sum()
-            }),
+            spread: spread(fields, field_bits),
             initial: 0,
         };
         compiled.initial = compiled
             .encode(initial)
             .ok_or_else(|| inexpressible(STIMULI[0], 0, "the initial state escaped"))?;
         Ok(compiled)
+    }
+
+    /// The same system over `views` views, every view starting in the pair the first
+    /// view starts in; [`Layout::Lanes`] only, and from 2 views on (where a pair's
+    /// effects no longer depend on the number of views).
+    fn with_views(&self, views: usize) -> Option<Self> {
+        let field_bits = u32::try_from(views).ok()?;
+        if self.layout != Layout::Lanes
+            || views < 2
+            || self.views < 2
+            || self.shared_bits + field_bits * self.fields > 64
+        {
+            return None;
+        }
+        let mut resized = self.clone();
+        resized.views = views;
+        resized.field_bits = field_bits;
+        resized.mask = (1u64 << field_bits) - 1;
+        resized.shifts =
+            std::array::from_fn(|i| (self.shared_bits + i as u32 * field_bits).min(63));
+        resized.spread = spread(self.fields, field_bits);
+        let mut initial = self.initial & self.shared_id_mask;
+        for bit in 0..self.fields {
+            if self.field(self.initial, bit) & 1 == 1 {
+                initial |= resized.mask << resized.shifts[bit as usize % MAX_PAIRS];
+            }
+        }
+        resized.initial = initial;
+        Some(resized)
     }
 
     /// The layout chosen.

@@ -1,0 +1,855 @@
+//! The compiled system numbered densely, for [`fsm::explore::reach_ranked`].
+//!
+//! # Blocks and words
+//! A [`Layout::Lanes`] key says which pair every view holds: read the views in order and
+//! it is a *word* over the pair ids. Keep the shared id and how many views hold each pair,
+//! forget the order: that is the state's *block*, whose key is the [`Layout::Counts`] key
+//! of the state.
+//!
+//! The views are not interchangeable: `SubscribeRemotePresence` subscribes the
+//! lowest-numbered free view (AF-RPSS), so views are taken in order, and every other
+//! stimulus moves all views holding a pair alike. Reachable words are therefore ordered:
+//! for two pairs `x` and `y`, either both orders occur, or every `y` comes before every
+//! `x`, or the two never meet. [`RankedSystem::new`] learns this *precedence* (which pair
+//! may stand before which) by searching the same system with 3 views.
+//!
+//! # The numbering
+//! Within a block, the words that keep the precedence are numbered: the pairs held, with
+//! "must come before" between them, form a small partial order. When it is
+//! series-parallel (built from single pairs by "all of A before all of B" and "A and B
+//! interleaved freely"), its words are numbered by a mixed-radix number: each free
+//! interleaving contributes the colexicographic rank of the views one side takes among
+//! those the two sides share, and an ordered part contributes nothing. A block whose
+//! order is not series-parallel, and a word that breaks the precedence, are not
+//! numbered: such states go to the search's side set as keys ([`Located::Unranked`]),
+//! so the search is exact whatever the precedence learned.
+//!
+//! `tests/compiled.rs` checks that the shipped system needs no side set up to 10 views
+//! (the numbering is one bit per reachable state) and that the counts equal the hashing
+//! search's.
+//!
+//! # Per-block work
+//! A stimulus that moves no view (only the shared part) keeps the word: the successor
+//! has the same rank in the target block, found without looking at the state. The
+//! others unrank the state once and rank each successor, with table look-ups over 7
+//! lanes at a time.
+//!
+//! # Examples
+//! ```
+//! use fsm::explore::{reach_keys, reach_ranked, Limits, Located};
+//! use ucma_ha::system::compiled::{CompiledSystem, Layout, RankedSystem};
+//! use ucma_ha::system::{System, SystemConfig};
+//! let system = System::new(SystemConfig { remote_views: 5, ..SystemConfig::default() })?;
+//! let compiled = CompiledSystem::new(&system, Layout::Lanes)?;
+//! let ranked = RankedSystem::new(&compiled)?;
+//! let dense = reach_ranked(&ranked, Limits::default());
+//! let hashed = reach_keys(&compiled, compiled.key_bits(), Limits::default(), |_| {});
+//! assert_eq!(dense.reach.states, hashed.states);
+//! assert_eq!(dense.slots, hashed.states as u64); // one bit a state
+//! let Located::Ranked(place) = ranked.locate(compiled.initial()) else { panic!() };
+//! assert_eq!(ranked.key(place), Some(compiled.initial()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use fsm::explore::{reach_keys, Limits, Located, Place, Ranked, Sink, Target};
+
+use super::STIMULUS_COUNT;
+use super::{bits_for, CompileError, CompiledSystem, Effect, Layout, MAX_PAIRS, REJECT};
+
+/// Lanes handled by one look-up in the compress and deposit tables.
+const CHUNK_BITS: u32 = 7;
+const CHUNK_MASK: u64 = (1 << CHUNK_BITS) - 1;
+/// The most views numbered (the subset tables hold `2^views` entries).
+pub const MAX_RANKED_VIEWS: usize = 20;
+/// The most pairs numbered (a plan is kept for every set of pairs).
+pub const MAX_RANKED_PAIRS: usize = 10;
+/// Views of the system searched to learn the precedence.
+const LEARNING_VIEWS: usize = 3;
+/// Nodes of a plan: at most one leaf per pair and one inner node per two.
+const MAX_NODES: usize = 2 * MAX_PAIRS;
+
+/// A node of a series-parallel order on the pairs held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// One pair.
+    Leaf(u8),
+    /// Children in order, each wholly before the next.
+    Series,
+    /// Children interleaved freely.
+    Parallel,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    kind: Kind,
+    /// Every pair id under the node.
+    pairs: u16,
+    /// Children, as node indices.
+    children: [u8; MAX_PAIRS],
+    child_count: u8,
+}
+
+impl Node {
+    fn children(&self) -> &[u8] {
+        &self.children[..usize::from(self.child_count)]
+    }
+}
+
+/// The series-parallel decomposition of the order on one set of pairs (root first).
+#[derive(Debug, Clone, Default)]
+struct Plan {
+    nodes: Vec<Node>,
+}
+
+/// A block's plan with its sizes: what ranking and unranking need.
+#[derive(Debug, Clone, Copy)]
+struct Shape<'p> {
+    plan: &'p Plan,
+    /// Views under each node.
+    sizes: [u32; MAX_NODES],
+    /// The radix of each digit, in the order the digits are read.
+    radices: [u64; MAX_NODES],
+    digits: usize,
+    /// The number of words (the product of the radices).
+    len: u64,
+}
+
+/// What one stimulus does to every state of one block.
+#[derive(Debug, Clone, Copy)]
+enum Move<'e, 'p> {
+    /// Nothing: the state stays.
+    Still,
+    /// Same rank, another block.
+    Same(Target),
+    /// The word changes: rebuild it and rank it in the target's shape, or report the key
+    /// when the target cannot be numbered (`shape` is `None`).
+    Remap {
+        target: Option<(Target, Shape<'p>)>,
+        next_shared: u64,
+        same_block: bool,
+        effect: &'e Effect,
+        /// The free view's pair id, when the stimulus subscribes one.
+        pick: Option<usize>,
+    },
+}
+
+/// A [`CompiledSystem`] in [`Layout::Lanes`] with its states numbered block by block
+/// (see the module docs); implements [`Ranked`].
+#[derive(Debug, Clone)]
+pub struct RankedSystem<'a> {
+    compiled: &'a CompiledSystem,
+    /// Every lane, as a mask.
+    lanes: u64,
+    /// Bits of one count in a block key.
+    count_bits: u32,
+    /// `may_precede[x]` has bit `y` when some reachable word has an `x` before a `y`.
+    may_precede: [u16; MAX_PAIRS],
+    /// The plan of every set of pairs (by its mask), `None` when not series-parallel.
+    plans: Vec<Option<Plan>>,
+    /// `binomial[n * (views + 1) + k]` = C(n, k).
+    binomial: Vec<u64>,
+    /// `rank_of[mask]`: the mask's colexicographic rank among masks with as many bits.
+    rank_of: Vec<u32>,
+    /// The masks with `k` bits in ascending (colexicographic) order, at
+    /// `subsets[subset_starts[k]..]`.
+    subsets: Vec<u32>,
+    subset_starts: Vec<usize>,
+    /// `compress[free << 7 | mask]`: the bits of `mask` at `free`'s positions, packed.
+    compress: Vec<u8>,
+    /// `deposit[free << 7 | packed]`: the inverse of `compress`.
+    deposit: Vec<u8>,
+}
+
+impl<'a> RankedSystem<'a> {
+    /// Numbers a compiled system's states, learning the precedence between pairs from a
+    /// search of the same system with 3 views.
+    ///
+    /// # Errors
+    /// [`CompileError::NeedsLanes`] for a [`Layout::Counts`] system (its keys are blocks
+    /// already); [`CompileError::TooWide`] when a block key needs more than 64 bits;
+    /// [`CompileError::TooManyPairs`] above [`MAX_RANKED_PAIRS`] pairs; more than
+    /// [`MAX_RANKED_VIEWS`] views cannot be compiled in lanes anyway.
+    ///
+    /// # Complexity
+    /// O(2^views) time and memory for the subset tables (64 KiB at 14 views), one plan
+    /// per set of pairs, and a search of the 3-view system.
+    pub fn new(compiled: &'a CompiledSystem) -> Result<Self, CompileError> {
+        if compiled.layout != Layout::Lanes {
+            return Err(CompileError::NeedsLanes);
+        }
+        let views = compiled.views;
+        let pairs = compiled.pairs.len();
+        if pairs > MAX_RANKED_PAIRS {
+            return Err(CompileError::TooManyPairs {
+                pairs,
+                max: MAX_RANKED_PAIRS,
+            });
+        }
+        let count_bits = bits_for(views + 1);
+        let bits = compiled.shared_bits + count_bits * pairs as u32;
+        if bits > 64 || views > MAX_RANKED_VIEWS {
+            return Err(CompileError::TooWide { bits });
+        }
+        let may_precede = learn_precedence(compiled);
+        let plans = (0..1usize << pairs)
+            .map(|set| plan(set as u16, &may_precede))
+            .collect();
+        let row = views + 1;
+        let mut binomial = vec![0u64; row * row];
+        for n in 0..=views {
+            binomial[n * row] = 1;
+            for k in 1..=n {
+                binomial[n * row + k] =
+                    binomial[(n - 1) * row + k - 1] + binomial[(n - 1) * row + k];
+            }
+        }
+        let masks = 1usize << views;
+        let mut subset_starts = vec![0usize; views + 2];
+        for mask in 0..masks {
+            subset_starts[mask.count_ones() as usize + 1] += 1;
+        }
+        for k in 1..subset_starts.len() {
+            subset_starts[k] += subset_starts[k - 1];
+        }
+        let mut rank_of = vec![0u32; masks];
+        let mut subsets = vec![0u32; masks];
+        let mut next = subset_starts.clone();
+        for mask in 0..masks {
+            let k = mask.count_ones() as usize;
+            rank_of[mask] = (next[k] - subset_starts[k]) as u32;
+            subsets[next[k]] = mask as u32;
+            next[k] += 1;
+        }
+        let table = |f: fn(u64, u64) -> u64| -> Vec<u8> {
+            (0..1u64 << (2 * CHUNK_BITS))
+                .map(|i| f(i >> CHUNK_BITS, i & CHUNK_MASK) as u8)
+                .collect()
+        };
+        Ok(RankedSystem {
+            compiled,
+            lanes: compiled.mask,
+            count_bits,
+            may_precede,
+            plans,
+            binomial,
+            rank_of,
+            subsets,
+            subset_starts,
+            compress: table(compress_bits),
+            deposit: table(deposit_bits),
+        })
+    }
+
+    /// Whether some reachable word has a view in pair id `x` before one in pair id `y`
+    /// (as learned; `x != y`).
+    pub fn may_precede(&self, x: usize, y: usize) -> bool {
+        self.may_precede.get(x).is_some_and(|row| row >> y & 1 == 1)
+    }
+
+    fn binomial(&self, n: u32, k: u32) -> u64 {
+        let row = self.compiled.views + 1;
+        self.binomial
+            .get(n as usize * row + k as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn count_shift(&self, id: usize) -> u32 {
+        self.compiled.shared_bits + id as u32 * self.count_bits
+    }
+
+    /// The views holding each pair id in a block key; `None` when they do not add up to
+    /// the views, or the key has bits beyond the counts or an unknown shared id.
+    fn counts(&self, block: u64) -> Option<[u32; MAX_PAIRS]> {
+        let pairs = self.compiled.pairs.len();
+        let count_mask = (1u64 << self.count_bits) - 1;
+        let counts: [u32; MAX_PAIRS] = std::array::from_fn(|id| {
+            if id < pairs {
+                (block >> self.count_shift(id) & count_mask) as u32
+            } else {
+                0
+            }
+        });
+        let used = self.compiled.shared_bits + self.count_bits * pairs as u32;
+        let beyond = if used >= 64 { 0 } else { block >> used };
+        let shared = block & self.compiled.shared_id_mask;
+        let total: u32 = counts.iter().sum();
+        (total as usize == self.compiled.views
+            && beyond == 0
+            && (shared as usize) < self.compiled.shared.len())
+        .then_some(counts)
+    }
+
+    /// The shape of a block; `None` when it cannot be numbered.
+    fn shape(&self, block: u64) -> Option<Shape<'_>> {
+        let counts = self.counts(block)?;
+        let held = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &count)| count > 0)
+            .fold(0usize, |set, (id, _)| set | 1 << id);
+        let plan = self.plans.get(held)?.as_ref()?;
+        let mut shape = Shape {
+            plan,
+            sizes: [0; MAX_NODES],
+            radices: [1; MAX_NODES],
+            digits: 0,
+            len: 1,
+        };
+        for (i, node) in plan.nodes.iter().enumerate() {
+            shape.sizes[i % MAX_NODES] = ids(node.pairs).map(|id| counts[id]).sum();
+        }
+        if !plan.nodes.is_empty() {
+            self.radices(&mut shape, 0)?;
+        }
+        Some(shape)
+    }
+
+    /// Appends the radices of a node's digits (pre-order); `None` on overflow.
+    fn radices(&self, shape: &mut Shape<'_>, node: usize) -> Option<()> {
+        let plan = shape.plan;
+        let n = plan.nodes.get(node)?;
+        let mut free = shape.sizes[node % MAX_NODES];
+        let last = n.children().len().saturating_sub(1);
+        for (i, &child) in n.children().iter().enumerate() {
+            let size = shape.sizes[usize::from(child) % MAX_NODES];
+            if n.kind == Kind::Parallel && i < last {
+                let radix = self.binomial(free, size);
+                *shape.radices.get_mut(shape.digits)? = radix;
+                shape.digits += 1;
+                shape.len = shape.len.checked_mul(radix)?;
+            }
+            free = free.saturating_sub(size);
+            self.radices(shape, usize::from(child))?;
+        }
+        Some(())
+    }
+
+    /// The bits of `mask` at the positions of `free`, packed towards bit 0.
+    #[inline]
+    fn compress(&self, mask: u64, free: u64) -> u64 {
+        let (mut packed, mut at, mut lane) = (0u64, 0u32, 0u32);
+        while lane < self.compiled.views as u32 {
+            let f = free >> lane & CHUNK_MASK;
+            let i = (f << CHUNK_BITS | (mask >> lane & CHUNK_MASK)) as usize;
+            packed |= u64::from(self.compress.get(i).copied().unwrap_or(0)) << at;
+            at += f.count_ones();
+            lane += CHUNK_BITS;
+        }
+        packed
+    }
+
+    /// The inverse of [`Self::compress`]: the packed bits spread over `free`'s positions.
+    #[inline]
+    fn deposit(&self, mut packed: u64, free: u64) -> u64 {
+        let (mut mask, mut lane) = (0u64, 0u32);
+        while lane < self.compiled.views as u32 {
+            let f = free >> lane & CHUNK_MASK;
+            let n = f.count_ones();
+            let i = (f << CHUNK_BITS | (packed & ((1 << n) - 1))) as usize;
+            mask |= u64::from(self.deposit.get(i).copied().unwrap_or(0)) << lane;
+            packed >>= n;
+            lane += CHUNK_BITS;
+        }
+        mask
+    }
+
+    /// The rank of a word (`masks[id]`: the lanes holding pair `id`) in a block of
+    /// `shape`; `None` when the word breaks the block's order.
+    #[inline]
+    fn rank(&self, masks: &[u64; MAX_PAIRS], shape: &Shape<'_>) -> Option<u64> {
+        let mut rank = 0;
+        let mut digit = 0;
+        (shape.plan.nodes.is_empty()
+            || self.rank_node(masks, shape, 0, self.lanes, &mut rank, &mut digit))
+        .then_some(rank)
+    }
+
+    fn rank_node(
+        &self,
+        masks: &[u64; MAX_PAIRS],
+        shape: &Shape<'_>,
+        node: usize,
+        positions: u64,
+        rank: &mut u64,
+        digit: &mut usize,
+    ) -> bool {
+        let Some(n) = shape.plan.nodes.get(node) else {
+            return false;
+        };
+        match n.kind {
+            Kind::Leaf(id) => masks[usize::from(id) % MAX_PAIRS] == positions,
+            Kind::Series => {
+                let mut rest = positions;
+                for &child in n.children() {
+                    let child = usize::from(child);
+                    let size = shape.sizes[child % MAX_NODES];
+                    let part = self.deposit((1u64 << size) - 1, rest);
+                    let held = union(masks, shape.plan.nodes[child].pairs);
+                    if held != part || !self.rank_node(masks, shape, child, part, rank, digit) {
+                        return false;
+                    }
+                    rest &= !part;
+                }
+                true
+            }
+            Kind::Parallel => {
+                let mut free = positions;
+                let last = n.children().len().saturating_sub(1);
+                for (i, &child) in n.children().iter().enumerate() {
+                    let child = usize::from(child);
+                    let held = union(masks, shape.plan.nodes[child].pairs);
+                    if i < last {
+                        let packed = self.compress(held, free);
+                        let d = self.rank_of.get(packed as usize).copied().unwrap_or(0);
+                        *rank = *rank * shape.radices[*digit % MAX_NODES] + u64::from(d);
+                        *digit += 1;
+                    }
+                    if !self.rank_node(masks, shape, child, held, rank, digit) {
+                        return false;
+                    }
+                    free &= !held;
+                }
+                true
+            }
+        }
+    }
+
+    /// The word at `rank` in a block of `shape`.
+    #[inline]
+    fn unrank(&self, shape: &Shape<'_>, mut rank: u64) -> [u64; MAX_PAIRS] {
+        let mut digits = [0u64; MAX_NODES];
+        for i in (0..shape.digits).rev() {
+            let radix = shape.radices[i].max(1);
+            digits[i] = rank % radix;
+            rank /= radix;
+        }
+        let mut masks = [0u64; MAX_PAIRS];
+        let mut digit = 0;
+        self.unrank_node(shape, 0, self.lanes, &digits, &mut digit, &mut masks);
+        masks
+    }
+
+    fn unrank_node(
+        &self,
+        shape: &Shape<'_>,
+        node: usize,
+        positions: u64,
+        digits: &[u64; MAX_NODES],
+        digit: &mut usize,
+        masks: &mut [u64; MAX_PAIRS],
+    ) {
+        let Some(n) = shape.plan.nodes.get(node) else {
+            return;
+        };
+        match n.kind {
+            Kind::Leaf(id) => masks[usize::from(id) % MAX_PAIRS] = positions,
+            Kind::Series => {
+                let mut rest = positions;
+                for &child in n.children() {
+                    let child = usize::from(child);
+                    let size = shape.sizes[child % MAX_NODES];
+                    let part = self.deposit((1u64 << size) - 1, rest);
+                    self.unrank_node(shape, child, part, digits, digit, masks);
+                    rest &= !part;
+                }
+            }
+            Kind::Parallel => {
+                let mut free = positions;
+                let last = n.children().len().saturating_sub(1);
+                for (i, &child) in n.children().iter().enumerate() {
+                    let child = usize::from(child);
+                    let held = if i < last {
+                        let size = shape.sizes[child % MAX_NODES] as usize;
+                        let start = self.subset_starts.get(size).copied().unwrap_or(0);
+                        let at = start + digits[*digit % MAX_NODES] as usize;
+                        *digit += 1;
+                        let packed = self.subsets.get(at).copied().unwrap_or(0);
+                        self.deposit(u64::from(packed), free)
+                    } else {
+                        free
+                    };
+                    self.unrank_node(shape, child, held, digits, digit, masks);
+                    free &= !held;
+                }
+            }
+        }
+    }
+
+    /// The lanes holding each pair id in a lanes key.
+    fn masks(&self, key: u64) -> [u64; MAX_PAIRS] {
+        std::array::from_fn(|id| {
+            if id < self.compiled.pairs.len() {
+                self.compiled.lanes_holding(key, id)
+            } else {
+                0
+            }
+        })
+    }
+
+    /// The lanes key of a shared id and a word.
+    fn key_of(&self, shared: u64, masks: &[u64; MAX_PAIRS]) -> u64 {
+        let mut key = shared;
+        for bit in 0..self.compiled.fields {
+            let mut plane = 0;
+            for (id, mask) in masks.iter().enumerate() {
+                if id >> bit & 1 == 1 {
+                    plane |= mask;
+                }
+            }
+            key |= plane << self.compiled.shifts[bit as usize % MAX_PAIRS];
+        }
+        key
+    }
+
+    /// The block key of a shared id and a word.
+    fn block_of(&self, shared: u64, masks: &[u64; MAX_PAIRS]) -> u64 {
+        let mut block = shared;
+        for (id, mask) in masks.iter().enumerate().take(self.compiled.pairs.len()) {
+            block |= u64::from(mask.count_ones()) << self.count_shift(id);
+        }
+        block
+    }
+
+    /// Where a [`Layout::Lanes`] key of the compiled system sits: its block (the
+    /// [`Layout::Counts`] key of the same state) and its rank, or the key itself when
+    /// it is outside the numbering.
+    ///
+    /// # Complexity
+    /// O(pairs) table look-ups.
+    pub fn locate(&self, key: u64) -> Located<u64> {
+        let masks = self.masks(key);
+        let block = self.block_of(key & self.compiled.shared_id_mask, &masks);
+        match self
+            .shape(block)
+            .and_then(|shape| self.rank(&masks, &shape))
+        {
+            Some(rank) => Located::Ranked(Place { block, rank }),
+            None => Located::Unranked(key),
+        }
+    }
+
+    /// The [`Layout::Lanes`] key at a place; `None` when the place is not one of a
+    /// state.
+    pub fn key(&self, place: Place) -> Option<u64> {
+        let shape = self.shape(place.block)?;
+        if place.rank >= shape.len {
+            return None;
+        }
+        let masks = self.unrank(&shape, place.rank);
+        Some(self.key_of(place.block & self.compiled.shared_id_mask, &masks))
+    }
+
+    /// What `effect` does to every state of a block with `counts` (see [`Move`]).
+    fn classify<'e>(
+        &self,
+        block: u64,
+        counts: &[u32; MAX_PAIRS],
+        effect: &'e Effect,
+        sink: &mut Sink<'_, u64>,
+    ) -> Move<'e, '_> {
+        let held = (0..self.compiled.pairs.len()).filter(|&id| counts[id] > 0);
+        let pick = if effect.picks_free {
+            let first = |among: u16| held.clone().find(|&id| among >> id & 1 == 1);
+            first(self.compiled.accepts).or_else(|| first(u16::MAX))
+        } else {
+            None
+        };
+        let mut after = [0u32; MAX_PAIRS];
+        for id in held.clone() {
+            after[usize::from(effect.other[id]) % MAX_PAIRS] += counts[id];
+        }
+        if let Some(id) = pick {
+            let free = effect.free[id];
+            if free == REJECT {
+                return Move::Still;
+            }
+            after[usize::from(effect.other[id]) % MAX_PAIRS] -= 1;
+            after[usize::from(free) % MAX_PAIRS] += 1;
+        }
+        let mut next = effect.next;
+        for (id, &count) in after.iter().enumerate().take(self.compiled.pairs.len()) {
+            next |= u64::from(count) << self.count_shift(id);
+        }
+        let still_views = pick.is_none_or(|id| effect.free[id] == effect.other[id])
+            && held.clone().all(|id| usize::from(effect.other[id]) == id);
+        if still_views {
+            if next == block {
+                return Move::Still;
+            }
+            if self.shape(next).is_some() {
+                return Move::Same(sink.target(next));
+            }
+        }
+        Move::Remap {
+            target: self.shape(next).map(|shape| (sink.target(next), shape)),
+            next_shared: effect.next,
+            same_block: next == block,
+            effect,
+            pick,
+        }
+    }
+
+    /// Reports the successor of the word `masks` under a [`Move::Remap`]; whether the
+    /// state changed.
+    #[inline]
+    fn remap(
+        &self,
+        masks: &[u64; MAX_PAIRS],
+        step: &Move<'_, '_>,
+        sink: &mut Sink<'_, u64>,
+    ) -> bool {
+        let Move::Remap {
+            target,
+            next_shared,
+            same_block,
+            effect,
+            pick,
+        } = step
+        else {
+            return false;
+        };
+        let mut after = [0u64; MAX_PAIRS];
+        for (id, &mask) in masks.iter().enumerate().take(self.compiled.pairs.len()) {
+            after[usize::from(effect.other[id]) % MAX_PAIRS] |= mask;
+        }
+        if let Some(id) = *pick {
+            let lane = masks[id] & masks[id].wrapping_neg();
+            after[usize::from(effect.other[id]) % MAX_PAIRS] &= !lane;
+            after[usize::from(effect.free[id]) % MAX_PAIRS] |= lane;
+        }
+        if *same_block && after == *masks {
+            return false;
+        }
+        match target.and_then(|(t, shape)| self.rank(&after, &shape).map(|rank| (t, rank))) {
+            Some((t, rank)) => sink.successor(t, rank),
+            None => sink.unranked(self.key_of(*next_shared, &after)),
+        }
+        true
+    }
+}
+
+/// The lanes holding any of `pairs`.
+#[inline]
+fn union(masks: &[u64; MAX_PAIRS], pairs: u16) -> u64 {
+    ids(pairs).fold(0, |held, id| held | masks[id % MAX_PAIRS])
+}
+
+/// The ids in a set of pair ids, ascending.
+fn ids(set: u16) -> impl Iterator<Item = usize> + Clone {
+    (0..MAX_PAIRS).filter(move |&id| set >> id & 1 == 1)
+}
+
+/// Which pair may stand before which, from every reachable word of the system with
+/// [`LEARNING_VIEWS`] views (or the system itself when it has no more views).
+fn learn_precedence(compiled: &CompiledSystem) -> [u16; MAX_PAIRS] {
+    let small = compiled.with_views(LEARNING_VIEWS.min(compiled.views));
+    let system = small.as_ref().unwrap_or(compiled);
+    let mut may_precede = [0u16; MAX_PAIRS];
+    let pairs = system.pairs.len();
+    reach_keys(system, system.key_bits(), Limits::default(), |&key| {
+        let masks: Vec<u64> = (0..pairs).map(|id| system.lanes_holding(key, id)).collect();
+        for (x, &mx) in masks.iter().enumerate() {
+            for (y, &my) in masks.iter().enumerate() {
+                // Some x before some y: x's first lane below y's last.
+                if x != y && mx != 0 && my != 0 && mx.trailing_zeros() < 63 - my.leading_zeros() {
+                    may_precede[x] |= 1 << y;
+                }
+            }
+        }
+    });
+    may_precede
+}
+
+/// The series-parallel plan of the order on a set of pairs, or `None` when two of them
+/// never meet or the order is not series-parallel.
+fn plan(set: u16, may_precede: &[u16; MAX_PAIRS]) -> Option<Plan> {
+    // before[x]: the pairs every x must precede, closed transitively.
+    let mut before = [0u16; MAX_PAIRS];
+    for x in ids(set) {
+        for y in ids(set).filter(|&y| y != x) {
+            let (xy, yx) = (may_precede[x] >> y & 1 == 1, may_precede[y] >> x & 1 == 1);
+            match (xy, yx) {
+                (false, false) => return None,
+                (true, false) => before[x] |= 1 << y,
+                _ => {}
+            }
+        }
+    }
+    loop {
+        let mut grew = false;
+        for x in ids(set) {
+            let reach = ids(before[x]).fold(before[x], |acc, y| acc | before[y]);
+            grew |= reach != before[x];
+            before[x] = reach;
+        }
+        if !grew {
+            break;
+        }
+    }
+    if ids(set).any(|x| before[x] >> x & 1 == 1) {
+        return None;
+    }
+    let mut plan = Plan::default();
+    if set != 0 {
+        decompose(set, &before, &mut plan)?;
+    }
+    Some(plan)
+}
+
+/// Adds the node for `set` (and its subtree) to `plan`; its index, or `None` when the
+/// order on `set` is not series-parallel.
+fn decompose(set: u16, before: &[u16; MAX_PAIRS], plan: &mut Plan) -> Option<u8> {
+    let at = plan.nodes.len();
+    if at >= MAX_NODES {
+        return None;
+    }
+    let comparable = |x: usize, y: usize| (before[x] | before[y]) & (1 << x | 1 << y) != 0;
+    let mut node = Node {
+        kind: Kind::Leaf(set.trailing_zeros() as u8),
+        pairs: set,
+        children: [0; MAX_PAIRS],
+        child_count: 0,
+    };
+    plan.nodes.push(node);
+    if set.count_ones() == 1 {
+        return u8::try_from(at).ok();
+    }
+    // Parallel when the comparability graph falls apart, series when its complement does.
+    let mut parts = components(set, &|x, y| comparable(x, y));
+    node.kind = Kind::Parallel;
+    if parts.len() == 1 {
+        parts = components(set, &|x, y| !comparable(x, y));
+        if parts.len() == 1 {
+            return None;
+        }
+        // Each part wholly before the next: order by how many pairs must precede them.
+        let preceded = |part: u16| ids(set).filter(|&y| before[y] & part != 0).count();
+        parts.sort_by_key(|&part| preceded(part));
+        for pair in parts.windows(2) {
+            if ids(pair[0]).any(|x| before[x] & pair[1] != pair[1]) {
+                return None;
+            }
+        }
+        node.kind = Kind::Series;
+    }
+    for part in parts {
+        let child = decompose(part, before, plan)?;
+        node.children[usize::from(node.child_count) % MAX_PAIRS] = child;
+        node.child_count += 1;
+    }
+    plan.nodes[at] = node;
+    u8::try_from(at).ok()
+}
+
+/// The connected components of `set` under `linked`, each by its least id first.
+fn components(set: u16, linked: &dyn Fn(usize, usize) -> bool) -> Vec<u16> {
+    let mut parts = Vec::new();
+    let mut left = set;
+    while left != 0 {
+        let mut part = 1u16 << left.trailing_zeros();
+        loop {
+            let grown = ids(left)
+                .filter(|&y| ids(part).any(|x| x == y || linked(x, y)))
+                .fold(part, |acc, y| acc | 1 << y);
+            if grown == part {
+                break;
+            }
+            part = grown;
+        }
+        parts.push(part);
+        left &= !part;
+    }
+    parts
+}
+
+/// The bits of `mask` at the positions of `free`, packed (one chunk, for the table).
+fn compress_bits(free: u64, mask: u64) -> u64 {
+    let (mut packed, mut at) = (0, 0);
+    for lane in 0..CHUNK_BITS {
+        if free >> lane & 1 == 1 {
+            packed |= (mask >> lane & 1) << at;
+            at += 1;
+        }
+    }
+    packed
+}
+
+/// The low bits of `packed` spread over the positions of `free` (one chunk).
+fn deposit_bits(free: u64, packed: u64) -> u64 {
+    let (mut mask, mut at) = (0, 0);
+    for lane in 0..CHUNK_BITS {
+        if free >> lane & 1 == 1 {
+            mask |= (packed >> at & 1) << lane;
+            at += 1;
+        }
+    }
+    mask
+}
+
+impl Ranked for RankedSystem<'_> {
+    type State = u64;
+
+    fn initial(&self) -> Located<u64> {
+        self.locate(self.compiled.initial)
+    }
+
+    fn block_len(&self, block: u64) -> Option<u64> {
+        self.shape(block).map(|shape| shape.len)
+    }
+
+    fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
+        let compiled = self.compiled;
+        let shared = (block & compiled.shared_id_mask) as usize;
+        let (Some(shape), Some(counts), Some(&start), Some(&end)) = (
+            self.shape(block),
+            self.counts(block),
+            compiled.starts.get(shared),
+            compiled.starts.get(shared + 1),
+        ) else {
+            sink.unchanged(ranks.len() * STIMULUS_COUNT);
+            return;
+        };
+        let effects = compiled.active.get(start..end).unwrap_or(&[]);
+        let moves: Vec<Move<'_, '_>> = effects
+            .iter()
+            .map(|effect| self.classify(block, &counts, effect, sink))
+            .filter(|step| !matches!(step, Move::Still))
+            .collect();
+        let remaps = moves.iter().any(|step| matches!(step, Move::Remap { .. }));
+        for &rank in ranks {
+            let masks = if remaps {
+                self.unrank(&shape, rank)
+            } else {
+                [0; MAX_PAIRS]
+            };
+            let mut moved = 0;
+            for step in &moves {
+                match step {
+                    Move::Same(target) => {
+                        sink.successor(*target, rank);
+                        moved += 1;
+                    }
+                    Move::Remap { .. } => moved += usize::from(self.remap(&masks, step, sink)),
+                    Move::Still => {}
+                }
+            }
+            sink.unchanged(STIMULUS_COUNT - moved);
+        }
+    }
+
+    fn expand_unranked(&self, key: &u64, sink: &mut Sink<'_, u64>) {
+        let mut next = Vec::with_capacity(STIMULUS_COUNT);
+        fsm::explore::Model::successors(self.compiled, key, &mut next);
+        for &after in &next {
+            match self.locate(after) {
+                Located::Ranked(place) => {
+                    let target = sink.target(place.block);
+                    sink.successor(target, place.rank);
+                }
+                Located::Unranked(after) => sink.unranked(after),
+            }
+        }
+        sink.unchanged(STIMULUS_COUNT - next.len());
+    }
+}

@@ -99,6 +99,8 @@ impl Node {
 #[derive(Debug, Clone, Default)]
 struct Plan {
     nodes: Vec<Node>,
+    /// `before[x]`: the pairs every `x` must precede (transitively closed).
+    before: [u16; MAX_PAIRS],
 }
 
 /// A block's plan with its sizes: what ranking and unranking need.
@@ -106,9 +108,9 @@ struct Plan {
 struct Shape<'p> {
     plan: &'p Plan,
     /// Views under each node.
-    sizes: [u32; MAX_NODES],
+    sizes: [u8; MAX_NODES],
     /// The radix of each digit, in the order the digits are read.
-    radices: [u64; MAX_NODES],
+    radices: [u64; MAX_PAIRS],
     digits: usize,
     /// The number of words (the product of the radices).
     len: u64,
@@ -121,6 +123,8 @@ enum Move<'e, 'p> {
     Still,
     /// Same rank, another block.
     Same(Target),
+    /// Every state goes to the one state of a block of length 1.
+    Only(Target),
     /// The word changes: rebuild it and rank it in the target's shape, or report the key
     /// when the target cannot be numbered (`shape` is `None`).
     Remap {
@@ -280,7 +284,19 @@ impl<'a> RankedSystem<'a> {
         .then_some(counts)
     }
 
+    /// The plan for the pairs held in `counts`.
+    fn plan_of(&self, counts: &[u32; MAX_PAIRS]) -> Option<&Plan> {
+        let held = (0..MAX_PAIRS)
+            .filter(|&id| counts[id] > 0)
+            .fold(0usize, |set, id| set | 1 << id);
+        self.plans.get(held)?.as_ref()
+    }
+
     /// The shape of a block; `None` when it cannot be numbered.
+    ///
+    /// The digits are read node by node (the plan's nodes are in pre-order), and within
+    /// a parallel node child by child, all but the last child: each is the rank of the
+    /// views that child takes among those its siblings before it left.
     fn shape(&self, block: u64) -> Option<Shape<'_>> {
         let counts = self.counts(block)?;
         let held = counts
@@ -292,37 +308,30 @@ impl<'a> RankedSystem<'a> {
         let mut shape = Shape {
             plan,
             sizes: [0; MAX_NODES],
-            radices: [1; MAX_NODES],
+            radices: [1; MAX_PAIRS],
             digits: 0,
             len: 1,
         };
         for (i, node) in plan.nodes.iter().enumerate() {
-            shape.sizes[i % MAX_NODES] = ids(node.pairs).map(|id| counts[id]).sum();
+            let size: u32 = ids(node.pairs).map(|id| counts[id]).sum();
+            shape.sizes[i % MAX_NODES] = u8::try_from(size).ok()?;
         }
-        if !plan.nodes.is_empty() {
-            self.radices(&mut shape, 0)?;
-        }
-        Some(shape)
-    }
-
-    /// Appends the radices of a node's digits (pre-order); `None` on overflow.
-    fn radices(&self, shape: &mut Shape<'_>, node: usize) -> Option<()> {
-        let plan = shape.plan;
-        let n = plan.nodes.get(node)?;
-        let mut free = shape.sizes[node % MAX_NODES];
-        let last = n.children().len().saturating_sub(1);
-        for (i, &child) in n.children().iter().enumerate() {
-            let size = shape.sizes[usize::from(child) % MAX_NODES];
-            if n.kind == Kind::Parallel && i < last {
+        for (i, node) in plan.nodes.iter().enumerate() {
+            if node.kind != Kind::Parallel {
+                continue;
+            }
+            let mut free = u32::from(shape.sizes[i % MAX_NODES]);
+            let (_, before_last) = node.children().split_last()?;
+            for &child in before_last {
+                let size = u32::from(shape.sizes[usize::from(child) % MAX_NODES]);
                 let radix = self.binomial(free, size);
                 *shape.radices.get_mut(shape.digits)? = radix;
                 shape.digits += 1;
                 shape.len = shape.len.checked_mul(radix)?;
+                free -= size;
             }
-            free = free.saturating_sub(size);
-            self.radices(shape, usize::from(child))?;
         }
-        Some(())
+        Some(shape)
     }
 
     /// The bits of `mask` at the positions of `free`, packed towards bit 0.
@@ -356,124 +365,100 @@ impl<'a> RankedSystem<'a> {
 
     /// The rank of a word (`masks[id]`: the lanes holding pair `id`) in a block of
     /// `shape`; `None` when the word breaks the block's order.
+    ///
+    /// Each node's lanes are set by its parent: a series node hands each child the
+    /// lowest lanes left (and checks that the child's pairs hold exactly those), a
+    /// parallel node hands each child the lanes its pairs hold.
     #[inline]
     fn rank(&self, masks: &[u64; MAX_PAIRS], shape: &Shape<'_>) -> Option<u64> {
-        let mut rank = 0;
+        let mut lanes = [0u64; MAX_NODES];
+        lanes[0] = self.lanes;
+        let mut rank = 0u64;
         let mut digit = 0;
-        (shape.plan.nodes.is_empty()
-            || self.rank_node(masks, shape, 0, self.lanes, &mut rank, &mut digit))
-        .then_some(rank)
-    }
-
-    fn rank_node(
-        &self,
-        masks: &[u64; MAX_PAIRS],
-        shape: &Shape<'_>,
-        node: usize,
-        positions: u64,
-        rank: &mut u64,
-        digit: &mut usize,
-    ) -> bool {
-        let Some(n) = shape.plan.nodes.get(node) else {
-            return false;
-        };
-        match n.kind {
-            Kind::Leaf(id) => masks[usize::from(id) % MAX_PAIRS] == positions,
-            Kind::Series => {
-                let mut rest = positions;
-                for &child in n.children() {
-                    let child = usize::from(child);
-                    let size = shape.sizes[child % MAX_NODES];
-                    let part = self.deposit((1u64 << size) - 1, rest);
-                    let held = union(masks, shape.plan.nodes[child].pairs);
-                    if held != part || !self.rank_node(masks, shape, child, part, rank, digit) {
-                        return false;
+        for (i, node) in shape.plan.nodes.iter().enumerate() {
+            let mut rest = lanes[i % MAX_NODES];
+            let children = node.children();
+            match node.kind {
+                Kind::Leaf(_) => {}
+                Kind::Series => {
+                    for &child in children {
+                        let child = usize::from(child) % MAX_NODES;
+                        let size = shape.sizes[child];
+                        let part = self.deposit((1u64 << size) - 1, rest);
+                        if union(masks, shape.plan.nodes[child].pairs) != part {
+                            return None;
+                        }
+                        lanes[child] = part;
+                        rest &= !part;
                     }
-                    rest &= !part;
                 }
-                true
-            }
-            Kind::Parallel => {
-                let mut free = positions;
-                let last = n.children().len().saturating_sub(1);
-                for (i, &child) in n.children().iter().enumerate() {
-                    let child = usize::from(child);
-                    let held = union(masks, shape.plan.nodes[child].pairs);
-                    if i < last {
-                        let packed = self.compress(held, free);
-                        let d = self.rank_of.get(packed as usize).copied().unwrap_or(0);
-                        *rank = *rank * shape.radices[*digit % MAX_NODES] + u64::from(d);
-                        *digit += 1;
+                Kind::Parallel => {
+                    let last = children.len().saturating_sub(1);
+                    for (j, &child) in children.iter().enumerate() {
+                        let child = usize::from(child) % MAX_NODES;
+                        let held = union(masks, shape.plan.nodes[child].pairs);
+                        if j < last {
+                            let packed = self.compress(held, rest) as usize;
+                            let d = self.rank_of.get(packed).copied().unwrap_or(0);
+                            rank = rank * shape.radices[digit % MAX_PAIRS] + u64::from(d);
+                            digit += 1;
+                        }
+                        lanes[child] = held;
+                        rest &= !held;
                     }
-                    if !self.rank_node(masks, shape, child, held, rank, digit) {
-                        return false;
-                    }
-                    free &= !held;
                 }
-                true
             }
         }
+        Some(rank)
     }
 
-    /// The word at `rank` in a block of `shape`.
+    /// The word at `rank` in a block of `shape` (the inverse of [`Self::rank`]).
     #[inline]
     fn unrank(&self, shape: &Shape<'_>, mut rank: u64) -> [u64; MAX_PAIRS] {
-        let mut digits = [0u64; MAX_NODES];
-        for i in (0..shape.digits).rev() {
+        let mut digits = [0u64; MAX_PAIRS];
+        for i in (0..shape.digits.min(MAX_PAIRS)).rev() {
             let radix = shape.radices[i].max(1);
             digits[i] = rank % radix;
             rank /= radix;
         }
         let mut masks = [0u64; MAX_PAIRS];
+        let mut lanes = [0u64; MAX_NODES];
+        lanes[0] = self.lanes;
         let mut digit = 0;
-        self.unrank_node(shape, 0, self.lanes, &digits, &mut digit, &mut masks);
-        masks
-    }
-
-    fn unrank_node(
-        &self,
-        shape: &Shape<'_>,
-        node: usize,
-        positions: u64,
-        digits: &[u64; MAX_NODES],
-        digit: &mut usize,
-        masks: &mut [u64; MAX_PAIRS],
-    ) {
-        let Some(n) = shape.plan.nodes.get(node) else {
-            return;
-        };
-        match n.kind {
-            Kind::Leaf(id) => masks[usize::from(id) % MAX_PAIRS] = positions,
-            Kind::Series => {
-                let mut rest = positions;
-                for &child in n.children() {
-                    let child = usize::from(child);
-                    let size = shape.sizes[child % MAX_NODES];
-                    let part = self.deposit((1u64 << size) - 1, rest);
-                    self.unrank_node(shape, child, part, digits, digit, masks);
-                    rest &= !part;
+        for (i, node) in shape.plan.nodes.iter().enumerate() {
+            let mut rest = lanes[i % MAX_NODES];
+            let children = node.children();
+            match node.kind {
+                Kind::Leaf(id) => masks[usize::from(id) % MAX_PAIRS] = rest,
+                Kind::Series => {
+                    for &child in children {
+                        let child = usize::from(child) % MAX_NODES;
+                        let part = self.deposit((1u64 << shape.sizes[child]) - 1, rest);
+                        lanes[child] = part;
+                        rest &= !part;
+                    }
                 }
-            }
-            Kind::Parallel => {
-                let mut free = positions;
-                let last = n.children().len().saturating_sub(1);
-                for (i, &child) in n.children().iter().enumerate() {
-                    let child = usize::from(child);
-                    let held = if i < last {
-                        let size = shape.sizes[child % MAX_NODES] as usize;
-                        let start = self.subset_starts.get(size).copied().unwrap_or(0);
-                        let at = start + digits[*digit % MAX_NODES] as usize;
-                        *digit += 1;
-                        let packed = self.subsets.get(at).copied().unwrap_or(0);
-                        self.deposit(u64::from(packed), free)
-                    } else {
-                        free
-                    };
-                    self.unrank_node(shape, child, held, digits, digit, masks);
-                    free &= !held;
+                Kind::Parallel => {
+                    let last = children.len().saturating_sub(1);
+                    for (j, &child) in children.iter().enumerate() {
+                        let child = usize::from(child) % MAX_NODES;
+                        let held = if j < last {
+                            let size = usize::from(shape.sizes[child]);
+                            let start = self.subset_starts.get(size).copied().unwrap_or(0);
+                            let at = start + digits[digit % MAX_PAIRS] as usize;
+                            digit += 1;
+                            let packed = self.subsets.get(at).copied().unwrap_or(0);
+                            self.deposit(u64::from(packed), rest)
+                        } else {
+                            rest
+                        };
+                        lanes[child] = held;
+                        rest &= !held;
+                    }
                 }
             }
         }
+        masks
     }
 
     /// The lanes holding each pair id in a lanes key.
@@ -581,8 +566,18 @@ impl<'a> RankedSystem<'a> {
                 return Move::Same(sink.target(next));
             }
         }
+        let shape = self.shape(next);
+        if pick.is_none() && next != block && shape.is_some_and(|shape| shape.len == 1) {
+            let source = self.plan_of(counts);
+            let target = self.plan_of(&after);
+            if let (Some(source), Some(target)) = (source, target) {
+                if keeps_order(source, target, held.clone(), effect) {
+                    return Move::Only(sink.target(next));
+                }
+            }
+        }
         Move::Remap {
-            target: self.shape(next).map(|shape| (sink.target(next), shape)),
+            target: shape.map(|shape| (sink.target(next), shape)),
             next_shared: effect.next,
             same_block: next == block,
             effect,
@@ -621,12 +616,33 @@ impl<'a> RankedSystem<'a> {
         if *same_block && after == *masks {
             return false;
         }
-        match target.and_then(|(t, shape)| self.rank(&after, &shape).map(|rank| (t, rank))) {
+        let ranked = target
+            .as_ref()
+            .and_then(|(t, shape)| self.rank(&after, shape).map(|rank| (*t, rank)));
+        match ranked {
             Some((t, rank)) => sink.successor(t, rank),
             None => sink.unranked(self.key_of(*next_shared, &after)),
         }
         true
     }
+}
+
+/// Whether relabelling every held pair `x` as `effect.other[x]` takes each word that
+/// keeps `source`'s order to one that keeps `target`'s: when `u` must precede `v` in
+/// the target, every pair relabelled `u` must precede every pair relabelled `v` in the
+/// source.
+fn keeps_order(
+    source: &Plan,
+    target: &Plan,
+    held: impl Iterator<Item = usize> + Clone,
+    effect: &Effect,
+) -> bool {
+    let image = |x: usize| usize::from(effect.other[x]) % MAX_PAIRS;
+    held.clone().all(|x| {
+        held.clone()
+            .filter(|&y| target.before[image(x)] >> image(y) & 1 == 1)
+            .all(|y| source.before[x] >> y & 1 == 1)
+    })
 }
 
 /// The lanes holding any of `pairs`.
@@ -636,8 +652,15 @@ fn union(masks: &[u64; MAX_PAIRS], pairs: u16) -> u64 {
 }
 
 /// The ids in a set of pair ids, ascending.
-fn ids(set: u16) -> impl Iterator<Item = usize> + Clone {
-    (0..MAX_PAIRS).filter(move |&id| set >> id & 1 == 1)
+#[inline]
+fn ids(mut set: u16) -> impl Iterator<Item = usize> + Clone {
+    std::iter::from_fn(move || {
+        (set != 0).then(|| {
+            let id = set.trailing_zeros() as usize;
+            set &= set - 1;
+            id
+        })
+    })
 }
 
 /// Which pair may stand before which, from every reachable word of the system with
@@ -690,7 +713,10 @@ fn plan(set: u16, may_precede: &[u16; MAX_PAIRS]) -> Option<Plan> {
     if ids(set).any(|x| before[x] >> x & 1 == 1) {
         return None;
     }
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        nodes: Vec::new(),
+        before,
+    };
     if set != 0 {
         decompose(set, &before, &mut plan)?;
     }
@@ -828,6 +854,10 @@ impl Ranked for RankedSystem<'_> {
                 match step {
                     Move::Same(target) => {
                         sink.successor(*target, rank);
+                        moved += 1;
+                    }
+                    Move::Only(target) => {
+                        sink.successor(*target, 0);
                         moved += 1;
                     }
                     Move::Remap { .. } => moved += usize::from(self.remap(&masks, step, sink)),

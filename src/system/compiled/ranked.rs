@@ -59,14 +59,16 @@ use super::{bits_for, CompileError, CompiledSystem, Effect, Layout, MAX_PAIRS, R
 /// Lanes handled by one look-up in the compress and deposit tables.
 const CHUNK_BITS: u32 = 7;
 const CHUNK_MASK: u64 = (1 << CHUNK_BITS) - 1;
+/// Entries of the compress and deposit tables: a chunk of free lanes by a chunk of bits.
+const CHUNK_TABLE: usize = 1 << (2 * CHUNK_BITS);
 /// The most views numbered (the subset tables hold `2^views` entries).
 pub const MAX_RANKED_VIEWS: usize = 20;
 /// The most pairs numbered (a plan is kept for every set of pairs).
 pub const MAX_RANKED_PAIRS: usize = 10;
 /// Views of the system searched to learn the precedence.
 const LEARNING_VIEWS: usize = 3;
-/// Nodes of a plan: at most one leaf per pair and one inner node per two.
-const MAX_NODES: usize = 2 * MAX_PAIRS;
+/// Nodes of a plan: at most one leaf per pair and fewer inner nodes.
+const MAX_NODES: usize = 2 * MAX_RANKED_PAIRS;
 
 /// A node of a series-parallel order on the pairs held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +112,7 @@ struct Shape<'p> {
     /// Views under each node.
     sizes: [u8; MAX_NODES],
     /// The radix of each digit, in the order the digits are read.
-    radices: [u64; MAX_PAIRS],
+    radices: [u64; MAX_RANKED_PAIRS],
     digits: usize,
     /// The number of words (the product of the radices).
     len: u64,
@@ -129,6 +131,8 @@ enum Move<'e, 'p> {
     /// when the target cannot be numbered (`shape` is `None`).
     Remap {
         target: Option<(Target, Shape<'p>)>,
+        /// The pair ids the block holds.
+        held: u16,
         next_shared: u64,
         same_block: bool,
         effect: &'e Effect,
@@ -159,9 +163,9 @@ pub struct RankedSystem<'a> {
     subsets: Vec<u32>,
     subset_starts: Vec<usize>,
     /// `compress[free << 7 | mask]`: the bits of `mask` at `free`'s positions, packed.
-    compress: Vec<u8>,
+    compress: Box<[u8; CHUNK_TABLE]>,
     /// `deposit[free << 7 | packed]`: the inverse of `compress`.
-    deposit: Vec<u8>,
+    deposit: Box<[u8; CHUNK_TABLE]>,
 }
 
 impl<'a> RankedSystem<'a> {
@@ -224,10 +228,10 @@ impl<'a> RankedSystem<'a> {
             subsets[next[k]] = mask as u32;
             next[k] += 1;
         }
-        let table = |f: fn(u64, u64) -> u64| -> Vec<u8> {
-            (0..1u64 << (2 * CHUNK_BITS))
-                .map(|i| f(i >> CHUNK_BITS, i & CHUNK_MASK) as u8)
-                .collect()
+        let table = |f: fn(u64, u64) -> u64| -> Box<[u8; CHUNK_TABLE]> {
+            Box::new(std::array::from_fn(|i| {
+                f(i as u64 >> CHUNK_BITS, i as u64 & CHUNK_MASK) as u8
+            }))
         };
         Ok(RankedSystem {
             compiled,
@@ -284,14 +288,6 @@ impl<'a> RankedSystem<'a> {
         .then_some(counts)
     }
 
-    /// The plan for the pairs held in `counts`.
-    fn plan_of(&self, counts: &[u32; MAX_PAIRS]) -> Option<&Plan> {
-        let held = (0..MAX_PAIRS)
-            .filter(|&id| counts[id] > 0)
-            .fold(0usize, |set, id| set | 1 << id);
-        self.plans.get(held)?.as_ref()
-    }
-
     /// The shape of a block; `None` when it cannot be numbered.
     ///
     /// The digits are read node by node (the plan's nodes are in pre-order), and within
@@ -308,7 +304,7 @@ impl<'a> RankedSystem<'a> {
         let mut shape = Shape {
             plan,
             sizes: [0; MAX_NODES],
-            radices: [1; MAX_PAIRS],
+            radices: [1; MAX_RANKED_PAIRS],
             digits: 0,
             len: 1,
         };
@@ -337,11 +333,14 @@ impl<'a> RankedSystem<'a> {
     /// The bits of `mask` at the positions of `free`, packed towards bit 0.
     #[inline]
     fn compress(&self, mask: u64, free: u64) -> u64 {
+        if let Some(from) = run_start(free) {
+            return (mask & free) >> from;
+        }
         let (mut packed, mut at, mut lane) = (0u64, 0u32, 0u32);
         while lane < self.compiled.views as u32 {
             let f = free >> lane & CHUNK_MASK;
             let i = (f << CHUNK_BITS | (mask >> lane & CHUNK_MASK)) as usize;
-            packed |= u64::from(self.compress.get(i).copied().unwrap_or(0)) << at;
+            packed |= u64::from(self.compress[i % CHUNK_TABLE]) << at;
             at += f.count_ones();
             lane += CHUNK_BITS;
         }
@@ -351,16 +350,25 @@ impl<'a> RankedSystem<'a> {
     /// The inverse of [`Self::compress`]: the packed bits spread over `free`'s positions.
     #[inline]
     fn deposit(&self, mut packed: u64, free: u64) -> u64 {
+        if let Some(from) = run_start(free) {
+            return (packed << from) & free;
+        }
         let (mut mask, mut lane) = (0u64, 0u32);
         while lane < self.compiled.views as u32 {
             let f = free >> lane & CHUNK_MASK;
             let n = f.count_ones();
             let i = (f << CHUNK_BITS | (packed & ((1 << n) - 1))) as usize;
-            mask |= u64::from(self.deposit.get(i).copied().unwrap_or(0)) << lane;
+            mask |= u64::from(self.deposit[i % CHUNK_TABLE]) << lane;
             packed >>= n;
             lane += CHUNK_BITS;
         }
         mask
+    }
+
+    /// The lowest `count` lanes of `lanes`.
+    #[inline]
+    fn lowest(&self, lanes: u64, count: u8) -> u64 {
+        self.deposit((1u64 << count) - 1, lanes)
     }
 
     /// The rank of a word (`masks[id]`: the lanes holding pair `id`) in a block of
@@ -384,7 +392,7 @@ impl<'a> RankedSystem<'a> {
                     for &child in children {
                         let child = usize::from(child) % MAX_NODES;
                         let size = shape.sizes[child];
-                        let part = self.deposit((1u64 << size) - 1, rest);
+                        let part = self.lowest(rest, size);
                         if union(masks, shape.plan.nodes[child].pairs) != part {
                             return None;
                         }
@@ -400,7 +408,7 @@ impl<'a> RankedSystem<'a> {
                         if j < last {
                             let packed = self.compress(held, rest) as usize;
                             let d = self.rank_of.get(packed).copied().unwrap_or(0);
-                            rank = rank * shape.radices[digit % MAX_PAIRS] + u64::from(d);
+                            rank = rank * shape.radices[digit % MAX_RANKED_PAIRS] + u64::from(d);
                             digit += 1;
                         }
                         lanes[child] = held;
@@ -415,8 +423,8 @@ impl<'a> RankedSystem<'a> {
     /// The word at `rank` in a block of `shape` (the inverse of [`Self::rank`]).
     #[inline]
     fn unrank(&self, shape: &Shape<'_>, mut rank: u64) -> [u64; MAX_PAIRS] {
-        let mut digits = [0u64; MAX_PAIRS];
-        for i in (0..shape.digits.min(MAX_PAIRS)).rev() {
+        let mut digits = [0u64; MAX_RANKED_PAIRS];
+        for i in (0..shape.digits.min(MAX_RANKED_PAIRS)).rev() {
             let radix = shape.radices[i].max(1);
             digits[i] = rank % radix;
             rank /= radix;
@@ -433,7 +441,7 @@ impl<'a> RankedSystem<'a> {
                 Kind::Series => {
                     for &child in children {
                         let child = usize::from(child) % MAX_NODES;
-                        let part = self.deposit((1u64 << shape.sizes[child]) - 1, rest);
+                        let part = self.lowest(rest, shape.sizes[child]);
                         lanes[child] = part;
                         rest &= !part;
                     }
@@ -445,7 +453,7 @@ impl<'a> RankedSystem<'a> {
                         let held = if j < last {
                             let size = usize::from(shape.sizes[child]);
                             let start = self.subset_starts.get(size).copied().unwrap_or(0);
-                            let at = start + digits[digit % MAX_PAIRS] as usize;
+                            let at = start + digits[digit % MAX_RANKED_PAIRS] as usize;
                             digit += 1;
                             let packed = self.subsets.get(at).copied().unwrap_or(0);
                             self.deposit(u64::from(packed), rest)
@@ -530,6 +538,7 @@ impl<'a> RankedSystem<'a> {
         &self,
         block: u64,
         counts: &[u32; MAX_PAIRS],
+        source: &Plan,
         effect: &'e Effect,
         sink: &mut Sink<'_, u64>,
     ) -> Move<'e, '_> {
@@ -559,25 +568,22 @@ impl<'a> RankedSystem<'a> {
         let still_views = pick.is_none_or(|id| effect.free[id] == effect.other[id])
             && held.clone().all(|id| usize::from(effect.other[id]) == id);
         if still_views {
-            if next == block {
-                return Move::Still;
-            }
-            if self.shape(next).is_some() {
-                return Move::Same(sink.target(next));
-            }
+            // The same counts under another shared id: the same plan, so the same rank.
+            return if next == block {
+                Move::Still
+            } else {
+                Move::Same(sink.target(next))
+            };
         }
-        let shape = self.shape(next);
-        if pick.is_none() && next != block && shape.is_some_and(|shape| shape.len == 1) {
-            let source = self.plan_of(counts);
-            let target = self.plan_of(&after);
-            if let (Some(source), Some(target)) = (source, target) {
-                if keeps_order(source, target, held.clone(), effect) {
-                    return Move::Only(sink.target(next));
-                }
+        let target = self.shape(next);
+        if let Some(target) = target.filter(|t| pick.is_none() && next != block && t.len == 1) {
+            if keeps_order(source, target.plan, held.clone(), effect) {
+                return Move::Only(sink.target(next));
             }
         }
         Move::Remap {
-            target: shape.map(|shape| (sink.target(next), shape)),
+            target: target.map(|shape| (sink.target(next), shape)),
+            held: held.clone().fold(0, |set, id| set | 1 << id),
             next_shared: effect.next,
             same_block: next == block,
             effect,
@@ -596,6 +602,7 @@ impl<'a> RankedSystem<'a> {
     ) -> bool {
         let Move::Remap {
             target,
+            held,
             next_shared,
             same_block,
             effect,
@@ -605,8 +612,11 @@ impl<'a> RankedSystem<'a> {
             return false;
         };
         let mut after = [0u64; MAX_PAIRS];
-        for (id, &mask) in masks.iter().enumerate().take(self.compiled.pairs.len()) {
-            after[usize::from(effect.other[id]) % MAX_PAIRS] |= mask;
+        let mut held = *held;
+        while held != 0 {
+            let id = held.trailing_zeros() as usize % MAX_PAIRS;
+            after[usize::from(effect.other[id]) % MAX_PAIRS] |= masks[id];
+            held &= held - 1;
         }
         if let Some(id) = *pick {
             let lane = masks[id] & masks[id].wrapping_neg();
@@ -625,6 +635,14 @@ impl<'a> RankedSystem<'a> {
         }
         true
     }
+}
+
+/// Where `lanes` starts when it is one run of consecutive lanes (or empty).
+#[inline]
+fn run_start(lanes: u64) -> Option<u32> {
+    let from = lanes.trailing_zeros() % 64;
+    let run = lanes >> from;
+    (run & run.wrapping_add(1) == 0).then_some(from)
 }
 
 /// Whether relabelling every held pair `x` as `effect.other[x]` takes each word that
@@ -647,8 +665,13 @@ fn keeps_order(
 
 /// The lanes holding any of `pairs`.
 #[inline]
-fn union(masks: &[u64; MAX_PAIRS], pairs: u16) -> u64 {
-    ids(pairs).fold(0, |held, id| held | masks[id % MAX_PAIRS])
+fn union(masks: &[u64; MAX_PAIRS], mut pairs: u16) -> u64 {
+    let mut held = 0;
+    while pairs != 0 {
+        held |= masks[pairs.trailing_zeros() as usize % MAX_PAIRS];
+        pairs &= pairs - 1;
+    }
+    held
 }
 
 /// The ids in a set of pair ids, ascending.
@@ -839,7 +862,7 @@ impl Ranked for RankedSystem<'_> {
         let effects = compiled.active.get(start..end).unwrap_or(&[]);
         let moves: Vec<Move<'_, '_>> = effects
             .iter()
-            .map(|effect| self.classify(block, &counts, effect, sink))
+            .map(|effect| self.classify(block, &counts, shape.plan, effect, sink))
             .filter(|step| !matches!(step, Move::Still))
             .collect();
         let remaps = moves.iter().any(|step| matches!(step, Move::Remap { .. }));

@@ -581,6 +581,13 @@ impl<'a> RankedSystem<'a> {
                 return Move::Only(sink.target(next));
             }
         }
+        if let (Some(id), Some(target)) = (pick, target) {
+            let relabels = held.clone().any(|id| usize::from(effect.other[id]) != id);
+            let q = usize::from(effect.free[id]);
+            if !relabels && subscribes_in_place(source, target.plan, id, q, counts[id] == 1) {
+                return Move::Same(sink.target(next));
+            }
+        }
         Move::Remap {
             target: target.map(|shape| (sink.target(next), shape)),
             held: held.clone().fold(0, |set, id| set | 1 << id),
@@ -643,6 +650,71 @@ fn run_start(lanes: u64) -> Option<u32> {
     let from = lanes.trailing_zeros() % 64;
     let run = lanes >> from;
     (run & run.wrapping_add(1) == 0).then_some(from)
+}
+
+/// The children of a plan's root read as a series (a single pair is a series of one);
+/// `None` for a parallel root.
+fn series_children(plan: &Plan) -> Option<Vec<usize>> {
+    match plan.nodes.first()?.kind {
+        Kind::Leaf(_) => Some(vec![0]),
+        Kind::Series => Some(
+            plan.nodes[0]
+                .children()
+                .iter()
+                .map(|&c| usize::from(c))
+                .collect(),
+        ),
+        Kind::Parallel => None,
+    }
+}
+
+/// Whether the subtrees at `a` of `left` and `b` of `right` are the same.
+fn same_tree(left: &Plan, a: usize, right: &Plan, b: usize) -> bool {
+    let (Some(x), Some(y)) = (left.nodes.get(a), right.nodes.get(b)) else {
+        return false;
+    };
+    x.kind == y.kind
+        && x.pairs == y.pairs
+        && x.children().len() == y.children().len()
+        && x.children()
+            .iter()
+            .zip(y.children())
+            .all(|(&c, &d)| same_tree(left, usize::from(c), right, usize::from(d)))
+}
+
+/// Whether moving the first view in pair `p` to pair `q` keeps every word's rank: `p`
+/// is a part of the source's top-level series, and the target's series is the source's
+/// with `q` grown (or added) just before `p` and `p` shrunk (or gone, when `last`).
+/// Then `p`'s views are consecutive, its first one is the lowest, and every part that
+/// carries digits keeps its lanes and sizes.
+fn subscribes_in_place(source: &Plan, target: &Plan, p: usize, q: usize, last: bool) -> bool {
+    let (Some(before), Some(after)) = (series_children(source), series_children(target)) else {
+        return false;
+    };
+    let leaf = |plan: &Plan, node: usize, id: usize| {
+        plan.nodes.get(node).map(|n| n.kind) == Some(Kind::Leaf(id as u8))
+    };
+    let Some(at) = before.iter().position(|&node| leaf(source, node, p)) else {
+        return false;
+    };
+    let q_before = at > 0 && leaf(source, before[at - 1], q);
+    if p == q || (!q_before && source.nodes.iter().any(|n| n.pairs >> q & 1 == 1)) {
+        return false;
+    }
+    // The target's parts, as (plan, node) of the source, or the new `q`.
+    let mut expected: Vec<Option<usize>> = before.iter().map(|&node| Some(node)).collect();
+    if !q_before {
+        expected.insert(at, None);
+    }
+    if last {
+        let p_at = if q_before { at } else { at + 1 };
+        expected.remove(p_at);
+    }
+    expected.len() == after.len()
+        && expected.iter().zip(&after).all(|(want, &got)| match want {
+            Some(node) => same_tree(source, *node, target, got),
+            None => leaf(target, got, q),
+        })
 }
 
 /// Whether relabelling every held pair `x` as `effect.other[x]` takes each word that

@@ -3,10 +3,17 @@
 //! stimulus, in both layouts (AF-RPSS for the free view; every clause the system cites,
 //! since the compiled tables are learned from its macro-steps). That a wiring which is
 //! not pair-local does not compile is a unit test next to the memo's (`src/system/tests.rs`).
+//!
+//! Its numbering ([`RankedSystem`]) gives every reachable state its own place: the
+//! numbered search counts what the hashing search counts, one bit a state, and a
+//! numbering that fits badly still counts exactly through the side set. That it stays
+//! exact on a mutant (AF-RPSS changed) is a unit test next to the other mutants.
 
-use fsm::explore::{explore, reach, reach_keys, Limits, Reach};
+use fsm::explore::{
+    explore, reach, reach_keys, reach_ranked, Completeness, Limits, Located, Ranked, Reach,
+};
 use ucma_ha::local_endpoint::EndpointKind;
-use ucma_ha::system::compiled::{CompileError, CompiledSystem, Layout};
+use ucma_ha::system::compiled::{CompileError, CompiledSystem, Layout, RankedSystem};
 use ucma_ha::system::{System, SystemConfig, MAX_VIEWS};
 
 fn every_shape(views: impl Iterator<Item = usize> + Clone) -> Vec<SystemConfig> {
@@ -180,4 +187,138 @@ fn the_largest_configurations_fit_their_layouts() {
         CompiledSystem::new(&views(MAX_VIEWS), Layout::Lanes),
         Err(CompileError::TooWide { .. })
     ));
+}
+
+/// The numbered search of a configuration against the hashing one: same counts (under a
+/// state limit, the same states and depth: which steps are counted before the search
+/// stops depends on the order a level is visited in). Every state is numbered, and a
+/// complete search has exactly one slot a state except for the application endpoint subscribing outside its
+/// home pool, whose views also keep runs the precedence does not capture.
+fn numbered_search_agrees(config: SystemConfig, limits: Limits) {
+    let system = System::new(config).expect("builds");
+    let lanes = CompiledSystem::new(&system, Layout::Lanes).expect("lanes compile");
+    let ranked = RankedSystem::new(&lanes).expect("numbers");
+    let dense = reach_ranked(&ranked, limits);
+    let hashed = reach_keys(&lanes, lanes.key_bits(), limits, |_| {});
+    let levels = |found: Reach| (found.states, found.depth, found.completeness);
+    assert_eq!(levels(dense.reach), levels(hashed), "{config:?}: levels");
+    if hashed.completeness == Completeness::StateLimit {
+        return;
+    }
+    assert_eq!(counts(dense.reach), counts(hashed), "{config:?}: counts");
+    assert_eq!(dense.reach.widest_level, hashed.widest_level, "{config:?}");
+    assert_eq!(dense.unranked, 0, "{config:?}: every state numbered");
+    if hashed.completeness != Completeness::Complete {
+        return; // a block met at the last level may hold words deeper down
+    }
+    let slots = dense.slots as f64 / hashed.states as f64;
+    if config.endpoint == EndpointKind::Application && !config.remote_home_pool {
+        assert!(
+            (1.0..3.0).contains(&slots),
+            "{config:?}: {slots} slots a state"
+        );
+    } else {
+        assert_eq!(
+            dense.slots, hashed.states as u64,
+            "{config:?}: one slot a state"
+        );
+    }
+}
+
+#[test]
+fn the_numbered_search_counts_every_configuration_shape() {
+    for config in every_shape(0..=6) {
+        numbered_search_agrees(config, Limits::default());
+    }
+    numbered_search_agrees(
+        SystemConfig {
+            remote_views: 10,
+            ..SystemConfig::default()
+        },
+        Limits::default(),
+    );
+}
+
+#[test]
+fn the_numbered_search_stops_where_the_hashing_search_stops() {
+    let config = SystemConfig {
+        remote_views: 5,
+        ..SystemConfig::default()
+    };
+    for limits in [
+        Limits {
+            max_states: 1000,
+            ..Limits::default()
+        },
+        Limits {
+            max_depth: 4,
+            ..Limits::default()
+        },
+    ] {
+        numbered_search_agrees(config, limits);
+    }
+}
+
+#[test]
+fn every_reachable_state_has_its_own_place() {
+    for config in every_shape([4].into_iter()) {
+        let system = System::new(config).expect("builds");
+        let lanes = CompiledSystem::new(&system, Layout::Lanes).expect("lanes compile");
+        let counted = CompiledSystem::new(&system, Layout::Counts).expect("counts compile");
+        let ranked = RankedSystem::new(&lanes).expect("numbers");
+        let mut places = std::collections::HashSet::new();
+        reach_keys(&lanes, lanes.key_bits(), Limits::default(), |&key| {
+            let Located::Ranked(place) = ranked.locate(key) else {
+                panic!("{config:?}: {key:#x} is not numbered");
+            };
+            let len = ranked.block_len(place.block).expect("a block");
+            assert!(place.rank < len, "{config:?}: rank within the block");
+            assert_eq!(ranked.key(place), Some(key), "{config:?}: round trip");
+            // The block is the counts key of the same state.
+            let state = lanes.decode(key);
+            assert_eq!(
+                counted.encode(state),
+                Some(place.block),
+                "{config:?}: block"
+            );
+            assert!(places.insert(place), "{config:?}: {key:#x} shares a place");
+        });
+    }
+}
+
+#[test]
+fn a_precedence_that_fits_badly_still_counts_exactly() {
+    // AF-RPSS orders the views; a numbering told otherwise either wastes slots (every
+    // pair may precede every other: all arrangements numbered) or leaves states to the
+    // side set (no pair may precede another: only words of one pair are numbered).
+    let config = SystemConfig {
+        remote_views: 5,
+        ..SystemConfig::default()
+    };
+    let system = System::new(config).expect("builds");
+    let lanes = CompiledSystem::new(&system, Layout::Lanes).expect("lanes compile");
+    let hashed = reach_keys(&lanes, lanes.key_bits(), Limits::default(), |_| {});
+    let loose = RankedSystem::with_precedence(&lanes, |_, _| true).expect("numbers");
+    let found = reach_ranked(&loose, Limits::default());
+    assert_eq!(counts(found.reach), counts(hashed));
+    assert_eq!(found.unranked, 0);
+    assert!(
+        found.slots > hashed.states as u64,
+        "every arrangement has a slot"
+    );
+    let strict = RankedSystem::with_precedence(&lanes, |_, _| false).expect("numbers");
+    let found = reach_ranked(&strict, Limits::default());
+    assert_eq!(counts(found.reach), counts(hashed));
+    assert!(found.unranked > 0, "mixed words are left to the side set");
+    assert_eq!(found.slots + found.unranked as u64, hashed.states as u64);
+}
+
+#[test]
+fn only_a_lanes_system_is_numbered() {
+    let system = System::new(SystemConfig::default()).expect("builds");
+    let counted = CompiledSystem::new(&system, Layout::Counts).expect("compiles");
+    assert_eq!(
+        RankedSystem::new(&counted).map(|_| ()),
+        Err(CompileError::NeedsLanes)
+    );
 }

@@ -316,6 +316,24 @@ impl<S: Copy + Eq + Hash + Default> Sink<'_, S> {
         self.index.successor(target, rank);
     }
 
+    /// Reports one step from each of the states at `ranks` into the state at the same
+    /// rank of `target` ([`Sink::successor`] for each, in one pass through `target`).
+    #[inline]
+    pub fn successors_at_same_ranks(&mut self, target: Target, ranks: &[u64]) {
+        for &rank in ranks {
+            self.index.successor(target, rank);
+        }
+    }
+
+    /// Reports `steps` steps into the one state at `rank` of `target`.
+    #[inline]
+    pub fn successors_into(&mut self, target: Target, rank: u64, steps: usize) {
+        if steps > 0 {
+            self.index.successor(target, rank);
+            self.index.transitions += steps - 1;
+        }
+    }
+
     /// Reports one step into a state outside the numbering.
     ///
     /// # Complexity
@@ -668,6 +686,58 @@ mod tests {
             }
         }
         fn expand_unranked(&self, _state: &u64, _sink: &mut Sink<'_, u64>) {}
+    }
+
+    /// [`Long`] reporting in batches, with a third step from every state into rank 0 of
+    /// block 5 (a block of one state).
+    struct Batched {
+        batched: bool,
+    }
+    impl Ranked for Batched {
+        type State = u64;
+        fn initial(&self) -> Located<u64> {
+            Located::Ranked(Place { block: 0, rank: 0 })
+        }
+        fn block_len(&self, block: u64) -> Option<u64> {
+            Some(if block == 5 { 1 } else { 10_000 + block })
+        }
+        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
+            if block == 5 {
+                return sink.unchanged(3 * ranks.len());
+            }
+            let there = sink.target((block + 1) % 3);
+            let sink_block = sink.target(5);
+            if self.batched {
+                let fitting: Vec<u64> = ranks.iter().copied().filter(|&r| r < 10_000).collect();
+                sink.successors_at_same_ranks(there, &fitting);
+                sink.successors_into(sink_block, 0, ranks.len());
+                sink.unchanged(2 * ranks.len() - fitting.len());
+            } else {
+                for &rank in ranks {
+                    if rank < 10_000 {
+                        sink.successor(there, rank);
+                    } else {
+                        sink.unchanged(1);
+                    }
+                    sink.successor(sink_block, 0);
+                    sink.unchanged(1);
+                }
+            }
+            let here = sink.target(block);
+            for &rank in ranks {
+                sink.successor(here, (rank + 1) % (10_000 + block));
+            }
+        }
+        fn expand_unranked(&self, _state: &u64, _sink: &mut Sink<'_, u64>) {}
+    }
+
+    #[test]
+    fn batched_reports_count_like_single_ones() {
+        let single = reach_ranked(&Batched { batched: false }, Limits::default());
+        let batched = reach_ranked(&Batched { batched: true }, Limits::default());
+        assert_eq!(single, batched);
+        assert_eq!(single.reach.states, 10_000 + 10_001 + 10_002 + 1);
+        assert_eq!(single.reach.completeness, Completeness::Complete);
     }
 
     #[test]

@@ -324,13 +324,13 @@ impl<'a> RankedSystem<'a> {
     /// a parallel node child by child, all but the last child: each is the rank of the
     /// views that child takes among those its siblings before it left.
     fn shape(&self, block: u64) -> Option<Shape<'_>> {
-        let counts = self.counts(block)?;
-        let held = counts
-            .iter()
-            .enumerate()
-            .filter(|(_, &count)| count > 0)
-            .fold(0usize, |set, (id, _)| set | 1 << id);
-        let plan = self.plans.get(held)?.as_ref()?;
+        self.shape_of(&self.counts(block)?)
+    }
+
+    /// The shape of a block with these counts (which must add up to the views).
+    #[inline]
+    fn shape_of(&self, counts: &[u32; MAX_PAIRS]) -> Option<Shape<'_>> {
+        let plan = self.plans.get(usize::from(held(counts)))?.as_ref()?;
         let mut shape = Shape {
             plan,
             sizes: [0; MAX_NODES],
@@ -339,7 +339,12 @@ impl<'a> RankedSystem<'a> {
             len: 1,
         };
         for (i, node) in plan.nodes.iter().enumerate() {
-            let size: u32 = ids(node.pairs).map(|id| counts[id]).sum();
+            let mut size = 0;
+            let mut pairs = node.pairs;
+            while pairs != 0 {
+                size += counts[pairs.trailing_zeros() as usize % MAX_PAIRS];
+                pairs &= pairs - 1;
+            }
             shape.sizes[i % MAX_NODES] = u8::try_from(size).ok()?;
         }
         for (i, node) in plan.nodes.iter().enumerate() {
@@ -572,7 +577,7 @@ impl<'a> RankedSystem<'a> {
         effect: &'e Effect,
         sink: &mut Sink<'_, u64>,
     ) -> Move<'e, '_> {
-        let held = (0..self.compiled.pairs.len()).filter(|&id| counts[id] > 0);
+        let held = ids(held(counts));
         let pick = if effect.picks_free {
             let first = |among: u16| held.clone().find(|&id| among >> id & 1 == 1);
             first(self.compiled.accepts).or_else(|| first(u16::MAX))
@@ -605,7 +610,7 @@ impl<'a> RankedSystem<'a> {
                 Move::Same(sink.target(next))
             };
         }
-        let target = self.shape(next);
+        let target = self.shape_of(&after);
         if let Some(target) = target.filter(|t| pick.is_none() && next != block && t.len == 1) {
             if keeps_order(source, target.plan, held.clone(), effect) {
                 return Move::Only(sink.target(next));
@@ -763,6 +768,14 @@ fn keeps_order(
             .filter(|&y| target.before[image(x)] >> image(y) & 1 == 1)
             .all(|y| source.before[x] >> y & 1 == 1)
     })
+}
+
+/// The pair ids with a view, as a set.
+#[inline]
+fn held(counts: &[u32; MAX_PAIRS]) -> u16 {
+    (0..MAX_PAIRS)
+        .filter(|&id| counts[id] > 0)
+        .fold(0, |set, id| set | 1 << id)
 }
 
 /// The lanes holding any of `pairs`.
@@ -952,9 +965,10 @@ impl Ranked for RankedSystem<'_> {
     fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
         let compiled = self.compiled;
         let shared = (block & compiled.shared_id_mask) as usize;
-        let (Some(shape), Some(counts), Some(&start), Some(&end)) = (
-            self.shape(block),
-            self.counts(block),
+        let counts = self.counts(block);
+        let (Some(counts), Some(shape), Some(&start), Some(&end)) = (
+            counts,
+            counts.as_ref().and_then(|counts| self.shape_of(counts)),
             compiled.starts.get(shared),
             compiled.starts.get(shared + 1),
         ) else {
@@ -967,30 +981,30 @@ impl Ranked for RankedSystem<'_> {
             .map(|effect| self.classify(block, &counts, shape.plan, effect, sink))
             .filter(|step| !matches!(step, Move::Still))
             .collect();
-        let remaps = moves.iter().any(|step| matches!(step, Move::Remap { .. }));
-        for &rank in ranks {
-            let masks = if remaps {
-                self.unrank(&shape, rank)
-            } else {
-                [0; MAX_PAIRS]
-            };
-            let mut moved = 0;
-            for step in &moves {
-                match step {
-                    Move::Same(target) => {
-                        sink.successor(*target, rank);
-                        moved += 1;
+        let mut unchanged = ranks.len() * (STIMULUS_COUNT - moves.len());
+        let mut remaps = false;
+        for step in &moves {
+            match *step {
+                Move::Same(target) => sink.successors_at_same_ranks(target, ranks),
+                Move::Only(target) => sink.successors_into(target, 0, ranks.len()),
+                Move::Remap { .. } => remaps = true,
+                Move::Still => unchanged += ranks.len(),
+            }
+        }
+        if remaps {
+            for &rank in ranks {
+                let masks = self.unrank(&shape, rank);
+                for step in moves
+                    .iter()
+                    .filter(|step| matches!(step, Move::Remap { .. }))
+                {
+                    if !self.remap(&masks, step, sink) {
+                        unchanged += 1;
                     }
-                    Move::Only(target) => {
-                        sink.successor(*target, 0);
-                        moved += 1;
-                    }
-                    Move::Remap { .. } => moved += usize::from(self.remap(&masks, step, sink)),
-                    Move::Still => {}
                 }
             }
-            sink.unchanged(STIMULUS_COUNT - moved);
         }
+        sink.unchanged(unchanged);
     }
 
     fn expand_unranked(&self, key: &u64, sink: &mut Sink<'_, u64>) {

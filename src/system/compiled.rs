@@ -62,7 +62,7 @@ use super::engine::{Engine, FIRST_VIEW};
 use super::{Packed, System, SystemStimulus, STIMULI};
 
 mod ranked;
-pub use ranked::{RankedSystem, MAX_RANKED_PAIRS, MAX_RANKED_VIEWS};
+pub use ranked::{BlockMoves, RankedSystem, MAX_RANKED_PAIRS, MAX_RANKED_VIEWS};
 
 /// The most distinct (view, subscription) pairs a compiled system handles.
 pub const MAX_PAIRS: usize = 16;

@@ -10,9 +10,10 @@
 //! whatever the numbering covers.
 //!
 //! Levels are bitmaps too: the search expands a level block by block, handing the model
-//! the ranks of that block's states in ascending order ([`Ranked::expand`]), so the model
-//! can do per-block work once (which block each action leads to) and per-state work only
-//! where a state's successor depends on more than its block.
+//! the ranks of that block's states in ascending order ([`Ranked::expand`]) with what it
+//! worked out for the block the first time ([`Ranked::prepare`]: which block each action
+//! leads to, say), so per-state work is left only where a state's successor depends on
+//! more than its block.
 //!
 //! The counts ([`Reach`]) are those [`super::reach`] reports for the same state space,
 //! provided the model reports every step ([`Sink::successor`] or [`Sink::unranked`] for
@@ -20,7 +21,7 @@
 //!
 //! # Memory
 //! Three bitmaps (visited, this level, the next one), each one bit a slot, one entry
-//! (key, offset, length) per block, and the side set. The slots are the sum of the lengths
+//! (key, offset, length) and one [`Ranked::Prepared`] per block, and the side set. The slots are the sum of the lengths
 //! of the blocks met, so the index is as dense as the model's blocks are full: exactly one
 //! bit a state when every state of a block met is reachable ([`RankedReach::slots`] tells).
 //!
@@ -33,15 +34,19 @@
 //! A grid of `8 x 8` cells where block `row` holds the cells of one row, ranked by
 //! column; stepping right or down.
 //! ```
-//! use fsm::explore::{reach_ranked, Completeness, Limits, Located, Place, Ranked, Sink};
+//! use fsm::explore::{reach_ranked, Completeness, Limits, Located, Place, Ranked, Sink, Target};
 //! struct Grid;
 //! impl Ranked for Grid {
 //!     type State = u64;
+//!     /// The row itself and the next one.
+//!     type Prepared = (Target, Target);
 //!     fn initial(&self) -> Located<u64> { Located::Ranked(Place { block: 0, rank: 0 }) }
 //!     fn block_len(&self, _row: u64) -> Option<u64> { Some(8) }
-//!     fn expand(&self, row: u64, columns: &[u64], sink: &mut Sink<'_, u64>) {
-//!         let same_row = sink.target(row);
-//!         let next_row = sink.target((row + 1) % 8);
+//!     fn prepare(&self, row: u64, sink: &mut Sink<'_, u64>) -> (Target, Target) {
+//!         (sink.target(row), sink.target((row + 1) % 8))
+//!     }
+//!     fn expand(&self, _row: u64, rows: &(Target, Target), columns: &[u64], sink: &mut Sink<'_, u64>) {
+//!         let (same_row, next_row) = *rows;
 //!         for &column in columns {
 //!             sink.successor(same_row, (column + 1) % 8);
 //!             sink.successor(next_row, column);
@@ -96,31 +101,37 @@ pub trait Ranked {
     /// search then stops as incomplete).
     fn block_len(&self, block: u64) -> Option<u64>;
 
+    /// What the model works out once per block and reuses whenever the block is
+    /// expanded again (typically where each action leads from it).
+    type Prepared;
+
+    /// Works out a block's [`Ranked::Prepared`] (resolving target blocks with
+    /// [`Sink::target`]); called once per block, before its first expansion.
+    fn prepare(&self, block: u64, sink: &mut Sink<'_, Self::State>) -> Self::Prepared;
+
     /// Expands the states of `block` at `ranks` (ascending, each below the block's
     /// length): reports each state's successors that differ from it with
     /// [`Sink::successor`] (or [`Sink::unranked`]) and the steps that leave it unchanged
-    /// with [`Sink::unchanged`]. Resolve each target block once per call with
-    /// [`Sink::target`].
-    fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, Self::State>);
+    /// with [`Sink::unchanged`].
+    fn expand(
+        &self,
+        block: u64,
+        prepared: &Self::Prepared,
+        ranks: &[u64],
+        sink: &mut Sink<'_, Self::State>,
+    );
 
     /// Expands one state outside the numbering, reporting as [`Ranked::expand`] does.
     fn expand_unranked(&self, state: &Self::State, sink: &mut Sink<'_, Self::State>);
 }
 
-/// A block resolved by [`Sink::target`]: where it starts in the bitmaps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Target {
-    offset: u64,
-    len: u64,
-    id: u32,
-}
+/// A block resolved by [`Sink::target`] (its index in the search's block table; 4 bytes,
+/// so a model may keep many, e.g. in [`Ranked::Prepared`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Target(u32);
 
 /// A resolved block that does not exist (its key named no block or did not fit).
-const NOWHERE: Target = Target {
-    offset: 0,
-    len: 0,
-    id: u32::MAX,
-};
+const NOWHERE: Target = Target(u32::MAX);
 
 #[derive(Debug, Clone, Copy)]
 struct Block {
@@ -187,15 +198,10 @@ impl<S: Copy + Eq + Hash + Default> Index<S> {
     }
 
     fn target(&mut self, key: u64, block_len: &dyn Fn(u64) -> Option<u64>) -> Target {
-        if let Some(&id) = self.ids.get(&key) {
-            let block = self.blocks[id as usize];
-            return Target {
-                offset: block.offset,
-                len: block.len,
-                id,
-            };
+        match self.ids.get(&key) {
+            Some(&id) => Target(id),
+            None => self.add(key, block_len(key)),
         }
-        self.add(key, block_len(key))
     }
 
     fn add(&mut self, key: u64, len: Option<u64>) -> Target {
@@ -224,11 +230,7 @@ impl<S: Copy + Eq + Hash + Default> Index<S> {
         for bitmap in [&mut self.seen, &mut self.current, &mut self.next] {
             bitmap.resize(words, 0);
         }
-        Target {
-            offset: block.offset,
-            len,
-            id,
-        }
+        Target(id)
     }
 
     /// Counts a new state, unless the limit is reached (then stops and says no).
@@ -246,11 +248,21 @@ impl<S: Copy + Eq + Hash + Default> Index<S> {
 
     #[inline]
     fn successor(&mut self, target: Target, rank: u64) {
-        if rank >= target.len {
+        let Some(&block) = self.blocks.get(target.0 as usize) else {
+            self.stopped = true;
+            return;
+        };
+        self.step_into(&block, target.0, rank);
+    }
+
+    /// [`Index::successor`] with the block looked up.
+    #[inline]
+    fn step_into(&mut self, block: &Block, id: u32, rank: u64) {
+        if rank >= block.len {
             self.stopped = true;
             return;
         }
-        let slot = target.offset + rank;
+        let slot = block.offset + rank;
         let (word, bit) = ((slot >> 6) as usize, 1u64 << (slot & 63));
         let Some(seen) = self.seen.get_mut(word) else {
             self.stopped = true;
@@ -265,10 +277,10 @@ impl<S: Copy + Eq + Hash + Default> Index<S> {
         }
         self.seen[word] |= bit;
         self.next[word] |= bit;
-        let block = &mut self.blocks[target.id as usize];
+        let block = &mut self.blocks[id as usize];
         if block.queued != self.next_depth + 1 {
             block.queued = self.next_depth + 1;
-            self.next_blocks.push(target.id);
+            self.next_blocks.push(id);
         }
     }
 
@@ -320,8 +332,12 @@ impl<S: Copy + Eq + Hash + Default> Sink<'_, S> {
     /// rank of `target` ([`Sink::successor`] for each, in one pass through `target`).
     #[inline]
     pub fn successors_at_same_ranks(&mut self, target: Target, ranks: &[u64]) {
+        let Some(&block) = self.index.blocks.get(target.0 as usize) else {
+            self.index.stopped = true;
+            return;
+        };
         for &rank in ranks {
-            self.index.successor(target, rank);
+            self.index.step_into(&block, target.0, rank);
         }
     }
 
@@ -426,6 +442,7 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
     }
     index.transitions = 0;
     let mut level_blocks: Vec<u32> = Vec::new();
+    let mut prepared: Vec<Option<R::Prepared>> = Vec::new();
     let mut side_level: Vec<R::State> = Vec::new();
     let mut ranks: Vec<u64> = Vec::with_capacity(RANKS_PER_CALL);
     let mut depth = 0;
@@ -447,6 +464,15 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
         index.level_states = 0;
         for &id in &level_blocks {
             let block = index.blocks[id as usize];
+            if prepared.len() <= id as usize {
+                prepared.resize_with(index.blocks.len(), || None);
+            }
+            let mut sink = Sink {
+                index: &mut index,
+                block_len: &block_len,
+            };
+            let ready =
+                prepared[id as usize].get_or_insert_with(|| model.prepare(block.key, &mut sink));
             let mut from = Some(0);
             while let Some(start) = from {
                 from = gather(&index.current, &block, start, &mut ranks);
@@ -454,7 +480,7 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
                     index: &mut index,
                     block_len: &block_len,
                 };
-                model.expand(block.key, &ranks, &mut sink);
+                model.expand(block.key, ready, &ranks, &mut sink);
                 if index.stopped {
                     break;
                 }
@@ -559,13 +585,15 @@ mod tests {
 
     impl Ranked for Tokens {
         type State = u64;
+        type Prepared = ();
+        fn prepare(&self, _block: u64, _sink: &mut Sink<'_, u64>) {}
         fn initial(&self) -> Located<u64> {
             self.located(3, 0)
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             Some(self.digits(block).iter().sum())
         }
-        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
+        fn expand(&self, block: u64, _: &(), ranks: &[u64], sink: &mut Sink<'_, u64>) {
             for &rank in ranks {
                 self.report(block, rank, sink);
             }
@@ -671,15 +699,24 @@ mod tests {
     struct Long;
     impl Ranked for Long {
         type State = u64;
+        type Prepared = (Target, Target);
+        fn prepare(&self, block: u64, sink: &mut Sink<'_, u64>) -> (Target, Target) {
+            (sink.target(block), sink.target((block + 1) % 3))
+        }
         fn initial(&self) -> Located<u64> {
             Located::Ranked(Place { block: 0, rank: 0 })
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             Some(10_000 + block)
         }
-        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
-            let here = sink.target(block);
-            let there = sink.target((block + 1) % 3);
+        fn expand(
+            &self,
+            block: u64,
+            to: &(Target, Target),
+            ranks: &[u64],
+            sink: &mut Sink<'_, u64>,
+        ) {
+            let (here, there) = *to;
             for &rank in ranks {
                 sink.successor(here, (rank + 1) % (10_000 + block));
                 sink.successor(there, rank % (10_000 + (block + 1) % 3));
@@ -695,13 +732,15 @@ mod tests {
     }
     impl Ranked for Batched {
         type State = u64;
+        type Prepared = ();
+        fn prepare(&self, _block: u64, _sink: &mut Sink<'_, u64>) {}
         fn initial(&self) -> Located<u64> {
             Located::Ranked(Place { block: 0, rank: 0 })
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             Some(if block == 5 { 1 } else { 10_000 + block })
         }
-        fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
+        fn expand(&self, block: u64, _: &(), ranks: &[u64], sink: &mut Sink<'_, u64>) {
             if block == 5 {
                 return sink.unchanged(3 * ranks.len());
             }
@@ -755,13 +794,15 @@ mod tests {
     }
     impl Ranked for Broken {
         type State = u64;
+        type Prepared = ();
+        fn prepare(&self, _block: u64, _sink: &mut Sink<'_, u64>) {}
         fn initial(&self) -> Located<u64> {
             Located::Ranked(Place { block: 0, rank: 0 })
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             (block == 0).then_some(4)
         }
-        fn expand(&self, _block: u64, _ranks: &[u64], sink: &mut Sink<'_, u64>) {
+        fn expand(&self, _block: u64, _: &(), _ranks: &[u64], sink: &mut Sink<'_, u64>) {
             let (block, rank) = if self.past_end { (0, 4) } else { (1, 0) };
             let target = sink.target(block);
             sink.successor(target, rank);

@@ -126,27 +126,44 @@ struct Shape<'p> {
     len: u64,
 }
 
-/// What one stimulus does to every state of one block.
+/// What one stimulus does to every state of one block (a stimulus that changes no state
+/// of the block has none).
 #[derive(Debug, Clone, Copy)]
-enum Move<'e, 'p> {
-    /// Nothing: the state stays.
-    Still,
+enum Move {
     /// Same rank, another block.
     Same(Target),
     /// Every state goes to the one state of a block of length 1.
     Only(Target),
-    /// The word changes: rebuild it and rank it in the target's shape, or report the key
-    /// when the target cannot be numbered (`shape` is `None`).
+    /// The word changes: rebuild it and rank it in the target block, or report the key
+    /// when the target cannot be numbered (`target` is `None`).
     Remap {
-        target: Option<(Target, Shape<'p>)>,
-        /// The pair ids the block holds.
-        held: u16,
-        next_shared: u64,
-        same_block: bool,
-        effect: &'e Effect,
+        target: Option<Target>,
+        target_block: u64,
+        /// The stimulus's effect, as an index into the compiled system's active effects.
+        effect: u32,
         /// The free view's pair id, when the stimulus subscribes one.
-        pick: Option<usize>,
+        pick: Option<u8>,
+        same_block: bool,
     },
+}
+
+/// What [`Move::Remap`] needs while a block is expanded: the target's shape resolved.
+#[derive(Debug, Clone, Copy)]
+struct Remap<'e, 'p> {
+    target: Option<(Target, Shape<'p>)>,
+    /// The pair ids the block holds.
+    held: u16,
+    next_shared: u64,
+    same_block: bool,
+    effect: &'e Effect,
+    pick: Option<usize>,
+}
+
+/// Where each stimulus leads from one block: worked out once per block and kept by the
+/// search ([`Ranked::Prepared`]); about 16 bytes a stimulus that moves the block.
+#[derive(Debug, Clone, Default)]
+pub struct BlockMoves {
+    moves: Vec<Move>,
 }
 
 /// A [`CompiledSystem`] in [`Layout::Lanes`] with its states numbered block by block
@@ -568,15 +585,17 @@ impl<'a> RankedSystem<'a> {
         Some(self.key_of(place.block & self.compiled.shared_id_mask, &masks))
     }
 
-    /// What `effect` does to every state of a block with `counts` (see [`Move`]).
-    fn classify<'e>(
+    /// What the effect at `index` of the compiled system's active effects does to every
+    /// state of a block with `counts` (see [`Move`]); `None` when it changes none.
+    fn classify(
         &self,
         block: u64,
         counts: &[u32; MAX_PAIRS],
         source: &Plan,
-        effect: &'e Effect,
+        index: usize,
         sink: &mut Sink<'_, u64>,
-    ) -> Move<'e, '_> {
+    ) -> Option<Move> {
+        let effect = self.compiled.active.get(index)?;
         let held = ids(held(counts));
         let pick = if effect.picks_free {
             let first = |among: u16| held.clone().find(|&id| among >> id & 1 == 1);
@@ -591,7 +610,7 @@ impl<'a> RankedSystem<'a> {
         if let Some(id) = pick {
             let free = effect.free[id];
             if free == REJECT {
-                return Move::Still;
+                return None;
             }
             after[usize::from(effect.other[id]) % MAX_PAIRS] -= 1;
             after[usize::from(free) % MAX_PAIRS] += 1;
@@ -604,33 +623,28 @@ impl<'a> RankedSystem<'a> {
             && held.clone().all(|id| usize::from(effect.other[id]) == id);
         if still_views {
             // The same counts under another shared id: the same plan, so the same rank.
-            return if next == block {
-                Move::Still
-            } else {
-                Move::Same(sink.target(next))
-            };
+            return (next != block).then(|| Move::Same(sink.target(next)));
         }
         let target = self.shape_of(&after);
         if let Some(target) = target.filter(|t| pick.is_none() && next != block && t.len == 1) {
             if keeps_order(source, target.plan, held.clone(), effect) {
-                return Move::Only(sink.target(next));
+                return Some(Move::Only(sink.target(next)));
             }
         }
         if let (Some(id), Some(target)) = (pick, target) {
             let relabels = held.clone().any(|id| usize::from(effect.other[id]) != id);
             let q = usize::from(effect.free[id]);
             if !relabels && subscribes_in_place(source, target.plan, id, q, counts[id] == 1) {
-                return Move::Same(sink.target(next));
+                return Some(Move::Same(sink.target(next)));
             }
         }
-        Move::Remap {
-            target: target.map(|shape| (sink.target(next), shape)),
-            held: held.clone().fold(0, |set, id| set | 1 << id),
-            next_shared: effect.next,
+        Some(Move::Remap {
+            target: target.map(|_| sink.target(next)),
+            target_block: next,
+            effect: u32::try_from(index).ok()?,
+            pick: pick.and_then(|id| u8::try_from(id).ok()),
             same_block: next == block,
-            effect,
-            pick,
-        }
+        })
     }
 
     /// Reports the successor of the word `masks` under a [`Move::Remap`]; whether the
@@ -639,41 +653,32 @@ impl<'a> RankedSystem<'a> {
     fn remap(
         &self,
         masks: &[u64; MAX_PAIRS],
-        step: &Move<'_, '_>,
+        step: &Remap<'_, '_>,
         sink: &mut Sink<'_, u64>,
     ) -> bool {
-        let Move::Remap {
-            target,
-            held,
-            next_shared,
-            same_block,
-            effect,
-            pick,
-        } = step
-        else {
-            return false;
-        };
+        let effect = step.effect;
         let mut after = [0u64; MAX_PAIRS];
-        let mut held = *held;
+        let mut held = step.held;
         while held != 0 {
             let id = held.trailing_zeros() as usize % MAX_PAIRS;
             after[usize::from(effect.other[id]) % MAX_PAIRS] |= masks[id];
             held &= held - 1;
         }
-        if let Some(id) = *pick {
+        if let Some(id) = step.pick {
             let lane = masks[id] & masks[id].wrapping_neg();
             after[usize::from(effect.other[id]) % MAX_PAIRS] &= !lane;
             after[usize::from(effect.free[id]) % MAX_PAIRS] |= lane;
         }
-        if *same_block && after == *masks {
+        if step.same_block && after == *masks {
             return false;
         }
-        let ranked = target
+        let ranked = step
+            .target
             .as_ref()
             .and_then(|(t, shape)| self.rank(&after, shape).map(|rank| (*t, rank)));
         match ranked {
             Some((t, rank)) => sink.successor(t, rank),
-            None => sink.unranked(self.key_of(*next_shared, &after)),
+            None => sink.unranked(self.key_of(step.next_shared, &after)),
         }
         true
     }
@@ -953,6 +958,7 @@ fn deposit_bits(free: u64, packed: u64) -> u64 {
 
 impl Ranked for RankedSystem<'_> {
     type State = u64;
+    type Prepared = BlockMoves;
 
     fn initial(&self) -> Located<u64> {
         self.locate(self.compiled.initial)
@@ -962,7 +968,7 @@ impl Ranked for RankedSystem<'_> {
         self.shape(block).map(|shape| shape.len)
     }
 
-    fn expand(&self, block: u64, ranks: &[u64], sink: &mut Sink<'_, u64>) {
+    fn prepare(&self, block: u64, sink: &mut Sink<'_, u64>) -> BlockMoves {
         let compiled = self.compiled;
         let shared = (block & compiled.shared_id_mask) as usize;
         let counts = self.counts(block);
@@ -972,32 +978,51 @@ impl Ranked for RankedSystem<'_> {
             compiled.starts.get(shared),
             compiled.starts.get(shared + 1),
         ) else {
-            sink.unchanged(ranks.len() * STIMULUS_COUNT);
-            return;
+            return BlockMoves::default();
         };
-        let effects = compiled.active.get(start..end).unwrap_or(&[]);
-        let moves: Vec<Move<'_, '_>> = effects
-            .iter()
-            .map(|effect| self.classify(block, &counts, shape.plan, effect, sink))
-            .filter(|step| !matches!(step, Move::Still))
-            .collect();
-        let mut unchanged = ranks.len() * (STIMULUS_COUNT - moves.len());
-        let mut remaps = false;
-        for step in &moves {
+        BlockMoves {
+            moves: (start..end)
+                .filter_map(|index| self.classify(block, &counts, shape.plan, index, sink))
+                .collect(),
+        }
+    }
+
+    fn expand(&self, block: u64, moves: &BlockMoves, ranks: &[u64], sink: &mut Sink<'_, u64>) {
+        let mut unchanged = ranks.len() * (STIMULUS_COUNT - moves.moves.len());
+        let mut remaps: Vec<Remap<'_, '_>> = Vec::new();
+        let counts = self.counts(block);
+        let shape = counts.as_ref().and_then(|counts| self.shape_of(counts));
+        let held = counts.as_ref().map_or(0, held);
+        for step in &moves.moves {
             match *step {
                 Move::Same(target) => sink.successors_at_same_ranks(target, ranks),
                 Move::Only(target) => sink.successors_into(target, 0, ranks.len()),
-                Move::Remap { .. } => remaps = true,
-                Move::Still => unchanged += ranks.len(),
+                Move::Remap {
+                    target,
+                    target_block,
+                    effect,
+                    pick,
+                    same_block,
+                } => {
+                    let Some(effect) = self.compiled.active.get(effect as usize) else {
+                        unchanged += ranks.len();
+                        continue;
+                    };
+                    remaps.push(Remap {
+                        target: target.zip(self.shape(target_block)),
+                        held,
+                        next_shared: effect.next,
+                        same_block,
+                        effect,
+                        pick: pick.map(usize::from),
+                    });
+                }
             }
         }
-        if remaps {
+        if let (false, Some(shape)) = (remaps.is_empty(), shape) {
             for &rank in ranks {
                 let masks = self.unrank(&shape, rank);
-                for step in moves
-                    .iter()
-                    .filter(|step| matches!(step, Move::Remap { .. }))
-                {
+                for step in &remaps {
                     if !self.remap(&masks, step, sink) {
                         unchanged += 1;
                     }

@@ -1,13 +1,14 @@
-//! Profiling aid: one configuration searched three ways, then the time of each stimulus's
-//! interpreted macro-step over every reachable state.
+//! Profiling aid: one configuration searched four ways (numbered, hashed keys,
+//! interpreted), then the time of each stimulus's interpreted macro-step over every
+//! reachable state.
 //!
 //! `cargo run --release --example reach_profile -- VIEWS [sym] [application]`; for `perf`,
 //! build with `CARGO_PROFILE_RELEASE_DEBUG=true`.
 use std::time::Instant;
 
-use fsm::explore::{reach, reach_keys, Limits};
+use fsm::explore::{reach, reach_keys, reach_ranked, Limits};
 use ucma_ha::local_endpoint::EndpointKind;
-use ucma_ha::system::compiled::{CompiledSystem, Layout};
+use ucma_ha::system::compiled::{CompiledSystem, Layout, RankedSystem};
 use ucma_ha::system::{Packed, System, SystemConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -42,6 +43,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         compiled.pairs(),
         compiled.key_bits()
     );
+    if layout == Layout::Lanes {
+        let started = Instant::now();
+        let ranked = RankedSystem::new(&compiled)?;
+        let numbered = reach_ranked(&ranked, limits);
+        println!("numbered search: {numbered:?} in {:?}", started.elapsed());
+    }
     let started = Instant::now();
     let fast = reach_keys(&compiled, compiled.key_bits(), limits, |_| {});
     println!("compiled search: {fast:?} in {:?}", started.elapsed());

@@ -415,13 +415,16 @@ pub struct RankedReach {
 ///   model's business here (a ranked model numbers the states it means to search).
 ///
 /// # Returns
-/// The counts, those of [`super::reach`] on the same state space and steps
-/// (`set_bytes` is the bitmaps, the block table and the side set), with the slots and
-/// blocks used and the states outside the numbering.
+/// The counts, those of [`super::reach`] on the same state space and steps (a level is
+/// visited block by block, so under a state limit the steps counted before the search
+/// stops may differ); `set_bytes` is the bitmaps, the block table and the side set, not
+/// the model's [`Ranked::Prepared`] data. With them, the slots and blocks used and the
+/// states outside the numbering.
 ///
 /// # Complexity
 /// O(states) calls of the model's per-state work plus O(slots / 64) per level to clear
-/// a level's bitmap; memory three bits a slot plus one entry per block.
+/// a level's bitmap; memory three bits a slot plus one entry and one
+/// [`Ranked::Prepared`] per block.
 pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
     let mut index = Index::new(limits.max_states);
     let mut found = Reach {

@@ -140,7 +140,7 @@ enum Move {
         target: Option<Target>,
         target_block: u64,
         /// The stimulus's effect, as an index into the compiled system's active effects.
-        effect: u32,
+        effect: u16,
         /// The free view's pair id, when the stimulus subscribes one.
         pick: Option<u8>,
         same_block: bool,
@@ -160,11 +160,13 @@ struct Remap<'e, 'p> {
 }
 
 /// Where each stimulus leads from one block: worked out once per block and kept by the
-/// search ([`Ranked::Prepared`]); about 16 bytes a stimulus that moves the block.
+/// search ([`Ranked::Prepared`]); 24 bytes a stimulus that moves the block.
 #[derive(Debug, Clone, Default)]
 pub struct BlockMoves {
-    moves: Vec<Move>,
+    moves: Box<[Move]>,
 }
+
+const _: () = assert!(std::mem::size_of::<Move>() <= 24);
 
 /// A [`CompiledSystem`] in [`Layout::Lanes`] with its states numbered block by block
 /// (see the module docs); implements [`Ranked`].
@@ -641,7 +643,7 @@ impl<'a> RankedSystem<'a> {
         Some(Move::Remap {
             target: target.map(|_| sink.target(next)),
             target_block: next,
-            effect: u32::try_from(index).ok()?,
+            effect: u16::try_from(index).ok()?,
             pick: pick.and_then(|id| u8::try_from(id).ok()),
             same_block: next == block,
         })
@@ -983,7 +985,8 @@ impl Ranked for RankedSystem<'_> {
         BlockMoves {
             moves: (start..end)
                 .filter_map(|index| self.classify(block, &counts, shape.plan, index, sink))
-                .collect(),
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
         }
     }
 

@@ -125,6 +125,25 @@ fn the_runs_reach_outages_and_recoveries() {
     assert!(down && healed, "outage reached: {down}, healed: {healed}");
 }
 
+/// The shipped system in a configuration shape: (user endpoint, subscribing in the home
+/// pool, refreshing on a dropped connection, remote views).
+fn shaped_system(shape: (bool, bool, bool, usize)) -> System {
+    use ucma_ha::local_endpoint::EndpointKind;
+    use ucma_ha::system::SystemConfig;
+    let (user, remote_home_pool, refresh_on_connection_drop, remote_views) = shape;
+    System::new(SystemConfig {
+        endpoint: if user {
+            EndpointKind::User
+        } else {
+            EndpointKind::Application
+        },
+        remote_views,
+        remote_home_pool,
+        refresh_on_connection_drop,
+    })
+    .expect("builds")
+}
+
 /// The compiled system (`ucma_ha::system::compiled`) steps like the system along random
 /// runs in random configurations, up to [`MAX_VIEWS`] views: lanes (where a key holds
 /// them) decode to the system's next state, counts to its canonical form. This reaches
@@ -134,9 +153,7 @@ fn the_runs_reach_outages_and_recoveries() {
 fn compiled_steps_like_the_system_along_random_runs() {
     use std::cell::RefCell;
     use std::collections::HashMap;
-    use ucma_ha::local_endpoint::EndpointKind;
     use ucma_ha::system::compiled::{CompiledSystem, Layout};
-    use ucma_ha::system::SystemConfig;
 
     type Compiled = (System, Option<CompiledSystem>, CompiledSystem);
     let cache: RefCell<HashMap<(bool, bool, bool, usize), Compiled>> = RefCell::default();
@@ -151,18 +168,7 @@ fn compiled_steps_like_the_system_along_random_runs() {
     let result = runner.run(&strategy, |(shape, run)| {
         let mut cache = cache.borrow_mut();
         let (system, lanes, counts) = cache.entry(shape).or_insert_with(|| {
-            let (user, remote_home_pool, refresh_on_connection_drop, remote_views) = shape;
-            let system = System::new(SystemConfig {
-                endpoint: if user {
-                    EndpointKind::User
-                } else {
-                    EndpointKind::Application
-                },
-                remote_views,
-                remote_home_pool,
-                refresh_on_connection_drop,
-            })
-            .expect("builds");
+            let system = shaped_system(shape);
             let lanes = CompiledSystem::new(&system, Layout::Lanes).ok();
             let counts = CompiledSystem::new(&system, Layout::Counts).expect("counts compile");
             (system, lanes, counts)
@@ -212,9 +218,7 @@ fn numbering_round_trips_along_random_runs() {
     use fsm::explore::{Located, Ranked};
     use std::cell::RefCell;
     use std::collections::HashMap;
-    use ucma_ha::local_endpoint::EndpointKind;
     use ucma_ha::system::compiled::{CompiledSystem, Layout, RankedSystem};
-    use ucma_ha::system::SystemConfig;
 
     type Numbered = (
         &'static CompiledSystem,
@@ -233,18 +237,7 @@ fn numbering_round_trips_along_random_runs() {
     let result = runner.run(&strategy, |(shape, run)| {
         let mut cache = cache.borrow_mut();
         let (lanes, counts, ranked) = cache.entry(shape).or_insert_with(|| {
-            let (user, remote_home_pool, refresh_on_connection_drop, remote_views) = shape;
-            let system = System::new(SystemConfig {
-                endpoint: if user {
-                    EndpointKind::User
-                } else {
-                    EndpointKind::Application
-                },
-                remote_views,
-                remote_home_pool,
-                refresh_on_connection_drop,
-            })
-            .expect("builds");
+            let system = shaped_system(shape);
             // Leaked once per shape (at most 40), so the numbering can borrow it.
             let lanes: &'static CompiledSystem = Box::leak(Box::new(
                 CompiledSystem::new(&system, Layout::Lanes).expect("lanes compile"),

@@ -427,15 +427,7 @@ pub struct RankedReach {
 /// [`Ranked::Prepared`] per block.
 pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
     let mut index = Index::new(limits.max_states);
-    let mut found = Reach {
-        states: 0,
-        transitions: 0,
-        unchanged: 0,
-        depth: 0,
-        completeness: Completeness::Complete,
-        widest_level: 1,
-        set_bytes: 0,
-    };
+    let mut found = Reach::started(0);
     match model.initial() {
         Located::Ranked(place) => {
             let start = index.add(place.block, model.block_len(place.block));
@@ -698,6 +690,9 @@ mod tests {
         }
     }
 
+    /// Rank 0 of block 0, where the test models below start.
+    const START: Located<u64> = Located::Ranked(Place { block: 0, rank: 0 });
+
     /// A model whose blocks are larger than one expand call and not word aligned.
     struct Long;
     impl Ranked for Long {
@@ -707,7 +702,7 @@ mod tests {
             (sink.target(block), sink.target((block + 1) % 3))
         }
         fn initial(&self) -> Located<u64> {
-            Located::Ranked(Place { block: 0, rank: 0 })
+            START
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             Some(10_000 + block)
@@ -738,7 +733,7 @@ mod tests {
         type Prepared = ();
         fn prepare(&self, _block: u64, _sink: &mut Sink<'_, u64>) {}
         fn initial(&self) -> Located<u64> {
-            Located::Ranked(Place { block: 0, rank: 0 })
+            START
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             Some(if block == 5 { 1 } else { 10_000 + block })
@@ -800,7 +795,7 @@ mod tests {
         type Prepared = ();
         fn prepare(&self, _block: u64, _sink: &mut Sink<'_, u64>) {}
         fn initial(&self) -> Located<u64> {
-            Located::Ranked(Place { block: 0, rank: 0 })
+            START
         }
         fn block_len(&self, block: u64) -> Option<u64> {
             (block == 0).then_some(4)

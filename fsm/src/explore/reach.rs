@@ -764,6 +764,22 @@ pub struct Reach {
     pub set_bytes: usize,
 }
 
+impl Reach {
+    /// The counts of a search that has stored its `states` initial states and done
+    /// nothing else yet.
+    pub(super) fn started(states: usize) -> Reach {
+        Reach {
+            states,
+            transitions: 0,
+            unchanged: 0,
+            depth: 0,
+            completeness: Completeness::Complete,
+            widest_level: 1,
+            set_bytes: 0,
+        }
+    }
+}
+
 /// Counts every state reachable from the model's initial state, breadth first, without
 /// building a graph ([`reach_with`] with a [`StateSet`]).
 ///
@@ -884,15 +900,7 @@ pub fn reach_with<M: Model, V: Visited<M::State>>(
     let mut next_level: Vec<M::State> = Vec::new();
     let mut batch: Vec<M::State> = Vec::new();
     let mut parted: Vec<M::State> = Vec::new();
-    let mut found = Reach {
-        states: 1,
-        transitions: 0,
-        unchanged: 0,
-        depth: 0,
-        completeness: Completeness::Complete,
-        widest_level: 1,
-        set_bytes: 0,
-    };
+    let mut found = Reach::started(1);
     let mut depth = 0usize;
     'search: while !level.is_empty() {
         if depth >= limits.max_depth {

@@ -277,9 +277,9 @@ impl<'a> RankedSystem<'a> {
             subsets[next[k]] = mask as u32;
             next[k] += 1;
         }
-        let table = |f: fn(u64, u64) -> u64| -> Box<[u8; CHUNK_TABLE]> {
+        let table = |pack: bool| -> Box<[u8; CHUNK_TABLE]> {
             Box::new(std::array::from_fn(|i| {
-                f(i as u64 >> CHUNK_BITS, i as u64 & CHUNK_MASK) as u8
+                chunk_entry(i as u64 >> CHUNK_BITS, i as u64 & CHUNK_MASK, pack) as u8
             }))
         };
         Ok(RankedSystem {
@@ -292,8 +292,8 @@ impl<'a> RankedSystem<'a> {
             rank_of,
             subsets,
             subset_starts,
-            compress: table(compress_bits),
-            deposit: table(deposit_bits),
+            compress: table(true),
+            deposit: table(false),
         })
     }
 
@@ -934,28 +934,23 @@ fn components(set: u16, linked: &dyn Fn(usize, usize) -> bool) -> Vec<u16> {
     parts
 }
 
-/// The bits of `mask` at the positions of `free`, packed (one chunk, for the table).
-fn compress_bits(free: u64, mask: u64) -> u64 {
-    let (mut packed, mut at) = (0, 0);
-    for lane in 0..CHUNK_BITS {
-        if free >> lane & 1 == 1 {
-            packed |= (mask >> lane & 1) << at;
-            at += 1;
-        }
+/// One chunk of the compress (`pack`) or deposit table: the bits of `bits` at the
+/// positions of `free` packed towards bit 0, or the low bits of `bits` spread over the
+/// positions of `free`.
+fn chunk_entry(free: u64, bits: u64, pack: bool) -> u64 {
+    let mut moved = 0;
+    for (at, lane) in (0..CHUNK_BITS)
+        .filter(|lane| free >> lane & 1 == 1)
+        .enumerate()
+    {
+        let (from, to) = if pack {
+            (lane, at as u32)
+        } else {
+            (at as u32, lane)
+        };
+        moved |= (bits >> from & 1) << to;
     }
-    packed
-}
-
-/// The low bits of `packed` spread over the positions of `free` (one chunk).
-fn deposit_bits(free: u64, packed: u64) -> u64 {
-    let (mut mask, mut at) = (0, 0);
-    for lane in 0..CHUNK_BITS {
-        if free >> lane & 1 == 1 {
-            mask |= (packed >> at & 1) << lane;
-            at += 1;
-        }
-    }
-    mask
+    moved
 }
 
 impl Ranked for RankedSystem<'_> {

@@ -180,9 +180,9 @@ fn headline() {
         .unwrap_or(3);
     println!("\nexhaustive exploration, user endpoint, no symmetry, 1 thread, best of {runs}");
     println!(
-        "| views | engine | states | transitions | time (s) | states/s | peak RSS (MiB) | bytes/state | ratio |"
+        "| views | engine | states | transitions | time (s) | states/s | transitions/s | peak RSS (MiB) | bytes/state | ratio |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &v in &views {
         let runs: Vec<(&str, Run)> = ENGINES.iter().map(|e| (*e, spawn(e, v, runs))).collect();
         for (engine, run) in &runs {
@@ -203,18 +203,19 @@ fn headline() {
                 time("stateright")
             };
             println!(
-                "| {v} | {engine} | {} | {} | {:.3} | {:.0} | {:.1} | {:.1} | {:.1}x |",
+                "| {v} | {engine} | {} | {} | {:.3} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1}x |",
                 run.states,
                 run.transitions,
                 run.secs,
                 run.states as f64 / run.secs,
+                run.transitions as f64 / run.secs,
                 run.kib as f64 / 1024.0,
                 run.kib as f64 * 1024.0 / run.states as f64,
                 baseline / run.secs,
             );
         }
         println!(
-            "| {v} | ours against stateright (interpreted) | | | | | | | {:.1}x |",
+            "| {v} | ours against stateright (interpreted) | | | | | | | | {:.1}x |",
             time("stateright-interpreted") / time("ours")
         );
     }

@@ -16,14 +16,16 @@
 //! more than its block.
 //!
 //! The counts ([`Reach`]) are those [`super::reach`] reports for the same state space,
-//! provided the model reports every step ([`Sink::successor`] or [`Sink::unranked`] for
-//! each one that changes the state, [`Sink::unchanged`] for the others).
+//! provided the model reports every step: each one that changes the state with
+//! [`Sink::successor`], [`Sink::successors_at_same_ranks`], [`Sink::successors_into`] or
+//! [`Sink::unranked`], the others with [`Sink::unchanged`].
 //!
 //! # Memory
-//! Three bitmaps (visited, this level, the next one), each one bit a slot, one entry
-//! (key, offset, length) and one [`Ranked::Prepared`] per block, and the side set. The slots are the sum of the lengths
-//! of the blocks met, so the index is as dense as the model's blocks are full: exactly one
-//! bit a state when every state of a block met is reachable ([`RankedReach::slots`] tells).
+//! Three bitmaps (visited, this level, the next one), each one bit a slot; one entry
+//! (key, offset, length) and one [`Ranked::Prepared`] per block; and the side set. The
+//! slots are the sum of the lengths of the blocks met, so the index is as dense as the
+//! model's blocks are full: exactly one bit a state when every state of a block met is
+//! reachable ([`RankedReach::slots`] tells).
 //!
 //! # Limitations
 //! No symmetry reduction and no state callback: the model's numbering defines the space.

@@ -358,12 +358,7 @@ impl<'a> RankedSystem<'a> {
             len: 1,
         };
         for (i, node) in plan.nodes.iter().enumerate() {
-            let mut size = 0;
-            let mut pairs = node.pairs;
-            while pairs != 0 {
-                size += counts[pairs.trailing_zeros() as usize % MAX_PAIRS];
-                pairs &= pairs - 1;
-            }
+            let size: u32 = ids(node.pairs).map(|id| counts[id]).sum();
             shape.sizes[i % MAX_NODES] = u8::try_from(size).ok()?;
         }
         for (i, node) in plan.nodes.iter().enumerate() {
@@ -549,13 +544,12 @@ impl<'a> RankedSystem<'a> {
         key
     }
 
-    /// The block key of a shared id and a word.
-    fn block_of(&self, shared: u64, masks: &[u64; MAX_PAIRS]) -> u64 {
-        let mut block = shared;
-        for (id, mask) in masks.iter().enumerate().take(self.compiled.pairs.len()) {
-            block |= u64::from(mask.count_ones()) << self.count_shift(id);
-        }
-        block
+    /// The block key of a shared id and the views holding each pair id.
+    fn block_key(&self, shared: u64, counts: &[u32; MAX_PAIRS]) -> u64 {
+        let pairs = self.compiled.pairs.len();
+        (0..pairs).fold(shared, |block, id| {
+            block | u64::from(counts[id]) << self.count_shift(id)
+        })
     }
 
     /// Where a [`Layout::Lanes`] key of the compiled system sits: its block (the
@@ -566,7 +560,10 @@ impl<'a> RankedSystem<'a> {
     /// O(pairs) table look-ups.
     pub fn locate(&self, key: u64) -> Located<u64> {
         let masks = self.masks(key);
-        let block = self.block_of(key & self.compiled.shared_id_mask, &masks);
+        let block = self.block_key(
+            key & self.compiled.shared_id_mask,
+            &masks.map(|mask| mask.count_ones()),
+        );
         match self
             .shape(block)
             .and_then(|shape| self.rank(&masks, &shape))
@@ -617,10 +614,7 @@ impl<'a> RankedSystem<'a> {
             after[usize::from(effect.other[id]) % MAX_PAIRS] -= 1;
             after[usize::from(free) % MAX_PAIRS] += 1;
         }
-        let mut next = effect.next;
-        for (id, &count) in after.iter().enumerate().take(self.compiled.pairs.len()) {
-            next |= u64::from(count) << self.count_shift(id);
-        }
+        let next = self.block_key(effect.next, &after);
         let still_views = pick.map_or(true, |id| effect.free[id] == effect.other[id])
             && held.clone().all(|id| usize::from(effect.other[id]) == id);
         if still_views {
@@ -660,11 +654,8 @@ impl<'a> RankedSystem<'a> {
     ) -> bool {
         let effect = step.effect;
         let mut after = [0u64; MAX_PAIRS];
-        let mut held = step.held;
-        while held != 0 {
-            let id = held.trailing_zeros() as usize % MAX_PAIRS;
+        for id in ids(step.held) {
             after[usize::from(effect.other[id]) % MAX_PAIRS] |= masks[id];
-            held &= held - 1;
         }
         if let Some(id) = step.pick {
             let lane = masks[id] & masks[id].wrapping_neg();
@@ -787,25 +778,33 @@ fn held(counts: &[u32; MAX_PAIRS]) -> u16 {
 
 /// The lanes holding any of `pairs`.
 #[inline]
-fn union(masks: &[u64; MAX_PAIRS], mut pairs: u16) -> u64 {
-    let mut held = 0;
-    while pairs != 0 {
-        held |= masks[pairs.trailing_zeros() as usize % MAX_PAIRS];
-        pairs &= pairs - 1;
-    }
-    held
+fn union(masks: &[u64; MAX_PAIRS], pairs: u16) -> u64 {
+    ids(pairs).fold(0, |held, id| held | masks[id])
 }
 
 /// The ids in a set of pair ids, ascending.
 #[inline]
-fn ids(mut set: u16) -> impl Iterator<Item = usize> + Clone {
-    std::iter::from_fn(move || {
-        (set != 0).then(|| {
-            let id = set.trailing_zeros() as usize;
-            set &= set - 1;
-            id
-        })
-    })
+fn ids(set: u16) -> Ids {
+    Ids(set)
+}
+
+/// The iterator of [`ids`]: the lowest id left, cleared as it is taken (every id is
+/// below [`MAX_PAIRS`], so it indexes per-pair arrays without a check failing).
+#[derive(Debug, Clone)]
+struct Ids(u16);
+
+impl Iterator for Ids {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let id = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(id)
+    }
 }
 
 /// Which pair may stand before which, from every reachable word of the system with

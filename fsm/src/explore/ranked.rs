@@ -314,7 +314,8 @@ impl<S: Copy + Eq + Hash + Default> Sink<'_, S> {
     /// Resolves a block key (allocating the block's slots the first time it is met).
     ///
     /// # Complexity
-    /// One hash look-up; call it once per target block per [`Ranked::expand`] call.
+    /// One hash look-up: resolve targets in [`Ranked::prepare`] and keep them, rather than
+    /// once per state.
     #[inline]
     pub fn target(&mut self, block: u64) -> Target {
         self.index.target(block, self.block_len)
@@ -430,9 +431,10 @@ pub struct RankedReach {
 pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
     let mut index = Index::new(limits.max_states);
     let mut found = Reach::started(0);
+    let block_len = |key| model.block_len(key);
     match model.initial() {
         Located::Ranked(place) => {
-            let start = index.add(place.block, model.block_len(place.block));
+            let start = index.target(place.block, &block_len);
             index.successor(start, place.rank);
         }
         Located::Unranked(state) => index.unranked(state),
@@ -443,7 +445,6 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
     let mut side_level: Vec<R::State> = Vec::new();
     let mut ranks: Vec<u64> = Vec::with_capacity(RANKS_PER_CALL);
     let mut depth = 0;
-    let block_len = |key| model.block_len(key);
     let more =
         |index: &Index<R::State>| !(index.next_blocks.is_empty() && index.side_next.is_empty());
     while !index.stopped && more(&index) {

@@ -1,6 +1,7 @@
 //! The IDs the model cites: the seed page's normative clauses, the API reference facts,
-//! and the disagreements between the two (see `../shared/seed/` and `docs/DECISIONS.md`).
-//! Each entry is a one-line summary in our own words; the seed files hold the source.
+//! and the disagreements between the two (`docs/DECISIONS.md` settles each disagreement).
+//! Each entry is a one-line summary in our own words; `docs/TRACEABILITY.md` lists them with
+//! what cites each.
 
 /// A citable statement: an ID and a short summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

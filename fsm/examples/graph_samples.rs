@@ -9,8 +9,8 @@ mod fixtures;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use fsm::graph::{self, Diagram, EdgeKind, EdgeLine, GraphLabels, TableOptions};
 use petgraph::graph::Graph;
+use ucma_ha_fsm::graph::{self, Diagram, EdgeKind, EdgeLine, GraphLabels, TableOptions};
 
 /// An explored graph in miniature: two cycles (one a self-loop), a terminal state, a
 /// final one, and labels that need escaping.

@@ -24,7 +24,7 @@
 //!
 //! # Examples
 //! ```
-//! use fsm::explore::{explore, Completeness, Limits, Model};
+//! use ucma_ha_fsm::explore::{explore, Completeness, Limits, Model};
 //!
 //! /// Two counters modulo 3; `Swap` makes them interchangeable.
 //! struct Counters;

@@ -15,7 +15,7 @@
 //!
 //! # Examples
 //! ```
-//! use fsm::graph::{self, Diagram, Edge, EdgeKind, EdgeLine, Node};
+//! use ucma_ha_fsm::graph::{self, Diagram, Edge, EdgeKind, EdgeLine, Node};
 //!
 //! let diagram = Diagram::new(
 //!     "door",
@@ -29,7 +29,7 @@
 //! assert!(dot.contains(r#""Shut" -> "Open" [label="Pull \"hard\"\l""#));
 //! let mermaid = graph::to_mermaid(&diagram);
 //! assert!(mermaid.contains("Shut --> Open : Pull #quot;hard#quot;"));
-//! # Ok::<(), fsm::graph::DiagramError>(())
+//! # Ok::<(), ucma_ha_fsm::graph::DiagramError>(())
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -227,9 +227,9 @@ const MERMAID_RESERVED: &[&str] = &[
 ///
 /// # Examples
 /// ```
-/// assert!(fsm::graph::is_plain_id("WaitingForRetry"));
-/// assert!(!fsm::graph::is_plain_id("a;b"));
-/// assert!(!fsm::graph::is_plain_id("end"));
+/// assert!(ucma_ha_fsm::graph::is_plain_id("WaitingForRetry"));
+/// assert!(!ucma_ha_fsm::graph::is_plain_id("a;b"));
+/// assert!(!ucma_ha_fsm::graph::is_plain_id("end"));
 /// ```
 pub fn is_plain_id(id: &str) -> bool {
     let mut chars = id.chars();
@@ -453,7 +453,7 @@ pub struct GraphLabels<'a, N, E> {
 ///
 /// # Examples
 /// ```
-/// use fsm::graph::{from_graph, EdgeKind, EdgeLine, GraphLabels};
+/// use ucma_ha_fsm::graph::{from_graph, EdgeKind, EdgeLine, GraphLabels};
 /// use petgraph::graph::Graph;
 ///
 /// let mut g = Graph::<&str, &str>::new();
@@ -469,7 +469,7 @@ pub struct GraphLabels<'a, N, E> {
 /// })?;
 /// assert_eq!(diagram.nodes[0].group, Some(0)); // A and B form a cycle
 /// assert!(diagram.nodes[2].terminal); // C has no way out
-/// # Ok::<(), fsm::graph::DiagramError>(())
+/// # Ok::<(), ucma_ha_fsm::graph::DiagramError>(())
 /// ```
 pub fn from_graph<N, E>(
     name: &str,
@@ -555,7 +555,7 @@ pub fn from_graph<N, E>(
 ///
 /// # Examples
 /// ```
-/// assert_eq!(fsm::graph::dot_escape("a \"b\"\\c\nd & e"), r#"a \"b\"\\c\nd &amp; e"#);
+/// assert_eq!(ucma_ha_fsm::graph::dot_escape("a \"b\"\\c\nd & e"), r#"a \"b\"\\c\nd &amp; e"#);
 /// ```
 pub fn dot_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -581,7 +581,7 @@ pub fn dot_escape(text: &str) -> String {
 ///
 /// # Examples
 /// ```
-/// assert_eq!(fsm::graph::mermaid_escape("a;b \"c\" <d>\ne"), "a#59;b #quot;c#quot; #lt;d#gt;<br/>e");
+/// assert_eq!(ucma_ha_fsm::graph::mermaid_escape("a;b \"c\" <d>\ne"), "a#59;b #quot;c#quot; #lt;d#gt;<br/>e");
 /// ```
 pub fn mermaid_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

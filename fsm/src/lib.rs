@@ -10,14 +10,14 @@
 //! implements. [`symbol_enum!`] declares such an enum and implements [`Symbol`].
 //!
 //! ```
-//! use fsm::{check, Guard, Machine, NoParameters, Outcome, Row, Table};
+//! use ucma_ha_fsm::{check, Guard, Machine, NoParameters, Outcome, Row, Table};
 //! use strum::IntoStaticStr;
 //!
-//! fsm::symbol_enum! {
+//! ucma_ha_fsm::symbol_enum! {
 //!     /// The lamp's states.
 //!     enum Lamp { Off, On, Blown }
 //! }
-//! fsm::symbol_enum! {
+//! ucma_ha_fsm::symbol_enum! {
 //!     /// What can happen to it.
 //!     enum Input { Flip, Surge }
 //! }
@@ -75,6 +75,12 @@
 //! - A table has at most 65 535 rows.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+/// What the exported macros name; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use strum as __ucma_ha_fsm_strum;
+}
 
 pub mod check;
 pub mod explore;

@@ -55,9 +55,9 @@ pub trait Symbol:
 /// #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
 ///          Display, EnumCount, EnumIter, EnumString, IntoStaticStr)]
 /// enum Light { Off, On }
-/// fsm::symbols!(Light);
+/// ucma_ha_fsm::symbols!(Light);
 ///
-/// use fsm::Symbol;
+/// use ucma_ha_fsm::Symbol;
 /// assert_eq!(Light::On.index(), 1);
 /// assert_eq!(Light::parse("Off"), Some(Light::Off));
 /// ```
@@ -77,11 +77,12 @@ macro_rules! symbols {
 /// (`Display`, `EnumCount`, `EnumIter`, `EnumString`, `IntoStaticStr`, plus `Copy`, `Eq`,
 /// `Ord`, `Hash`, `Debug`) and implements [`Symbol`] for it. Variants may carry explicit
 /// discriminants, which must run `0, 1, 2, ...`, and attributes such as
-/// `#[strum(serialize = "...")]`. The calling crate depends on `strum`.
+/// `#[strum(serialize = "...")]`. The derives come through this crate, so the calling crate
+/// needs no `strum` dependency of its own.
 ///
 /// # Examples
 /// ```
-/// fsm::symbol_enum! {
+/// ucma_ha_fsm::symbol_enum! {
 ///     /// Where a lamp stands.
 ///     pub enum Lamp {
 ///         /// Dark.
@@ -92,7 +93,7 @@ macro_rules! symbols {
 ///     }
 /// }
 ///
-/// use fsm::Symbol;
+/// use ucma_ha_fsm::Symbol;
 /// assert_eq!(Lamp::On.name(), "Lit");
 /// assert_eq!(Lamp::all().count(), 2);
 /// ```
@@ -101,12 +102,21 @@ macro_rules! symbol_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident {
         $($(#[$vmeta:meta])* $variant:ident $(= $value:literal)?),+ $(,)?
     }) => {
+        // A glob import may stand any number of times in one scope, so several enums can
+        // share a module; it brings the one name the derives' `crate` attribute points at.
+        #[allow(unused_imports)]
+        use $crate::__private::*;
+
         $(#[$meta])*
         #[derive(
             Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
-            ::strum::Display, ::strum::EnumCount, ::strum::EnumIter, ::strum::EnumString,
-            ::strum::IntoStaticStr,
+            $crate::__private::__ucma_ha_fsm_strum::Display,
+            $crate::__private::__ucma_ha_fsm_strum::EnumCount,
+            $crate::__private::__ucma_ha_fsm_strum::EnumIter,
+            $crate::__private::__ucma_ha_fsm_strum::EnumString,
+            $crate::__private::__ucma_ha_fsm_strum::IntoStaticStr,
         )]
+        #[strum(crate = "__ucma_ha_fsm_strum")]
         $vis enum $name {
             $($(#[$vmeta])* $variant $(= $value)?,)+
         }

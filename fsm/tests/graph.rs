@@ -6,12 +6,12 @@ mod support;
 
 use std::path::PathBuf;
 
-use fsm::graph::{
+use petgraph::graph::Graph;
+use support::fixtures::{effect_text, Door, DoorParameters, OddMachine};
+use ucma_ha_fsm::graph::{
     self, dot_escape, from_graph, from_table, mermaid_escape, Diagram, DiagramError, Edge,
     EdgeKind, EdgeLine, GraphLabels, Node, TableOptions,
 };
-use petgraph::graph::Graph;
-use support::fixtures::{effect_text, Door, DoorParameters, OddMachine};
 
 fn door(with_rejections: bool) -> Diagram {
     let options = TableOptions {

@@ -1,19 +1,19 @@
 //! One test per table rule, on a toy machine: a door that can be opened, closed and
 //! locked. Each test breaks the table in exactly one way.
 
-use fsm::check::{check_rows, TableError};
-use fsm::{Guard, Machine, Parameters, Row, Table};
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr};
+use ucma_ha_fsm::check::{check_rows, TableError};
+use ucma_ha_fsm::{Guard, Machine, Parameters, Row, Table};
 
-fsm::symbol_enum! {
+ucma_ha_fsm::symbol_enum! {
     enum Door {
         Closed,
         Open,
         Locked,
     }
 }
-fsm::symbol_enum! {
+ucma_ha_fsm::symbol_enum! {
     enum Push {
         Open,
         Close,

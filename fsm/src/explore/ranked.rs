@@ -36,7 +36,7 @@
 //! A grid of `8 x 8` cells where block `row` holds the cells of one row, ranked by
 //! column; stepping right or down.
 //! ```
-//! use fsm::explore::{reach_ranked, Completeness, Limits, Located, Place, Ranked, Sink, Target};
+//! use ucma_ha_fsm::explore::{reach_ranked, Completeness, Limits, Located, Place, Ranked, Sink, Target};
 //! struct Grid;
 //! impl Ranked for Grid {
 //!     type State = u64;

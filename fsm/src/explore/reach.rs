@@ -25,7 +25,7 @@
 //!
 //! # Examples
 //! ```
-//! use fsm::explore::{reach, Limits, Model};
+//! use ucma_ha_fsm::explore::{reach, Limits, Model};
 //! struct Counter;
 //! impl Model for Counter {
 //!     type State = u32;
@@ -807,7 +807,7 @@ where
 ///
 /// # Examples
 /// ```
-/// use fsm::explore::{reach, reach_keys, Limits, Model};
+/// use ucma_ha_fsm::explore::{reach, reach_keys, Limits, Model};
 /// struct Ring;
 /// impl Model for Ring {
 ///     type State = u64;

@@ -1,11 +1,11 @@
 //! Small tables for the diagram tests and the `graph_samples` example: a door (golden
 //! files) and a table whose names hold every character the writers must escape.
 
-use fsm::{Guard, Machine, Parameters, Row};
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr};
+use ucma_ha_fsm::{Guard, Machine, Parameters, Row};
 
-fsm::symbol_enum! {
+ucma_ha_fsm::symbol_enum! {
     /// Door states.
     pub enum DoorState {
         Closed,
@@ -14,7 +14,7 @@ fsm::symbol_enum! {
         Broken,
     }
 }
-fsm::symbol_enum! {
+ucma_ha_fsm::symbol_enum! {
     /// Door stimuli.
     pub enum DoorInput {
         Push,
@@ -98,7 +98,7 @@ static DOOR_ROWS: [D; 20] = [
     D::ignores(Broken, Kick, &["D-3"]),
 ];
 
-fsm::symbol_enum! {
+ucma_ha_fsm::symbol_enum! {
     /// States whose names need escaping in every output language.
     pub enum Odd {
         #[strum(serialize = "Say \"hi\"")]
@@ -112,7 +112,7 @@ fsm::symbol_enum! {
         Plain,
     }
 }
-fsm::symbol_enum! {
+ucma_ha_fsm::symbol_enum! {
     /// Stimuli whose names need escaping.
     pub enum OddInput {
         #[strum(serialize = "go \"now\"")]
@@ -148,11 +148,11 @@ impl Machine for OddMachine {
     type Effect = &'static str;
     type Event = String;
     type Error = OddError;
-    type Parameters = fsm::NoParameters;
+    type Parameters = ucma_ha_fsm::NoParameters;
     fn rows() -> &'static [Row<Self>] {
         &ODD_ROWS
     }
-    fn initial(_: &fsm::NoParameters) -> Odd {
+    fn initial(_: &ucma_ha_fsm::NoParameters) -> Odd {
         Odd::Quoted
     }
     fn is_final(state: Odd) -> bool {

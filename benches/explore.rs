@@ -161,7 +161,7 @@ fn spawn(engine: &str, views: usize, runs: usize) -> Run {
             secs: fields[2].parse().expect("seconds"),
             kib: fields[3].parse().expect("kib"),
         };
-        if best.as_ref().map_or(true, |b| run.secs < b.secs) {
+        if best.as_ref().is_none_or(|b| run.secs < b.secs) {
             best = Some(run);
         }
     }

@@ -101,7 +101,7 @@ fn spawn(spec: &str, runs: usize) -> Run {
             kib: f[4].parse().expect("kib"),
             passed: f[5] == "true",
         };
-        if best.as_ref().map_or(true, |b| run.secs < b.secs) {
+        if best.as_ref().is_none_or(|b| run.secs < b.secs) {
             best = Some(run);
         }
     }

@@ -631,8 +631,8 @@ impl Engine {
                 matched = true;
                 for stimulus in 0..engine.stimuli[k] {
                     for state in 0..engine.states[k] {
-                        if on.map_or(true, |on| usize::from(on) == stimulus)
-                            && to.map_or(true, |to| usize::from(to) == state)
+                        if on.is_none_or(|on| usize::from(on) == stimulus)
+                            && to.is_none_or(|to| usize::from(to) == state)
                         {
                             engine.triggers[k][stimulus * engine.states[k] + state]
                                 .push(u16::try_from(i).unwrap_or(u16::MAX));

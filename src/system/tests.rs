@@ -225,7 +225,7 @@ fn views_spread_over_every_word_of_the_packed_state() {
     });
     let subscribed = MAX_VIEWS - 1;
     let mut stimuli = vec![BeginEstablish];
-    stimuli.extend(std::iter::repeat(SubscribeRemotePresence).take(subscribed));
+    stimuli.extend(std::iter::repeat_n(SubscribeRemotePresence, subscribed));
     let state = run(&s, &stimuli);
     assert!(s.is_valid(state));
     let initial = s.initial();

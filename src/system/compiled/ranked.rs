@@ -615,7 +615,7 @@ impl<'a> RankedSystem<'a> {
             after[usize::from(free) % MAX_PAIRS] += 1;
         }
         let next = self.block_key(effect.next, &after);
-        let still_views = pick.map_or(true, |id| effect.free[id] == effect.other[id])
+        let still_views = pick.is_none_or(|id| effect.free[id] == effect.other[id])
             && held.clone().all(|id| usize::from(effect.other[id]) == id);
         if still_views {
             // The same counts under another shared id: the same plan, so the same rank.

@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod diagrams;
 pub mod docs;
 pub mod events;
+pub mod export;
 pub mod invariants;
 pub mod local_endpoint;
 pub mod presence;

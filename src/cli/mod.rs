@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod coverage;
 mod docs;
+mod export;
 mod graph;
 mod replay;
 mod tables;
@@ -46,6 +47,9 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Regenerate `docs/` (diagrams, SPEC.md, TRACEABILITY.md); `--check` fails when stale.
     Docs(docs::DocsArgs),
+    /// Export the tables for other tools: `export csharp --out DIR` writes C# simulators
+    /// and a vector runner for Mono/.NET.
+    Export(export::ExportArgs),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -64,5 +68,6 @@ pub fn run(cli: Cli) -> u8 {
         Command::Coverage(args) => coverage::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Docs(args) => docs::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }

@@ -1,0 +1,101 @@
+//! `ucma-ha export csharp` (CONTRACT section 7): the export is deterministic and names
+//! every machine, state and stimulus of the tables it is generated from; the response
+//! file lists every source. Compiling and running it under Mono is CI's job
+//! (`.ci/run`, step "C# export under Mono").
+
+use ucma_ha::catalog::MACHINES;
+use ucma_ha::export::csharp::{expected_names, generate, LIBRARY_RSP, RUNNER_RSP};
+
+#[test]
+fn export_is_deterministic() {
+    let first = generate().expect("export");
+    let second = generate().expect("export");
+    assert_eq!(first, second);
+    let mut names: Vec<&str> = first.iter().map(|file| file.name.as_str()).collect();
+    let count = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), count, "file names are unique");
+}
+
+#[test]
+fn export_names_every_machine_state_and_stimulus() {
+    let files = generate().expect("export");
+    let machines = expected_names();
+    assert_eq!(machines.len(), MACHINES.len());
+    for (id, names) in machines {
+        let class: String = id
+            .split('_')
+            .map(|part| {
+                let mut chars = part.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let file = files
+            .iter()
+            .find(|file| file.name == format!("{class}.cs"))
+            .unwrap_or_else(|| panic!("no file for `{id}`"));
+        assert!(file
+            .text
+            .contains(&format!("public const string Id = \"{id}\";")));
+        assert!(file
+            .text
+            .contains(&format!("public sealed class {class}Simulator")));
+        for name in names {
+            assert!(
+                file.text.contains(&format!(".{name}")),
+                "{}: `{name}` is missing",
+                file.name
+            );
+        }
+    }
+}
+
+/// Every row of every table appears once, with its clause IDs (the simulators are the
+/// tables, row for row).
+#[test]
+fn every_row_is_exported_with_its_clauses() {
+    let files = generate().expect("export");
+    for id in MACHINES {
+        let rows = ucma_ha::coverage::rows_of(id).expect("a machine");
+        let file = files
+            .iter()
+            .find(|file| {
+                file.text
+                    .contains(&format!("public const string Id = \"{id}\";"))
+            })
+            .expect("the machine's file");
+        let exported: Vec<&str> = file
+            .text
+            .lines()
+            .filter(|line| line.trim_start().starts_with("/* "))
+            .collect();
+        assert_eq!(exported.len(), rows.len(), "{id}");
+        for (index, line) in exported.iter().enumerate() {
+            assert!(line.contains(&format!("/* {index:>3} */")), "{id}: {line}");
+        }
+    }
+}
+
+#[test]
+fn response_files_list_every_source() {
+    let files = generate().expect("export");
+    let sources: Vec<&str> = files
+        .iter()
+        .map(|file| file.name.as_str())
+        .filter(|name| name.ends_with(".cs"))
+        .collect();
+    for rsp in [RUNNER_RSP, LIBRARY_RSP] {
+        let text = &files
+            .iter()
+            .find(|file| file.name == rsp)
+            .expect("response file")
+            .text;
+        let listed: Vec<&str> = text.lines().filter(|l| l.ends_with(".cs")).collect();
+        assert_eq!(listed, sources, "{rsp}");
+        assert!(text.contains("-warnaserror+"));
+    }
+}

@@ -99,3 +99,52 @@ fn response_files_list_every_source() {
         assert!(text.contains("-warnaserror+"));
     }
 }
+
+/// The composed system is exported as its reachable graph: every system stimulus, every
+/// component, and as many states as the model reaches (CONTRACT section 2).
+#[test]
+fn system_is_exported_with_every_stimulus_and_component() {
+    use fsm::Symbol;
+    use ucma_ha::system::{System, SystemConfig};
+
+    let files = generate().expect("export");
+    let file = files
+        .iter()
+        .find(|file| file.name == "ComposedSystem.cs")
+        .expect("ComposedSystem.cs");
+    for stimulus in System::stimuli() {
+        assert!(
+            file.text
+                .contains(&format!("        {} = ", stimulus.name())),
+            "{stimulus}"
+        );
+    }
+    let system = System::new(SystemConfig::default()).expect("system");
+    for name in system.state_names(system.initial()) {
+        assert!(file.text.contains(&format!("\"{}\"", name.component)));
+    }
+    let explored = ucma_ha::vectors::explore(
+        &*ucma_ha::catalog::model("system", &serde_json::Value::Null).expect("model"),
+        100_000,
+    )
+    .expect("explore");
+    assert!(file.text.contains(&format!(
+        "configuration <see cref=\"Config\"/>: {} states",
+        explored.states.len()
+    )));
+    // Another configuration is another graph; a bad one is refused.
+    let other = ucma_ha::export::csharp::generate_with(
+        &serde_json::json!({"endpoint": "application", "remote_views": 2}),
+    )
+    .expect("export");
+    let other = other
+        .iter()
+        .find(|file| file.name == "ComposedSystem.cs")
+        .expect("ComposedSystem.cs");
+    assert!(other.text.contains("remote_presence[1]"));
+    assert_ne!(other.text, file.text);
+    assert!(
+        ucma_ha::export::csharp::generate_with(&serde_json::json!({"remote_views": "two"}))
+            .is_err()
+    );
+}

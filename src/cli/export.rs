@@ -32,25 +32,54 @@ pub struct CsharpArgs {
     /// files of the same names are replaced).
     #[arg(long)]
     pub out: PathBuf,
+    /// The configuration of the composed `system` to simulate, as a JSON object like a
+    /// `system` trace's `config` (absent keys take their defaults).
+    #[arg(long)]
+    pub system_config: Option<String>,
 }
 
-/// Runs the export; exit 1 when a file cannot be written or a table does not fit C#.
+/// Runs the export; exit 2 for a bad `--system-config` (or a table that does not fit
+/// C#), 1 when a file cannot be written.
 pub fn run(args: &ExportArgs) -> u8 {
     match &args.format {
-        ExportFormat::Csharp(args) => match csharp::write(&args.out) {
-            Ok(written) => {
-                println!(
-                    "wrote {} file(s) to {}; there, `mcs @{} -out:runner.exe` builds the runner",
-                    written.len(),
-                    args.out.display(),
-                    csharp::RUNNER_RSP
-                );
-                super::SUCCESS
-            }
-            Err(error) => {
-                eprintln!("error: {error}");
-                super::FAILED
-            }
-        },
+        ExportFormat::Csharp(args) => {
+            let config = match &args.system_config {
+                None => serde_json::Value::Null,
+                Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(value @ serde_json::Value::Object(_)) => value,
+                    Ok(other) => {
+                        eprintln!("error: --system-config must be a JSON object, not `{other}`");
+                        return super::BAD_INPUT;
+                    }
+                    Err(error) => {
+                        eprintln!("error: --system-config is not JSON: {error}");
+                        return super::BAD_INPUT;
+                    }
+                },
+            };
+            write(args, &config)
+        }
+    }
+}
+
+fn write(args: &CsharpArgs, config: &serde_json::Value) -> u8 {
+    match csharp::write(&args.out, config) {
+        Ok(written) => {
+            println!(
+                "wrote {} file(s) to {}; there, `mcs @{} -out:runner.exe` builds the runner",
+                written.len(),
+                args.out.display(),
+                csharp::RUNNER_RSP
+            );
+            super::SUCCESS
+        }
+        Err(error @ csharp::ExportError::Model { .. }) => {
+            eprintln!("error: {error}");
+            super::BAD_INPUT
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            super::FAILED
+        }
     }
 }

@@ -17,10 +17,14 @@
 //! - `runner.rsp` and `library.rsp`: `mcs @runner.rsp -out:runner.exe` builds the runner,
 //!   `mcs @library.rsp -out:UcmaHa.dll` a library for your own tests.
 //!
-//! The composed `system` is not generated: its macro-step is the engine in
-//! [`crate::system`] interpreting the wiring rows (target resolution, the world's answers,
-//! run to completion), and generating it would mean writing that engine again in C#.
-//! `docs/dotnet.md` and `docs/DECISIONS.md` say what a .NET user does instead.
+//! - `ComposedSystem.cs`: the composed `system` for one configuration, as its reachable
+//!   graph. The wiring rows are not translated: a macro-step is the engine in
+//!   [`crate::system`] interpreting them (resolving targets, answering requests as the
+//!   world decides, running reactions to completion), and translating them would mean
+//!   writing that engine again in C#. Instead the export runs the engine on every
+//!   reachable state and every stimulus and writes what each macro-step does: the next
+//!   state, the rejection, the events with their components. `docs/dotnet.md` and
+//!   `docs/DECISIONS.md` say more.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -89,13 +93,27 @@ pub enum ExportError {
 /// # Ok::<(), ucma_ha::export::csharp::ExportError>(())
 /// ```
 pub fn generate() -> Result<Vec<SourceFile>, ExportError> {
+    generate_with(&Value::Null)
+}
+
+/// As [`generate`], with the composed system in the configuration `system_config` (a
+/// JSON object as in a `system` trace's `config`; `null` for the defaults).
+///
+/// # Errors
+/// [`ExportError::Model`] when a table does not fit the C# shapes, the configuration is
+/// not valid, or its reachable graph has more than [`MAX_SYSTEM_STATES`] states.
+pub fn generate_with(system_config: &Value) -> Result<Vec<SourceFile>, ExportError> {
     let machines = for_each_machine(&mut Exporter)
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
+    let system = system_file(system_config).map_err(|message| ExportError::Model {
+        machine: crate::system::ID,
+        message,
+    })?;
     let mut enums: Vec<EnumSpec> = Vec::new();
     let mut events: Vec<EventSpec> = Vec::new();
     for machine in &machines {
-        for event in &machine.events {
+        for event in machine.events.iter().chain(&system.events) {
             if !events.iter().any(|known| known.event == event.event) {
                 events.push(event.spec());
             }
@@ -123,6 +141,7 @@ pub fn generate() -> Result<Vec<SourceFile>, ExportError> {
         },
     ];
     files.extend(machines.iter().map(|machine| machine.file.clone()));
+    files.push(system.file);
     files.push(SourceFile {
         name: "Simulators.cs".into(),
         text: simulators_file(&machines),
@@ -143,8 +162,9 @@ pub fn generate() -> Result<Vec<SourceFile>, ExportError> {
     Ok(files)
 }
 
-/// Generates the sources and writes them into `dir` (created if missing); files of the
-/// same names are replaced, other files are left alone.
+/// Generates the sources (the system in `system_config`, see [`generate_with`]) and
+/// writes them into `dir` (created if missing); files of the same names are replaced,
+/// other files are left alone.
 ///
 /// # Returns
 /// The paths written, in order.
@@ -152,8 +172,8 @@ pub fn generate() -> Result<Vec<SourceFile>, ExportError> {
 /// # Errors
 /// [`ExportError::Model`] as [`generate`]; [`ExportError::Io`] when a file cannot be
 /// written.
-pub fn write(dir: &Path) -> Result<Vec<PathBuf>, ExportError> {
-    let files = generate()?;
+pub fn write(dir: &Path, system_config: &Value) -> Result<Vec<PathBuf>, ExportError> {
+    let files = generate_with(system_config)?;
     std::fs::create_dir_all(dir).map_err(|source| ExportError::Io {
         path: dir.to_owned(),
         source,
@@ -907,7 +927,7 @@ fn machine_file<M: Machine<Event = Event>>() -> Result<MachineFile, String> {
     }
     out.push_str("            var any = Raised;\n            if (any != null)\n            {\n                any(this, raised);\n            }\n        }\n\n");
     out.push_str(
-        "        string ISimulator.MachineId { get { return Id; } }\n\n        string ISimulator.StateName { get { return State.ToString(); } }\n\n        string ISimulator.TableStateName { get { return Current.ToString(); } }\n\n",
+        "        string ISimulator.MachineId { get { return Id; } }\n\n        IList<ComponentState> ISimulator.States\n        {\n            get { return new[] { new ComponentState(Id, State.ToString(), Current.ToString()) }; }\n        }\n\n",
     );
     let _ = writeln!(
         out,
@@ -1098,7 +1118,11 @@ fn simulators_file(machines: &[MachineFile]) -> String {
         out,
         "using System;\nusing System.Collections.Generic;\n\nnamespace {NAMESPACE}\n{{\n    /// <summary>Every generated simulator, by the machine id of trace files.</summary>\n    public static class Simulators\n    {{"
     );
-    let ids: Vec<String> = machines.iter().map(|m| literal(m.id)).collect();
+    let ids: Vec<String> = machines
+        .iter()
+        .map(|m| literal(m.id))
+        .chain([literal(crate::system::ID)])
+        .collect();
     let _ = writeln!(
         out,
         "        /// <summary>The machine ids, in the model's order.</summary>\n        public static readonly string[] Machines = {{ {} }};\n",
@@ -1116,8 +1140,347 @@ fn simulators_file(machines: &[MachineFile]) -> String {
             class = machine.class
         );
     }
-    out.push_str("                default:\n                    throw new ArgumentException(\"unknown machine `\" + machine + \"` (the generated simulators are \" + string.Join(\", \", Machines) + \"; see docs/dotnet.md for `system`)\");\n            }\n        }\n    }\n}\n");
+    let _ = writeln!(
+        out,
+        "                case SystemSimulator.Id:\n                    return SystemSimulator.Create(config);"
+    );
+    out.push_str("                default:\n                    throw new ArgumentException(\"unknown machine `\" + machine + \"` (the generated simulators are \" + string.Join(\", \", Machines) + \")\");\n            }\n        }\n    }\n}\n");
     out
+}
+
+// ---------------------------------------------------------------------------------------
+// The composed system
+// ---------------------------------------------------------------------------------------
+
+/// The most states the composed system's reachable graph may have in an export (the
+/// default configuration has 135; `endpoint: "application"` with 3 views about 2,300).
+pub const MAX_SYSTEM_STATES: usize = 20_000;
+
+/// The generated system file and the events it raises.
+struct SystemFile {
+    file: SourceFile,
+    events: Vec<EventValue>,
+}
+
+/// A JSON scalar as a C# literal of the type the runner reads it as (numbers as doubles).
+fn config_literal(value: &Value) -> Result<String, String> {
+    match value {
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::String(s) => Ok(literal(s)),
+        Value::Number(n) => n
+            .as_f64()
+            .map(|n| format!("{n:?}"))
+            .ok_or_else(|| format!("config value {n} is not a number C# reads")),
+        other => Err(format!("config value {other} is not a scalar")),
+    }
+}
+
+/// Interns a value in a table and returns its index.
+fn intern<T: PartialEq>(table: &mut Vec<T>, value: T) -> usize {
+    match table.iter().position(|known| *known == value) {
+        Some(index) => index,
+        None => {
+            table.push(value);
+            table.len() - 1
+        }
+    }
+}
+
+/// Writes a list of numbers, twenty to a line.
+fn numbers(values: impl IntoIterator<Item = usize>) -> String {
+    let values: Vec<String> = values.into_iter().map(|v| v.to_string()).collect();
+    values
+        .chunks(20)
+        .map(|chunk| format!("            {},", chunk.join(", ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn system_file(config: &Value) -> Result<SystemFile, String> {
+    use crate::system::{Packed, System, SystemConfig};
+    use std::collections::HashMap;
+
+    let parsed = System::config_from_json(config).map_err(|error| error.to_string())?;
+    let system = System::new(parsed).map_err(|error| error.to_string())?;
+    let exported = serde_json::to_value(system.config()).map_err(|e| e.to_string())?;
+    let defaults = serde_json::to_value(SystemConfig::default()).map_err(|e| e.to_string())?;
+    let stimuli = System::stimuli();
+
+    // Breadth first from the initial state, every stimulus in every state, exactly as the
+    // engine steps (no symmetry reduction: the views keep their numbers).
+    let mut number: HashMap<Packed, usize> = HashMap::new();
+    let mut states: Vec<Packed> = vec![system.initial()];
+    number.insert(system.initial(), 0);
+    let mut next: Vec<usize> = Vec::new();
+    let mut rejections: Vec<Option<&'static str>> = Vec::new();
+    let mut edge_events: Vec<Vec<(String, EventValue)>> = Vec::new();
+    let mut at = 0;
+    while let Some(&state) = states.get(at) {
+        for &on in stimuli {
+            let result = system.step(state, on);
+            if result.diverged {
+                return Err(format!("{on} does not settle from state {at}"));
+            }
+            let to = match number.get(&result.next) {
+                Some(&to) => to,
+                None => {
+                    if states.len() == MAX_SYSTEM_STATES {
+                        return Err(format!(
+                            "the reachable graph has more than {MAX_SYSTEM_STATES} states"
+                        ));
+                    }
+                    number.insert(result.next, states.len());
+                    states.push(result.next);
+                    states.len() - 1
+                }
+            };
+            let mut raised = Vec::new();
+            for mut value in system.labelled_events(state, on) {
+                let component = value
+                    .as_object_mut()
+                    .and_then(|object| object.remove("Component"))
+                    .and_then(|component| component.as_str().map(str::to_owned))
+                    .ok_or("an event without its component")?;
+                let event: Event =
+                    serde_json::from_value(value).map_err(|error| error.to_string())?;
+                raised.push((component, EventValue::of(&event)?));
+            }
+            next.push(to);
+            rejections.push(result.rejected);
+            edge_events.push(raised);
+        }
+        at += 1;
+    }
+
+    // Component states, as indices into one table of names.
+    let components: Vec<String> = system
+        .state_names(system.initial())
+        .into_iter()
+        .map(|name| name.component)
+        .collect();
+    let mut names: Vec<&'static str> = Vec::new();
+    let mut observed: Vec<Vec<usize>> = Vec::new();
+    let mut internal: Vec<Vec<usize>> = Vec::new();
+    for &state in &states {
+        let state_names = system.state_names(state);
+        if state_names
+            .iter()
+            .map(|n| &n.component)
+            .ne(components.iter())
+        {
+            return Err("the components differ between states".into());
+        }
+        observed.push(
+            state_names
+                .iter()
+                .map(|n| intern(&mut names, n.observed))
+                .collect(),
+        );
+        internal.push(
+            state_names
+                .iter()
+                .map(|n| intern(&mut names, n.internal))
+                .collect(),
+        );
+    }
+
+    // Events as (component, args) pairs, and each edge's list of them.
+    let mut event_table: Vec<(String, EventValue)> = Vec::new();
+    let mut sequences: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut edge_sequence: Vec<usize> = Vec::new();
+    for raised in &edge_events {
+        let sequence: Vec<usize> = raised
+            .iter()
+            .map(|pair| intern(&mut event_table, pair.clone()))
+            .collect();
+        edge_sequence.push(intern(&mut sequences, sequence));
+    }
+    let mut rejection_names: Vec<&'static str> = Vec::new();
+    let edge_rejection: Vec<usize> = rejections
+        .iter()
+        .map(|rejected| rejected.map_or(0, |name| intern(&mut rejection_names, name) + 1))
+        .collect();
+    let events: Vec<EventValue> = event_table.iter().map(|(_, e)| e.clone()).collect();
+    let kinds: Vec<&'static str> = events.iter().fold(Vec::new(), |mut kinds, event| {
+        if !kinds.contains(&event.event) {
+            kinds.push(event.event);
+        }
+        kinds
+    });
+
+    let exported_text = serde_json::to_string(&exported).map_err(|e| e.to_string())?;
+    let mut config_entries = Vec::new();
+    if let (Some(exported), Some(defaults)) = (exported.as_object(), defaults.as_object()) {
+        for (key, value) in exported {
+            let default = defaults
+                .get(key)
+                .ok_or_else(|| format!("config key `{key}` has no default"))?;
+            config_entries.push(format!(
+                "            {{ {}, new object[] {{ {}, {} }} }},",
+                literal(key),
+                config_literal(default)?,
+                config_literal(value)?
+            ));
+        }
+    }
+
+    let mut out = String::new();
+    header(
+        &mut out,
+        &format!(
+            "The composed `system` in the configuration {exported_text}, as its reachable graph."
+        ),
+    );
+    let _ = writeln!(
+        out,
+        "using System;\nusing System.Collections.Generic;\n\nnamespace {NAMESPACE}\n{{"
+    );
+    let _ = writeln!(
+        out,
+        "    /// <summary>What can happen to the composed system: the application's calls, the world's events and the timers.</summary>\n    public enum SystemStimulus\n    {{"
+    );
+    for (i, on) in stimuli.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "        /// <summary>Stimulus <c>{0}</c>.</summary>\n        {0} = {i},",
+            on.name()
+        );
+    }
+    out.push_str("    }\n\n");
+    out.push_str("    /// <summary>An event of the composed system and the component that raised it.</summary>\n    public sealed class ComponentEventArgs : EventArgs\n    {\n        /// <summary>Creates it.</summary>\n        public ComponentEventArgs(string component, SimulatedEventArgs raised)\n        {\n            Component = component;\n            Event = raised;\n        }\n\n        /// <summary>The component, e.g. <c>remote_presence[0]</c>.</summary>\n        public string Component { get; private set; }\n\n        /// <summary>The event.</summary>\n        public SimulatedEventArgs Event { get; private set; }\n    }\n\n");
+    let _ = writeln!(
+        out,
+        "    /// <summary>\n    /// The composed system (registration, endpoint, sessions and views over their SipSubscriptions, the pool,\n    /// the connection and the timers) in the configuration <see cref=\"Config\"/>: {} states, each stimulus\n    /// one macro-step. Generated by running the model's engine, which interprets the wiring rows, on every\n    /// reachable state and stimulus; for another configuration export again with <c>--system-config</c>.\n    /// An application call the system refuses throws <see cref=\"InvalidOperationException\"/> and changes nothing.\n    /// </summary>\n    public sealed class SystemSimulator : ISimulator\n    {{",
+        states.len()
+    );
+    let _ = writeln!(
+        out,
+        "        /// <summary>The machine id in trace files.</summary>\n        public const string Id = {};\n\n        /// <summary>The configuration this graph was generated for, as a trace's <c>config</c>.</summary>\n        public const string Config = {};\n",
+        literal(crate::system::ID),
+        literal(&exported_text)
+    );
+    let component_literals: Vec<String> = components.iter().map(|c| literal(c)).collect();
+    let _ = writeln!(
+        out,
+        "        /// <summary>The components, as trace files name them.</summary>\n        public static readonly string[] Components = {{ {} }};\n",
+        component_literals.join(", ")
+    );
+    for kind in &kinds {
+        let member = event_member(kind);
+        let _ = writeln!(
+            out,
+            "        /// <summary>Raised for trace event <c>{kind}</c> of any component, in order.</summary>\n        public event EventHandler<{kind}EventArgs> {member};\n"
+        );
+    }
+    out.push_str("        /// <summary>Raised for every event with its component, after its own C# event.</summary>\n        public event EventHandler<ComponentEventArgs> ComponentRaised;\n\n        /// <summary>Raised for every event, after <see cref=\"ComponentRaised\"/>.</summary>\n        public event EventHandler<SimulatedEventArgs> Raised;\n\n");
+    out.push_str("        /// <summary>The number of the current state (0 is the initial state).</summary>\n        public int Current { get; private set; }\n\n");
+    out.push_str("        /// <summary>The .NET state name of a component (<c>pool</c> and <c>connection</c> are <c>Up</c>, <c>Unresponsive</c>, <c>Dropped</c>).</summary>\n        /// <exception cref=\"ArgumentException\">No component has this name.</exception>\n        public string StateOf(string component)\n        {\n            return Names[Observed[Current][ComponentIndex(component)]];\n        }\n\n        /// <summary>The table state name of a component.</summary>\n        /// <exception cref=\"ArgumentException\">No component has this name.</exception>\n        public string TableStateOf(string component)\n        {\n            return Names[Internal[Current][ComponentIndex(component)]];\n        }\n\n        private static int ComponentIndex(string component)\n        {\n            int index = Array.IndexOf(Components, component);\n            if (index < 0)\n            {\n                throw new ArgumentException(\"no component `\" + component + \"` (there are \" + string.Join(\", \", Components) + \")\");\n            }\n            return index;\n        }\n\n");
+    let _ = writeln!(
+        out,
+        "        /// <summary>Executes one macro-step: the stimulus and every reaction it causes.</summary>\n        /// <exception cref=\"InvalidOperationException\">The system refuses the application's call; nothing changes.</exception>\n        public void Step(SystemStimulus on)\n        {{\n            int edge = Current * StimulusCount + (int)on;\n            int rejected = Rejections[edge];\n            if (rejected > 0)\n            {{\n                string message = \"system: \" + on + \" is not valid now\";\n                if (RejectionNames[rejected - 1] == \"InvalidOperationException\")\n                {{\n                    throw new InvalidOperationException(message);\n                }}\n                throw new SimulatedException(RejectionNames[rejected - 1], message);\n            }}\n            Current = Next[edge];\n            foreach (int raised in Sequences[EdgeSequence[edge]])\n            {{\n                Raise(EventComponents[raised], Events[raised]);\n            }}\n        }}\n"
+    );
+    for on in stimuli {
+        let _ = writeln!(
+            out,
+            "        /// <summary>Executes <see cref=\"SystemStimulus.{0}\"/>.</summary>\n        public void {0}()\n        {{\n            Step(SystemStimulus.{0});\n        }}\n",
+            on.name()
+        );
+    }
+    out.push_str(
+        "        private void Raise(string component, SimulatedEventArgs raised)\n        {\n",
+    );
+    for kind in &kinds {
+        let member = event_member(kind);
+        let local = camel(kind);
+        let _ = writeln!(
+            out,
+            "            var {local} = raised as {kind}EventArgs;\n            if ({local} != null)\n            {{\n                var handler = {member};\n                if (handler != null)\n                {{\n                    handler(this, {local});\n                }}\n            }}"
+        );
+    }
+    out.push_str("            var withComponent = ComponentRaised;\n            if (withComponent != null)\n            {\n                withComponent(this, new ComponentEventArgs(component, raised));\n            }\n            var any = Raised;\n            if (any != null)\n            {\n                any(this, raised);\n            }\n        }\n\n");
+    let _ = writeln!(
+        out,
+        "        /// <summary>A simulator for a trace's config, which must come to <see cref=\"Config\"/> (absent keys take their defaults).</summary>\n        /// <exception cref=\"ArgumentException\">An unknown key, or a configuration this export was not generated for.</exception>\n        public static SystemSimulator Create(IDictionary<string, object> config)\n        {{\n            foreach (var entry in config)\n            {{\n                if (!ConfigKeys.ContainsKey(entry.Key))\n                {{\n                    throw new ArgumentException(\"bad config for `system`: unknown key `\" + entry.Key + \"`\");\n                }}\n            }}\n            foreach (var key in ConfigKeys)\n            {{\n                object value;\n                if (!config.TryGetValue(key.Key, out value))\n                {{\n                    value = key.Value[0];\n                }}\n                if (!object.Equals(value, key.Value[1]))\n                {{\n                    throw new ArgumentException(\"this export simulates `system` in \" + Config + \" only; `\" + key.Key\n                        + \"` differs (run `ucma-ha export csharp --system-config` with the trace's config)\");\n                }}\n            }}\n            return new SystemSimulator();\n        }}\n"
+    );
+    out.push_str("        IList<ComponentState> ISimulator.States\n        {\n            get\n            {\n                var states = new List<ComponentState>();\n                for (int i = 0; i < Components.Length; i++)\n                {\n                    states.Add(new ComponentState(Components[i], Names[Observed[Current][i]], Names[Internal[Current][i]]));\n                }\n                return states;\n            }\n        }\n\n        string ISimulator.MachineId { get { return Id; } }\n\n        void ISimulator.Step(string stimulus)\n        {\n            Step(Table.Parse<SystemStimulus>(Id, stimulus));\n        }\n\n");
+    let _ = writeln!(
+        out,
+        "        private const int StimulusCount = {};\n",
+        stimuli.len()
+    );
+    let _ = writeln!(
+        out,
+        "        /// <summary>Config keys: the default and the value this export was generated for.</summary>\n        private static readonly Dictionary<string, object[]> ConfigKeys = new Dictionary<string, object[]>\n        {{\n{}\n        }};\n",
+        config_entries.join("\n")
+    );
+    let name_literals: Vec<String> = names.iter().map(|n| literal(n)).collect();
+    let _ = writeln!(
+        out,
+        "        private static readonly string[] Names = {{ {} }};\n",
+        name_literals.join(", ")
+    );
+    for (field, table) in [("Observed", &observed), ("Internal", &internal)] {
+        let rows: Vec<String> = table
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let row: Vec<String> = row.iter().map(usize::to_string).collect();
+                format!("            /* {i} */ new[] {{ {} }},", row.join(", "))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "        /// <summary>Per state, each component's {} name (an index into Names).</summary>\n        private static readonly int[][] {field} =\n        {{\n{}\n        }};\n",
+            if field == "Observed" { ".NET state" } else { "table state" },
+            rows.join("\n")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "        /// <summary>Per state and stimulus, the next state.</summary>\n        private static readonly int[] Next =\n        {{\n{}\n        }};\n",
+        numbers(next.iter().copied())
+    );
+    let rejection_literals: Vec<String> = rejection_names.iter().map(|n| literal(n)).collect();
+    let _ = writeln!(
+        out,
+        "        private static readonly string[] RejectionNames = {{ {} }};\n\n        /// <summary>Per state and stimulus, 0 when accepted, else 1 + the index of the exception's name.</summary>\n        private static readonly int[] Rejections =\n        {{\n{}\n        }};\n",
+        rejection_literals.join(", "),
+        numbers(edge_rejection.iter().copied())
+    );
+    let event_rows: Vec<String> = event_table
+        .iter()
+        .map(|(_, event)| format!("            {},", event.construct()))
+        .collect();
+    let component_rows: Vec<String> = event_table
+        .iter()
+        .map(|(component, _)| literal(component))
+        .collect();
+    let _ = writeln!(
+        out,
+        "        private static readonly SimulatedEventArgs[] Events =\n        {{\n{}\n        }};\n\n        private static readonly string[] EventComponents =\n        {{\n            {},\n        }};\n",
+        event_rows.join("\n"),
+        component_rows.join(", ")
+    );
+    let sequence_rows: Vec<String> = sequences
+        .iter()
+        .map(|sequence| {
+            let items: Vec<String> = sequence.iter().map(usize::to_string).collect();
+            format!("            new int[] {{ {} }},", items.join(", "))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "        /// <summary>The lists of events macro-steps raise (indices into Events).</summary>\n        private static readonly int[][] Sequences =\n        {{\n{}\n        }};\n\n        /// <summary>Per state and stimulus, the list it raises (an index into Sequences).</summary>\n        private static readonly int[] EdgeSequence =\n        {{\n{}\n        }};\n    }}\n}}",
+        sequence_rows.join("\n"),
+        numbers(edge_sequence.iter().copied())
+    );
+    Ok(SystemFile {
+        file: SourceFile {
+            name: "ComposedSystem.cs".into(),
+            text: out,
+        },
+        events,
+    })
 }
 
 fn response_file(target: &str, sources: &[String]) -> String {

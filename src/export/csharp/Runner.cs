@@ -19,10 +19,20 @@ namespace UcmaHa
     {
         /// <summary>Creates an event.</summary>
         public TraceEvent(string name, IList<KeyValuePair<string, object>> fields)
+            : this(name, fields, null)
+        {
+        }
+
+        /// <summary>Creates an event of a component of a composed system.</summary>
+        public TraceEvent(string name, IList<KeyValuePair<string, object>> fields, string component)
         {
             Name = name;
             Fields = fields;
+            Component = component;
         }
+
+        /// <summary>The component that raised it (composed systems), else null.</summary>
+        public string Component { get; private set; }
 
         /// <summary>The event name (trace key <c>event</c>).</summary>
         public string Name { get; private set; }
@@ -35,6 +45,12 @@ namespace UcmaHa
         {
             return new TraceEvent(raised.EventName, raised.TraceFields());
         }
+
+        /// <summary>The event of a composed system's event args.</summary>
+        public static TraceEvent Of(ComponentEventArgs raised)
+        {
+            return new TraceEvent(raised.Event.EventName, raised.Event.TraceFields(), raised.Component);
+        }
     }
 
     /// <summary>What the code under test did with one stimulus.</summary>
@@ -45,6 +61,10 @@ namespace UcmaHa
 
         /// <summary>The table state name afterwards, where the code has one (else null).</summary>
         public string TableState { get; set; }
+
+        /// <summary>The state of every component, for composed systems; when null, the one component is
+        /// the machine with <see cref="State"/> and <see cref="TableState"/>.</summary>
+        public IList<ComponentState> States { get; set; }
 
         /// <summary>The exception name when the stimulus was rejected, else null.</summary>
         public string Rejected { get; set; }
@@ -79,7 +99,15 @@ namespace UcmaHa
         public void Start(string machine, IDictionary<string, object> config)
         {
             simulator = Simulators.Create(machine, config);
-            simulator.Raised += (sender, e) => raised.Add(TraceEvent.Of(e));
+            var system = simulator as SystemSimulator;
+            if (system != null)
+            {
+                system.ComponentRaised += (sender, e) => raised.Add(TraceEvent.Of(e));
+            }
+            else
+            {
+                simulator.Raised += (sender, e) => raised.Add(TraceEvent.Of(e));
+            }
         }
 
         /// <inheritdoc/>
@@ -99,10 +127,12 @@ namespace UcmaHa
             {
                 rejected = e.Name;
             }
+            IList<ComponentState> states = simulator.States;
             return new StepResult
             {
-                State = simulator.StateName,
-                TableState = simulator.TableStateName,
+                State = states.Count == 1 ? states[0].State : null,
+                TableState = states.Count == 1 ? states[0].TableState : null,
+                States = states,
                 Rejected = rejected,
                 Events = new List<TraceEvent>(raised),
             };
@@ -143,9 +173,15 @@ namespace UcmaHa
                 else if (arg == "-h" || arg == "--help")
                 {
                     Console.WriteLine("usage: mono runner.exe [-q] TRACE...\n"
+                        + "       mono runner.exe --machines\n"
                         + "Replays trace files against the generated simulators; prints the first divergence\n"
-                        + "of each file. -q prints only divergences, errors and the summary.\n"
-                        + "Exit 0 all match, 1 a divergence, 2 a bad file.");
+                        + "of each file. -q prints only divergences, errors and the summary. --machines lists\n"
+                        + "the machine ids the simulators cover. Exit 0 all match, 1 a divergence, 2 a bad file.");
+                    return Success;
+                }
+                else if (arg == "--machines")
+                {
+                    Console.WriteLine(string.Join("\n", Simulators.Machines));
                     return Success;
                 }
                 else
@@ -245,12 +281,17 @@ namespace UcmaHa
             return null;
         }
 
-        private static bool StateMatches(string expected, StepResult actual)
+        private static IList<ComponentState> StatesOf(string machine, StepResult actual)
+        {
+            return actual.States ?? new[] { new ComponentState(machine, actual.State, actual.TableState) };
+        }
+
+        private static bool StateMatches(string expected, ComponentState actual)
         {
             return expected == actual.State || (actual.TableState != null && expected == actual.TableState);
         }
 
-        private static string ShowState(StepResult actual)
+        private static string ShowState(ComponentState actual)
         {
             if (actual.TableState == null || actual.TableState == actual.State)
             {
@@ -262,22 +303,32 @@ namespace UcmaHa
         private static List<string> Compare(string machine, Expectation expect, StepResult actual)
         {
             var mismatches = new List<string>();
-            if (expect.State != null && !StateMatches(expect.State, actual))
+            IList<ComponentState> states = StatesOf(machine, actual);
+            if (expect.State != null)
             {
-                mismatches.Add("state: expected `" + expect.State + "`, found " + ShowState(actual));
+                if (states.Count != 1)
+                {
+                    mismatches.Add("state: expected `" + expect.State + "`, but the model has " + states.Count
+                        + " components");
+                }
+                else if (!StateMatches(expect.State, states[0]))
+                {
+                    mismatches.Add("state: expected `" + expect.State + "`, found " + ShowState(states[0]));
+                }
             }
             if (expect.States != null)
             {
                 foreach (var entry in expect.States)
                 {
-                    if (entry.Key != machine)
+                    ComponentState found = states.FirstOrDefault(state => state.Component == entry.Key);
+                    if (found == null)
                     {
                         mismatches.Add("states." + entry.Key + ": no such component");
                     }
-                    else if (!StateMatches(entry.Value, actual))
+                    else if (!StateMatches(entry.Value, found))
                     {
                         mismatches.Add("states." + entry.Key + ": expected `" + entry.Value + "`, found "
-                            + ShowState(actual));
+                            + ShowState(found));
                     }
                 }
             }
@@ -344,6 +395,11 @@ namespace UcmaHa
                 value = actual.Name;
                 return true;
             }
+            if ((field == "component" || field == "Component") && actual.Component != null)
+            {
+                value = actual.Component;
+                return true;
+            }
             foreach (var entry in actual.Fields)
             {
                 if (entry.Key == field)
@@ -388,6 +444,10 @@ namespace UcmaHa
             var fields = new List<KeyValuePair<string, object>>();
             fields.Add(new KeyValuePair<string, object>("event", actual.Name));
             fields.AddRange(actual.Fields);
+            if (actual.Component != null)
+            {
+                fields.Add(new KeyValuePair<string, object>("component", actual.Component));
+            }
             return Json.Object(fields);
         }
 
@@ -398,12 +458,22 @@ namespace UcmaHa
 
         private static string ActualJson(string machine, StepResult actual)
         {
+            IList<ComponentState> states = StatesOf(machine, actual);
             var fields = new List<KeyValuePair<string, object>>();
-            fields.Add(new KeyValuePair<string, object>("state", actual.State));
-            if (actual.TableState != null && actual.TableState != actual.State)
+            if (states.Count == 1)
             {
-                fields.Add(new KeyValuePair<string, object>("table_states",
-                    new Json.Raw(Json.Object(new[] { new KeyValuePair<string, object>(machine, actual.TableState) }))));
+                fields.Add(new KeyValuePair<string, object>("state", states[0].State));
+            }
+            else
+            {
+                fields.Add(new KeyValuePair<string, object>("states", new Json.Raw(Json.Object(
+                    states.Select(state => new KeyValuePair<string, object>(state.Component, state.State))))));
+            }
+            var hidden = states.Where(state => state.TableState != null && state.TableState != state.State)
+                .Select(state => new KeyValuePair<string, object>(state.Component, state.TableState)).ToList();
+            if (hidden.Count > 0)
+            {
+                fields.Add(new KeyValuePair<string, object>("table_states", new Json.Raw(Json.Object(hidden))));
             }
             fields.Add(new KeyValuePair<string, object>("rejected", actual.Rejected));
             fields.Add(new KeyValuePair<string, object>("emits",

@@ -33,25 +33,40 @@ namespace UcmaHa
         public abstract IList<KeyValuePair<string, object>> TraceFields();
     }
 
+    /// <summary>The state of one component, by name.</summary>
+    public sealed class ComponentState
+    {
+        /// <summary>Creates it.</summary>
+        public ComponentState(string component, string state, string tableState)
+        {
+            Component = component;
+            State = state;
+            TableState = tableState;
+        }
+
+        /// <summary>The component: the machine id, or for the composed system e.g. <c>remote_presence[0]</c>.</summary>
+        public string Component { get; private set; }
+
+        /// <summary>The name of the state .NET shows.</summary>
+        public string State { get; private set; }
+
+        /// <summary>The name of the table state (equal to <see cref="State"/> unless the table folds in
+        /// something .NET does not show); null when unknown.</summary>
+        public string TableState { get; private set; }
+    }
+
     /// <summary>What every generated simulator offers to tools that work with names.</summary>
     public interface ISimulator
     {
         /// <summary>The machine id in trace files.</summary>
         string MachineId { get; }
 
-        /// <summary>The name of the state .NET shows.</summary>
-        string StateName { get; }
-
-        /// <summary>The name of the table state (equal to <see cref="StateName"/> unless the
-        /// table folds in something .NET does not show).</summary>
-        string TableStateName { get; }
-
-        /// <summary>The index of the row that answered the last stimulus.</summary>
-        int LastRow { get; }
+        /// <summary>The state of every component (one for a single machine).</summary>
+        IList<ComponentState> States { get; }
 
         /// <summary>Executes a stimulus by name.</summary>
         /// <exception cref="ArgumentException">No stimulus has this name.</exception>
-        /// <exception cref="InvalidOperationException">The row rejects the stimulus.</exception>
+        /// <exception cref="InvalidOperationException">The stimulus is rejected.</exception>
         void Step(string stimulus);
 
         /// <summary>Raised for every event the simulator raises, in order.</summary>

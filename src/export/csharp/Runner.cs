@@ -308,8 +308,8 @@ namespace UcmaHa
             {
                 if (states.Count != 1)
                 {
-                    mismatches.Add("state: expected `" + expect.State + "`, but the model has " + states.Count
-                        + " components");
+                    throw new TraceFormatException("expect.state", "`" + machine + "` has " + states.Count
+                        + " components; name them under `states`");
                 }
                 else if (!StateMatches(expect.State, states[0]))
                 {

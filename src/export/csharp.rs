@@ -153,11 +153,11 @@ pub fn generate_with(system_config: &Value) -> Result<Vec<SourceFile>, ExportErr
     let sources: Vec<String> = files.iter().map(|file| file.name.clone()).collect();
     files.push(SourceFile {
         name: RUNNER_RSP.into(),
-        text: response_file("exe", &sources),
+        text: response_file(&["-target:exe"], &sources),
     });
     files.push(SourceFile {
         name: LIBRARY_RSP.into(),
-        text: response_file("library", &sources),
+        text: response_file(&["-target:library", "-doc:UcmaHa.xml"], &sources),
     });
     Ok(files)
 }
@@ -645,6 +645,21 @@ struct MachineFile {
     events: Vec<EventValue>,
 }
 
+/// `; its rows cite A, B` for the clause lists of some rows (each ID once, in order).
+fn cited<'a>(clauses: impl Iterator<Item = &'a [&'static str]>) -> String {
+    let mut ids: Vec<&str> = Vec::new();
+    for id in clauses.flatten() {
+        if !ids.contains(id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        String::new()
+    } else {
+        format!("; its rows cite {}", ids.join(", "))
+    }
+}
+
 /// `local_endpoint` -> `LocalEndpoint`.
 fn pascal(snake: &str) -> String {
     snake
@@ -853,9 +868,15 @@ fn machine_file<M: Machine<Event = Event>>() -> Result<MachineFile, String> {
     for on in M::Stimulus::all() {
         let _ = writeln!(
             out,
-            "        /// <summary>Stimulus <c>{0}</c>.</summary>\n        {0} = {1},",
+            "        /// <summary>Stimulus <c>{0}</c>{2}.</summary>\n        {0} = {1},",
             on.name(),
-            on.index()
+            on.index(),
+            cited(
+                M::rows()
+                    .iter()
+                    .filter(|row| row.on == on)
+                    .map(|row| row.clauses)
+            )
         );
     }
     out.push_str("    }\n\n");
@@ -886,10 +907,16 @@ fn machine_file<M: Machine<Event = Event>>() -> Result<MachineFile, String> {
     for state in M::State::all() {
         let _ = writeln!(
             out,
-            "            /// <summary>Table state <c>{0}</c> (.NET <c>{1}</c>).</summary>\n            {0} = {2},",
+            "            /// <summary>Table state <c>{0}</c>, .NET <c>{1}</c>{3}.</summary>\n            {0} = {2},",
             state.name(),
             M::observed(state),
-            state.index()
+            state.index(),
+            cited(
+                M::rows()
+                    .iter()
+                    .filter(|row| row.from == state)
+                    .map(|row| row.clauses)
+            )
         );
     }
     out.push_str("        }\n\n");
@@ -1340,10 +1367,16 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
         "    /// <summary>What can happen to the composed system: the application's calls, the world's events and the timers.</summary>\n    public enum SystemStimulus\n    {{"
     );
     for (i, on) in stimuli.iter().enumerate() {
+        let wiring = system
+            .stimulus_rows()
+            .iter()
+            .filter(|row| row.on == *on)
+            .map(|row| row.clauses);
         let _ = writeln!(
             out,
-            "        /// <summary>Stimulus <c>{0}</c>.</summary>\n        {0} = {i},",
-            on.name()
+            "        /// <summary>Stimulus <c>{0}</c>{1}.</summary>\n        {0} = {i},",
+            on.name(),
+            cited(wiring).replace("its rows cite", "its wiring row cites")
         );
     }
     out.push_str("    }\n\n");
@@ -1483,11 +1516,21 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
     })
 }
 
-fn response_file(target: &str, sources: &[String]) -> String {
-    // mcs reads every word of a response file as an argument: no comments.
-    let mut out = format!(
-        "-target:{target}\n-langversion:7\n-warnaserror+\n-r:System.dll\n-r:System.Xml.dll\n-r:System.Xml.Linq.dll\n-r:System.Runtime.Serialization.dll\n"
-    );
+/// A response file: `options` first, then the compiler settings every build shares, then
+/// the sources. mcs reads every word of it as an argument, so it has no comments.
+fn response_file(options: &[&str], sources: &[String]) -> String {
+    let mut out = String::new();
+    for option in options.iter().chain(&[
+        "-langversion:7",
+        "-warnaserror+",
+        "-r:System.dll",
+        "-r:System.Xml.dll",
+        "-r:System.Xml.Linq.dll",
+        "-r:System.Runtime.Serialization.dll",
+    ]) {
+        out.push_str(option);
+        out.push('\n');
+    }
     for source in sources {
         out.push_str(source);
         out.push('\n');

@@ -172,7 +172,7 @@ namespace UcmaHa
                 }
                 else if (arg == "-h" || arg == "--help")
                 {
-                    Console.WriteLine("usage: mono runner.exe [-q] TRACE...\n"
+                    Console.WriteLine("usage: mono runner.exe [-q] TRACE... (- for standard input)\n"
                         + "       mono runner.exe --machines\n"
                         + "Replays trace files against the generated simulators; prints the first divergence\n"
                         + "of each file. -q prints only divergences, errors and the summary. --machines lists\n"
@@ -194,7 +194,15 @@ namespace UcmaHa
                 Console.Error.WriteLine("error: no trace files given (usage: mono runner.exe [-q] TRACE...)");
                 return BadInput;
             }
-            return Run(new SimulatorTarget(), files, Console.Out, Console.Error, quiet);
+            try
+            {
+                return Run(new SimulatorTarget(), files, Console.Out, Console.Error, quiet);
+            }
+            catch (IOException)
+            {
+                // Standard output was closed (`mono runner.exe ... | head`): stop quietly.
+                return Failed;
+            }
         }
 
         /// <summary>Replays every file against <paramref name="target"/>.</summary>
@@ -210,11 +218,12 @@ namespace UcmaHa
                 int steps;
                 try
                 {
-                    Trace trace = Trace.Parse(File.ReadAllBytes(file));
+                    Trace trace = Trace.Parse(Read(file));
                     divergence = Replay(target, trace, out steps);
                 }
                 catch (Exception e) when (e is TraceFormatException || e is ArgumentException
-                    || e is IOException || e is UnauthorizedAccessException)
+                    || e is FileNotFoundException || e is DirectoryNotFoundException
+                    || e is UnauthorizedAccessException)
                 {
                     errors.WriteLine("error: " + file + ": " + e.Message);
                     bad++;
@@ -239,6 +248,21 @@ namespace UcmaHa
             output.WriteLine(ok + diverged + bad + " trace file(s): " + ok + " ok, " + diverged + " diverged, "
                 + bad + " not valid");
             return code;
+        }
+
+        /// <summary>A file's bytes; <c>-</c> is standard input.</summary>
+        private static byte[] Read(string file)
+        {
+            if (file != "-")
+            {
+                return File.ReadAllBytes(file);
+            }
+            using (var input = Console.OpenStandardInput())
+            using (var buffer = new MemoryStream())
+            {
+                input.CopyTo(buffer);
+                return buffer.ToArray();
+            }
         }
 
         /// <summary>Replays one trace; null when every step matches, else the divergence in words.</summary>

@@ -148,3 +148,45 @@ fn system_is_exported_with_every_stimulus_and_component() {
             .is_err()
     );
 }
+
+/// The command writes the files `generate` makes; a bad `--system-config` is bad input
+/// (exit 2) and writes nothing.
+#[test]
+fn command_writes_the_files_and_refuses_a_bad_system_config() {
+    use std::process::Command;
+
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("export_csharp");
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ucma-ha"))
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let out = dir.join("cs");
+    let written = run(&["export", "csharp", "--out", &out.display().to_string()]);
+    assert_eq!(written.status.code(), Some(0));
+    for file in generate().expect("export") {
+        let text = std::fs::read_to_string(out.join(&file.name)).expect("written");
+        assert_eq!(text, file.text, "{}", file.name);
+    }
+    let bad = dir.join("bad");
+    for config in [
+        "[1]",
+        "{\"remote_views\": \"two\"}",
+        "{\"views\": 1}",
+        "not json",
+    ] {
+        let refused = run(&[
+            "export",
+            "csharp",
+            "--out",
+            &bad.display().to_string(),
+            "--system-config",
+            config,
+        ]);
+        assert_eq!(refused.status.code(), Some(2), "{config}");
+        assert!(String::from_utf8_lossy(&refused.stderr).starts_with("error: "));
+        assert!(!bad.exists(), "{config}: nothing is written");
+    }
+}

@@ -645,6 +645,26 @@ struct MachineFile {
     events: Vec<EventValue>,
 }
 
+/// Members every simulator has, which no stimulus method may be named.
+const RESERVED_MEMBERS: &[&str] = &[
+    "Id",
+    "TableState",
+    "Raised",
+    "Parameters",
+    "Current",
+    "State",
+    "LastRow",
+    "TableRows",
+    "Step",
+    "Raise",
+    "StateCount",
+    "StimulusCount",
+    "Initial",
+    "Observed",
+    "Emits",
+    "Rows",
+];
+
 /// `; its rows cite A, B` for the clause lists of some rows (each ID once, in order).
 fn cited<'a>(clauses: impl Iterator<Item = &'a [&'static str]>) -> String {
     let mut ids: Vec<&str> = Vec::new();
@@ -822,6 +842,18 @@ fn machine_file<M: Machine<Event = Event>>() -> Result<MachineFile, String> {
             );
         }
         let _ = writeln!(rows, "            /* {index:>3} */ {line},");
+    }
+
+    // A stimulus becomes a method of the simulator: it must not take a member's name.
+    for on in M::Stimulus::all() {
+        let name = on.name();
+        if RESERVED_MEMBERS.contains(&name)
+            || events.iter().any(|event| event_member(event.event) == name)
+        {
+            return Err(format!(
+                "stimulus `{name}` would clash with a member of the C# simulator"
+            ));
+        }
     }
 
     // The .NET type of the observed state: the `State` field of the machine's events.
@@ -1232,6 +1264,24 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
     let exported = serde_json::to_value(system.config()).map_err(|e| e.to_string())?;
     let defaults = serde_json::to_value(SystemConfig::default()).map_err(|e| e.to_string())?;
     let stimuli = System::stimuli();
+    for on in stimuli {
+        let name = on.name();
+        if RESERVED_MEMBERS.contains(&name)
+            || [
+                "Config",
+                "Components",
+                "StateOf",
+                "TableStateOf",
+                "Create",
+                "ComponentRaised",
+            ]
+            .contains(&name)
+        {
+            return Err(format!(
+                "stimulus `{name}` would clash with a member of the C# simulator"
+            ));
+        }
+    }
 
     // Breadth first from the initial state, every stimulus in every state, exactly as the
     // engine steps (no symmetry reduction: the views keep their numbers).

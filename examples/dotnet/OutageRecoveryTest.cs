@@ -1,8 +1,9 @@
 // An example test for .NET users: a presence publisher, written as a UCMA application
 // writes one, driven through a User Services outage and its recovery by the simulators
-// that `ucma-ha export csharp` generates. The test plays the pool: it delivers the
-// registrar's NOTIFY, the refreshes and the session's recovery in the order the model's
-// composed system does (REG-1..REG-3, PRES-1, PRES-2, PRES-4).
+// that `ucma-ha export csharp` generates. First the test plays the pool itself: it
+// delivers the registrar's NOTIFY, the refreshes and the session's recovery in the order
+// the model's composed system does (REG-1..REG-3, PRES-1, PRES-2, PRES-4); then the
+// composed system's simulator (default configuration) delivers them.
 //
 // Build and run (docs/dotnet.md):
 //   ucma-ha export csharp --out cs && (cd cs && mcs @library.rsp -out:UcmaHa.dll)
@@ -83,6 +84,63 @@ public sealed class PresencePublisher
     }
 }
 
+/// <summary>
+/// The same publisher against the composed system, where the simulator delivers the
+/// registrar's NOTIFY, the refreshes and the session's recovery itself, as the model's
+/// wiring decides. A handler sees the state after the whole macro-step.
+/// </summary>
+public sealed class SystemPresencePublisher
+{
+    private readonly SystemSimulator system;
+    private bool userServicesDown;
+    private bool pending;
+
+    public SystemPresencePublisher(SystemSimulator system)
+    {
+        this.system = system;
+        system.RegistrationStateChanged += (sender, e) =>
+        {
+            if (e.UserServicesState == ServiceState.Unavailable)
+            {
+                userServicesDown = true;
+            }
+            else if (e.Reason == RegistrationTransitionReason.RegisterationRefresh)
+            {
+                userServicesDown = false;
+                TryPublish();
+            }
+        };
+        system.ComponentRaised += (sender, e) =>
+        {
+            var change = e.Event as SubscriptionStateChangeEventArgs;
+            if (e.Component == "local_owner_presence" && change != null
+                && change.State == CollaborationSubscriptionState.Subscribed)
+            {
+                TryPublish();
+            }
+        };
+    }
+
+    public int Published { get; private set; }
+
+    public void SetAvailability()
+    {
+        pending = true;
+        TryPublish();
+    }
+
+    private void TryPublish()
+    {
+        if (!pending || userServicesDown || system.StateOf("local_owner_presence") != "Subscribed")
+        {
+            return;
+        }
+        system.PublishPresence();
+        pending = false;
+        Published++;
+    }
+}
+
 public static class OutageRecoveryTest
 {
     private static int failures;
@@ -151,10 +209,34 @@ public static class OutageRecoveryTest
         Check(presence.State == CollaborationSubscriptionState.WaitingForRetry, "and changes nothing");
     }
 
+    /// <summary>The whole system plays the servers: PoolFails, PoolRecovers, then the refresh heals it.</summary>
+    private static void SystemWaitsOutTheOutage()
+    {
+        var system = new SystemSimulator();
+        var publisher = new SystemPresencePublisher(system);
+        system.BeginEstablish();
+        system.SubscribePresence();
+        publisher.SetAvailability();
+        Check(publisher.Published == 1, "system: publishes while healthy");
+
+        system.PoolFails();
+        Check(system.StateOf("local_owner_presence") == "WaitingForRetry", "system: the outage NOTIFY idles the session (PRES-1)");
+        Check(system.TableStateOf("registration") == "RegisteredUserServicesUnavailable", "system: the registration knows (REG-2)");
+        publisher.SetAvailability();
+        Check(publisher.Published == 1, "system: does not publish during the outage (PRES-2)");
+
+        system.PoolRecovers();
+        Check(publisher.Published == 1, "system: waits for the healing refresh (REG-3)");
+        system.RegistrationRefreshDue();
+        Check(system.StateOf("local_owner_presence") == "Subscribed", "system: the session recovers (PRES-4)");
+        Check(publisher.Published == 2, "system: publishes the pending availability after recovery");
+    }
+
     public static int Main()
     {
         PublisherWaitsOutTheOutage();
         NaivePublishIsRejected();
+        SystemWaitsOutTheOutage();
         Console.WriteLine(failures == 0 ? "all checks passed" : failures + " check(s) failed");
         return failures == 0 ? 0 : 1;
     }

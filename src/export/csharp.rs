@@ -1449,7 +1449,8 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
         component_literals.join(", ")
     );
     for kind in &kinds {
-        let member = event_member(kind);
+        // In the system, each event keeps its trace name (LocalEndpoint's too).
+        let member = *kind;
         let _ = writeln!(
             out,
             "        /// <summary>Raised for trace event <c>{kind}</c> of any component, in order.</summary>\n        public event EventHandler<{kind}EventArgs> {member};\n"
@@ -1473,7 +1474,8 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
         "        private void Raise(string component, SimulatedEventArgs raised)\n        {\n",
     );
     for kind in &kinds {
-        let member = event_member(kind);
+        // In the system, each event keeps its trace name (LocalEndpoint's too).
+        let member = *kind;
         let local = camel(kind);
         let _ = writeln!(
             out,

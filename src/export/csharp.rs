@@ -10,13 +10,6 @@
 //!   parameters, and a table-driven simulator whose rows are the Rust rows, each with its
 //!   guard, outcome, raised events and clause IDs. `Step` raises the .NET-named C# events
 //!   and throws `InvalidOperationException` where the row rejects.
-//! - `Simulation.cs` (the row type and the table compiler) and `Runner.cs` (a vector
-//!   runner over a small adapter interface, with a `Main`): fixed C#, written from
-//!   templates that hold no table content.
-//! - `Simulators.cs`: builds any generated simulator by machine id and trace `config`.
-//! - `runner.rsp` and `library.rsp`: `mcs @runner.rsp -out:runner.exe` builds the runner,
-//!   `mcs @library.rsp -out:UcmaHa.dll` a library for your own tests.
-//!
 //! - `ComposedSystem.cs`: the composed `system` for one configuration, as its reachable
 //!   graph. The wiring rows are not translated: a macro-step is the engine in
 //!   [`crate::system`] interpreting them (resolving targets, answering requests as the
@@ -25,6 +18,16 @@
 //!   reachable state and every stimulus and writes what each macro-step does: the next
 //!   state, the rejection, the events with their components. `docs/dotnet.md` and
 //!   `docs/DECISIONS.md` say more.
+//! - `Simulators.cs`: builds any generated simulator by machine id and trace `config`.
+//! - `Simulation.cs` (the row type and the table compiler) and `Runner.cs` (a vector
+//!   runner over a small adapter interface, with a `Main`): fixed C# that holds no table
+//!   content.
+//! - `runner.rsp` and `library.rsp`: `mcs @runner.rsp -out:runner.exe` builds the runner,
+//!   `mcs @library.rsp -out:UcmaHa.dll` a library for your own tests.
+//!
+//! The fixed shape of a machine's simulator class and of the system's is a template
+//! (`csharp/Simulator.cs.in`, `csharp/ComposedSystem.cs.in`) whose `$NAME$` placeholders
+//! this module fills from the tables.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -46,6 +49,10 @@ pub const NAMESPACE: &str = "UcmaHa";
 
 /// The fixed row type, table compiler and parameter helpers.
 const SIMULATION_CS: &str = include_str!("csharp/Simulation.cs");
+/// A machine's simulator class, with `$NAME$` placeholders for what its table decides.
+const SIMULATOR_CS: &str = include_str!("csharp/Simulator.cs.in");
+/// The composed system's simulator, with `$NAME$` placeholders for its graph.
+const SYSTEM_CS: &str = include_str!("csharp/ComposedSystem.cs.in");
 /// The fixed vector runner.
 const RUNNER_CS: &str = include_str!("csharp/Runner.cs");
 
@@ -645,6 +652,24 @@ struct MachineFile {
     events: Vec<EventValue>,
 }
 
+/// Replaces each `$NAME$` placeholder of a template by its text.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(name, value)
+        })
+}
+
+/// The lines of a `Raise` method that pass `raised` to the C# event `member` when it is
+/// a `kind` event.
+fn raise_event(kind: &str, member: &str) -> String {
+    let local = camel(kind);
+    format!(
+        "            var {local} = raised as {kind}EventArgs;\n            if ({local} != null)\n            {{\n                var handler = {member};\n                if (handler != null)\n                {{\n                    handler(this, {local});\n                }}\n            }}"
+    )
+}
+
 /// Members every simulator has, which no stimulus method may be named.
 const RESERVED_MEMBERS: &[&str] = &[
     "Id",
@@ -920,100 +945,69 @@ fn machine_file<M: Machine<Event = Event>>() -> Result<MachineFile, String> {
         .iter()
         .map(|set| format!("TableState.{}", M::initial(set).name()))
         .collect();
-    let _ = writeln!(
-        out,
-        "    /// <summary>\n    /// The <c>{id}</c> table, row for row as the model has it ({rows} rows; they cite {cites}).\n    /// <see cref=\"Step\"/> finds the one row for the current state and the stimulus, moves, then raises\n    /// the row's events; a rejecting row throws <see cref=\"InvalidOperationException\"/> and changes nothing.\n    /// </summary>\n    public sealed class {simulator} : ISimulator\n    {{",
-        id = M::ID,
-        rows = M::rows().len(),
-        cites = xml(&clauses.join(", "))
-    );
-    let _ = writeln!(
-        out,
-        "        /// <summary>The machine id in trace files.</summary>\n        public const string Id = {};\n",
-        literal(M::ID)
-    );
-    let _ = writeln!(
-        out,
-        "        /// <summary>The states the table is written over; <see cref=\"State\"/> is what .NET shows of them.</summary>\n        public enum TableState\n        {{"
-    );
-    for state in M::State::all() {
-        let _ = writeln!(
-            out,
-            "            /// <summary>Table state <c>{0}</c>, .NET <c>{1}</c>{3}.</summary>\n            {0} = {2},",
-            state.name(),
-            M::observed(state),
-            state.index(),
-            cited(
-                M::rows()
-                    .iter()
-                    .filter(|row| row.from == state)
-                    .map(|row| row.clauses)
+    let table_states: Vec<String> = M::State::all()
+        .map(|state| {
+            format!(
+                "            /// <summary>Table state <c>{0}</c>, .NET <c>{1}</c>{3}.</summary>\n            {0} = {2},",
+                state.name(),
+                M::observed(state),
+                state.index(),
+                cited(
+                    M::rows()
+                        .iter()
+                        .filter(|row| row.from == state)
+                        .map(|row| row.clauses)
+                )
             )
-        );
-    }
-    out.push_str("        }\n\n");
-    for kind in &raised_kinds {
-        let member = event_member(kind);
-        let _ = writeln!(
-            out,
-            "        /// <summary>Raised for trace event <c>{kind}</c>, after the state has changed.</summary>\n        public event EventHandler<{kind}EventArgs> {member};\n"
-        );
-    }
-    let _ = writeln!(
-        out,
-        "        /// <summary>Raised for every event, after its own C# event.</summary>\n        public event EventHandler<SimulatedEventArgs> Raised;\n\n        private readonly int[] index;\n\n        /// <summary>A simulator with the default parameters.</summary>\n        public {simulator}() : this(new {parameters_class}())\n        {{\n        }}\n\n        /// <summary>A simulator with the given parameters.</summary>\n        /// <exception cref=\"ArgumentException\">The parameters are not among the model's parameter sets.</exception>\n        public {simulator}({parameters_class} parameters)\n        {{\n            if (parameters == null)\n            {{\n                throw new ArgumentNullException(\"parameters\");\n            }}\n            Parameters = parameters.Copy();\n            int set = Parameters.SetIndex();\n            index = Table.Compile(Id, Rows, StateCount, StimulusCount, set);\n            Current = Initial[set];\n            LastRow = -1;\n        }}\n\n        /// <summary>The parameters this simulator was built with.</summary>\n        public {parameters_class} Parameters {{ get; private set; }}\n\n        /// <summary>The table state.</summary>\n        public TableState Current {{ get; private set; }}\n\n        /// <summary>The state .NET shows.</summary>\n        public {state_type} State {{ get {{ return Observed[(int)Current]; }} }}\n\n        /// <summary>The index of the row that answered the last stimulus (-1 before the first).</summary>\n        public int LastRow {{ get; private set; }}\n\n        /// <summary>The rows, in the model's order.</summary>\n        public static IList<Row> TableRows {{ get {{ return Array.AsReadOnly(Rows); }} }}\n",
-        state_type = state_enum.name
-    );
-    let _ = writeln!(
-        out,
-        "        /// <summary>Executes one stimulus.</summary>\n        /// <exception cref=\"InvalidOperationException\">The row rejects the stimulus in this state; nothing changes.</exception>\n        public void Step({stimulus} on)\n        {{\n            int i = index[(int)Current * StimulusCount + (int)on];\n            Row row = Rows[i];\n            LastRow = i;\n            switch (row.Outcome)\n            {{\n                case RowOutcome.Reject:\n                    throw Table.Rejection(Id, row.From.ToString(), row.On.ToString(), row);\n                case RowOutcome.Ignore:\n                    return;\n            }}\n            Current = row.To;\n            foreach (SimulatedEventArgs raised in row.Emits)\n            {{\n                Raise(raised);\n            }}\n        }}\n"
-    );
-    for on in M::Stimulus::all() {
-        let _ = writeln!(
-            out,
-            "        /// <summary>Executes <see cref=\"{stimulus}.{0}\"/>.</summary>\n        public void {0}()\n        {{\n            Step({stimulus}.{0});\n        }}\n",
-            on.name()
-        );
-    }
-    out.push_str("        private void Raise(SimulatedEventArgs raised)\n        {\n");
-    for kind in &raised_kinds {
-        let member = event_member(kind);
-        let local = camel(kind);
-        let _ = writeln!(
-            out,
-            "            var {local} = raised as {kind}EventArgs;\n            if ({local} != null)\n            {{\n                var handler = {member};\n                if (handler != null)\n                {{\n                    handler(this, {local});\n                }}\n            }}"
-        );
-    }
-    out.push_str("            var any = Raised;\n            if (any != null)\n            {\n                any(this, raised);\n            }\n        }\n\n");
-    out.push_str(
-        "        string ISimulator.MachineId { get { return Id; } }\n\n        IList<ComponentState> ISimulator.States\n        {\n            get { return new[] { new ComponentState(Id, State.ToString(), Current.ToString()) }; }\n        }\n\n",
-    );
-    let _ = writeln!(
-        out,
-        "        void ISimulator.Step(string stimulus)\n        {{\n            Step(Table.Parse<{stimulus}>(Id, stimulus));\n        }}\n"
-    );
-    let _ = writeln!(
-        out,
-        "        private const int StateCount = {};\n        private const int StimulusCount = {};\n",
-        M::State::all().count(),
-        M::Stimulus::all().count()
-    );
-    let _ = writeln!(
-        out,
-        "        private static readonly TableState[] Initial = {{ {} }};\n",
-        initial.join(", ")
-    );
-    let _ = writeln!(
-        out,
-        "        private static readonly {}[] Observed =\n        {{\n            {},\n        }};\n",
-        state_enum.name,
-        observed.join(",\n            ")
-    );
-    out.push_str("        private static SimulatedEventArgs[] Emits(params SimulatedEventArgs[] raised)\n        {\n            return raised;\n        }\n\n");
-    let _ = writeln!(
-        out,
-        "        private static readonly Row[] Rows =\n        {{\n{rows}        }};\n    }}\n}}"
-    );
+        })
+        .collect();
+    let members = raised_kinds
+        .iter()
+        .map(|kind| {
+            format!(
+                "        /// <summary>Raised for trace event <c>{kind}</c>, after the state has changed.</summary>\n        public event EventHandler<{kind}EventArgs> {};",
+                event_member(kind)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let methods = M::Stimulus::all()
+        .map(|on| {
+            format!(
+                "        /// <summary>Executes <see cref=\"{stimulus}.{0}\"/>.</summary>\n        public void {0}()\n        {{\n            Step({stimulus}.{0});\n        }}",
+                on.name()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let raise: Vec<String> = raised_kinds
+        .iter()
+        .map(|kind| raise_event(kind, event_member(kind)))
+        .collect();
+    out.push_str(&fill(
+        SIMULATOR_CS,
+        &[
+            ("$ID$", M::ID),
+            ("$ROW_COUNT$", &M::rows().len().to_string()),
+            ("$CITES$", &xml(&clauses.join(", "))),
+            ("$SIMULATOR$", &simulator),
+            ("$PARAMETERS$", &parameters_class),
+            ("$STATE_TYPE$", state_enum.name),
+            ("$STIMULUS$", &stimulus),
+            ("$STATE_COUNT$", &M::State::all().count().to_string()),
+            ("$STIMULUS_COUNT$", &M::Stimulus::all().count().to_string()),
+            ("$INITIAL$", &initial.join(", ")),
+            ("$TABLE_STATES$", &table_states.join("\n")),
+            ("$EVENTS$", &members),
+            ("$STIMULUS_METHODS$", &methods),
+            ("$RAISE$", &raise.join("\n")),
+            (
+                "$OBSERVED$",
+                &format!("            {},", observed.join(",\n            ")),
+            ),
+            ("$ROWS$", rows.trim_end()),
+        ],
+    ));
 
     Ok(MachineFile {
         id: M::ID,
@@ -1401,151 +1395,67 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
         }
     }
 
-    let mut out = String::new();
-    header(
-        &mut out,
-        &format!(
-            "The composed `system` in the configuration {exported_text}, as its reachable graph."
-        ),
-    );
-    let _ = writeln!(
-        out,
-        "using System;\nusing System.Collections.Generic;\n\nnamespace {NAMESPACE}\n{{"
-    );
-    let _ = writeln!(
-        out,
-        "    /// <summary>What can happen to the composed system: the application's calls, the world's events and the timers.</summary>\n    public enum SystemStimulus\n    {{"
-    );
-    for (i, on) in stimuli.iter().enumerate() {
-        let wiring = system
-            .stimulus_rows()
-            .iter()
-            .filter(|row| row.on == *on)
-            .map(|row| row.clauses);
-        let _ = writeln!(
-            out,
-            "        /// <summary>Stimulus <c>{0}</c>{1}.</summary>\n        {0} = {i},",
-            on.name(),
-            cited(wiring).replace("its rows cite", "its wiring row cites")
-        );
-    }
-    out.push_str("    }\n\n");
-    out.push_str("    /// <summary>An event of the composed system and the component that raised it.</summary>\n    public sealed class ComponentEventArgs : EventArgs\n    {\n        /// <summary>Creates it.</summary>\n        public ComponentEventArgs(string component, SimulatedEventArgs raised)\n        {\n            Component = component;\n            Event = raised;\n        }\n\n        /// <summary>The component, e.g. <c>remote_presence[0]</c>.</summary>\n        public string Component { get; private set; }\n\n        /// <summary>The event.</summary>\n        public SimulatedEventArgs Event { get; private set; }\n    }\n\n");
-    let _ = writeln!(
-        out,
-        "    /// <summary>\n    /// The composed system (registration, endpoint, sessions and views over their SipSubscriptions, the pool,\n    /// the connection and the timers) in the configuration <see cref=\"Config\"/>: {} states, each stimulus\n    /// one macro-step. Generated by running the model's engine, which interprets the wiring rows, on every\n    /// reachable state and stimulus; for another configuration export again with <c>--system-config</c>.\n    /// An application call the system refuses throws <see cref=\"InvalidOperationException\"/> and changes nothing.\n    /// </summary>\n    public sealed class SystemSimulator : ISimulator\n    {{",
-        states.len()
-    );
-    let _ = writeln!(
-        out,
-        "        /// <summary>The machine id in trace files.</summary>\n        public const string Id = {};\n\n        /// <summary>The configuration this graph was generated for, as a trace's <c>config</c>.</summary>\n        public const string Config = {};\n",
-        literal(crate::system::ID),
-        literal(&exported_text)
-    );
-    let component_literals: Vec<String> = components.iter().map(|c| literal(c)).collect();
-    let _ = writeln!(
-        out,
-        "        /// <summary>The components, as trace files name them.</summary>\n        public static readonly string[] Components = {{ {} }};\n",
-        component_literals.join(", ")
-    );
-    for kind in &kinds {
-        // In the system, each event keeps its trace name (LocalEndpoint's too).
-        let member = *kind;
-        let _ = writeln!(
-            out,
-            "        /// <summary>Raised for trace event <c>{kind}</c> of any component, in order.</summary>\n        public event EventHandler<{kind}EventArgs> {member};\n"
-        );
-    }
-    out.push_str("        /// <summary>Raised for every event with its component, after its own C# event.</summary>\n        public event EventHandler<ComponentEventArgs> ComponentRaised;\n\n        /// <summary>Raised for every event, after <see cref=\"ComponentRaised\"/>.</summary>\n        public event EventHandler<SimulatedEventArgs> Raised;\n\n");
-    out.push_str("        /// <summary>The number of the current state (0 is the initial state).</summary>\n        public int Current { get; private set; }\n\n");
-    out.push_str("        /// <summary>The .NET state name of a component (<c>pool</c> and <c>connection</c> are <c>Up</c>, <c>Unresponsive</c>, <c>Dropped</c>).</summary>\n        /// <exception cref=\"ArgumentException\">No component has this name.</exception>\n        public string StateOf(string component)\n        {\n            return Names[Observed[Current][ComponentIndex(component)]];\n        }\n\n        /// <summary>The table state name of a component.</summary>\n        /// <exception cref=\"ArgumentException\">No component has this name.</exception>\n        public string TableStateOf(string component)\n        {\n            return Names[Internal[Current][ComponentIndex(component)]];\n        }\n\n        private static int ComponentIndex(string component)\n        {\n            int index = Array.IndexOf(Components, component);\n            if (index < 0)\n            {\n                throw new ArgumentException(\"no component `\" + component + \"` (there are \" + string.Join(\", \", Components) + \")\");\n            }\n            return index;\n        }\n\n");
-    let _ = writeln!(
-        out,
-        "        /// <summary>Executes one macro-step: the stimulus and every reaction it causes.</summary>\n        /// <exception cref=\"InvalidOperationException\">The system refuses the application's call; nothing changes.</exception>\n        public void Step(SystemStimulus on)\n        {{\n            int edge = Current * StimulusCount + (int)on;\n            int rejected = Rejections[edge];\n            if (rejected > 0)\n            {{\n                string message = \"system: \" + on + \" is not valid now\";\n                if (RejectionNames[rejected - 1] == \"InvalidOperationException\")\n                {{\n                    throw new InvalidOperationException(message);\n                }}\n                throw new SimulatedException(RejectionNames[rejected - 1], message);\n            }}\n            Current = Next[edge];\n            foreach (int raised in Sequences[EdgeSequence[edge]])\n            {{\n                Raise(EventComponents[raised], Events[raised]);\n            }}\n        }}\n"
-    );
-    for on in stimuli {
-        let _ = writeln!(
-            out,
-            "        /// <summary>Executes <see cref=\"SystemStimulus.{0}\"/>.</summary>\n        public void {0}()\n        {{\n            Step(SystemStimulus.{0});\n        }}\n",
-            on.name()
-        );
-    }
-    out.push_str(
-        "        private void Raise(string component, SimulatedEventArgs raised)\n        {\n",
-    );
-    for kind in &kinds {
-        // In the system, each event keeps its trace name (LocalEndpoint's too).
-        let member = *kind;
-        let local = camel(kind);
-        let _ = writeln!(
-            out,
-            "            var {local} = raised as {kind}EventArgs;\n            if ({local} != null)\n            {{\n                var handler = {member};\n                if (handler != null)\n                {{\n                    handler(this, {local});\n                }}\n            }}"
-        );
-    }
-    out.push_str("            var withComponent = ComponentRaised;\n            if (withComponent != null)\n            {\n                withComponent(this, new ComponentEventArgs(component, raised));\n            }\n            var any = Raised;\n            if (any != null)\n            {\n                any(this, raised);\n            }\n        }\n\n");
-    let _ = writeln!(
-        out,
-        "        /// <summary>A simulator for a trace's config, which must come to <see cref=\"Config\"/> (absent keys take their defaults).</summary>\n        /// <exception cref=\"ArgumentException\">An unknown key, or a configuration this export was not generated for.</exception>\n        public static SystemSimulator Create(IDictionary<string, object> config)\n        {{\n            foreach (var entry in config)\n            {{\n                if (!ConfigKeys.ContainsKey(entry.Key))\n                {{\n                    throw new ArgumentException(\"bad config for `system`: unknown key `\" + entry.Key + \"`\");\n                }}\n            }}\n            foreach (var key in ConfigKeys)\n            {{\n                object value;\n                if (!config.TryGetValue(key.Key, out value))\n                {{\n                    value = key.Value[0];\n                }}\n                if (!object.Equals(value, key.Value[1]))\n                {{\n                    throw new ArgumentException(\"this export simulates `system` in \" + Config + \" only; `\" + key.Key\n                        + \"` differs (run `ucma-ha export csharp --system-config` with the trace's config)\");\n                }}\n            }}\n            return new SystemSimulator();\n        }}\n"
-    );
-    out.push_str("        IList<ComponentState> ISimulator.States\n        {\n            get\n            {\n                var states = new List<ComponentState>();\n                for (int i = 0; i < Components.Length; i++)\n                {\n                    states.Add(new ComponentState(Components[i], Names[Observed[Current][i]], Names[Internal[Current][i]]));\n                }\n                return states;\n            }\n        }\n\n        string ISimulator.MachineId { get { return Id; } }\n\n        void ISimulator.Step(string stimulus)\n        {\n            Step(Table.Parse<SystemStimulus>(Id, stimulus));\n        }\n\n");
-    let _ = writeln!(
-        out,
-        "        private const int StimulusCount = {};\n",
-        stimuli.len()
-    );
-    let _ = writeln!(
-        out,
-        "        /// <summary>Config keys: the default and the value this export was generated for.</summary>\n        private static readonly Dictionary<string, object[]> ConfigKeys = new Dictionary<string, object[]>\n        {{\n{}\n        }};\n",
-        config_entries.join("\n")
-    );
-    let name_literals: Vec<String> = names.iter().map(|n| literal(n)).collect();
-    let _ = writeln!(
-        out,
-        "        private static readonly string[] Names = {{ {} }};\n",
-        name_literals.join(", ")
-    );
-    for (field, table) in [("Observed", &observed), ("Internal", &internal)] {
-        let rows: Vec<String> = table
+    let stimulus_members: Vec<String> = stimuli
+        .iter()
+        .enumerate()
+        .map(|(i, on)| {
+            let wiring = system
+                .stimulus_rows()
+                .iter()
+                .filter(|row| row.on == *on)
+                .map(|row| row.clauses);
+            format!(
+                "        /// <summary>Stimulus <c>{0}</c>{1}.</summary>\n        {0} = {i},",
+                on.name(),
+                cited(wiring).replace("its rows cite", "its wiring row cites")
+            )
+        })
+        .collect();
+    // In the system, each event keeps its trace name (LocalEndpoint's too).
+    let event_members: Vec<String> = kinds
+        .iter()
+        .map(|kind| {
+            format!(
+                "        /// <summary>Raised for trace event <c>{kind}</c> of any component, in order.</summary>\n        public event EventHandler<{kind}EventArgs> {kind};"
+            )
+        })
+        .collect();
+    let methods: Vec<String> = stimuli
+        .iter()
+        .map(|on| {
+            format!(
+                "        /// <summary>Executes <see cref=\"SystemStimulus.{0}\"/>.</summary>\n        public void {0}()\n        {{\n            Step(SystemStimulus.{0});\n        }}",
+                on.name()
+            )
+        })
+        .collect();
+    let raise: Vec<String> = kinds.iter().map(|kind| raise_event(kind, kind)).collect();
+    let state_rows = |table: &[Vec<usize>]| -> String {
+        table
             .iter()
             .enumerate()
             .map(|(i, row)| {
                 let row: Vec<String> = row.iter().map(usize::to_string).collect();
                 format!("            /* {i} */ new[] {{ {} }},", row.join(", "))
             })
-            .collect();
-        let _ = writeln!(
-            out,
-            "        /// <summary>Per state, each component's {} name (an index into Names).</summary>\n        private static readonly int[][] {field} =\n        {{\n{}\n        }};\n",
-            if field == "Observed" { ".NET state" } else { "table state" },
-            rows.join("\n")
-        );
-    }
-    let _ = writeln!(
-        out,
-        "        /// <summary>Per state and stimulus, the next state.</summary>\n        private static readonly int[] Next =\n        {{\n{}\n        }};\n",
-        numbers(next.iter().copied())
-    );
-    let rejection_literals: Vec<String> = rejection_names.iter().map(|n| literal(n)).collect();
-    let _ = writeln!(
-        out,
-        "        private static readonly string[] RejectionNames = {{ {} }};\n\n        /// <summary>Per state and stimulus, 0 when accepted, else 1 + the index of the exception's name.</summary>\n        private static readonly int[] Rejections =\n        {{\n{}\n        }};\n",
-        rejection_literals.join(", "),
-        numbers(edge_rejection.iter().copied())
-    );
-    let event_rows: Vec<String> = event_table
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let strings = |names: &[&str]| -> String {
+        names
+            .iter()
+            .map(|name| literal(name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let event_args: Vec<String> = event_table
         .iter()
         .map(|(_, event)| format!("            {},", event.construct()))
         .collect();
-    let component_rows: Vec<String> = event_table
+    let event_components: Vec<String> = event_table
         .iter()
         .map(|(component, _)| literal(component))
         .collect();
-    let _ = writeln!(
-        out,
-        "        private static readonly SimulatedEventArgs[] Events =\n        {{\n{}\n        }};\n\n        private static readonly string[] EventComponents =\n        {{\n            {},\n        }};\n",
-        event_rows.join("\n"),
-        component_rows.join(", ")
-    );
     let sequence_rows: Vec<String> = sequences
         .iter()
         .map(|sequence| {
@@ -1553,16 +1463,39 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
             format!("            new int[] {{ {} }},", items.join(", "))
         })
         .collect();
-    let _ = writeln!(
-        out,
-        "        /// <summary>The lists of events macro-steps raise (indices into Events).</summary>\n        private static readonly int[][] Sequences =\n        {{\n{}\n        }};\n\n        /// <summary>Per state and stimulus, the list it raises (an index into Sequences).</summary>\n        private static readonly int[] EdgeSequence =\n        {{\n{}\n        }};\n    }}\n}}",
-        sequence_rows.join("\n"),
-        numbers(edge_sequence.iter().copied())
+    let component_names: Vec<&str> = components.iter().map(String::as_str).collect();
+    let text = fill(
+        SYSTEM_CS,
+        &[
+            ("$CONFIG_JSON$", &exported_text),
+            ("$CONFIG_LITERAL$", &literal(&exported_text)),
+            ("$STATE_COUNT$", &states.len().to_string()),
+            ("$STIMULUS_COUNT$", &stimuli.len().to_string()),
+            ("$COMPONENTS$", &strings(&component_names)),
+            ("$NAMES$", &strings(&names)),
+            ("$REJECTION_NAMES$", &strings(&rejection_names)),
+            ("$STIMULI$", &stimulus_members.join("\n")),
+            ("$EVENT_MEMBERS$", &event_members.join("\n\n")),
+            ("$STIMULUS_METHODS$", &methods.join("\n\n")),
+            ("$RAISE$", &raise.join("\n")),
+            ("$CONFIG_KEYS$", &config_entries.join("\n")),
+            ("$OBSERVED$", &state_rows(&observed)),
+            ("$INTERNAL$", &state_rows(&internal)),
+            ("$NEXT$", &numbers(next.iter().copied())),
+            ("$REJECTIONS$", &numbers(edge_rejection.iter().copied())),
+            ("$EVENT_ARGS$", &event_args.join("\n")),
+            (
+                "$EVENT_COMPONENTS$",
+                &format!("            {},", event_components.join(", ")),
+            ),
+            ("$SEQUENCES$", &sequence_rows.join("\n")),
+            ("$EDGE_SEQUENCE$", &numbers(edge_sequence.iter().copied())),
+        ],
     );
     Ok(SystemFile {
         file: SourceFile {
             name: "ComposedSystem.cs".into(),
-            text: out,
+            text,
         },
         events,
     })

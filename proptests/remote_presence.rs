@@ -1,6 +1,6 @@
 //! `remote_presence`: RP-1 (with PRES-1..PRES-4), SUB-4, AF-RPSS.
 
-use fsm::{NoParameters, Table};
+use fsm::Table;
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use ucma_ha::presence::LocalOwnerPresenceStimulus as L;
@@ -44,7 +44,7 @@ const SHARED: [(R, L); 7] = [
 fn home_pool_remote_presence_behaves_as_local_owner_presence_rp_1() {
     let remote = Table::<RemotePresence>::new(RemotePresenceParameters { home_pool: true })
         .expect("compiles");
-    let local = Table::<LocalOwnerPresence>::new(NoParameters {}).expect("compiles");
+    let local = Table::<LocalOwnerPresence>::new(Default::default()).expect("compiles");
     let mut runner = TestRunner::new(harness::config());
     let result = runner.run(
         &prop::collection::vec(

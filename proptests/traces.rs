@@ -149,7 +149,7 @@ mod tests {
     #[test]
     fn a_replay_notices_a_wrong_expectation() {
         // The replay check above is not vacuous: change one expected state and it diverges.
-        let table = Table::<LocalOwnerPresence>::new(fsm::NoParameters {}).expect("compiles");
+        let table = Table::<LocalOwnerPresence>::new(Default::default()).expect("compiles");
         use ucma_ha::presence::LocalOwnerPresenceStimulus as S;
         let mut trace = trace(&table, &[S::BeginSubscribe, S::SubscribeOk, S::PoolOffline]);
         assert_eq!(first_divergence(&trace), None);

@@ -318,7 +318,7 @@ mod tests {
         let diagram = system_diagram(false, &docs_system_config()).expect("drawable");
         let mermaid = graph::to_mermaid(&diagram);
         // One node per reachable state of the default system with one view.
-        assert_eq!(diagram.nodes.len(), 135, "{}", diagram.nodes.len());
+        assert_eq!(diagram.nodes.len(), 143, "{}", diagram.nodes.len());
         assert!(mermaid.contains("PoolFails"));
         assert_eq!(
             graph::to_dot(&diagram),

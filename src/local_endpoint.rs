@@ -33,6 +33,9 @@ fsm::symbol_enum! {
         RegistrationRefreshFailed,
         /// A registration refresh succeeded (LARG-4, AF-LESR).
         RegistrationRefreshOk,
+        /// The registrar connection dropped and the registration ended without a refresh
+        /// being sent: `DisableRegisterRefreshForConnectionDrop` is set (AF-DROP).
+        ConnectionDropped,
         /// The registrar says the owner was disabled or removed (LARG-4).
         OwnerDisabledOrRemoved,
         /// The registrar says the owner has too many active endpoints (LARG-4).
@@ -178,6 +181,9 @@ const TOO_MANY: &[LocalEndpointEffect] = &[raised(Why::TooManyActiveEndpoints, t
 const REFRESH_FAILED: &[LocalEndpointEffect] = &[raised(Why::RegistrationRefreshFailed, false)];
 const REFRESHED: &[LocalEndpointEffect] = &[raised(Why::RegistrationRefreshSucceeded, true)];
 const NO_SERVER: &[LocalEndpointEffect] = &[raised(Why::ServerDiscoveryFailed, false)];
+/// The registration ended with the connection, no refresh tried: no reason the enum
+/// names applies, so None ("unknown reason", AF-LESR), and no message (LARG-1).
+const DROPPED: &[LocalEndpointEffect] = &[raised(Why::None, false)];
 /// A NOTIFY of an unknown kind: Reason None, with the NOTIFY (LARG-3, LARG-4, D1).
 const UNKNOWN_NOTIFY: &[LocalEndpointEffect] = &[raised(Why::None, true)];
 
@@ -191,13 +197,14 @@ type R = Row<LocalEndpoint>;
 const NO: Exception = InvalidOperationException;
 
 #[rustfmt::skip]
-static ROWS: [R; 93] = [
+static ROWS: [R; 101] = [
     // Idle: created, not established.
     R::moves(Idle, BeginEstablish, Establishing, BY_CALL, &["AF-LEP-T", "LARG-1"]),
     R::ignores(Idle, EstablishOk, &["AF-LEP-T"]),
     R::ignores(Idle, EstablishFailed, &["AF-LEP-T"]),
     R::ignores(Idle, RegistrationRefreshFailed, &["AF-LEP-T"]),
     R::ignores(Idle, RegistrationRefreshOk, &["AF-LEP-T"]),
+    R::ignores(Idle, ConnectionDropped, &["AF-DROP"]),
     R::ignores(Idle, OwnerDisabledOrRemoved, &["AF-LEP-T"]),
     R::ignores(Idle, TooManyActiveEndpoints, &["AF-LEP-T"]),
     R::ignores(Idle, ServerDiscoveryFailed, &["AF-LESR"]),
@@ -212,6 +219,7 @@ static ROWS: [R; 93] = [
     R::moves(Establishing, EstablishFailed, Idle, BY_RESPONSE, &["AF-LEP-T", "LARG-1"]),
     R::ignores(Establishing, RegistrationRefreshFailed, &["AF-LEP-T"]),
     R::ignores(Establishing, RegistrationRefreshOk, &["AF-LEP-T"]),
+    R::ignores(Establishing, ConnectionDropped, &["AF-DROP"]),
     R::moves(Establishing, OwnerDisabledOrRemoved, Idle, OWNER_GONE, &["LARG-4", "AF-LEP-T", "LARG-1"]),
     R::moves(Establishing, TooManyActiveEndpoints, Idle, TOO_MANY, &["LARG-4", "AF-LEP-T", "LARG-1"]),
     R::moves(Establishing, ServerDiscoveryFailed, Idle, NO_SERVER, &["AF-LESR", "AF-LEP-T", "D5"]),
@@ -229,6 +237,10 @@ static ROWS: [R; 93] = [
     R::moves(Established, RegistrationRefreshFailed, Reestablishing, REFRESH_FAILED, &["AF-LEP-T", "AF-LESR", "LARG-4"])
     .when(APPLICATION),
     R::ignores(Established, RegistrationRefreshOk, &["LARG-4"]),
+    R::moves(Established, ConnectionDropped, Terminating, DROPPED, &["AF-DROP", "AF-LEP-T", "AF-LESR", "LARG-1"])
+    .when(USER),
+    R::moves(Established, ConnectionDropped, Reestablishing, DROPPED, &["AF-DROP", "AF-LEP-T", "AF-LES", "AF-LESR"])
+    .when(APPLICATION),
     R::moves(Established, OwnerDisabledOrRemoved, Terminating, OWNER_GONE, &["LARG-4", "AF-LEP-T", "LARG-1"]),
     R::moves(Established, TooManyActiveEndpoints, Terminating, TOO_MANY, &["LARG-4", "AF-LEP-T", "LARG-1"]),
     R::ignores(Established, ServerDiscoveryFailed, &["AF-LESR"]),
@@ -245,6 +257,7 @@ static ROWS: [R; 93] = [
     R::ignores(Reestablishing, EstablishFailed, &["AF-LEP-T"]),
     R::ignores(Reestablishing, RegistrationRefreshFailed, &["AF-LESR"]),
     R::moves(Reestablishing, RegistrationRefreshOk, Establishing, REFRESHED, &["AF-LEP-T", "LARG-4", "LARG-1"]),
+    R::ignores(Reestablishing, ConnectionDropped, &["AF-DROP"]),
     R::moves(Reestablishing, OwnerDisabledOrRemoved, Terminating, OWNER_GONE, &["LARG-4", "AF-LEP-T"]),
     R::moves(Reestablishing, TooManyActiveEndpoints, Terminating, TOO_MANY, &["LARG-4", "AF-LEP-T"]),
     R::ignores(Reestablishing, ServerDiscoveryFailed, &["AF-LESR"]),
@@ -257,8 +270,9 @@ static ROWS: [R; 93] = [
     R::rejects(Draining, BeginEstablish, NO, &["AF-LEP-T"]),
     R::ignores(Draining, EstablishOk, &["AF-DRAIN"]),
     R::ignores(Draining, EstablishFailed, &["AF-DRAIN"]),
-    R::ignores(Draining, RegistrationRefreshFailed, &["AF-DRAIN"]),
+    R::moves(Draining, RegistrationRefreshFailed, Draining, REFRESH_FAILED, &["AF-DRAIN", "AF-LESR", "LARG-4", "AF-LEP-T"]),
     R::ignores(Draining, RegistrationRefreshOk, &["AF-DRAIN"]),
+    R::moves(Draining, ConnectionDropped, Draining, DROPPED, &["AF-DROP", "AF-DRAIN", "AF-LESR", "LARG-1"]),
     R::moves(Draining, OwnerDisabledOrRemoved, Terminating, OWNER_GONE, &["LARG-4", "AF-LEP-T"]),
     R::moves(Draining, TooManyActiveEndpoints, Terminating, TOO_MANY, &["LARG-4", "AF-LEP-T"]),
     R::ignores(Draining, ServerDiscoveryFailed, &["AF-LESR"]),
@@ -273,6 +287,7 @@ static ROWS: [R; 93] = [
     R::ignores(Terminating, EstablishFailed, &["AF-LES"]),
     R::ignores(Terminating, RegistrationRefreshFailed, &["AF-LES"]),
     R::ignores(Terminating, RegistrationRefreshOk, &["AF-LES"]),
+    R::ignores(Terminating, ConnectionDropped, &["AF-DROP"]),
     R::ignores(Terminating, OwnerDisabledOrRemoved, &["AF-LES"]),
     R::ignores(Terminating, TooManyActiveEndpoints, &["AF-LES"]),
     R::ignores(Terminating, ServerDiscoveryFailed, &["AF-LES"]),
@@ -287,6 +302,7 @@ static ROWS: [R; 93] = [
     R::ignores(Terminated, EstablishFailed, &["AF-LES"]),
     R::ignores(Terminated, RegistrationRefreshFailed, &["AF-LES"]),
     R::ignores(Terminated, RegistrationRefreshOk, &["AF-LES"]),
+    R::ignores(Terminated, ConnectionDropped, &["AF-DROP"]),
     R::ignores(Terminated, OwnerDisabledOrRemoved, &["AF-LES"]),
     R::ignores(Terminated, TooManyActiveEndpoints, &["AF-LES"]),
     R::ignores(Terminated, ServerDiscoveryFailed, &["AF-LES"]),
@@ -453,6 +469,61 @@ mod properties {
                 ..
             }]
         ));
+    }
+
+    #[test]
+    fn af_drop_a_registration_lost_without_refresh_reports_reason_none_af_lesr() {
+        // AF-DROP: with the refresh disabled a drop just ends the registration; no refresh
+        // was sent, so the reason is not RegistrationRefreshFailed but None (AF-LESR:
+        // unknown reason), without a message (LARG-1). A user endpoint ends, an
+        // application endpoint re-establishes (AF-LEP-T, AF-LES).
+        for (table, after) in [
+            (table::<LocalEndpoint>(), Terminating),
+            (application(), Reestablishing),
+        ] {
+            let up = drive(&table, &[BeginEstablish, EstablishOk]);
+            let (to, raised) = events(&table, up, ConnectionDropped);
+            assert_eq!(to, after);
+            assert_eq!(
+                raised,
+                [Event::LocalEndpointStateChanged {
+                    previous_state: Established,
+                    state: after,
+                    reason: Why::None,
+                    message_data: false,
+                }]
+            );
+        }
+    }
+
+    #[test]
+    fn af_drain_a_draining_endpoint_reports_its_lost_registration_and_stays_draining() {
+        // AF-DRAIN: draining is the application's decision and outlives the registration;
+        // the loss is reported (AF-LESR: RegistrationRefreshFailed, "subsequent retries"
+        // follow; None when no refresh was sent, AF-DROP).
+        let app = application();
+        let draining = drive(&app, &[BeginEstablish, EstablishOk, BeginDrain]);
+        for (on, reason) in [
+            (RegistrationRefreshFailed, Why::RegistrationRefreshFailed),
+            (ConnectionDropped, Why::None),
+        ] {
+            let (to, raised) = events(&app, draining, on);
+            assert_eq!(to, Draining);
+            assert_eq!(
+                raised,
+                [Event::LocalEndpointStateChanged {
+                    previous_state: Draining,
+                    state: Draining,
+                    reason,
+                    message_data: false,
+                }]
+            );
+        }
+        // The registration that comes back is reported by the registration itself.
+        assert_eq!(
+            events(&app, draining, RegistrationRefreshOk),
+            (Draining, vec![])
+        );
     }
 
     #[test]

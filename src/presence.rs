@@ -14,10 +14,11 @@
 #![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/local_owner_presence.svg"), "</div>\n")]
 #![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/contact_group_services.svg"), "</div>\n")]
 
-use fsm::{Machine, NoParameters, Row};
-use serde::Serialize;
+use fsm::{Guard, Machine, NoParameters, Row};
+use serde::{Deserialize, Serialize};
 
 use crate::events::Event;
+use crate::local_endpoint::EndpointKind;
 use crate::vocabulary::{
     CollaborationSubscriptionState, Exception, SubscriptionStateTransitionReason,
 };
@@ -74,6 +75,28 @@ fsm::symbol_enum! {
     }
 }
 
+/// Parameters of LocalOwnerPresence (CONTRACT section 2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocalOwnerPresenceParameters {
+    /// The kind of endpoint that owns the presence: `user` (default) or `application`.
+    /// AF-PUB asks only user endpoints to subscribe before publishing.
+    pub endpoint: EndpointKind,
+}
+
+impl fsm::Parameters for LocalOwnerPresenceParameters {
+    fn all() -> Vec<Self> {
+        vec![
+            LocalOwnerPresenceParameters {
+                endpoint: EndpointKind::User,
+            },
+            LocalOwnerPresenceParameters {
+                endpoint: EndpointKind::Application,
+            },
+        ]
+    }
+}
+
 /// The argument a row gives its `SubscriptionStateChange` (AF-CSS, AF-TR).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(
@@ -93,7 +116,6 @@ pub trait Session:
     State = CollaborationSubscriptionState,
     Effect = SessionEffect,
     Error = Exception,
-    Parameters = NoParameters,
     Event = Event,
 >
 {
@@ -115,8 +137,9 @@ pub trait Session:
     const BEGIN_UNSUBSCRIBE: Self::Stimulus;
     /// `UnsubscribeOk`.
     const UNSUBSCRIBE_OK: Self::Stimulus;
-    /// Whether the operation is accepted in Idle (D6: contact operations are, publishing
-    /// is not).
+    /// Whether the operation is accepted in Idle for every parameter set (D6: contact
+    /// operations are; publishing is by an application endpoint only, see
+    /// [`LocalOwnerPresence`]'s rows).
     const OPERATION_IN_IDLE: bool;
     /// The facts that say where the operation is accepted.
     const OPERATION_CLAUSES: &'static [&'static str];
@@ -131,7 +154,7 @@ pub struct LocalOwnerPresence;
 pub struct ContactGroupServices;
 
 macro_rules! session_machine {
-    ($machine:ident, $id:literal, $stimulus:ident, $operation:ident, $in_idle:literal, $clauses:expr, $rows:ident) => {
+    ($machine:ident, $id:literal, $stimulus:ident, $parameters:ty, $operation:ident, $in_idle:literal, $clauses:expr, $rows:ident: $count:literal = $table:expr) => {
         impl Machine for $machine {
             const ID: &'static str = $id;
             type State = CollaborationSubscriptionState;
@@ -139,13 +162,13 @@ macro_rules! session_machine {
             type Effect = SessionEffect;
             type Event = Event;
             type Error = Exception;
-            type Parameters = NoParameters;
+            type Parameters = $parameters;
 
             fn rows() -> &'static [Row<Self>] {
                 &$rows
             }
 
-            fn initial(_: &NoParameters) -> CollaborationSubscriptionState {
+            fn initial(_: &$parameters) -> CollaborationSubscriptionState {
                 CollaborationSubscriptionState::Idle
             }
 
@@ -181,7 +204,7 @@ macro_rules! session_machine {
             const OPERATION_CLAUSES: &'static [&'static str] = $clauses;
         }
 
-        static $rows: [Row<$machine>; 54] = session_rows::<$machine>();
+        static $rows: [Row<$machine>; $count] = $table;
     };
 }
 
@@ -189,19 +212,21 @@ session_machine!(
     LocalOwnerPresence,
     "local_owner_presence",
     LocalOwnerPresenceStimulus,
+    LocalOwnerPresenceParameters,
     BeginPublishPresence,
     false,
     &["AF-PUB", "D6"],
-    LOCAL_OWNER_PRESENCE_ROWS
+    LOCAL_OWNER_PRESENCE_ROWS: 55 = local_owner_presence_rows()
 );
 session_machine!(
     ContactGroupServices,
     "contact_group_services",
     ContactGroupServicesStimulus,
+    NoParameters,
     BeginAddContact,
     true,
     &["AF-CGS", "D6"],
-    CONTACT_GROUP_SERVICES_ROWS
+    CONTACT_GROUP_SERVICES_ROWS: 54 = session_rows::<ContactGroupServices>()
 );
 
 // ---------------------------------------------------------------------------------------
@@ -295,6 +320,38 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::ignores(Terminated, M::BEGIN_UNSUBSCRIBE, &["AF-PSS"]),
         Row::ignores(Terminated, M::UNSUBSCRIBE_OK, &["AF-CSS"]),
     ]
+}
+
+const USER: Guard<LocalOwnerPresenceParameters> =
+    Guard::new("endpoint = user", |p| p.endpoint == EndpointKind::User);
+const APPLICATION: Guard<LocalOwnerPresenceParameters> =
+    Guard::new("endpoint = application", |p| {
+        p.endpoint == EndpointKind::Application
+    });
+
+/// Where the session table's `BeginPublishPresence` row in Idle stands.
+const PUBLISH_IN_IDLE: usize = 6;
+
+/// LocalOwnerPresence's table: the [`session_rows`], where publishing in Idle is refused
+/// for a user endpoint only; an application endpoint need not subscribe first (AF-PUB,
+/// D6), so there publishing in Idle is accepted and changes nothing.
+///
+/// # Returns
+/// 55 rows: the 54 session rows with the Idle publish row split by endpoint kind.
+#[rustfmt::skip]
+const fn local_owner_presence_rows() -> [Row<LocalOwnerPresence>; 55] {
+    use LocalOwnerPresenceStimulus::BeginPublishPresence;
+    let base = session_rows::<LocalOwnerPresence>();
+    let mut out = [base[0]; 55];
+    let mut i = 0;
+    while i < 54 {
+        out[if i > PUBLISH_IN_IDLE { i + 1 } else { i }] = base[i];
+        i += 1;
+    }
+    out[PUBLISH_IN_IDLE] = Row::rejects(Idle, BeginPublishPresence, NO, &["AF-PUB", "D6"]).when(USER);
+    out[PUBLISH_IN_IDLE + 1] =
+        Row::moves(Idle, BeginPublishPresence, Idle, &[], &["AF-PUB", "D6"]).when(APPLICATION);
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -437,6 +494,30 @@ mod properties {
             .0,
             Subscribed
         );
+    }
+
+    #[test]
+    fn af_pub_d6_an_application_endpoint_may_publish_before_subscribing() {
+        // AF-PUB asks only user endpoints to subscribe before publishing; PRES-2 still
+        // refuses publishing in WaitingForRetry, whatever the endpoint.
+        let app = Table::<LocalOwnerPresence>::new(LocalOwnerPresenceParameters {
+            endpoint: EndpointKind::Application,
+        })
+        .expect("total");
+        for state in CollaborationSubscriptionState::iter() {
+            let publish = app
+                .step(state, LocalOwnerPresenceStimulus::BeginPublishPresence)
+                .map(|t| t.to);
+            if matches!(state, Idle | Subscribed) {
+                assert_eq!(publish, Ok(state), "AF-PUB {state}");
+            } else {
+                assert_eq!(publish.map_err(|r| r.error), Err(NO), "AF-PUB {state}");
+            }
+        }
+        let user = table::<LocalOwnerPresence>();
+        assert!(user
+            .step(Idle, LocalOwnerPresenceStimulus::BeginPublishPresence)
+            .is_err());
     }
 
     #[test]

@@ -34,7 +34,10 @@ fsm::symbol_enum! {
         Unregistered,
         /// `Registering`; nothing known of the pool yet (AF-RS).
         Registering,
-        /// `Registered`, User Services `Available` (AF-RS, REG-3).
+        /// `Registered`; the registrar accepted the endpoint but nothing is known of the
+        /// pool yet: a 200 OK does not say whether User Services is up (AF-RS, SVC-1).
+        RegisteredUserServicesUnknown,
+        /// `Registered`, User Services `Available`: a refresh healed an outage (AF-RS, REG-3).
         Registered,
         /// `Registered`, but the registrar said User Services is `Unavailable` (REG-1, REG-2).
         RegisteredUserServicesUnavailable,
@@ -49,7 +52,8 @@ impl RegistrationStatus {
         match self {
             RegistrationStatus::Unregistered => RegistrationState::Unregistered,
             RegistrationStatus::Registering => RegistrationState::Registering,
-            RegistrationStatus::Registered
+            RegistrationStatus::RegisteredUserServicesUnknown
+            | RegistrationStatus::Registered
             | RegistrationStatus::RegisteredUserServicesUnavailable => {
                 RegistrationState::Registered
             }
@@ -78,6 +82,9 @@ fsm::symbol_enum! {
         RegisterOk,
         /// The registrar answers the REGISTER with a final error (AF-RS, AF-RTR).
         RegisterFailed,
+        /// The registrar refuses the REGISTER: the owner has too many active endpoints
+        /// (AF-RTR `TooManyActiveEndpoint`, LARG-4).
+        RegisterFailedTooManyActiveEndpoints,
         /// A registrar NOTIFY says User Services is unavailable (REG-1).
         RegistrarNotifyUserServicesUnavailable,
         /// The refresh timer fires and a REGISTER refresh is sent (AF-DROP).
@@ -198,8 +205,8 @@ impl Machine for Registration {
 // ---------------------------------------------------------------------------------------
 
 use RegistrationStatus::{
-    Registered, RegisteredUserServicesUnavailable as RegisteredUsDown, Registering, Unregistered,
-    Unregistering,
+    Registered, RegisteredUserServicesUnavailable as RegisteredUsDown,
+    RegisteredUserServicesUnknown as RegisteredUsUnknown, Registering, Unregistered, Unregistering,
 };
 use RegistrationStimulus::*;
 use RegistrationTransitionReason as Why;
@@ -241,11 +248,12 @@ const DROP_UNREGISTERS: Guard<RegistrationParameters> =
 type R = Row<Registration>;
 
 #[rustfmt::skip]
-static ROWS: [R; 62] = [
+static ROWS: [R; 81] = [
     // Unregistered: only the application's BeginRegister does anything.
     R::moves(Unregistered, BeginRegister, Registering, &[raised(Why::None, false, Unknown)], &["AF-RS", "RARG-2"]),
     R::ignores(Unregistered, RegisterOk, &["AF-RS"]),
     R::ignores(Unregistered, RegisterFailed, &["AF-RS"]),
+    R::ignores(Unregistered, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::ignores(Unregistered, RegistrarNotifyUserServicesUnavailable, &["REG-1"]),
     R::ignores(Unregistered, RefreshDue, &["AF-RS"]),
     R::ignores(Unregistered, RefreshOk, &["AF-RS"]),
@@ -257,8 +265,9 @@ static ROWS: [R; 62] = [
     R::ignores(Unregistered, RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
     // Registering: waiting for the registrar's answer.
     R::rejects(Registering, BeginRegister, InvalidOperationException, &["AF-RS"]),
-    R::moves(Registering, RegisterOk, Registered, &[raised(Why::None, true, Available)], &["AF-RS", "RARG-2", "RARG-3", "SVC-1"]),
+    R::moves(Registering, RegisterOk, RegisteredUsUnknown, &[raised(Why::None, true, Unknown)], &["AF-RS", "RARG-2", "RARG-3", "SVC-1", "AF-SVC"]),
     R::moves(Registering, RegisterFailed, Unregistered, &[raised(Why::None, true, Unknown)], &["AF-RS", "RARG-1", "RARG-2"]),
+    R::moves(Registering, RegisterFailedTooManyActiveEndpoints, Unregistered, TOO_MANY, &["AF-RTR", "RARG-1", "RARG-2", "LARG-4"]),
     R::ignores(Registering, RegistrarNotifyUserServicesUnavailable, &["REG-1"]),
     R::ignores(Registering, RefreshDue, &["AF-RS"]),
     R::ignores(Registering, RefreshOk, &["AF-RS"]),
@@ -268,10 +277,27 @@ static ROWS: [R; 62] = [
     R::ignores(Registering, UnregisterOk, &["AF-RS"]),
     R::ignores(Registering, RegistrarNotifyDeregistered, &["AF-RS"]),
     R::ignores(Registering, RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
-    // Registered, User Services available.
+    // Registered, nothing known of User Services: a 200 OK does not tell (SVC-1).
+    R::rejects(RegisteredUsUnknown, BeginRegister, InvalidOperationException, &["AF-RS"]),
+    R::ignores(RegisteredUsUnknown, RegisterOk, &["AF-RS"]),
+    R::ignores(RegisteredUsUnknown, RegisterFailed, &["AF-RS"]),
+    R::ignores(RegisteredUsUnknown, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
+    R::moves(RegisteredUsUnknown, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "REG-4", "RARG-2", "RARG-3", "D4"]),
+    R::moves(RegisteredUsUnknown, RefreshDue, RegisteredUsUnknown, &[], &["AF-DROP"]),
+    R::ignores(RegisteredUsUnknown, RefreshOk, &["REG-3", "SVC-1"]),
+    R::moves(RegisteredUsUnknown, RefreshFailed, Unregistered, NO_ANSWER, &["AF-RS", "AF-RTR", "RARG-2"]),
+    R::moves(RegisteredUsUnknown, ConnectionDropped, RegisteredUsUnknown, &[], &["AF-DROP"]).when(DROP_REFRESHES),
+    R::moves(RegisteredUsUnknown, ConnectionDropped, Unregistered, DROPPED, &["AF-DROP", "AF-RTR"])
+    .when(DROP_UNREGISTERS),
+    R::moves(RegisteredUsUnknown, BeginUnregister, Unregistering, &[raised(Why::None, false, Unknown)], &["AF-RS", "RARG-2", "RARG-3"]),
+    R::ignores(RegisteredUsUnknown, UnregisterOk, &["AF-RS"]),
+    R::moves(RegisteredUsUnknown, RegistrarNotifyDeregistered, Unregistered, DEREGISTERED, &["AF-RS", "RARG-2"]),
+    R::moves(RegisteredUsUnknown, RegistrarNotifyTooManyActiveEndpoints, Unregistered, TOO_MANY, &["AF-RTR", "RARG-2"]),
+    // Registered, User Services available: an outage was healed (REG-3).
     R::rejects(Registered, BeginRegister, InvalidOperationException, &["AF-RS"]),
     R::ignores(Registered, RegisterOk, &["AF-RS"]),
     R::ignores(Registered, RegisterFailed, &["AF-RS"]),
+    R::ignores(Registered, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::moves(Registered, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "REG-4", "RARG-2", "RARG-3", "D4"]),
     R::moves(Registered, RefreshDue, Registered, &[], &["AF-DROP"]),
     R::ignores(Registered, RefreshOk, &["REG-3"]),
@@ -287,6 +313,7 @@ static ROWS: [R; 62] = [
     R::rejects(RegisteredUsDown, BeginRegister, InvalidOperationException, &["AF-RS"]),
     R::ignores(RegisteredUsDown, RegisterOk, &["AF-RS"]),
     R::ignores(RegisteredUsDown, RegisterFailed, &["AF-RS"]),
+    R::ignores(RegisteredUsDown, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::moves(RegisteredUsDown, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "D4"]),
     R::moves(RegisteredUsDown, RefreshDue, RegisteredUsDown, &[], &["AF-DROP", "REG-3"]),
     R::moves(RegisteredUsDown, RefreshOk, Registered, HEALED, &["REG-3", "REG-4", "RARG-1", "RARG-3", "D2"]),
@@ -303,6 +330,7 @@ static ROWS: [R; 62] = [
     R::rejects(Unregistering, BeginRegister, InvalidOperationException, &["AF-RS"]),
     R::ignores(Unregistering, RegisterOk, &["AF-RS"]),
     R::ignores(Unregistering, RegisterFailed, &["AF-RS"]),
+    R::ignores(Unregistering, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::ignores(Unregistering, RegistrarNotifyUserServicesUnavailable, &["REG-1"]),
     R::ignores(Unregistering, RefreshDue, &["AF-RS"]),
     R::ignores(Unregistering, RefreshOk, &["AF-RS"]),
@@ -352,7 +380,7 @@ mod properties {
     fn reg_2_outage_args() {
         for parameters in RegistrationParameters::all() {
             let table = Table::<Registration>::new(parameters).expect("total");
-            for from in [Registered, RegisteredUsDown] {
+            for from in [RegisteredUsUnknown, Registered, RegisteredUsDown] {
                 let (_, raised) = events(&table, from, RegistrarNotifyUserServicesUnavailable);
                 assert_eq!(
                     raised,
@@ -406,6 +434,56 @@ mod properties {
     }
 
     #[test]
+    fn svc_1_af_svc_a_register_reports_unknown_until_the_registrar_tells() {
+        // SVC-1, AF-SVC: a REGISTER's 200 OK says nothing of the pool, so the event
+        // reports Unknown; a routine refresh says nothing new either (REG-3 reports
+        // Available only when it heals an outage), and the outage NOTIFY says Unavailable.
+        let table = table::<Registration>();
+        let (to, raised) = events(&table, Registering, RegisterOk);
+        assert_eq!(to, RegisteredUsUnknown);
+        assert_eq!(
+            raised,
+            [Event::RegistrationStateChanged {
+                previous_state: RegistrationState::Registering,
+                state: RegistrationState::Registered,
+                reason: Why::None,
+                message_data: true,
+                user_services_state: Unknown,
+            }]
+        );
+        assert_eq!(events(&table, to, RefreshOk), (to, vec![]));
+        let (down, _) = events(&table, to, RegistrarNotifyUserServicesUnavailable);
+        assert_eq!(down.user_services(), Unavailable);
+        assert_eq!(Registration::observed(RegisteredUsUnknown), "Registered");
+    }
+
+    #[test]
+    fn af_rtr_a_register_refused_for_too_many_endpoints_reports_too_many_active_endpoint() {
+        // AF-RTR has TooManyActiveEndpoint for a refused REGISTER; LARG-4 has the same
+        // reason on the LocalEndpoint while it establishes.
+        let table = table::<Registration>();
+        let (to, raised) = events(&table, Registering, RegisterFailedTooManyActiveEndpoints);
+        assert_eq!(to, Unregistered);
+        assert_eq!(
+            raised,
+            [Event::RegistrationStateChanged {
+                previous_state: RegistrationState::Registering,
+                state: RegistrationState::Unregistered,
+                reason: Why::TooManyActiveEndpoint,
+                message_data: true,
+                user_services_state: Unknown,
+            }]
+        );
+        // Only a REGISTER in flight can be refused.
+        for state in [Unregistered, RegisteredUsUnknown, Registered, Unregistering] {
+            assert_eq!(
+                events(&table, state, RegisterFailedTooManyActiveEndpoints),
+                (state, vec![])
+            );
+        }
+    }
+
+    #[test]
     fn svc_1_service_state_has_three_values() {
         let names: Vec<&str> = ServiceState::all().map(Symbol::name).collect();
         assert_eq!(names, ["Unknown", "Available", "Unavailable"]);
@@ -446,6 +524,7 @@ mod properties {
             on,
             RegisterOk
                 | RegisterFailed
+                | RegisterFailedTooManyActiveEndpoints
                 | RegistrarNotifyUserServicesUnavailable
                 | RefreshOk
                 | UnregisterOk
@@ -480,7 +559,7 @@ mod properties {
     fn af_drop_connection_drop_refreshes_or_unregisters() {
         let refreshes = table::<Registration>();
         let (to, raised) = events(&refreshes, registered(&refreshes), ConnectionDropped);
-        assert_eq!((to, raised.len()), (Registered, 0));
+        assert_eq!((to, raised.len()), (RegisteredUsUnknown, 0));
         let (to, _) = events(&refreshes, to, RefreshFailed);
         assert_eq!(to, Unregistered);
     }

@@ -480,8 +480,11 @@ mod tests {
         assert!(text.starts_with("t.json: `registration` diverges at steps[1] (`RegisterOk`)"));
         assert!(text.contains("path so far: BeginRegister\n"));
         assert!(text.contains(r#"expected: {"state":"Unregistered"}"#));
-        assert!(text.contains(r#"actual:   {"state":"Registered","rejected":null,"emits":[{"event":"RegistrationStateChanged""#));
-        assert!(text.ends_with("- state: expected `Unregistered`, found `Registered`"));
+        assert!(text.contains(r#"actual:   {"state":"Registered","table_states":{"registration":"RegisteredUserServicesUnknown"},"rejected":null,"emits":[{"event":"RegistrationStateChanged""#));
+        assert!(text.ends_with(
+            "- state: expected `Unregistered`, found `Registered` (table state \
+             `RegisteredUserServicesUnknown`)"
+        ));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! With `platform` and `home_pool` both set (the subscription belongs to the UCMA platform
 //! and goes to the owner's home pool), a refresh that fails because the pool does not
 //! answer leaves the subscription waiting to retry instead of terminating it (SUB-3,
-//! SUB-4), and the retry is driven by the pool's recovery (SUB-2).
+//! SUB-4), the retry timer is held back while User Services is known to be unavailable,
+//! and the pool's recovery drives the retry instead (SUB-2).
 //!
 //! # Diagram
 //! Every move of the table, generated from its rows by `ucma-ha docs` (`docs/sip_subscription.svg`;
@@ -49,6 +50,10 @@ fsm::symbol_enum! {
         NotifyTerminated,
         /// The retry timer of a waiting subscription fires (AF-SIPSUB).
         RetryTimerFired,
+        /// The retry timer fires while the platform knows User Services is unavailable
+        /// (the registration reports it, REG-2): a protected subscription holds its retry
+        /// back (SUB-2, SUB-4); any other one retries as usual.
+        RetryTimerFiredUserServicesUnavailable,
         /// The platform learns that the User Services pool is back (SUB-2, PRES-4).
         PoolRecovered,
         /// The owner calls `BeginTerminate` (AF-SIPSUB).
@@ -190,7 +195,7 @@ type R = Row<SipSubscription>;
 const NO: Exception = InvalidOperationException;
 
 #[rustfmt::skip]
-static ROWS: [R; 88] = [
+static ROWS: [R; 95] = [
     // Idle: Subscribe not called yet.
     R::moves(Idle, BeginSubscribe, Subscribing, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Idle, SubscribeOk, &["AF-SSS"]),
@@ -202,6 +207,7 @@ static ROWS: [R; 88] = [
     R::ignores(Idle, RefreshFailedFinal, &["AF-SSS"]),
     R::ignores(Idle, NotifyTerminated, &["AF-SSS"]),
     R::ignores(Idle, RetryTimerFired, &["AF-SSS"]),
+    R::ignores(Idle, RetryTimerFiredUserServicesUnavailable, &["AF-SSS"]),
     R::ignores(Idle, PoolRecovered, &["SUB-1"]),
     R::moves(Idle, BeginTerminate, Terminated, CLIENT, &["AF-SIPSUB", "AF-TR"]),
     R::ignores(Idle, TerminateCompleted, &["AF-SSS"]),
@@ -222,6 +228,7 @@ static ROWS: [R; 88] = [
     R::ignores(Subscribing, RefreshFailedFinal, &["AF-SIPSUB"]),
     R::moves(Subscribing, NotifyTerminated, Terminated, SERVER, &["AF-6665", "PRES-3"]),
     R::ignores(Subscribing, RetryTimerFired, &["AF-SIPSUB"]),
+    R::ignores(Subscribing, RetryTimerFiredUserServicesUnavailable, &["AF-SIPSUB"]),
     R::ignores(Subscribing, PoolRecovered, &["SUB-2"]),
     R::moves(Subscribing, BeginTerminate, Terminating, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Subscribing, TerminateCompleted, &["AF-SSS"]),
@@ -240,6 +247,7 @@ static ROWS: [R; 88] = [
     R::moves(Subscribed, RefreshFailedFinal, Terminated, SERVER, &["AF-6665", "AF-SIPSUB"]),
     R::moves(Subscribed, NotifyTerminated, Terminated, SERVER, &["AF-6665", "PRES-3"]),
     R::ignores(Subscribed, RetryTimerFired, &["AF-SIPSUB"]),
+    R::ignores(Subscribed, RetryTimerFiredUserServicesUnavailable, &["AF-SIPSUB"]),
     R::ignores(Subscribed, PoolRecovered, &["SUB-2"]),
     R::moves(Subscribed, BeginTerminate, Terminating, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Subscribed, TerminateCompleted, &["AF-SSS"]),
@@ -255,6 +263,10 @@ static ROWS: [R; 88] = [
     R::ignores(WaitingForRetry, RefreshFailedFinal, &["AF-SIPSUB"]),
     R::ignores(WaitingForRetry, NotifyTerminated, &["AF-6665"]),
     R::moves(WaitingForRetry, RetryTimerFired, Subscribing, CLIENT, &["AF-SIPSUB", "AF-SSS"]),
+    R::ignores(WaitingForRetry, RetryTimerFiredUserServicesUnavailable, &["SUB-2", "SUB-4", "SUB-1"])
+    .when(PROTECTED),
+    R::moves(WaitingForRetry, RetryTimerFiredUserServicesUnavailable, Subscribing, CLIENT, &["SUB-4", "SUB-1", "AF-SIPSUB"])
+    .when(UNPROTECTED),
     R::moves(WaitingForRetry, PoolRecovered, Subscribing, SERVER, &["SUB-2", "PRES-4"])
     .when(PROTECTED),
     R::ignores(WaitingForRetry, PoolRecovered, &["SUB-1", "SUB-4"]).when(UNPROTECTED),
@@ -272,6 +284,7 @@ static ROWS: [R; 88] = [
     R::ignores(Terminating, RefreshFailedFinal, &["AF-SSS"]),
     R::ignores(Terminating, NotifyTerminated, &["AF-SSS"]),
     R::ignores(Terminating, RetryTimerFired, &["AF-SSS"]),
+    R::ignores(Terminating, RetryTimerFiredUserServicesUnavailable, &["AF-SSS"]),
     R::ignores(Terminating, PoolRecovered, &["AF-SSS"]),
     R::ignores(Terminating, BeginTerminate, &["AF-SSS"]),
     R::moves(Terminating, TerminateCompleted, Terminated, SERVER, &["AF-SSS", "AF-TR"]),
@@ -287,6 +300,7 @@ static ROWS: [R; 88] = [
     R::ignores(Terminated, RefreshFailedFinal, &["AF-SIPSUB"]),
     R::ignores(Terminated, NotifyTerminated, &["AF-SIPSUB"]),
     R::ignores(Terminated, RetryTimerFired, &["AF-SIPSUB"]),
+    R::ignores(Terminated, RetryTimerFiredUserServicesUnavailable, &["AF-SIPSUB"]),
     R::ignores(Terminated, PoolRecovered, &["AF-SIPSUB"]),
     R::ignores(Terminated, BeginTerminate, &["AF-SIPSUB"]),
     R::ignores(Terminated, TerminateCompleted, &["AF-SIPSUB"]),
@@ -354,6 +368,42 @@ mod properties {
             events(&plain, WaitingForRetry, PoolRecovered).0,
             WaitingForRetry
         );
+    }
+
+    #[test]
+    fn sub_2_sub_4_no_protected_retry_while_user_services_is_unavailable() {
+        // SUB-2 in the table itself: the retry timer that fires during a known outage
+        // leaves a protected subscription waiting; outside the platform's home pool
+        // (SUB-4, SUB-1) it retries as the plain timer does.
+        let protected = with(true, true);
+        assert_eq!(
+            events(
+                &protected,
+                WaitingForRetry,
+                RetryTimerFiredUserServicesUnavailable
+            ),
+            (WaitingForRetry, vec![])
+        );
+        assert_eq!(
+            events(&protected, WaitingForRetry, RetryTimerFired).0,
+            Subscribing
+        );
+        for (platform, home_pool) in [(true, false), (false, true), (false, false)] {
+            let plain = with(platform, home_pool);
+            let (to, raised) = events(
+                &plain,
+                WaitingForRetry,
+                RetryTimerFiredUserServicesUnavailable,
+            );
+            assert_eq!(to, Subscribing);
+            assert!(matches!(
+                raised[..],
+                [Event::SubscriptionStateChanged {
+                    reason: TransitionReason::ClientEvent,
+                    ..
+                }]
+            ));
+        }
     }
 
     #[test]

@@ -103,6 +103,7 @@ use thiserror::Error;
 
 use crate::catalog::{nearest, CatalogError, DynModel, Fired, Reaction, Snapshot, StateName};
 use crate::local_endpoint::{EndpointKind, LocalEndpointParameters};
+use crate::presence::LocalOwnerPresenceParameters;
 use crate::registration::RegistrationParameters;
 use crate::remote_presence::RemotePresenceParameters;
 use crate::sip_subscription::SipSubscriptionParameters;
@@ -274,7 +275,9 @@ impl Tables {
             )?,
             local_owner_presence: engine::compile(
                 Cow::Borrowed(<LocalOwnerPresence as fsm::Machine>::rows()),
-                fsm::NoParameters {},
+                LocalOwnerPresenceParameters {
+                    endpoint: config.endpoint,
+                },
             )?,
             contact_group_services: engine::compile(
                 Cow::Borrowed(<ContactGroupServices as fsm::Machine>::rows()),

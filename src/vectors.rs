@@ -548,7 +548,7 @@ mod tests {
         let names: BTreeSet<&str> = generated.vectors.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names.len(), generated.vectors.len(), "names are unique");
         assert!(
-            names.contains("registration-008-Unregistered-BeginUnregister.json"),
+            names.contains("registration-009-Unregistered-BeginUnregister.json"),
             "{names:?}"
         );
     }

@@ -199,6 +199,10 @@ const SURVIVORS: &[(&str, &str)] = &[
     ("registration Unregistered BeginUnregister: reject -> ignore", REDUNDANT_REGISTRATION_CALL),
     ("registration Registering BeginRegister: reject -> ignore", REDUNDANT_REGISTRATION_CALL),
     ("registration Registering BeginUnregister: reject -> ignore", REDUNDANT_REGISTRATION_CALL),
+    (
+        "registration RegisteredUserServicesUnknown BeginRegister: reject -> ignore",
+        REDUNDANT_REGISTRATION_CALL,
+    ),
     ("registration Registered BeginRegister: reject -> ignore", REDUNDANT_REGISTRATION_CALL),
     (
         "registration RegisteredUserServicesUnavailable BeginRegister: reject -> ignore",

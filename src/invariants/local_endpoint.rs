@@ -11,12 +11,20 @@ catalogue! {
         REASON: "reason-names-the-cause", ["LARG-2", "LARG-4", "AF-LESR", "D1", "D5"],
             "Reason names the stimulus (owner disabled or removed, too many endpoints, \
              refresh failed or succeeded, server discovery failed) and is None for the \
-             application's own calls and for unknown NOTIFYs";
+             application's own calls, for unknown NOTIFYs and for a registration lost with \
+             the connection when no refresh was sent";
         DRAIN_VALIDITY: "drain-validity", ["AF-DRAIN", "D5"],
             "BeginDrain is accepted exactly by an application endpoint that is Established \
              or Reestablishing";
         NO_REUSE: "no-reuse-after-termination", ["AF-LES"],
             "BeginEstablish is refused once the endpoint is Terminating or Terminated";
+        DRAINING_LOSES_REGISTRATION: "draining-reports-lost-registration",
+            ["AF-DRAIN", "AF-LESR", "AF-LEP-T", "AF-DROP"],
+            "a draining endpoint whose registration is lost (a failed refresh, or a dropped \
+             connection without refresh) stays Draining and reports it with one event";
+        DROP_WITHOUT_REFRESH: "drop-without-refresh", ["AF-DROP", "AF-LEP-T", "AF-LESR"],
+            "a registration lost with the connection, no refresh sent, ends an established \
+             user endpoint and re-establishes an application endpoint, with Reason None";
         UNKNOWN_NOTIFY: "unknown-notify-reported", ["LARG-3", "LARG-4", "D1"],
             "an Established or Draining endpoint reports a registrar NOTIFY it does not know \
              with one event, and changes no state";
@@ -97,11 +105,23 @@ impl Documented for LocalEndpoint {
                     unchanged(step, name)
                 }
             }
-            S::RegistrationRefreshFailed => match (step.from, application) {
-                (St::Established, false) => must_reach(step, St::Terminating, name),
-                (St::Established, true) => must_reach(step, St::Reestablishing, name),
-                _ => unchanged(step, name),
-            },
+            S::RegistrationRefreshFailed | S::ConnectionDropped => {
+                let property = if step.on == S::ConnectionDropped {
+                    &DROP_WITHOUT_REFRESH
+                } else {
+                    name
+                };
+                match (step.from, application) {
+                    (St::Established, false) => must_reach(step, St::Terminating, property),
+                    (St::Established, true) => must_reach(step, St::Reestablishing, property),
+                    (St::Draining, _) => rule(
+                        step.accepted() && !step.changed() && step.events.len() == 1,
+                        &DRAINING_LOSES_REGISTRATION,
+                        || step.describe(),
+                    ),
+                    _ => unchanged(step, name),
+                }
+            }
             S::RegistrationRefreshOk => {
                 if step.from == St::Reestablishing {
                     must_reach(step, St::Establishing, name)
@@ -151,8 +171,12 @@ impl Documented for LocalEndpoint {
         }
     }
 
-    fn reports_without_change(on: LocalEndpointStimulus) -> bool {
-        on == LocalEndpointStimulus::RegistrarNotifyUnknown
+    /// An unknown NOTIFY (LARG-3, D1), and a draining endpoint's lost registration.
+    fn reports_without_change(from: LocalEndpointState, on: LocalEndpointStimulus) -> bool {
+        use LocalEndpointStimulus as S;
+        on == S::RegistrarNotifyUnknown
+            || (from == LocalEndpointState::Draining
+                && matches!(on, S::RegistrationRefreshFailed | S::ConnectionDropped))
     }
 
     fn scenarios() -> Vec<Scenario<Self>> {

@@ -37,9 +37,9 @@ catalogue! {
 catalogue! {
     PUBLISH = [
         PUBLISH_VALIDITY: "operation-validity", ["PRES-2", "AF-PUB", "D6"],
-            "BeginPublishPresence is accepted only while Subscribed (in WaitingForRetry, as \
-             everywhere else, it throws InvalidOperationException) and changes no \
-             subscription state";
+            "BeginPublishPresence is accepted while Subscribed, and for an application \
+             endpoint also in Idle (in WaitingForRetry, as everywhere else, it throws \
+             InvalidOperationException); it changes no subscription state";
     ]
 }
 
@@ -176,14 +176,15 @@ impl Documented for LocalOwnerPresence {
         SESSION.iter().chain(PUBLISH).copied().collect()
     }
 
-    /// The PublishSubscribeSession properties; publishing is accepted only when Subscribed
-    /// (PRES-2, AF-PUB, D6).
+    /// The PublishSubscribeSession properties; publishing is accepted when Subscribed, and
+    /// by an application endpoint also in Idle (PRES-2, AF-PUB, D6).
     fn rules(step: &Step<'_, Self>) -> Result<(), Violation> {
-        session_rules(
-            step,
-            &[CollaborationSubscriptionState::Subscribed],
-            &PUBLISH_VALIDITY,
-        )
+        use CollaborationSubscriptionState as St;
+        let valid: &[St] = match step.parameters.endpoint {
+            EndpointKind::User => &[St::Subscribed],
+            EndpointKind::Application => &[St::Idle, St::Subscribed],
+        };
+        session_rules(step, valid, &PUBLISH_VALIDITY)
     }
 
     fn scenarios() -> Vec<Scenario<Self>> {

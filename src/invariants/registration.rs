@@ -18,10 +18,17 @@ catalogue! {
              registration";
         REFRESH_REASON: "refresh-reason-only-when-healed", ["REG-3", "D2"],
             "no other step reports Reason RegisterationRefresh";
-        USER_SERVICES_TRUTHFUL: "user-services-truthful", ["RARG-3", "REG-4", "SVC-1"],
+        USER_SERVICES_TRUTHFUL: "user-services-truthful", ["RARG-3", "REG-4", "SVC-1", "AF-SVC"],
             "an event reports what the registration knew of User Services before or knows \
              after the step (exactly the latter when registered afterwards), and a change of \
              that knowledge while registered is reported";
+        REGISTER_KNOWS_NOTHING: "register-reports-unknown", ["SVC-1", "AF-SVC", "RARG-3"],
+            "a REGISTER's 200 OK says nothing of the pool: the registration reports \
+             UserServicesState Unknown and knows nothing more until a NOTIFY or a healing \
+             refresh tells it";
+        TOO_MANY_REFUSED: "too-many-endpoints-refused", ["AF-RTR", "LARG-4"],
+            "a REGISTER refused for too many endpoints unregisters with Reason \
+             TooManyActiveEndpoint";
         SERVICE_STATE_HIDDEN: "service-state-only-in-events", ["REG-4", "AF-RS"],
             "the state users observe is always a RegistrationState; what is known of User \
              Services shows only in the event arguments";
@@ -63,6 +70,7 @@ impl Documented for Registration {
             step.on,
             S::RegisterOk
                 | S::RegisterFailed
+                | S::RegisterFailedTooManyActiveEndpoints
                 | S::RegistrarNotifyUserServicesUnavailable
                 | S::RefreshOk
                 | S::UnregisterOk
@@ -141,10 +149,45 @@ impl Documented for Registration {
                 || step.describe(),
             )?;
         }
+        if step.on == S::RegisterOk && step.changed() {
+            rule(
+                step.to == St::RegisteredUserServicesUnknown
+                    && step.events.iter().all(|event| {
+                        matches!(
+                            event,
+                            Event::RegistrationStateChanged {
+                                user_services_state: ServiceState::Unknown,
+                                ..
+                            }
+                        )
+                    }),
+                &REGISTER_KNOWS_NOTHING,
+                || step.describe(),
+            )?;
+        }
+        if step.on == S::RefreshOk && known_before == ServiceState::Unknown {
+            rule(!step.changed(), &REGISTER_KNOWS_NOTHING, || step.describe())?;
+        }
+        if step.on == S::RegisterFailedTooManyActiveEndpoints && step.from == St::Registering {
+            rule(
+                step.to == St::Unregistered
+                    && step.events.iter().any(|event| {
+                        matches!(
+                            event,
+                            Event::RegistrationStateChanged {
+                                reason: RegistrationTransitionReason::TooManyActiveEndpoint,
+                                ..
+                            }
+                        )
+                    }),
+                &TOO_MANY_REFUSED,
+                || step.describe(),
+            )?;
+        }
         let name = &MOVES;
         match step.on {
             S::BeginRegister => lands_in(step, &[St::Registering], name),
-            S::RegisterOk => lands_in(step, &[St::Registered], name),
+            S::RegisterOk => lands_in(step, &[St::RegisteredUserServicesUnknown], name),
             S::RefreshFailed
             | S::RegistrarNotifyDeregistered
             | S::RegistrarNotifyTooManyActiveEndpoints
@@ -156,6 +199,7 @@ impl Documented for Registration {
                 must_reach(step, St::Unregistered, name)
             }
             S::RegisterFailed
+            | S::RegisterFailedTooManyActiveEndpoints
             | S::RefreshFailed
             | S::UnregisterOk
             | S::RegistrarNotifyDeregistered
@@ -168,7 +212,9 @@ impl Documented for Registration {
             S::ConnectionDropped => match step.from {
                 // Registered: the drop triggers a register refresh, or with the refresh
                 // disabled it unregisters (AF-DROP).
-                St::Registered | St::RegisteredUserServicesUnavailable
+                St::RegisteredUserServicesUnknown
+                | St::Registered
+                | St::RegisteredUserServicesUnavailable
                     if step.parameters.refresh_on_connection_drop =>
                 {
                     unchanged(step, name)
@@ -191,7 +237,7 @@ impl Documented for Registration {
 
     /// The outage NOTIFY (REG-1) and the healing refresh (REG-3) are reported while the
     /// registration stays Registered.
-    fn reports_without_change(on: RegistrationStimulus) -> bool {
+    fn reports_without_change(_: RegistrationStatus, on: RegistrationStimulus) -> bool {
         matches!(
             on,
             RegistrationStimulus::RegistrarNotifyUserServicesUnavailable
@@ -207,7 +253,13 @@ impl Documented for Registration {
                 property: &REGISTER,
                 when: |_| true,
                 steps: vec![S::BeginRegister, S::RegisterOk],
-                ends_in: St::Registered,
+                ends_in: St::RegisteredUserServicesUnknown,
+            },
+            Scenario {
+                property: &TOO_MANY_REFUSED,
+                when: |_| true,
+                steps: vec![S::BeginRegister, S::RegisterFailedTooManyActiveEndpoints],
+                ends_in: St::Unregistered,
             },
             Scenario {
                 property: &REGISTER_REFUSED,
@@ -242,7 +294,7 @@ impl Documented for Registration {
                 property: &DROP_REFRESHES,
                 when: |p| p.refresh_on_connection_drop,
                 steps: vec![S::BeginRegister, S::RegisterOk, S::ConnectionDropped],
-                ends_in: St::Registered,
+                ends_in: St::RegisteredUserServicesUnknown,
             },
             Scenario {
                 property: &DROP_UNREGISTERS,

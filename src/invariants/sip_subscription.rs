@@ -13,6 +13,10 @@ catalogue! {
             "a platform home-pool subscription whose refresh finds the pool unresponsive \
              waits to retry and never terminates; any other subscription terminates (the \
              change applies only under the platform, on the home pool)";
+        NO_RETRY_IN_OUTAGE: "no-retry-while-user-services-unavailable",
+            ["SUB-2", "SUB-4", "SUB-1"],
+            "a platform home-pool subscription does not retry on its timer while User \
+             Services is known to be unavailable; any other subscription does";
         RECOVERY_RETRIES: "recovery-retries", ["SUB-2", "PRES-4", "SUB-1", "SUB-4"],
             "the pool's recovery re-subscribes a waiting platform home-pool subscription and \
              changes nothing else";
@@ -49,7 +53,11 @@ impl Documented for SipSubscription {
         use SipSubscriptionStimulus as S;
         use SubscriptionSignalingState as St;
         let p = step.parameters;
-        let client = is_call(step.on) || step.on == S::RetryTimerFired;
+        let client = is_call(step.on)
+            || matches!(
+                step.on,
+                S::RetryTimerFired | S::RetryTimerFiredUserServicesUnavailable
+            );
         for event in step.events {
             if let Event::SubscriptionStateChanged { reason, .. } = *event {
                 rule(
@@ -124,6 +132,17 @@ impl Documented for SipSubscription {
                     must_reach(step, St::Subscribing, name)
                 } else {
                     unchanged(step, name)
+                }
+            }
+            S::RetryTimerFiredUserServicesUnavailable => {
+                if step.from == St::WaitingForRetry && !p.protected() {
+                    must_reach(step, St::Subscribing, &NO_RETRY_IN_OUTAGE)
+                } else {
+                    rule(
+                        step.accepted() && !step.changed(),
+                        &NO_RETRY_IN_OUTAGE,
+                        || step.describe(),
+                    )
                 }
             }
             S::PoolRecovered => {

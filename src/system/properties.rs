@@ -26,6 +26,7 @@ use serde::Serialize;
 use super::compiled::{CompiledSystem, Layout};
 use super::engine::{get, ENDPOINT, FIRST_VIEW, REGISTRATION};
 use super::{Delivery, Kind, Outcome, Packed, StepResult, System, SystemConfig, SystemStimulus};
+use crate::local_endpoint::EndpointKind;
 use crate::presence::{ContactGroupServicesStimulus, LocalOwnerPresenceStimulus};
 use crate::registration::{RegistrationStatus, RegistrationStimulus};
 use crate::remote_presence::RemotePresenceStimulus;
@@ -72,8 +73,9 @@ pub static PROPERTIES: [Property; 9] = [
         name: "operations_need_subscription_and_registration",
         clauses: &["AF-PUB", "AF-CGS", "D6"],
         kind: PropertyKind::Safety,
-        statement: "PublishPresence is accepted only when LocalOwnerPresence is Subscribed and \
-                    the endpoint registered; AddContact only in Idle or Subscribed and registered",
+        statement: "PublishPresence is accepted only when LocalOwnerPresence is Subscribed \
+                    (or, for an application endpoint, Idle) and the endpoint registered; \
+                    AddContact only in Idle or Subscribed and registered",
     },
     Property {
         name: "home_subscription_survives_unresponsive_pool",
@@ -90,11 +92,12 @@ pub static PROPERTIES: [Property; 9] = [
     },
     Property {
         name: "outage_and_healing_event_args",
-        clauses: &["REG-1", "REG-2", "REG-3", "D2", "D4"],
+        clauses: &["REG-1", "REG-2", "REG-3", "D2", "D4", "SVC-1", "AF-SVC"],
         kind: PropertyKind::Safety,
         statement: "the outage NOTIFY raises RegistrationStateChanged, and every such event for \
                     an outage has Reason None and UserServicesState Unavailable; the healing \
-                    refresh raises Reason RegisterationRefresh and Available",
+                    refresh raises Reason RegisterationRefresh and Available; a REGISTER's \
+                    200 OK, which tells nothing of the pool, reports Unknown",
     },
     Property {
         name: "no_retry_while_user_services_unavailable",
@@ -121,10 +124,10 @@ pub static PROPERTIES: [Property; 9] = [
         name: "recovery_after_outage",
         clauses: &["PRES-4", "RP-1", "REG-3", "SUB-2"],
         kind: PropertyKind::Liveness,
-        statement: "with the pool back and the connection up, and the application neither \
-                    terminating nor draining, every home-pool subscription returns to \
-                    Subscribed and the registration to User Services Available, under fairness \
-                    of the world's recovery and the timers",
+        statement: "with the pool back and the connection up, and the application not \
+                    terminating, every home-pool subscription returns to Subscribed and the \
+                    registration stops reporting User Services Unavailable, draining or not, \
+                    under fairness of the world's recovery and the timers",
     },
 ];
 
@@ -231,7 +234,8 @@ fn is_sub(kind: Kind) -> bool {
 
 fn registered(state: Packed) -> bool {
     let reg = get(state, REGISTRATION);
-    reg == idx(RegistrationStatus::Registered)
+    reg == idx(RegistrationStatus::RegisteredUserServicesUnknown)
+        || reg == idx(RegistrationStatus::Registered)
         || reg == idx(RegistrationStatus::RegisteredUserServicesUnavailable)
 }
 
@@ -260,8 +264,12 @@ fn judge(system: &System, property: usize, edge: &Edge<'_>) -> Judgement {
             let accepted = edge.result.rejected.is_none();
             match edge.stimulus {
                 SystemStimulus::PublishPresence => {
+                    // AF-PUB: only a user endpoint must subscribe before publishing.
                     let lop = get(edge.before, super::engine::LOCAL_OWNER_PRESENCE);
-                    let allowed = lop == idx(Css::Subscribed) && registered(edge.before);
+                    let application = system.config().endpoint == EndpointKind::Application;
+                    let allowed = (lop == idx(Css::Subscribed)
+                        || (application && lop == idx(Css::Idle)))
+                        && registered(edge.before);
                     j.add(!allowed, !allowed && accepted);
                 }
                 SystemStimulus::AddContact => {
@@ -335,7 +343,13 @@ fn judge(system: &System, property: usize, edge: &Edge<'_>) -> Judgement {
                         _ => true,
                     })
                 };
-                if d.to == down {
+                if d.on == idx(RegistrationStimulus::RegisterOk) {
+                    // SVC-1, AF-SVC: the 200 OK says nothing of the pool.
+                    j.add(
+                        true,
+                        !args(RegistrationTransitionReason::None, ServiceState::Unknown),
+                    );
+                } else if d.to == down {
                     let notify =
                         d.on == idx(RegistrationStimulus::RegistrarNotifyUserServicesUnavailable);
                     let ok = args(
@@ -430,12 +444,10 @@ pub fn recovering(system: &System, state: Packed) -> bool {
     false
 }
 
-/// The premise of `recovery_after_outage`: pool and connection up, endpoint not draining.
+/// The premise of `recovery_after_outage`: pool and connection up (draining or not).
 pub fn stable_world(system: &System, state: Packed) -> bool {
     let world = system.world(state);
-    world.pool_up
-        && world.connection_up
-        && get(state, ENDPOINT) != idx(LocalEndpointState::Draining)
+    world.pool_up && world.connection_up
 }
 
 /// The stimuli assumed not to happen any more in `recovery_after_outage`.
@@ -447,7 +459,6 @@ pub fn excluded_after_recovery(stimulus: SystemStimulus) -> bool {
             | SystemStimulus::OwnerDisabled
             | SystemStimulus::TooManyEndpoints
             | SystemStimulus::BeginTerminate
-            | SystemStimulus::BeginDrain
     )
 }
 

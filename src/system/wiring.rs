@@ -198,11 +198,16 @@ use Action::{Call, Deliver, Renew, Reply, SetConnection, SetPool};
 use Target::*;
 
 /// The registration's states that count as registered (AF-PUB).
-pub const REGISTERED: &[&str] = &["Registered", "RegisteredUserServicesUnavailable"];
+pub const REGISTERED: &[&str] = &[
+    "RegisteredUserServicesUnknown",
+    "Registered",
+    "RegisteredUserServicesUnavailable",
+];
 /// The endpoint states in which sessions may subscribe.
 pub const USABLE: &[&str] = &["Established", "Draining"];
 const USERVICES_DOWN: &[&str] = &["RegisteredUserServicesUnavailable"];
-const AVAILABLE: &[&str] = &["Registered"];
+/// Registered, and no outage reported after the REGISTER (SVC-1: nothing known).
+const NOT_REPORTED_DOWN: &[&str] = &["RegisteredUserServicesUnknown"];
 
 /// What each system stimulus does (one row per stimulus, in [`SystemStimulus`] order).
 pub static STIMULUS_ROWS: [StimulusRow; 17] = [
@@ -286,10 +291,13 @@ pub static STIMULUS_ROWS: [StimulusRow; 17] = [
             when(
                 Registration,
                 Deliver("BeginRegister"),
-                Guard::Endpoint(&["Reestablishing"]),
+                Guard::All(&[
+                    Guard::Registration(&["Unregistered"]),
+                    Guard::Endpoint(&["Reestablishing", "Draining"]),
+                ]),
             ),
         ],
-        clauses: &["AF-LEP-T", "AF-DROP"],
+        clauses: &["AF-LEP-T", "AF-DROP", "AF-DRAIN", "AF-LESR"],
     },
     StimulusRow {
         on: SystemStimulus::OwnerDisabled,
@@ -324,20 +332,24 @@ pub static STIMULUS_ROWS: [StimulusRow; 17] = [
     StimulusRow {
         on: SystemStimulus::RetryTimerFires,
         requires: Guard::Always,
-        then: &[when(
-            Subscriptions,
-            Deliver("RetryTimerFired"),
-            Guard::Not(&Guard::All(&[
-                Guard::TargetProtected,
+        then: &[
+            when(
+                Subscriptions,
+                Deliver("RetryTimerFired"),
+                Guard::Not(&Guard::Registration(USERVICES_DOWN)),
+            ),
+            when(
+                Subscriptions,
+                Deliver("RetryTimerFiredUserServicesUnavailable"),
                 Guard::Registration(USERVICES_DOWN),
-            ])),
-        )],
+            ),
+        ],
         clauses: &["SUB-2", "SUB-4", "AF-SIPSUB"],
     },
 ];
 
 /// Which component reacts to which internal change.
-pub static WIRING_ROWS: [WiringRow; 24] = [
+pub static WIRING_ROWS: [WiringRow; 25] = [
     // Registration: the registrar's answers and NOTIFYs, and what they mean for the rest.
     WiringRow {
         on: on(
@@ -349,7 +361,11 @@ pub static WIRING_ROWS: [WiringRow; 24] = [
         clauses: &["AF-RS"],
     },
     WiringRow {
-        on: on(Source::Registration, Some("RegisterOk"), Some("Registered")),
+        on: on(
+            Source::Registration,
+            Some("RegisterOk"),
+            Some("RegisteredUserServicesUnknown"),
+        ),
         then: &[
             to(Endpoint, Deliver("RegistrationRefreshOk")),
             to(Endpoint, Deliver("EstablishOk")),
@@ -357,15 +373,15 @@ pub static WIRING_ROWS: [WiringRow; 24] = [
             when(
                 Owners,
                 Deliver("PoolRecovered"),
-                Guard::Registration(AVAILABLE),
+                Guard::Registration(NOT_REPORTED_DOWN),
             ),
             when(
                 Subscriptions,
                 Deliver("PoolRecovered"),
-                Guard::Registration(AVAILABLE),
+                Guard::Registration(NOT_REPORTED_DOWN),
             ),
         ],
-        clauses: &["AF-LEP-T", "REG-1", "PRES-4", "SUB-2"],
+        clauses: &["AF-LEP-T", "REG-1", "PRES-4", "SUB-2", "SVC-1"],
     },
     WiringRow {
         on: on(
@@ -374,10 +390,19 @@ pub static WIRING_ROWS: [WiringRow; 24] = [
             Some("Unregistered"),
         ),
         then: &[
-            to(Endpoint, Deliver("EstablishFailed")),
-            to(Endpoint, Deliver("RegistrationRefreshFailed")),
+            to(Endpoint, Deliver("ServerDiscoveryFailed")),
+            to(Endpoint, Deliver("ConnectionDropped")),
         ],
-        clauses: &["AF-DROP", "AF-LEP-T"],
+        clauses: &["AF-DROP", "AF-LEP-T", "AF-LESR", "D5", "LARG-1"],
+    },
+    WiringRow {
+        on: on(
+            Source::Registration,
+            Some("ConnectionDropped"),
+            Some("RegisteredUserServicesUnknown"),
+        ),
+        then: &[to(Registration, Reply(Request::Refresh))],
+        clauses: &["AF-DROP"],
     },
     WiringRow {
         on: on(
@@ -425,8 +450,11 @@ pub static WIRING_ROWS: [WiringRow; 24] = [
             Some("RegistrarNotifyUserServicesUnavailable"),
             Some("RegisteredUserServicesUnavailable"),
         ),
-        then: &[to(Owners, Deliver("PoolOffline"))],
-        clauses: &["PRES-1", "RP-1", "REG-1"],
+        then: &[
+            to(Endpoint, Deliver("RegistrarNotifyUnknown")),
+            to(Owners, Deliver("PoolOffline")),
+        ],
+        clauses: &["PRES-1", "RP-1", "REG-1", "LARG-3", "LARG-4", "D1"],
     },
     WiringRow {
         on: on(

@@ -8,6 +8,7 @@
 
 use proptest::test_runner::Config;
 use proptest_state_machine::{prop_state_machine, StateMachineTest};
+use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::presence::LocalOwnerPresenceStimulus as S;
 use ucma_ha::reference::{ModelState, Reference};
 use ucma_ha::vocabulary::{CollaborationSubscriptionState, SubscriptionStateTransitionReason};
@@ -35,6 +36,8 @@ pub enum State {
 pub struct Presence {
     /// Where it is.
     pub state: State,
+    /// Whether an application endpoint owns it (AF-PUB: it may publish unsubscribed).
+    pub application: bool,
     /// The events it raised on the last call.
     pub raised: Vec<Event>,
 }
@@ -43,6 +46,7 @@ impl Default for Presence {
     fn default() -> Self {
         Presence {
             state: State::Idle,
+            application: false,
             raised: Vec::new(),
         }
     }
@@ -63,6 +67,14 @@ fn dotnet(state: State) -> CollaborationSubscriptionState {
 }
 
 impl Presence {
+    /// A new instance for the model's parameters (build it as the model is built).
+    pub fn for_model(model: &ModelState<LocalOwnerPresence>) -> Self {
+        Presence {
+            application: model.parameters().endpoint == EndpointKind::Application,
+            ..Presence::default()
+        }
+    }
+
     /// The state's .NET name.
     pub fn state_name(&self) -> &'static str {
         dotnet(self.state).into()
@@ -98,8 +110,13 @@ impl Presence {
             }
             // PRES-4: the pool is back, subscribe again.
             S::PoolRecovered if self.state == WaitingForRetry => self.go(Subscribing, false),
-            // PRES-2, AF-PUB: publishing only when subscribed.
-            S::BeginPublishPresence if self.state != Subscribed => return Err(INVALID),
+            // PRES-2, AF-PUB: publishing only when subscribed; an application endpoint
+            // may also publish before it ever subscribes.
+            S::BeginPublishPresence
+                if !(self.state == Subscribed || (self.application && self.state == Idle)) =>
+            {
+                return Err(INVALID)
+            }
             S::BeginUnsubscribe if live => self.go(Unsubscribing, true),
             // AF-PSS: nothing underneath to unsubscribe, done at once.
             S::BeginUnsubscribe if self.state == WaitingForRetry => self.go(Idle, true),
@@ -125,8 +142,8 @@ impl StateMachineTest for PresenceTest {
     type SystemUnderTest = Presence;
     type Reference = Reference<LocalOwnerPresence>;
 
-    fn init_test(_: &ModelState<LocalOwnerPresence>) -> Presence {
-        Presence::default()
+    fn init_test(model: &ModelState<LocalOwnerPresence>) -> Presence {
+        Presence::for_model(model)
     }
 
     fn apply(mut presence: Presence, model: &ModelState<LocalOwnerPresence>, on: S) -> Presence {

@@ -362,7 +362,7 @@ const fn local_owner_presence_rows() -> [Row<LocalOwnerPresence>; 55] {
 mod properties {
     use super::*;
     use crate::test_support::{drive, events, table};
-    use fsm::Table;
+    use fsm::{Symbol, Table};
     use strum::IntoEnumIterator;
     use SubscriptionStateTransitionReason::ServerEvent;
 
@@ -518,6 +518,65 @@ mod properties {
         assert!(user
             .step(Idle, LocalOwnerPresenceStimulus::BeginPublishPresence)
             .is_err());
+    }
+
+    #[test]
+    fn d3_waiting_for_retry_is_the_collaboration_subscription_state() {
+        // D3: the page links SubscriptionSignalingState, but the sessions' CurrentState is a
+        // CollaborationSubscriptionState (AF-CSS), whose WaitingForRetry is 3, as the
+        // SipSubscription's own WaitingForRetry is in its enum (AF-SSS).
+        use crate::vocabulary::SubscriptionSignalingState;
+        let (to, raised) = events(
+            &table::<LocalOwnerPresence>(),
+            Subscribed,
+            LocalOwnerPresenceStimulus::PoolOffline,
+        );
+        assert_eq!(to, CollaborationSubscriptionState::WaitingForRetry);
+        assert_eq!(to.index(), 3);
+        assert_eq!(SubscriptionSignalingState::WaitingForRetry.index(), 3);
+        assert!(matches!(
+            raised[..],
+            [Event::SubscriptionStateChange {
+                state: CollaborationSubscriptionState::WaitingForRetry,
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn pres_3_af_css_af_6665_a_refused_subscribe_fails_for_good_an_ended_one_waits() {
+        // The decision on SubscribeRejected: PRES-3 puts WaitingForRetry in place of Idle
+        // for a subscription that ended underneath; a final refusal (AF-6665 "rejected":
+        // do not subscribe again) is the failure AF-CSS calls irrevocable, Terminated.
+        for (rejected, ended) in [
+            (
+                events(
+                    &table::<LocalOwnerPresence>(),
+                    Subscribing,
+                    LocalOwnerPresenceStimulus::SubscribeRejected,
+                ),
+                events(
+                    &table::<LocalOwnerPresence>(),
+                    Subscribing,
+                    LocalOwnerPresenceStimulus::UnderlyingSubscriptionTerminated,
+                ),
+            ),
+            (
+                events(
+                    &table::<ContactGroupServices>(),
+                    Subscribing,
+                    ContactGroupServicesStimulus::SubscribeRejected,
+                ),
+                events(
+                    &table::<ContactGroupServices>(),
+                    Subscribing,
+                    ContactGroupServicesStimulus::UnderlyingSubscriptionTerminated,
+                ),
+            ),
+        ] {
+            assert_eq!(rejected.0, Terminated);
+            assert_eq!(ended.0, WaitingForRetry);
+        }
     }
 
     #[test]

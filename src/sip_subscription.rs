@@ -482,6 +482,32 @@ mod properties {
     }
 
     #[test]
+    fn af_6665_refusals_and_terminating_notifies_end_the_dialog_for_good() {
+        // AF-6665: a rejected SUBSCRIBE or refresh must not be retried, and a NOTIFY with
+        // Subscription-State terminated ends the dialog; under every parameter set the
+        // subscription ends Terminated, never WaitingForRetry.
+        for parameters in SipSubscriptionParameters::all() {
+            let table = Table::<SipSubscription>::new(parameters).expect("total");
+            for (from, on) in [
+                (Subscribing, SubscribeRejected),
+                (Subscribed, RefreshFailedFinal),
+                (Subscribing, NotifyTerminated),
+                (Subscribed, NotifyTerminated),
+            ] {
+                let (to, raised) = events(&table, from, on);
+                assert_eq!(to, Terminated, "{parameters:?} {from} {on}");
+                assert!(matches!(
+                    raised[..],
+                    [Event::SubscriptionStateChanged {
+                        reason: TransitionReason::ServerEvent,
+                        ..
+                    }]
+                ));
+            }
+        }
+    }
+
+    #[test]
     fn af_sipsub_query_only_is_never_retried() {
         let table = Table::<SipSubscription>::new(SipSubscriptionParameters {
             query_only: true,

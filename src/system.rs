@@ -26,28 +26,36 @@
 //! exactly one row and watch a property fail.
 //!
 //! # Decisions where the sources are silent
-//! - The registrar stays reachable while User Services is down; a refresh then is
-//!   answered but does not heal; healing takes a refresh with the pool back (REG-3).
+//! - The registrar stays reachable while User Services is down; a refresh sent then gets
+//!   no answer within the step and changes nothing; healing takes a refresh with the pool
+//!   back (REG-3). A REGISTER's 200 OK tells nothing of the pool (`Unknown`, SVC-1); the
+//!   outage NOTIFY that may follow says `Unavailable` (REG-1), and reaches the endpoint as
+//!   a NOTIFY of a kind it has no reason for (D1).
 //! - A dropped connection times requests out; a SipSubscription cannot tell that from an
 //!   unresponsive pool (SUB-3). The refresh that a drop triggers (AF-DROP) therefore fails
 //!   and the registration ends Unregistered; a user endpoint then terminates, an
-//!   application endpoint re-establishes when the connection is restored (AF-LEP-T).
+//!   application endpoint re-establishes when the connection is restored (AF-LEP-T), and a
+//!   draining one stays Draining and registers again then (AF-DRAIN). Without refresh on
+//!   drop the endpoint hears `ConnectionDropped` (Reason None), not a refresh failure; an
+//!   endpoint establishing without a connection ends with `ServerDiscoveryFailed` (D5).
 //! - `OwnerDisabled` and `TooManyEndpoints` arrive as registrar NOTIFYs, so they need the
 //!   connection up and a registration; `OwnerDisabled` also terminates every
 //!   subscription by NOTIFY (AF-6665), which is how PRES-3 is exercised.
 //! - Sessions and views may subscribe only while the endpoint is Established or Draining;
-//!   publishing and contact operations need a registration (AF-PUB). With
+//!   publishing and contact operations need a registration, and a user endpoint's
+//!   publishing a subscription (AF-PUB). With
 //!   `endpoint: "application"` there is no ContactGroupServices (AF-CGS: user endpoints
 //!   only): its calls are rejected and it is not listed.
 //! - `SubscribeRemotePresence` subscribes one view: the one with the least (view,
 //!   subscription) pair among those that accept (`wiring::Target::FreeView`), so the
 //!   stimulus set stays fixed and commutes with permuting views.
 //! - The timers fire for every component at once: `SubscriptionRefreshDue` refreshes
-//!   every Subscribed SipSubscription, `RetryTimerFires` retries every waiting one,
-//!   except that the platform holds back protected ones while the registration reports
-//!   User Services Unavailable (SUB-2); they are re-subscribed by `PoolRecovered` after the
-//!   healing refresh (REG-3, PRES-4), and also after a fresh registration finds the pool
-//!   available.
+//!   every Subscribed SipSubscription, `RetryTimerFires` retries every waiting one; while
+//!   the registration reports User Services Unavailable it fires as
+//!   `RetryTimerFiredUserServicesUnavailable`, which protected subscriptions' own rows
+//!   hold back (SUB-2); they are re-subscribed by `PoolRecovered` after the healing
+//!   refresh (REG-3, PRES-4), and also after a fresh registration that no outage NOTIFY
+//!   follows.
 //! - An owner whose SipSubscription is Terminated gets a new instance when it subscribes
 //!   again (AF-SIPSUB: a Terminated instance is not reused). An owner that re-subscribes
 //!   over a SipSubscription that stayed Subscribed through the outage refreshes it, and is
@@ -55,7 +63,8 @@
 //! - A SUBSCRIBE that times out while the registration reports User Services Unavailable
 //!   tells its owner `PoolOffline` (PRES-1), so an owner subscribed during an outage waits
 //!   in WaitingForRetry like the others.
-//! - A connection restored under a Reestablishing endpoint re-registers at once; the
+//! - A connection restored under a Reestablishing endpoint, or a Draining one whose
+//!   registration was lost, re-registers at once; the
 //!   registrar's answer completes the re-establishment (AF-LEP-T) and, with the pool up,
 //!   counts as the pool's recovery for the owners (PRES-4).
 //! - Terminating an endpoint unregisters, unsubscribes every owner and completes at once.

@@ -63,8 +63,8 @@ impl StateMachineTest for IdleOnTerminated {
     type SystemUnderTest = Presence;
     type Reference = Reference<LocalOwnerPresence>;
 
-    fn init_test(_: &ModelState<LocalOwnerPresence>) -> Presence {
-        Presence::default()
+    fn init_test(model: &ModelState<LocalOwnerPresence>) -> Presence {
+        Presence::for_model(model)
     }
 
     fn apply(mut presence: Presence, model: &ModelState<LocalOwnerPresence>, on: S) -> Presence {

@@ -26,7 +26,7 @@ catalogue! {
             "a REGISTER's 200 OK says nothing of the pool: the registration reports \
              UserServicesState Unknown and knows nothing more until a NOTIFY or a healing \
              refresh tells it";
-        TOO_MANY_REFUSED: "too-many-endpoints-refused", ["AF-RTR", "LARG-4"],
+        TOO_MANY_REFUSED: "too-many-endpoints-refused", ["AF-RTR", "LARG-4", "RARG-1"],
             "a REGISTER refused for too many endpoints unregisters with Reason \
              TooManyActiveEndpoint";
         SERVICE_STATE_HIDDEN: "service-state-only-in-events", ["REG-4", "AF-RS"],

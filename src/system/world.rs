@@ -4,7 +4,7 @@
 //! | request | connection dropped | pool unresponsive (connection up) | healthy |
 //! |---|---|---|---|
 //! | REGISTER | `ConnectionDropped` | `RegisterOk` | `RegisterOk` |
-//! | REGISTER refresh | `RefreshFailed` | answered, but does not heal: nothing | `RefreshOk` |
+//! | REGISTER refresh | `RefreshFailed` | no answer within the step: nothing | `RefreshOk` |
 //! | un-REGISTER | `ConnectionDropped` | `UnregisterOk` | `UnregisterOk` |
 //! | User Services status | nothing | `RegistrarNotifyUserServicesUnavailable` | nothing |
 //! | SUBSCRIBE | `SubscribeFailed` | `SubscribeFailed` (home pool) / `SubscribeOk` | `SubscribeOk` |
@@ -12,7 +12,11 @@
 //! | un-SUBSCRIBE | `TerminateCompleted` | `TerminateCompleted` | `TerminateCompleted` |
 //!
 //! The registrar stays reachable while User Services is down: it is what tells the
-//! endpoint so (REG-1). A request that gets no answer times out; a SipSubscription cannot
+//! endpoint so (REG-1). A REGISTER refresh sent during the outage gets no answer within
+//! the step: a 200 OK would heal, which REG-3 allows only with the pool back, and a
+//! time-out would end a registration whose registrar is reachable; so it changes nothing,
+//! and the first refresh after the recovery heals. The world never refuses a REGISTER or a
+//! SUBSCRIBE for good. A request that gets no answer times out; a SipSubscription cannot
 //! tell a dropped connection from an unresponsive pool, so both read as a time-out
 //! (SUB-3). An un-SUBSCRIBE completes locally whether or not it is answered.
 

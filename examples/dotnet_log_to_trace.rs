@@ -18,7 +18,7 @@ const SAMPLE: &str = "\
 09:00:00.001 > BeginRegister
 09:00:00.002 RegistrationStateChanged PreviousState=Unregistered, State=Registering, Reason=None, MessageData=null, UserServicesState=Unknown
 09:00:00.140 > RegisterOk
-09:00:00.141 RegistrationStateChanged PreviousState=Registering, State=Registered, Reason=None, MessageData=SIP/2.0 200 OK, UserServicesState=Available
+09:00:00.141 RegistrationStateChanged PreviousState=Registering, State=Registered, Reason=None, MessageData=SIP/2.0 200 OK, UserServicesState=Unknown
 09:12:31.500 > RegistrarNotifyUserServicesUnavailable
 09:12:31.501 RegistrationStateChanged PreviousState=Registered, State=Registered, Reason=None, MessageData=NOTIFY, UserServicesState=Unavailable
 09:14:00.000 > RefreshDue

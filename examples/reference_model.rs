@@ -23,7 +23,7 @@ impl ToyClient {
     fn handle(&mut self, stimulus: &str) -> Vec<Value> {
         let (to, reason, message, services) = match (self.state, stimulus) {
             ("Unregistered", "BeginRegister") => ("Registering", "None", false, "Unknown"),
-            ("Registering", "RegisterOk") => ("Registered", "None", true, "Available"),
+            ("Registering", "RegisterOk") => ("Registered", "None", true, "Unknown"),
             // The bug: the seed's 4.0 behaviour is Reason None here (REG-2).
             ("Registered", "RegistrarNotifyUserServicesUnavailable") => {
                 ("Registered", "UserServicesUnavailable", true, "Unavailable")

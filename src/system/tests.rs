@@ -535,6 +535,39 @@ fn mutant_outage_reason_is_caught_reg_2() {
     );
 }
 
+static REGISTER_SAYS_AVAILABLE: [RegistrationEffect; 1] = [RegistrationEffect {
+    reason: RegistrationTransitionReason::None,
+    message_data: true,
+    user_services_state: ServiceState::Available,
+}];
+
+#[test]
+fn mutant_register_claiming_available_is_caught_svc_1_af_svc() {
+    // SVC-1, AF-SVC: a REGISTER's 200 OK tells nothing of the pool; a row that reports
+    // Available there (as the model once did) breaks `outage_and_healing_event_args`.
+    let mut t = tables();
+    t.registration = mutate(
+        Default::default(),
+        |r| r.from == RegistrationStatus::Registering && r.on == RegistrationStimulus::RegisterOk,
+        |row| Row {
+            outcome: RowOutcome::Move {
+                to: RegistrationStatus::RegisteredUserServicesUnknown,
+                emits: &REGISTER_SAYS_AVAILABLE,
+            },
+            ..row
+        },
+    );
+    let cx = caught(&mutant(t), "outage_and_healing_event_args");
+    assert_eq!(
+        cx.trace
+            .steps
+            .iter()
+            .map(|s| s.on.as_str())
+            .collect::<Vec<_>>(),
+        ["BeginEstablish"]
+    );
+}
+
 static RETRY_ALWAYS: [Reaction; 1] = [Reaction {
     target: Target::Subscriptions,
     action: Action::Deliver("RetryTimerFired"),

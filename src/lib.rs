@@ -22,6 +22,10 @@ pub mod reference;
 pub mod registration;
 pub mod remote_presence;
 pub mod replay;
+pub mod report;
+#[cfg(feature = "serve")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
+pub mod serve;
 pub mod sip_subscription;
 pub mod system;
 pub mod trace;

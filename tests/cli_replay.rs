@@ -286,3 +286,52 @@ fn vectors_for_an_unknown_machine_exit_2() {
         "error: unknown machine `sip_subscriptoin` (did you mean `sip_subscription`?)\n"
     );
 }
+
+/// `replay --format json`: one report document for all files, with the exit code of the
+/// worst outcome (CONTRACT section 6).
+#[test]
+fn replay_format_json_reports_every_file_step_by_step() {
+    let folder = dir("format_json");
+    let ok = folder.join("ok.json");
+    let diverges = folder.join("diverges.json");
+    let broken = folder.join("broken.json");
+    std::fs::write(&ok, ucma_ha::trace::EXAMPLE).expect("writes");
+    std::fs::write(
+        &diverges,
+        r#"{"machine": "registration", "steps": [{"on": "BeginRegister", "expect": {"state": "Registered"}}]}"#,
+    )
+    .expect("writes");
+    std::fs::write(&broken, "{\"machine\": \"registration\",\n \"steps\": [}\n").expect("writes");
+    let names: Vec<String> = [&ok, &diverges, &broken]
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+
+    let output = ucma_ha(&["replay", "--format", "json", &names[0]]);
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["traces"][0]["result"], "ok");
+    assert_eq!(
+        report["traces"][0]["steps"].as_array().map(Vec::len),
+        Some(4)
+    );
+
+    let output = ucma_ha(&["replay", "--format", "json", &names[0], &names[1]]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["traces"][1]["result"], "diverged");
+    assert_eq!(report["traces"][1]["divergence"]["step"], 0);
+
+    let output = ucma_ha(&[
+        "replay", "--format", "json", &names[0], &names[1], &names[2],
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let error = &report["traces"][2]["error"];
+    assert_eq!(report["traces"][2]["result"], "invalid");
+    assert!(error["message"]
+        .as_str()
+        .is_some_and(|message| message.starts_with(&format!("{}:2:12: invalid JSON", names[2]))));
+    assert_eq!(output.stderr, b"");
+}

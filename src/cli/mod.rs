@@ -11,6 +11,8 @@ mod docs;
 mod export;
 mod graph;
 mod replay;
+#[cfg(feature = "serve")]
+mod serve;
 mod tables;
 mod vectors;
 
@@ -50,6 +52,9 @@ pub enum Command {
     /// Export the tables for other tools: `export csharp --out DIR` writes C# simulators
     /// and a vector runner for Mono/.NET.
     Export(export::ExportArgs),
+    /// Serve the explorer: a page to click through the system, and its JSON API.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -69,5 +74,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Graph(args) => graph::run(&args),
         Command::Docs(args) => docs::run(&args),
         Command::Export(args) => export::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
     }
 }

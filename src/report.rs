@@ -19,7 +19,7 @@
 //! assert!(report.steps[2].events[0].clauses.contains(&"AF-RS"));
 //! ```
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -298,7 +298,7 @@ pub struct NextReport {
 /// The report; a trace that cannot be used gives an `invalid` report with the positioned
 /// message [`trace::parse`] gives.
 pub fn trace_report(file: Option<&str>, bytes: &[u8], options: Options) -> TraceReport {
-    match trace::parse(file, bytes) {
+    match trace::parse_with(file, bytes, &models) {
         Ok(trace) => replay_report(file, &trace, options),
         Err(error) => invalid(file, None, &error),
     }
@@ -400,6 +400,74 @@ fn invalid(file: Option<&str>, trace: Option<&Trace>, error: &TraceError) -> Tra
     }
 }
 
+/// The composed systems built lately, by configuration: building one takes longer than
+/// replaying a short trace, and the explorer sends the same configuration with every
+/// click. Holds at most [`SYSTEMS_KEPT`]; the answers do not depend on it.
+static SYSTEMS: Mutex<Vec<(system::SystemConfig, Arc<System>)>> = Mutex::new(Vec::new());
+
+/// How many systems [`SYSTEMS`] keeps.
+const SYSTEMS_KEPT: usize = 32;
+
+fn shared_system(config: system::SystemConfig) -> Result<Arc<System>, system::SystemError> {
+    let mut kept = SYSTEMS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, system)) = kept.iter().find(|(c, _)| *c == config) {
+        return Ok(Arc::clone(system));
+    }
+    let system = Arc::new(System::new(config)?);
+    if kept.len() >= SYSTEMS_KEPT {
+        kept.remove(0);
+    }
+    kept.push((config, Arc::clone(&system)));
+    Ok(system)
+}
+
+/// A kept system behind [`DynModel`].
+struct Shared(Arc<System>);
+
+impl DynModel for Shared {
+    fn id(&self) -> &'static str {
+        self.0.id()
+    }
+    fn parameters(&self) -> Value {
+        DynModel::parameters(&*self.0)
+    }
+    fn stimuli(&self) -> Vec<&'static str> {
+        DynModel::stimuli(&*self.0)
+    }
+    fn initial(&self) -> Snapshot {
+        DynModel::initial(&*self.0)
+    }
+    fn step(
+        &self,
+        at: &Snapshot,
+        stimulus: &str,
+    ) -> Result<catalog::Reaction, catalog::CatalogError> {
+        DynModel::step(&*self.0, at, stimulus)
+    }
+    fn states(&self, at: &Snapshot) -> Vec<StateName> {
+        DynModel::states(&*self.0, at)
+    }
+}
+
+/// Builds models as [`catalog::model`] does, taking composed systems from the ones kept
+/// (see [`trace::parse_with`]).
+///
+/// # Errors
+/// As [`catalog::model`].
+pub fn models(id: &str, parameters: &Value) -> Result<Box<dyn DynModel>, catalog::CatalogError> {
+    if id != system::ID {
+        return catalog::model(id, parameters);
+    }
+    let bad = |error: system::SystemError| catalog::CatalogError::BadParameters {
+        machine: system::ID,
+        message: error.to_string(),
+    };
+    let config = System::config_from_json(parameters).map_err(bad)?;
+    Ok(Box::new(Shared(shared_system(config).map_err(bad)?)))
+}
+
 /// The rows of every single machine, by id, built once.
 fn rows(machine: &str) -> &'static [RowInfo] {
     static ROWS: OnceLock<Vec<(&'static str, Vec<RowInfo>)>> = OnceLock::new();
@@ -499,7 +567,7 @@ impl Observer for Log {
 
 /// Steps either the composed system (with each delivery attributed) or a single machine.
 enum Driver {
-    System(Box<System>),
+    System(Arc<System>),
     Machine(Box<dyn DynModel>),
 }
 
@@ -525,8 +593,8 @@ impl Driver {
                     config.remote_views
                 )));
             }
-            let system = System::new(config).map_err(|error| bad(error.to_string()))?;
-            Ok(Driver::System(Box::new(system)))
+            let system = shared_system(config).map_err(|error| bad(error.to_string()))?;
+            Ok(Driver::System(system))
         } else {
             catalog::machine(&trace.machine, &trace.config)
                 .map(Driver::Machine)

@@ -336,7 +336,7 @@ pub fn replay_report(file: Option<&str>, trace: &Trace, options: Options) -> Tra
         let matched = replayed
             .divergence
             .as_ref()
-            .map_or(true, |divergence| divergence.step != index);
+            .is_none_or(|divergence| divergence.step != index);
         steps.push(StepReport {
             expect: step.expect.clone(),
             matched,

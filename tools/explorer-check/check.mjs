@@ -113,7 +113,10 @@ try {
     const node = await card.locator('g.node.current title').textContent();
     assert(node === 'RegisteredUserServicesUnavailable', `highlighted node ${node}`);
     const edge = await card.locator('g.edge.last title').textContent();
-    assert(edge === 'Registered->RegisteredUserServicesUnavailable', `highlighted edge ${edge}`);
+    const [from, to] = edge.split('->');
+    assert(to === node, `highlighted edge ${edge} ends in the highlighted state`);
+    const last = await card.locator('.table-state', { hasText: 'last:' }).textContent();
+    assert(last === `last: ${from} --RegistrarNotifyUserServicesUnavailable--> ${to}`, `${last} against ${edge}`);
   });
 
   await check('PublishPresence is marked rejected with InvalidOperationException, and is rejected', async () => {

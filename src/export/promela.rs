@@ -335,7 +335,10 @@ fn registration_events_bad(table: &Table<crate::Registration>) -> Vec<bool> {
                             _ => true,
                         })
                     };
-                    if t.to == down {
+                    if on == RegistrationStimulus::RegisterOk {
+                        // SVC-1, AF-SVC: the 200 OK says nothing of the pool.
+                        !args(RegistrationTransitionReason::None, ServiceState::Unknown)
+                    } else if t.to == down {
                         let notify =
                             on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable;
                         !(args(
@@ -1016,10 +1019,28 @@ impl Generator<'_> {
             checks.join("\n")
         );
         let registered = format!(
-            "(saved[0] == {} || saved[0] == {})",
-            self.state(0, "Registered")?,
-            self.state(0, "RegisteredUserServicesUnavailable")?
+            "({})",
+            [
+                "RegisteredUserServicesUnknown",
+                "Registered",
+                "RegisteredUserServicesUnavailable"
+            ]
+            .iter()
+            .filter_map(|name| self.parts[0].state(name))
+            .map(|code| format!("saved[0] == {code}"))
+            .collect::<Vec<_>>()
+            .join(" || ")
         );
+        // AF-PUB: only a user endpoint must subscribe before publishing.
+        let publish_states = if self.has_cgs() {
+            format!("saved[2] == {}", self.state(lop, "Subscribed")?)
+        } else {
+            format!(
+                "(saved[2] == {} || saved[2] == {})",
+                self.state(lop, "Subscribed")?,
+                self.state(lop, "Idle")?
+            )
+        };
         let cgs_allowed = if self.has_cgs() {
             format!(
                 "((saved[4] == {} || saved[4] == {}) && {registered})",
@@ -1033,11 +1054,10 @@ impl Generator<'_> {
             w,
             "static void judge_step(int k) {{\n  \
              /* operations_need_subscription_and_registration (AF-PUB, AF-CGS, D6) */\n  \
-             if (k == SYS_PublishPresence && !rejected && !(saved[2] == {} && {registered})) violated[1] = 1;\n  \
+             if (k == SYS_PublishPresence && !rejected && !({publish_states} && {registered})) violated[1] = 1;\n  \
              if (k == SYS_AddContact && !rejected && !{cgs_allowed}) violated[1] = 1;\n  \
              /* no_deadlock (AF-LES, AF-LEP-T): every macro-step settles */\n  \
-             if (diverged) violated[7] = 1;\n}}",
-            self.state(lop, "Subscribed")?
+             if (diverged) violated[7] = 1;\n}}"
         );
         let names: Vec<String> = PROPERTIES
             .iter()
@@ -1114,15 +1134,14 @@ impl Generator<'_> {
             w,
             "\n#ifdef LIVENESS\n\
              /* recovery_after_outage (PRES-4, RP-1, REG-3, SUB-2): with the pool back and the\n   \
-             connection up, the endpoint not draining, and none of the excluded stimuli any more,\n   \
+             connection up (draining or not), and none of the excluded stimuli any more,\n   \
              recovery is pending only finitely long, on every run that is strongly fair to {}\n   \
              ([]<> fair_round; see fair_rounds()). Checked by SPIN's acceptance-cycle search. */\n\
-             #define stable (pool_down == 0 && connection_dropped == 0 && st[1] != {})\n\
+             #define stable (pool_down == 0 && connection_dropped == 0)\n\
              #define recovering ({})\n\
              #define excluded ({})\n\
              ltl recovery_after_outage {{ (([]<> fair_round) && (<>[] !excluded)) -> ([]<> !(stable && recovering)) }}\n#endif",
             fair_names.join(", "),
-            self.state(1, "Draining")?,
             pending
                 .iter()
                 .map(|p| format!("({p})"))

@@ -1,11 +1,13 @@
-//! `ucma-ha export csharp --out DIR`: the tables as C# sources for .NET and Mono
-//! (CONTRACT section 7).
+//! `ucma-ha export csharp --out DIR`: the tables as C# sources for .NET and Mono;
+//! `ucma-ha export promela`: the composed system as a Promela model for SPIN (CONTRACT
+//! section 7).
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
 use crate::export::csharp;
+use crate::system::{System, SystemConfig};
 
 /// Arguments of `ucma-ha export`.
 #[derive(Debug, Args)]
@@ -23,6 +25,56 @@ pub enum ExportFormat {
     /// runner and `mono runner.exe TRACE...` replays trace files (exit 0, 1 or 2 as
     /// `replay`). See docs/dotnet.md.
     Csharp(CsharpArgs),
+    /// A Promela model of the composed system for SPIN, generated from the same tables and
+    /// wiring the checker uses. `spin -a model.pml && gcc -O2 -DBFS -DNOCLAIM -DNOREDUCE
+    /// -DSAFETY -o pan pan.c && ./pan -m100000000` stores as many states as `ucma-ha check`
+    /// counts with the same configuration and symmetry; `spin -DLIVENESS -a` adds the LTL
+    /// formula `recovery_after_outage` (`./pan -a -N recovery_after_outage`). See
+    /// docs/SPIN.md.
+    Promela(PromelaArgs),
+}
+
+/// Arguments of `ucma-ha export promela`.
+#[derive(Debug, Args)]
+pub struct PromelaArgs {
+    /// The system configuration as a JSON object, e.g.
+    /// `{"endpoint": "application", "remote_views": 2}` (default: the defaults).
+    #[arg(long = "config", value_name = "JSON", value_parser = parse_config)]
+    pub config: Option<SystemConfig>,
+    /// Leave the remote views unsorted (compare with `check --no-symmetry`).
+    #[arg(long = "no-symmetry")]
+    pub no_symmetry: bool,
+}
+
+fn parse_config(text: &str) -> Result<SystemConfig, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    System::config_from_json(&value).map_err(|e| e.to_string())
+}
+
+/// Writes the model to standard output; exit 2 for a configuration that cannot be built.
+fn promela(args: &PromelaArgs) -> u8 {
+    let config = args.config.unwrap_or_default();
+    match crate::export::promela::export(config, !args.no_symmetry) {
+        Ok(model) => write_out(&model),
+        Err(error) => {
+            eprintln!("error: {error}");
+            super::BAD_INPUT
+        }
+    }
+}
+
+/// Writes text to standard output; a closed pipe ends the output quietly.
+fn write_out(text: &str) -> u8 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the model: {error}");
+            super::FAILED
+        }
+        _ => super::SUCCESS,
+    }
 }
 
 /// Arguments of `ucma-ha export csharp`.
@@ -59,6 +111,7 @@ pub fn run(args: &ExportArgs) -> u8 {
             };
             write(args, &config)
         }
+        ExportFormat::Promela(args) => promela(args),
     }
 }
 

@@ -49,8 +49,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Regenerate `docs/` (diagrams, SPEC.md, TRACEABILITY.md); `--check` fails when stale.
     Docs(docs::DocsArgs),
-    /// Export the tables for other tools: `export csharp --out DIR` writes C# simulators
-    /// and a vector runner for Mono/.NET.
+    /// Export for other tools: `export csharp --out DIR` writes C# simulators and a vector
+    /// runner for Mono/.NET; `export promela` writes a SPIN model of the composed system.
     Export(export::ExportArgs),
     /// Serve the explorer: a page to click through the system, and its JSON API.
     #[cfg(feature = "serve")]

@@ -4,3 +4,4 @@
 //! the model executes, so an export never falls behind a changed table.
 
 pub mod csharp;
+pub mod promela;

@@ -69,7 +69,11 @@ pub struct Reaction {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CatalogError {
     /// No machine has this id.
-    #[error("unknown machine `{name}`{}", hint(suggestion))]
+    #[error(
+        "unknown machine `{}`{}",
+        crate::trace::json::shorten(name),
+        hint(suggestion)
+    )]
     UnknownMachine {
         /// The name given.
         name: String,
@@ -77,7 +81,11 @@ pub enum CatalogError {
         suggestion: Option<&'static str>,
     },
     /// The machine has no stimulus of this name.
-    #[error("`{machine}` has no stimulus `{name}`{}", hint(suggestion))]
+    #[error(
+        "`{machine}` has no stimulus `{}`{}",
+        crate::trace::json::shorten(name),
+        hint(suggestion)
+    )]
     UnknownStimulus {
         /// The machine id.
         machine: &'static str,

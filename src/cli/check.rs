@@ -190,7 +190,7 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
         Completeness::StateLimit => "INCOMPLETE (state limit)",
         Completeness::DepthLimit => "INCOMPLETE (depth limit)",
     };
-    println!(
+    outln!(
         "{}: {} states, {} transitions, depth {}, symmetry {}, {}, {} ms",
         describe(&report.config),
         report.states,
@@ -204,7 +204,7 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
         .filter(|&row| !report.wiring_fired[row])
         .map(|row| row.to_string())
         .collect();
-    println!(
+    outln!(
         "    wiring: {} of {} rows fire{}",
         report.wiring_fired.len() - idle.len(),
         report.wiring_fired.len(),
@@ -222,7 +222,7 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
             Status::Vacuous => "VACUOUS",
             Status::Unknown => "unknown",
         };
-        println!(
+        outln!(
             "    {:<48} {:<9} {:<8} {}",
             verdict.property.name,
             format!("{:?}", verdict.property.kind).to_lowercase(),
@@ -233,7 +233,7 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
             passed = false;
         }
         if let Status::Violated(counterexample) = &verdict.status {
-            println!("      {}", counterexample.summary);
+            outln!("      {}", counterexample.summary);
             if let Some(directory) = directory {
                 let path = directory.join(file_name(&report.config, verdict.property.name));
                 let written = serde_json::to_string_pretty(&counterexample.trace)
@@ -244,17 +244,17 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
                             .map_err(|e| e.to_string())
                     });
                 match written {
-                    Ok(()) => println!("      trace written to {}", path.display()),
-                    Err(error) => println!("      could not write {}: {error}", path.display()),
+                    Ok(()) => outln!("      trace written to {}", path.display()),
+                    Err(error) => outln!("      could not write {}: {error}", path.display()),
                 }
             }
             match serde_json::to_string_pretty(&counterexample.trace) {
                 Ok(json) => {
                     for line in json.lines() {
-                        println!("      {line}");
+                        outln!("      {line}");
                     }
                 }
-                Err(error) => println!("      (trace not printable: {error})"),
+                Err(error) => outln!("      (trace not printable: {error})"),
             }
         }
     }
@@ -265,9 +265,13 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
     let lines = for_each_machine(&mut TableChecks);
-    println!(
+    outln!(
         "{:<24} {:>6} {:>8} {:>5} {:>10}  result",
-        "machine", "states", "stimuli", "rows", "properties"
+        "machine",
+        "states",
+        "stimuli",
+        "rows",
+        "properties"
     );
     let mut failed = false;
     for line in &lines {
@@ -277,16 +281,21 @@ pub fn run(args: &CheckArgs) -> u8 {
         } else {
             "FAILED"
         };
-        println!(
+        outln!(
             "{:<24} {:>6} {:>8} {:>5} {:>10}  {}",
-            line.machine, line.states, line.stimuli, line.rows, properties, result
+            line.machine,
+            line.states,
+            line.stimuli,
+            line.rows,
+            properties,
+            result
         );
         for error in line.errors.iter().chain(broken) {
-            println!("    {error}");
+            outln!("    {error}");
             failed = true;
         }
     }
-    println!(
+    outln!(
         "table checks: totality, determinism, reachable states, live rows, citations; \
          documented properties on every reachable step and documented path, every \
          parameter set ({} ms)",
@@ -308,7 +317,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         let system = match System::new(config) {
             Ok(system) => system,
             Err(error) => {
-                eprintln!("ucma-ha check: {}: {error}", describe(&config));
+                errln!("ucma-ha check: {}: {error}", describe(&config));
                 return super::BAD_INPUT;
             }
         };
@@ -320,15 +329,17 @@ pub fn run(args: &CheckArgs) -> u8 {
                 && last.elapsed() > Duration::from_millis(500)
             {
                 last = Instant::now();
-                eprint!(
+                err!(
                     "\r{label}: {} states, {} transitions, depth {} ...",
-                    progress.states, progress.transitions, progress.depth
+                    progress.states,
+                    progress.transitions,
+                    progress.depth
                 );
                 let _ = std::io::stderr().flush();
             }
         });
         if begun.elapsed() > Duration::from_secs(1) {
-            eprintln!(
+            errln!(
                 "\r{label}: explored and checked in {:.1} s{:>30}",
                 begun.elapsed().as_secs_f64(),
                 ""

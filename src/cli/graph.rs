@@ -45,7 +45,7 @@ pub fn run(args: &GraphArgs) -> u8 {
         Some(text) => match serde_json::from_str(text) {
             Ok(value) => value,
             Err(error) => {
-                eprintln!("error: --config is not valid JSON: {error}");
+                errln!("error: --config is not valid JSON: {error}");
                 return super::BAD_INPUT;
             }
         },
@@ -57,11 +57,11 @@ pub fn run(args: &GraphArgs) -> u8 {
                 Format::Mermaid => graph::to_mermaid(&diagram),
                 Format::Json => graph::to_json(&diagram),
             };
-            print!("{text}");
+            out!("{text}");
             super::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             super::BAD_INPUT
         }
     }

@@ -4,15 +4,81 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::replay::{replay, ReplayError};
-use crate::trace::read_file;
+use crate::catalog::{self, Fired};
+use crate::replay::{Divergence, ReplayError, Replayer};
+use crate::trace::{open, read_steps};
 
 /// Arguments of `ucma-ha replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Trace files (JSON, CONTRACT section 4).
+    /// Trace files (JSON, CONTRACT section 4); `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+/// How one trace file went.
+pub(crate) enum Outcome {
+    /// Every step matched.
+    Matched {
+        /// The file's name in messages.
+        name: String,
+        /// How many steps it has.
+        steps: usize,
+    },
+    /// A step diverged (the steps after it were still checked).
+    Diverged(Box<Divergence>),
+    /// The file is not a usable trace; the message is printed already.
+    Bad,
+}
+
+/// Reads one trace file step by step and replays each step as it is read, so memory
+/// stays bounded by one step however long the trace; `on_fired` sees the rows each step
+/// fires. A bad file is reported on standard error.
+pub(crate) fn replay_file(file: &std::path::Path, on_fired: &mut dyn FnMut(&[Fired])) -> Outcome {
+    let (name, reader) = match open(file) {
+        Ok(opened) => opened,
+        Err(error) => {
+            errln!("error: {error}");
+            return Outcome::Bad;
+        }
+    };
+    let mut replayer = Replayer::default();
+    let mut refused: Option<ReplayError> = None;
+    let read = read_steps(
+        Some(&name),
+        reader,
+        &catalog::model,
+        &mut |model, index, step| {
+            if refused.is_none() {
+                let before = replayer.steps();
+                match replayer.step(model, index, &step) {
+                    Ok(fired) if replayer.steps() > before => on_fired(&fired),
+                    Ok(_) => {}
+                    Err(error) => refused = Some(error),
+                }
+            }
+        },
+    );
+    match (read, refused) {
+        (Err(error), _) => {
+            errln!("error: {error}");
+            Outcome::Bad
+        }
+        (Ok(_), Some(error)) => {
+            errln!("error: {name}: {error}");
+            Outcome::Bad
+        }
+        (Ok(header), None) => match replayer.finish() {
+            None => Outcome::Matched {
+                name,
+                steps: header.steps,
+            },
+            Some(mut divergence) => {
+                divergence.file = Some(name);
+                Outcome::Diverged(divergence)
+            }
+        },
+    }
 }
 
 /// Replays every file; exit 0 when all match, 1 on a divergence, 2 on a bad file (bad
@@ -20,25 +86,13 @@ pub struct ReplayArgs {
 pub fn run(args: &ReplayArgs) -> u8 {
     let mut code = super::SUCCESS;
     for file in &args.files {
-        let trace = match read_file(file) {
-            Ok(trace) => trace,
-            Err(error) => {
-                eprintln!("error: {error}");
-                code = super::BAD_INPUT;
-                continue;
-            }
-        };
-        match replay(&trace) {
-            Ok(report) => println!("{}: ok ({} steps)", file.display(), report.steps),
-            Err(ReplayError::Diverged(mut divergence)) => {
-                divergence.file = Some(file.display().to_string());
-                println!("{divergence}");
+        match replay_file(file, &mut |_| {}) {
+            Outcome::Matched { name, steps } => outln!("{name}: ok ({steps} steps)"),
+            Outcome::Diverged(divergence) => {
+                outln!("{divergence}");
                 code = code.max(super::FAILED);
             }
-            Err(ReplayError::Invalid(error)) => {
-                eprintln!("error: {}: {error}", file.display());
-                code = super::BAD_INPUT;
-            }
+            Outcome::Bad => code = super::BAD_INPUT,
         }
     }
     code

@@ -41,7 +41,7 @@ pub fn run(args: &TablesArgs) -> u8 {
                 let hint = nearest(name, MACHINES.iter().copied())
                     .map(|id| format!(" (did you mean `{id}`?)"))
                     .unwrap_or_default();
-                eprintln!("error: unknown machine `{name}`{hint}");
+                errln!("error: unknown machine `{name}`{hint}");
                 return super::BAD_INPUT;
             }
             found
@@ -49,11 +49,11 @@ pub fn run(args: &TablesArgs) -> u8 {
     };
     match serde_json::to_string_pretty(&selected) {
         Ok(text) => {
-            println!("{text}");
+            outln!("{text}");
             super::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             super::FAILED
         }
     }

@@ -59,7 +59,7 @@ pub fn run(args: &VectorsArgs) -> u8 {
     let configs = match configs(args) {
         Ok(configs) => configs,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return super::BAD_INPUT;
         }
     };
@@ -76,23 +76,23 @@ pub fn run(args: &VectorsArgs) -> u8 {
     let generated = match generate(&args.machine, &configs, &options) {
         Ok(generated) => generated,
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             return super::BAD_INPUT;
         }
     };
     if let Some(out) = &args.out {
         if let Err(error) = std::fs::create_dir_all(out) {
-            eprintln!("error: {}: {error}", out.display());
+            errln!("error: {}: {error}", out.display());
             return super::FAILED;
         }
         for vector in &generated.vectors {
             let path = out.join(&vector.name);
             if let Err(error) = std::fs::write(&path, vector.trace.to_json_lines()) {
-                eprintln!("error: {}: {error}", path.display());
+                errln!("error: {}: {error}", path.display());
                 return super::FAILED;
             }
         }
-        println!(
+        outln!(
             "wrote {} vector(s) for `{}` ({} parameter set(s)) to {}",
             generated.vectors.len(),
             args.machine,
@@ -101,7 +101,7 @@ pub fn run(args: &VectorsArgs) -> u8 {
         );
     }
     if args.coverage {
-        println!("{}", generated.coverage);
+        outln!("{}", generated.coverage);
     }
     super::SUCCESS
 }

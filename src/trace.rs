@@ -30,6 +30,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::catalog::{self, nearest, CatalogError, DynModel};
+use crate::config::{self, bad_config, type_name};
 
 pub mod json;
 pub(crate) mod names;
@@ -871,16 +872,6 @@ const STEP_FIELDS: &[&str] = &["on", "expect"];
 const EXPECT_FIELDS: &[&str] = &["state", "states", "rejected", "emits", "emits_include"];
 
 /// The JSON type of a value, as messages say it.
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 fn key(name: &str) -> Segment {
     Segment::Key(name.to_owned())
@@ -1021,7 +1012,6 @@ impl Checker<'_> {
             .map_err(|error| self.fail(&[], At::Value, Problem::Invalid(error.to_string())))
     }
 
-    /// The model the trace names, with its config checked key by key.
     /// Checks the machine id and config and builds the model.
     fn header(
         &self,
@@ -1032,6 +1022,7 @@ impl Checker<'_> {
         self.model(machine, config)
     }
 
+    /// The model the trace names, with its config checked key by key.
     fn model(
         &self,
         machine: &str,
@@ -1056,27 +1047,18 @@ impl Checker<'_> {
             .ok_or_else(|| self.wrong_type(&config_path, "an object", config))?;
         let known = defaults.parameters();
         let known = known.as_object().cloned().unwrap_or_default();
+        let build = |config: &Value| (self.models)(machine, config);
         for (name, value) in object {
             let path = join(&config_path, key(name));
-            let Some(default) = known.get(name) else {
-                return Err(self.fail(
-                    &path,
-                    At::Key,
-                    Problem::UnknownConfigKey {
-                        machine: defaults.id(),
-                        name: name.clone(),
-                        suggestion: nearest(name, known.keys().map(String::as_str))
-                            .map(str::to_owned),
-                    },
-                ));
-            };
-            if type_name(default) != type_name(value) {
-                return Err(self.wrong_type(&path, type_name(default), value));
-            }
-            let mut single = Map::new();
-            single.insert(name.clone(), value.clone());
-            if let Err(error) = (self.models)(machine, &Value::Object(single)) {
-                return Err(self.fail(&path, At::Value, bad_config(defaults.id(), error)));
+            let shown = display_path(&path);
+            if let Err(problem) =
+                config::check_key(defaults.id(), &known, name, value, &shown, &build)
+            {
+                let at = match problem {
+                    Problem::UnknownConfigKey { .. } => At::Key,
+                    _ => At::Value,
+                };
+                return Err(self.fail(&path, at, problem));
             }
         }
         (self.models)(machine, config)
@@ -1278,12 +1260,6 @@ impl Checker<'_> {
     }
 }
 
-fn bad_config(machine: &'static str, error: CatalogError) -> Problem {
-    match error {
-        CatalogError::BadParameters { message, .. } => Problem::BadConfig { machine, message },
-        other => Problem::Invalid(other.to_string()),
-    }
-}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1342,7 +1318,7 @@ mod tests {
             (
                 r#"{"machine": "local_endpoint", "config": {"kind": "usr"}, "steps": []}"#
                     .to_owned(),
-                "1:50: bad config for `local_endpoint`: unknown variant `usr`, expected `user` or `application`",
+                "1:50: bad config for `local_endpoint`: unknown value `usr`, expected `user` or `application`",
             ),
             (
                 format!(r#"{HEAD}{{"rejected": "InvalidOperationExeption"}}}}]}}"#),

@@ -65,9 +65,11 @@ fn parse_endpoint(text: &str) -> Result<EndpointKind, String> {
     }
 }
 
+/// Reads `--config` with the rules every command shares (`crate::config`).
 fn parse_config(text: &str) -> Result<SystemConfig, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    System::config_from_json(&value).map_err(|e| e.to_string())
+    crate::config::model(crate::system::ID, text)?;
+    let object = crate::config::from_arg(text)?;
+    System::config_from_json(&serde_json::Value::Object(object)).map_err(|e| e.to_string())
 }
 
 /// One line of the result table.

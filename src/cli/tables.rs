@@ -37,6 +37,14 @@ pub fn run(args: &TablesArgs) -> u8 {
                 .filter(|(id, _)| id == name)
                 .map(|(_, table)| table)
                 .collect();
+            if name == crate::system::ID {
+                errln!(
+                    "error: `system` has no table of its own: it is composed of the machines' \
+                     tables (`ucma-ha tables` prints them all); for its reachable graph use \
+                     `ucma-ha graph system`"
+                );
+                return super::BAD_INPUT;
+            }
             if found.is_empty() {
                 let hint = nearest(name, MACHINES.iter().copied())
                     .map(|id| format!(" (did you mean `{id}`?)"))

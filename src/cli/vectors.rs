@@ -109,11 +109,10 @@ pub fn run(args: &VectorsArgs) -> u8 {
 /// The parameter sets to generate for.
 fn configs(args: &VectorsArgs) -> Result<Vec<Value>, String> {
     match &args.config {
-        Some(text) => match serde_json::from_str::<Value>(text) {
-            Ok(value @ Value::Object(_)) => Ok(vec![value]),
-            Ok(other) => Err(format!("--config must be a JSON object, not `{other}`")),
-            Err(error) => Err(format!("--config is not JSON: {error}")),
-        },
+        Some(text) => {
+            crate::config::model(&args.machine, text)?;
+            Ok(vec![Value::Object(crate::config::from_arg(text)?)])
+        }
         None => Ok(for_each_machine(&mut Sweep)
             .into_iter()
             .find(|(id, _)| *id == args.machine)

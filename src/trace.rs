@@ -871,8 +871,6 @@ const TRACE_FIELDS: &[&str] = &["machine", "config", "steps"];
 const STEP_FIELDS: &[&str] = &["on", "expect"];
 const EXPECT_FIELDS: &[&str] = &["state", "states", "rejected", "emits", "emits_include"];
 
-/// The JSON type of a value, as messages say it.
-
 fn key(name: &str) -> Segment {
     Segment::Key(name.to_owned())
 }

@@ -186,7 +186,10 @@ fn file_name(config: &SystemConfig, property: &str) -> String {
     )
 }
 
-fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
+/// Prints one configuration's report: whether it passed, and whether a counterexample
+/// file could not be written.
+fn print_report(report: &Report, directory: Option<&std::path::Path>) -> (bool, bool) {
+    let mut unwritable = false;
     let completeness = match report.completeness {
         Completeness::Complete => "complete",
         Completeness::StateLimit => "INCOMPLETE (state limit)",
@@ -247,7 +250,10 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
                     });
                 match written {
                     Ok(()) => outln!("      trace written to {}", path.display()),
-                    Err(error) => outln!("      could not write {}: {error}", path.display()),
+                    Err(error) => {
+                        errln!("error: cannot write {}: {error}", path.display());
+                        unwritable = true;
+                    }
                 }
             }
             match serde_json::to_string_pretty(&counterexample.trace) {
@@ -260,7 +266,7 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
             }
         }
     }
-    passed
+    (passed, unwritable)
 }
 
 /// Runs the checks and prints the tables; exit 1 when anything fails.
@@ -315,6 +321,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         max_depth: args.max_depth.unwrap_or(usize::MAX),
         symmetry: !args.no_symmetry,
     };
+    let mut bad_output = false;
     for config in configurations(args) {
         let system = match System::new(config) {
             Ok(system) => system,
@@ -347,11 +354,13 @@ pub fn run(args: &CheckArgs) -> u8 {
                 ""
             );
         }
-        if !print_report(&report, args.counterexamples.as_deref()) {
-            failed = true;
-        }
+        let (passed, unwritable) = print_report(&report, args.counterexamples.as_deref());
+        failed |= !passed;
+        bad_output |= unwritable;
     }
-    if failed {
+    if bad_output {
+        super::BAD_INPUT
+    } else if failed {
         super::FAILED
     } else {
         super::SUCCESS

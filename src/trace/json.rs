@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
@@ -162,6 +162,7 @@ impl Default for Tracker {
 }
 
 impl Tracker {
+    #[inline]
     fn consume(&mut self, byte: u8) {
         let starts_char = byte & 0xC0 != 0x80;
         if starts_char {
@@ -230,38 +231,64 @@ impl Tracker {
 }
 
 /// A reader that skips a leading byte order mark and tells a [`Tracker`] every byte it
-/// hands on.
+/// hands on. It buffers by itself: serde_json asks for one byte at a time.
 pub struct Tracked<'a, R> {
     inner: R,
     tracker: &'a RefCell<Tracker>,
+    buffer: Vec<u8>,
+    at: usize,
+    filled: usize,
     first: bool,
 }
 
-impl<'a, R: BufRead> Tracked<'a, R> {
-    /// Wraps a buffered reader.
+impl<'a, R: Read> Tracked<'a, R> {
+    /// Wraps a reader.
     pub fn new(inner: R, tracker: &'a RefCell<Tracker>) -> Self {
         Tracked {
             inner,
             tracker,
+            buffer: vec![0; 64 * 1024],
+            at: 0,
+            filled: 0,
             first: true,
         }
     }
-}
 
-impl<R: BufRead> Read for Tracked<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    fn refill(&mut self) -> io::Result<()> {
+        self.at = 0;
+        self.filled = self.inner.read(&mut self.buffer)?;
         if self.first {
             self.first = false;
-            if self.inner.fill_buf()?.starts_with(BOM) {
-                self.inner.consume(BOM.len());
+            // A short first read may split the mark: read on until it is decided.
+            while self.filled < BOM.len() && BOM.starts_with(&self.buffer[..self.filled]) {
+                let more = self.inner.read(&mut self.buffer[self.filled..])?;
+                if more == 0 {
+                    break;
+                }
+                self.filled += more;
+            }
+            if self.buffer[..self.filled].starts_with(BOM) {
+                self.at = BOM.len();
             }
         }
-        let read = self.inner.read(buf)?;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Tracked<'_, R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.at >= self.filled {
+            self.refill()?;
+        }
+        let available = self.buffer.get(self.at..self.filled).unwrap_or_default();
+        let count = available.len().min(out.len());
         let mut tracker = self.tracker.borrow_mut();
-        for &byte in buf.get(..read).unwrap_or_default() {
+        for (slot, &byte) in out.iter_mut().zip(available) {
+            *slot = byte;
             tracker.consume(byte);
         }
-        Ok(read)
+        self.at += count;
+        Ok(count)
     }
 }
 

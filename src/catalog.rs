@@ -112,9 +112,13 @@ fn hint(suggestion: &Option<&'static str>) -> String {
 
 /// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
+    let length = name.chars().count();
+    let limit = (length / 3).max(2);
     candidates
         .into_iter()
+        // The difference in length is a lower bound of the distance: skip the work (a
+        // megabyte-long name is no typo of anything).
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
         .map(|candidate| {
             (
                 strsim::levenshtein(&name.to_lowercase(), &candidate.to_lowercase()),

@@ -39,7 +39,7 @@ pub fn from_arg(text: &str) -> Result<Map<String, Value>, String> {
         let mut column = error.column().max(1);
         if let Some(name) = json::duplicated(&message) {
             // serde_json stops just after the key: point at its opening quote.
-            column = column.saturating_sub(name.chars().count() + 2).max(1);
+            column = column.saturating_sub(name.chars().count() + 1).max(1);
         }
         format!("{OPTION}:{}:{column}: {message}", error.line().max(1))
     })?;

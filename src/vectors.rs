@@ -316,19 +316,7 @@ pub fn generate_with(
     sink: &mut dyn FnMut(Vector) -> Result<(), String>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<VectorCoverage, VectorError> {
-    for &model in models {
-        let per_state = state_bytes(model.initial().0.len());
-        let needed = options.max_states.saturating_mul(per_state);
-        if needed > options.max_memory {
-            return Err(VectorError::TooLarge {
-                machine: model.id().to_owned(),
-                max_states: options.max_states,
-                needed: needed >> 20,
-                budget: options.max_memory >> 20,
-                fits: options.max_memory / per_state,
-            });
-        }
-    }
+    check_budget(models, options)?;
     let mut walk = Walk {
         options,
         sink,
@@ -357,6 +345,27 @@ pub fn generate_with(
         complete: walk.complete,
         stopped: walk.stopped,
     })
+}
+
+/// Refuses, before any work, a state limit whose states cannot fit the memory budget.
+///
+/// # Errors
+/// [`VectorError::TooLarge`] with the estimate and how many states would fit.
+pub fn check_budget(models: &[&dyn DynModel], options: &Options) -> Result<(), VectorError> {
+    for &model in models {
+        let per_state = state_bytes(model.initial().0.len());
+        let needed = options.max_states.saturating_mul(per_state);
+        if needed > options.max_memory {
+            return Err(VectorError::TooLarge {
+                machine: model.id().to_owned(),
+                max_states: options.max_states,
+                needed: needed >> 20,
+                budget: options.max_memory >> 20,
+                fits: options.max_memory / per_state,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The state of one [`generate_with`] call.

@@ -16,7 +16,9 @@ use fsm::Machine;
 use serde_json::Value;
 
 use crate::catalog::{self, all_parameters, for_each_machine, MachineVisitor, MACHINES};
-use crate::vectors::{generate_with, Cover, Options, Progress, VectorError, DEFAULT_MAX_MEMORY};
+use crate::vectors::{
+    check_budget, generate_with, Cover, Options, Progress, VectorError, DEFAULT_MAX_MEMORY,
+};
 use crate::Event;
 
 /// The file in `--out` that lists the vectors written there, one name a line.
@@ -114,6 +116,10 @@ pub fn run(args: &VectorsArgs) -> u8 {
         max_vectors: args.max_vectors,
         max_memory: args.max_memory.saturating_mul(1 << 20),
     };
+    if let Err(error) = check_budget(&models, &options) {
+        errln!("error: {error}");
+        return super::BAD_INPUT;
+    }
     let mut writer = match &args.out {
         Some(out) => match Writer::prepare(out, args.replace) {
             Ok(writer) => Some(writer),

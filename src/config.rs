@@ -35,11 +35,13 @@ pub const OPTION: &str = "--config";
 /// A message naming `--config` (with the line and column of a JSON error).
 pub fn from_arg(text: &str) -> Result<Map<String, Value>, String> {
     let value = json::from_slice(text.as_bytes()).map_err(|error| {
-        let message = json::message(&error);
+        let mut message = json::message(&error);
         let mut column = error.column().max(1);
         if let Some(name) = json::duplicated(&message) {
             // serde_json stops just after the key: point at its opening quote.
             column = column.saturating_sub(name.chars().count() + 1).max(1);
+        } else {
+            message = format!("invalid JSON: {message}");
         }
         format!("{OPTION}:{}:{column}: {message}", error.line().max(1))
     })?;

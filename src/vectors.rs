@@ -80,7 +80,7 @@ impl Default for Options {
         Options {
             cover: Cover::Rows,
             max_states: 100_000,
-            max_vectors: 50_000,
+            max_vectors: 25_000,
             max_memory: DEFAULT_MAX_MEMORY,
         }
     }

@@ -58,7 +58,7 @@ pub struct VectorsArgs {
     #[arg(long, default_value_t = 100_000)]
     pub max_states: usize,
     /// Write at most this many vectors.
-    #[arg(long, default_value_t = 50_000)]
+    #[arg(long, default_value_t = 25_000)]
     pub max_vectors: usize,
     /// The memory the explored states may take, in MiB.
     #[arg(long, default_value_t = DEFAULT_MAX_MEMORY >> 20)]

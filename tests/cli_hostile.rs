@@ -41,7 +41,6 @@ fn with_stdin(args: &[&str], input: &[u8]) -> Output {
 
 /// Runs with standard output a pipe whose reading end is closed before the command
 /// starts, so its first write fails with a broken pipe.
-#[allow(clippy::incompatible_msrv)]
 fn closed_stdout(args: &[&str]) -> Output {
     let (reader, writer) = std::io::pipe().expect("a pipe");
     drop(reader);

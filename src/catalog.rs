@@ -69,7 +69,11 @@ pub struct Reaction {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CatalogError {
     /// No machine has this id.
-    #[error("unknown machine `{name}`{}", hint(suggestion))]
+    #[error(
+        "unknown machine `{}`{}",
+        crate::trace::json::shorten(name),
+        hint(suggestion)
+    )]
     UnknownMachine {
         /// The name given.
         name: String,
@@ -77,7 +81,11 @@ pub enum CatalogError {
         suggestion: Option<&'static str>,
     },
     /// The machine has no stimulus of this name.
-    #[error("`{machine}` has no stimulus `{name}`{}", hint(suggestion))]
+    #[error(
+        "`{machine}` has no stimulus `{}`{}",
+        crate::trace::json::shorten(name),
+        hint(suggestion)
+    )]
     UnknownStimulus {
         /// The machine id.
         machine: &'static str,
@@ -104,9 +112,13 @@ fn hint(suggestion: &Option<&'static str>) -> String {
 
 /// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
+    let length = name.chars().count();
+    let limit = (length / 3).max(2);
     candidates
         .into_iter()
+        // The difference in length is a lower bound of the distance: skip the work (a
+        // megabyte-long name is no typo of anything).
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
         .map(|candidate| {
             (
                 strsim::levenshtein(&name.to_lowercase(), &candidate.to_lowercase()),

@@ -113,6 +113,13 @@ impl Tally {
         }
     }
 
+    /// Counts every row another tally counted.
+    pub fn merge(&mut self, other: Tally) {
+        for (machine, rows) in other.fired {
+            self.fired.entry(machine).or_default().extend(rows);
+        }
+    }
+
     /// Whether a row has fired.
     pub fn contains(&self, fired: &Fired) -> bool {
         self.fired

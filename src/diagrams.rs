@@ -36,7 +36,7 @@ pub const SYSTEM: &str = "system";
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DiagramsError {
     /// No machine has this id.
-    #[error("unknown machine `{name}`{}", suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    #[error("unknown machine `{}`{}", crate::trace::json::shorten(name), suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
     UnknownMachine {
         /// The name given.
         name: String,

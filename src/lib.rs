@@ -8,6 +8,7 @@ pub mod clauses;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
+pub mod config;
 pub mod coverage;
 pub mod diagrams;
 pub mod docs;

@@ -28,8 +28,8 @@ use std::fmt;
 use serde_json::{json, Map, Value};
 use thiserror::Error;
 
-use crate::catalog::{self, DynModel, Fired, StateName};
-use crate::trace::{Expect, Problem, Trace, TraceError};
+use crate::catalog::{self, DynModel, Fired, Snapshot, StateName};
+use crate::trace::{Expect, Problem, Step, Trace, TraceError};
 
 /// What a successful replay did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,21 +210,65 @@ pub fn replay_on(model: &dyn DynModel, trace: &Trace) -> Result<Report, ReplayEr
 /// # Errors
 /// [`ReplayError::Invalid`] for a stimulus the model does not have.
 pub fn run(model: &dyn DynModel, trace: &Trace) -> Result<Replayed, ReplayError> {
-    let mut at = model.initial();
+    let mut replayer = Replayer::default();
     let mut report = Report {
         machine: trace.machine.clone(),
         steps: 0,
         fired: Vec::new(),
     };
     for (i, step) in trace.steps.iter().enumerate() {
-        let reaction = model.step(&at, &step.on).map_err(|error| TraceError {
+        let fired = replayer.step(model, i, step)?;
+        report.steps = replayer.steps();
+        report.fired.push(fired);
+        if replayer.divergence.is_some() {
+            break;
+        }
+    }
+    Ok(Replayed {
+        report,
+        divergence: replayer.divergence,
+    })
+}
+
+/// Replays a trace one step at a time, so that a trace read with
+/// [`crate::trace::read_steps`] never has to be held whole: it keeps the current state,
+/// the stimuli so far (for a divergence's path) and the first divergence.
+#[derive(Debug, Default)]
+pub struct Replayer {
+    at: Option<Snapshot>,
+    stimuli: Vec<&'static str>,
+    path: Vec<&'static str>,
+    divergence: Option<Box<Divergence>>,
+}
+
+impl Replayer {
+    /// Runs step `index` of a trace against `model` (the same model every call) and
+    /// compares it with its expectations. After a divergence, further steps are not run.
+    ///
+    /// # Returns
+    /// The rows the step fired (none when it was not run).
+    ///
+    /// # Errors
+    /// [`ReplayError::Invalid`] for a stimulus the model does not have.
+    pub fn step(
+        &mut self,
+        model: &dyn DynModel,
+        index: usize,
+        step: &Step,
+    ) -> Result<Vec<Fired>, ReplayError> {
+        if self.divergence.is_some() {
+            return Ok(Vec::new());
+        }
+        if self.stimuli.is_empty() {
+            self.stimuli = model.stimuli();
+        }
+        let at = self.at.get_or_insert_with(|| model.initial());
+        let reaction = model.step(&*at, &step.on).map_err(|error| TraceError {
             file: None,
             position: None,
-            path: format!("steps[{i}].on"),
+            path: format!("steps[{index}].on"),
             problem: Box::new(Problem::Invalid(error.to_string())),
         })?;
-        report.steps += 1;
-        report.fired.push(reaction.fired.clone());
         let actual = Actual {
             states: model.states(&reaction.next),
             rejected: reaction.rejected,
@@ -237,29 +281,49 @@ pub fn run(model: &dyn DynModel, trace: &Trace) -> Result<Replayed, ReplayError>
         if let Some(expect) = &step.expect {
             let mismatches = compare(expect, &actual);
             if !mismatches.is_empty() {
-                let divergence = Divergence {
+                self.divergence = Some(Box::new(Divergence {
                     file: None,
-                    machine: trace.machine.clone(),
-                    step: i,
+                    machine: model.id().to_owned(),
+                    step: index,
                     stimulus: step.on.clone(),
                     expected: serde_json::to_value(expect).unwrap_or(Value::Null),
                     actual,
-                    path: trace.steps[..i].iter().map(|s| s.on.clone()).collect(),
+                    path: self.path.iter().map(|&s| s.to_owned()).collect(),
                     mismatches,
-                    fired: reaction.fired,
-                };
-                return Ok(Replayed {
-                    report,
-                    divergence: Some(Box::new(divergence)),
-                });
+                    fired: reaction.fired.clone(),
+                }));
+                self.path.push(self.stimulus(&step.on));
+                return Ok(reaction.fired);
             }
         }
-        at = reaction.next;
+        self.at = Some(reaction.next);
+        self.path.push(self.stimulus(&step.on));
+        Ok(reaction.fired)
     }
-    Ok(Replayed {
-        report,
-        divergence: None,
-    })
+
+    /// The model's own name for a stimulus it accepted.
+    fn stimulus(&self, name: &str) -> &'static str {
+        self.stimuli
+            .iter()
+            .find(|&&s| s == name)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// How many steps ran (a divergent one included).
+    pub fn steps(&self) -> usize {
+        self.path.len()
+    }
+
+    /// The first divergence, if any.
+    pub fn divergence(&self) -> Option<&Divergence> {
+        self.divergence.as_deref()
+    }
+
+    /// Ends the replay: the first divergence, if any.
+    pub fn finish(self) -> Option<Box<Divergence>> {
+        self.divergence
+    }
 }
 
 /// Whether a state name matches a component's observed or table name.

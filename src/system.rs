@@ -711,7 +711,10 @@ impl DynModel for System {
 pub fn model(parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
     let bad = |error: SystemError| CatalogError::BadParameters {
         machine: ID,
-        message: error.to_string(),
+        message: match error {
+            SystemError::Config(message) => crate::config::user_words(&message),
+            other => other.to_string(),
+        },
     };
     let config = System::config_from_json(parameters).map_err(bad)?;
     Ok(Box::new(System::new(config).map_err(bad)?))

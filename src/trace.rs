@@ -17,21 +17,28 @@
 //! );
 //! ```
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
+use serde::de::{self, DeserializeSeed, Deserializer as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::catalog::{self, nearest, CatalogError, DynModel};
+use crate::config::{self, bad_config, type_name};
 
+pub mod json;
 pub(crate) mod names;
 pub mod spans;
 
+use json::shorten;
 use names::FieldType;
-use spans::{display_path, Position, Segment, Spans};
+use spans::{display_path, Position, Segment, Span, Spans};
 
 /// The example trace of CONTRACT section 4: the application unregisters a healthy
 /// endpoint. Valid, and consistent with the model.
@@ -174,7 +181,7 @@ pub enum Problem {
     #[error("invalid JSON: {0}")]
     Syntax(String),
     /// A key that the place does not allow.
-    #[error("unknown field `{name}` in {place}{}", hint(suggestion))]
+    #[error("unknown field `{}` in {place}{}", shorten(name), hint(suggestion))]
     UnknownField {
         /// The key given.
         name: String,
@@ -192,7 +199,10 @@ pub enum Problem {
         place: &'static str,
     },
     /// A value of the wrong JSON type.
-    #[error("wrong type for `{path}`: expected {expected}, found {found}")]
+    #[error(
+        "wrong type for `{}`: expected {expected}, found {found}",
+        shorten(path)
+    )]
     WrongType {
         /// The value's path.
         path: String,
@@ -202,7 +212,7 @@ pub enum Problem {
         found: &'static str,
     },
     /// No machine has this id.
-    #[error("unknown machine `{name}`{}", hint(suggestion))]
+    #[error("unknown machine `{}`{}", shorten(name), hint(suggestion))]
     UnknownMachine {
         /// The id given.
         name: String,
@@ -210,7 +220,11 @@ pub enum Problem {
         suggestion: Option<&'static str>,
     },
     /// The machine has no such parameter.
-    #[error("unknown config key `{name}` for `{machine}`{}", hint(suggestion))]
+    #[error(
+        "unknown config key `{}` for `{machine}`{}",
+        shorten(name),
+        hint(suggestion)
+    )]
     UnknownConfigKey {
         /// The machine id.
         machine: &'static str,
@@ -228,7 +242,11 @@ pub enum Problem {
         message: String,
     },
     /// The machine has no such stimulus.
-    #[error("unknown stimulus `{name}` for `{machine}`{}", hint(suggestion))]
+    #[error(
+        "unknown stimulus `{}` for `{machine}`{}",
+        shorten(name),
+        hint(suggestion)
+    )]
     UnknownStimulus {
         /// The machine id.
         machine: &'static str,
@@ -238,7 +256,11 @@ pub enum Problem {
         suggestion: Option<&'static str>,
     },
     /// The component has no state of this name.
-    #[error("unknown state `{name}` for `{component}`{}", hint(suggestion))]
+    #[error(
+        "unknown state `{}` for `{component}`{}",
+        shorten(name),
+        hint(suggestion)
+    )]
     UnknownState {
         /// The component.
         component: String,
@@ -248,7 +270,11 @@ pub enum Problem {
         suggestion: Option<&'static str>,
     },
     /// The model has no component of this name.
-    #[error("unknown component `{name}` of `{machine}`{}", hint(suggestion))]
+    #[error(
+        "unknown component `{}` of `{machine}`{}",
+        shorten(name),
+        hint(suggestion)
+    )]
     UnknownComponent {
         /// The machine id.
         machine: &'static str,
@@ -266,7 +292,7 @@ pub enum Problem {
         components: usize,
     },
     /// No event has this name.
-    #[error("unknown event `{name}`{}", hint(suggestion))]
+    #[error("unknown event `{}`{}", shorten(name), hint(suggestion))]
     UnknownEvent {
         /// The name given.
         name: String,
@@ -274,7 +300,7 @@ pub enum Problem {
         suggestion: Option<&'static str>,
     },
     /// No exception has this name.
-    #[error("unknown exception `{name}`{}", hint(suggestion))]
+    #[error("unknown exception `{}`{}", shorten(name), hint(suggestion))]
     UnknownException {
         /// The name given.
         name: String,
@@ -282,7 +308,12 @@ pub enum Problem {
         suggestion: Option<&'static str>,
     },
     /// A name that the event field does not take.
-    #[error("`{value}` is not a value of `{event}.{field}`{}", hint(suggestion))]
+    #[error(
+        "`{}` is not a value of `{}.{field}`{}",
+        shorten(value),
+        shorten(event),
+        hint(suggestion)
+    )]
     UnknownValue {
         /// The event.
         event: String,
@@ -364,74 +395,481 @@ pub type Models = dyn Fn(&str, &Value) -> Result<Box<dyn DynModel>, CatalogError
 /// # Errors
 /// As [`parse`].
 pub fn parse_with(file: Option<&str>, bytes: &[u8], models: &Models) -> Result<Trace, TraceError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|error| TraceError {
-        file: file.map(str::to_owned),
-        position: Some(Position {
-            line: error.line().max(1),
-            column: char_column(bytes, error.line(), error.column()),
-        }),
-        path: String::new(),
-        problem: Box::new(Problem::Syntax(syntax_message(&error))),
-    })?;
-    // serde_json accepted it, so it is UTF-8; an error here would be a serde_json bug.
-    let text = String::from_utf8_lossy(bytes);
-    let spans = Spans::scan(&text);
-    Checker {
-        file,
-        spans: Some(&spans),
-        models,
-    }
-    .document(&value)
+    collect(file, bytes, models)
 }
 
-/// Reads and checks a trace file (see [`parse`]).
+/// Reads a whole trace with [`read_steps`], keeping its steps.
+fn collect<R: BufRead>(
+    file: Option<&str>,
+    reader: R,
+    models: &Models,
+) -> Result<Trace, TraceError> {
+    let mut steps = Vec::new();
+    let header = read_steps(file, reader, models, &mut |_, _, step| steps.push(step))?;
+    Ok(Trace {
+        machine: header.machine,
+        config: header.config.unwrap_or_else(empty_object),
+        steps,
+    })
+}
+
+/// The name [`open`] gives standard input in messages.
+pub const STDIN: &str = "<stdin>";
+
+/// Opens a trace file for [`read_steps`]; `-` is standard input.
+///
+/// # Returns
+/// The name to use in messages, and a buffered reader.
+///
+/// # Errors
+/// [`Problem::Io`] when the file cannot be opened.
+pub fn open(path: &Path) -> Result<(String, Box<dyn BufRead>), TraceError> {
+    if path.as_os_str() == "-" {
+        return Ok((STDIN.to_owned(), Box::new(io::stdin().lock())));
+    }
+    let name = path.display().to_string();
+    match File::open(path) {
+        Ok(file) => Ok((name, Box::new(BufReader::new(file)))),
+        Err(error) => Err(TraceError {
+            file: Some(name),
+            position: None,
+            path: String::new(),
+            problem: Box::new(Problem::Io(error.to_string())),
+        }),
+    }
+}
+
+/// Reads and checks a trace file (see [`parse`]); `-` reads standard input.
 ///
 /// # Errors
 /// As [`parse`], plus [`Problem::Io`] when the file cannot be read.
 pub fn read_file(path: &Path) -> Result<Trace, TraceError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|error| TraceError {
-        file: Some(name.clone()),
-        position: None,
-        path: String::new(),
-        problem: Box::new(Problem::Io(error.to_string())),
-    })?;
-    parse(Some(&name), &bytes)
+    let (name, reader) = open(path)?;
+    collect(Some(&name), reader, &catalog::model)
 }
 
-/// serde_json counts columns in bytes; [`Position`] counts characters, as an editor does.
-fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
-    let Some(text) = bytes.split(|&b| b == b'\n').nth(line.saturating_sub(1)) else {
-        return byte_column.max(1);
+/// The head of a trace that [`read_steps`] read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The machine id.
+    pub machine: String,
+    /// The config as written (`None` when absent).
+    pub config: Option<Value>,
+    /// How many steps were read.
+    pub steps: usize,
+}
+
+/// What [`read_steps`] hands each step to: the model the trace names, the step's index
+/// and the step.
+pub type OnStep<'f> = dyn FnMut(&dyn DynModel, usize, Step) + 'f;
+
+/// Reads a trace step by step without holding more than one step in memory: each step
+/// is checked like [`parse`] checks it and handed to `on_step` with the model the
+/// trace's machine and config name, and its index; then it is dropped.
+///
+/// The steps are streamed when `machine` (and `config`, if given) come before `steps`,
+/// as in every file this crate writes. If `machine` comes after `steps`, the steps are
+/// held until it is read (memory then grows with the trace). A `config` after `steps`
+/// is accepted only when it changes nothing (the steps were checked with the defaults).
+///
+/// # Errors
+/// The first problem, as [`parse`] reports it; the steps before it were already handed
+/// over.
+///
+/// # Complexity
+/// O(n) in the text length; memory O(longest step) plus what `on_step` keeps.
+pub fn read_steps<R: BufRead>(
+    file: Option<&str>,
+    reader: R,
+    models: &Models,
+    on_step: &mut OnStep<'_>,
+) -> Result<Header, TraceError> {
+    let tracker = RefCell::new(json::Tracker::default());
+    let reading = Reading {
+        file,
+        models,
+        tracker: &tracker,
+        failure: RefCell::new(None),
+        on_step: RefCell::new(on_step),
     };
-    let before = byte_column.saturating_sub(1).min(text.len());
-    String::from_utf8_lossy(&text[..before]).chars().count() + 1
+    let mut deserializer =
+        serde_json::Deserializer::from_reader(json::Tracked::new(reader, &tracker));
+    tracker.borrow_mut().arm();
+    let result = (&mut deserializer)
+        .deserialize_any(Root(&reading))
+        .and_then(|header| deserializer.end().map(|()| header));
+    match result {
+        Ok(header) => Ok(header),
+        Err(error) => Err(match reading.failure.into_inner() {
+            Some(failure) => failure,
+            None => {
+                let message = json::message(&error);
+                let mut position = tracker.borrow().error_position(&error);
+                if let Some(name) = json::duplicated(&message) {
+                    // serde_json stops just after the key: point at its opening quote.
+                    let width = name.chars().count() + 2;
+                    if position.column > width {
+                        position.column -= width;
+                    }
+                }
+                TraceError {
+                    file: file.map(str::to_owned),
+                    position: Some(position),
+                    path: String::new(),
+                    problem: Box::new(if error.is_io() {
+                        Problem::Io(message)
+                    } else if message.starts_with("duplicate key") {
+                        Problem::Invalid(message)
+                    } else {
+                        Problem::Syntax(message)
+                    }),
+                }
+            }
+        }),
+    }
 }
 
-/// serde_json's message without its trailing " at line L column C".
-fn syntax_message(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message,
+/// The state of one [`read_steps`] call, shared by its serde visitors.
+struct Reading<'a, 'f> {
+    file: Option<&'a str>,
+    models: &'a Models,
+    tracker: &'a RefCell<json::Tracker>,
+    /// The problem that stopped the reading (serde only carries its own errors).
+    failure: RefCell<Option<TraceError>>,
+    on_step: RefCell<&'f mut OnStep<'f>>,
+}
+
+/// A checked model and its components.
+struct Ready {
+    model: Box<dyn DynModel>,
+    components: Vec<Component>,
+}
+
+/// A step read before its machine was known: its value, start and text.
+type Pending = (Value, Position, Vec<u8>);
+
+impl Reading<'_, '_> {
+    fn checker<'s>(&'s self, spans: Option<&'s Spans>) -> Checker<'s> {
+        Checker {
+            file: self.file,
+            spans,
+            models: self.models,
+        }
+    }
+
+    /// Stops with a wrong type for the value at `path` (a top-level key, or `""` for the
+    /// document) that the tracker recorded last.
+    fn wrong<E: de::Error>(&self, path: &str, found: &'static str) -> E {
+        self.tracker.borrow_mut().stop();
+        let at = self.tracker.borrow().start();
+        let path: Vec<Segment> = if path.is_empty() {
+            Vec::new()
+        } else {
+            vec![key(path)]
+        };
+        let mut spans = Spans::default();
+        spans.insert(
+            path.clone(),
+            Span {
+                key: None,
+                value: at,
+            },
+        );
+        let expected = if path.is_empty() {
+            "an object"
+        } else {
+            "an array"
+        };
+        let error = self.checker(Some(&spans)).fail(
+            &path,
+            At::Value,
+            Problem::WrongType {
+                path: display_path(&path),
+                expected,
+                found,
+            },
+        );
+        self.stop(error)
+    }
+
+    /// Keeps `error` and returns a serde error that stops the reading.
+    fn stop<E: de::Error>(&self, error: TraceError) -> E {
+        *self.failure.borrow_mut() = Some(error);
+        E::custom("stopped")
+    }
+
+    fn ready(&self, model: Box<dyn DynModel>) -> Ready {
+        let components = model
+            .states(&model.initial())
+            .into_iter()
+            .map(|state| Component {
+                states: names::state_names(names::component_machine(&state.component)),
+                name: state.component,
+            })
+            .collect();
+        Ready { model, components }
+    }
+
+    /// Checks one step and hands it over; on a problem, scans the step's text (`raw`,
+    /// starting at `start`) for the position.
+    fn step(
+        &self,
+        ready: &Ready,
+        index: usize,
+        value: Value,
+        start: Position,
+        raw: &[u8],
+    ) -> Result<(), TraceError> {
+        let path = [key("steps"), Segment::Index(index)];
+        let checked = self
+            .checker(None)
+            .step(&*ready.model, &ready.components, &value, &path);
+        if let Err(unplaced) = checked {
+            let spans = Spans::scan_at(&String::from_utf8_lossy(raw), &path, start);
+            let placed =
+                self.checker(Some(&spans))
+                    .step(&*ready.model, &ready.components, &value, &path);
+            return Err(placed.err().unwrap_or(unplaced));
+        }
+        let step: Step = serde_json::from_value(value).map_err(|error| {
+            self.checker(None)
+                .fail(&path, At::Value, Problem::Invalid(error.to_string()))
+        })?;
+        (self.on_step.borrow_mut())(&*ready.model, index, step);
+        Ok(())
+    }
+}
+
+/// The visitor methods of a value that must be an array or object: any other kind is a
+/// wrong type at the path `$path`.
+macro_rules! refuse_other_kinds {
+    ($path:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(self.0.wrong($path, "a boolean"))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(self.0.wrong($path, "a number"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(self.0.wrong($path, "a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(self.0.wrong($path, "a number"))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Err(self.0.wrong($path, "a string"))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Err(self.0.wrong($path, "null"))
+        }
+    };
+}
+
+/// The document's visitor.
+struct Root<'r, 'a, 'f>(&'r Reading<'a, 'f>);
+
+impl<'de> Visitor<'de> for Root<'_, '_, '_> {
+    type Value = Header;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a trace object")
+    }
+    refuse_other_kinds!("");
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Header, A::Error> {
+        Err(self.0.wrong("", "an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header, A::Error> {
+        let reading = self.0;
+        let tracker = reading.tracker;
+        let mut spans = Spans::default();
+        tracker.borrow_mut().stop();
+        let root = tracker.borrow().start();
+        spans.insert(
+            Vec::new(),
+            Span {
+                key: None,
+                value: root,
+            },
+        );
+        let mut seen: Vec<String> = Vec::new();
+        let mut machine: Option<Value> = None;
+        let mut config: Option<Value> = None;
+        let mut ready: Option<Ready> = None;
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut steps: Option<usize> = None;
+        loop {
+            tracker.borrow_mut().arm();
+            let Some(name) = map.next_key::<String>()? else {
+                break;
+            };
+            tracker.borrow_mut().stop();
+            let key_at = tracker.borrow().start();
+            let path = vec![key(&name)];
+            let place = |spans: &mut Spans, value: Position| {
+                spans.insert(
+                    path.clone(),
+                    Span {
+                        key: Some(key_at),
+                        value,
+                    },
+                );
+            };
+            if seen.contains(&name) || !TRACE_FIELDS.contains(&name.as_str()) {
+                place(&mut spans, key_at);
+                let problem = if seen.contains(&name) {
+                    Problem::Invalid(json::duplicate(&name))
+                } else {
+                    Problem::UnknownField {
+                        suggestion: nearest(&name, TRACE_FIELDS.iter().copied()),
+                        name,
+                        place: "the trace",
+                    }
+                };
+                let error = reading.checker(Some(&spans)).fail(&path, At::Key, problem);
+                return Err(reading.stop(error));
+            }
+            seen.push(name.clone());
+            if name == "steps" {
+                if ready.is_none() {
+                    if let Some(machine) = &machine {
+                        let built = reading
+                            .checker(Some(&spans))
+                            .header(machine, config.as_ref())
+                            .map_err(|error| reading.stop::<A::Error>(error))?;
+                        ready = Some(reading.ready(built));
+                    }
+                }
+                tracker.borrow_mut().arm();
+                let seed = Steps(reading, ready.as_ref(), &mut pending);
+                let (at, count) = map.next_value_seed(seed)?;
+                place(&mut spans, at);
+                steps = Some(count);
+                continue;
+            }
+            tracker.borrow_mut().arm();
+            let value = map.next_value_seed(json::StrictSeed)?;
+            tracker.borrow_mut().stop();
+            let at = tracker.borrow().start();
+            if name == "config" {
+                let raw = String::from_utf8_lossy(tracker.borrow().raw()).into_owned();
+                spans.extend(Spans::scan_at(&raw, &path, at));
+                place(&mut spans, at);
+                if let (Some(ready), Some(machine)) = (&ready, &machine) {
+                    // The steps were read with the defaults: a late config must not
+                    // change them.
+                    let late = reading
+                        .checker(Some(&spans))
+                        .header(machine, Some(&value))
+                        .map_err(|error| reading.stop::<A::Error>(error))?;
+                    if late.parameters() != ready.model.parameters() {
+                        let problem = Problem::Invalid(
+                            "`config` comes after `steps` and changes the defaults the steps \
+                             were read with: put `config` before `steps`"
+                                .to_owned(),
+                        );
+                        let error = reading.checker(Some(&spans)).fail(&path, At::Key, problem);
+                        return Err(reading.stop(error));
+                    }
+                }
+                config = Some(value);
+            } else {
+                place(&mut spans, at);
+                machine = Some(value);
+            }
+        }
+        let checker = reading.checker(Some(&spans));
+        let fail = |error: TraceError| reading.stop::<A::Error>(error);
+        let missing = |name: &'static str| {
+            checker.fail(
+                &[],
+                At::Value,
+                Problem::MissingField {
+                    name,
+                    place: "the trace",
+                },
+            )
+        };
+        let machine = machine.ok_or_else(|| fail(missing("machine")))?;
+        let ready = match ready {
+            Some(ready) => ready,
+            None => reading.ready(checker.header(&machine, config.as_ref()).map_err(fail)?),
+        };
+        let Some(mut count) = steps else {
+            return Err(fail(missing("steps")));
+        };
+        if !pending.is_empty() {
+            count = pending.len();
+            for (index, (value, start, raw)) in pending.into_iter().enumerate() {
+                reading
+                    .step(&ready, index, value, start, &raw)
+                    .map_err(fail)?;
+            }
+        }
+        Ok(Header {
+            machine: ready.model.id().to_owned(),
+            config,
+            steps: count,
+        })
+    }
+}
+
+/// The `steps` array's seed: checks and hands over each step as it is read.
+struct Steps<'s, 'r, 'a, 'f>(&'r Reading<'a, 'f>, Option<&'s Ready>, &'s mut Vec<Pending>);
+
+impl<'de> DeserializeSeed<'de> for Steps<'_, '_, '_, '_> {
+    /// Where the array starts, and how many steps it has.
+    type Value = (Position, usize);
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Steps<'_, '_, '_, '_> {
+    type Value = (Position, usize);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of steps")
+    }
+    refuse_other_kinds!("steps");
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(self.0.wrong("steps", "an object"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let tracker = self.0.tracker;
+        tracker.borrow_mut().stop();
+        let at = tracker.borrow().start();
+        let mut index = 0;
+        loop {
+            tracker.borrow_mut().arm();
+            let Some(value) = seq.next_element_seed(json::StrictSeed)? else {
+                break;
+            };
+            tracker.borrow_mut().stop();
+            let tracked = tracker.borrow();
+            let (start, raw) = (tracked.start(), tracked.raw());
+            match self.1 {
+                Some(ready) => {
+                    let stepped = self.0.step(ready, index, value, start, raw);
+                    drop(tracked);
+                    stepped.map_err(|error| self.0.stop::<A::Error>(error))?;
+                }
+                None => self.2.push((value, start, raw.to_vec())),
+            }
+            index += 1;
+        }
+        tracker.borrow_mut().stop();
+        Ok((at, index))
     }
 }
 
 const TRACE_FIELDS: &[&str] = &["machine", "config", "steps"];
 const STEP_FIELDS: &[&str] = &["on", "expect"];
 const EXPECT_FIELDS: &[&str] = &["state", "states", "rejected", "emits", "emits_include"];
-
-/// The JSON type of a value, as messages say it.
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 fn key(name: &str) -> Segment {
     Segment::Key(name.to_owned())
@@ -572,6 +1010,16 @@ impl Checker<'_> {
             .map_err(|error| self.fail(&[], At::Value, Problem::Invalid(error.to_string())))
     }
 
+    /// Checks the machine id and config and builds the model.
+    fn header(
+        &self,
+        machine: &Value,
+        config: Option<&Value>,
+    ) -> Result<Box<dyn DynModel>, TraceError> {
+        let machine = self.string(machine, &[key("machine")])?;
+        self.model(machine, config)
+    }
+
     /// The model the trace names, with its config checked key by key.
     fn model(
         &self,
@@ -597,27 +1045,18 @@ impl Checker<'_> {
             .ok_or_else(|| self.wrong_type(&config_path, "an object", config))?;
         let known = defaults.parameters();
         let known = known.as_object().cloned().unwrap_or_default();
+        let build = |config: &Value| (self.models)(machine, config);
         for (name, value) in object {
             let path = join(&config_path, key(name));
-            let Some(default) = known.get(name) else {
-                return Err(self.fail(
-                    &path,
-                    At::Key,
-                    Problem::UnknownConfigKey {
-                        machine: defaults.id(),
-                        name: name.clone(),
-                        suggestion: nearest(name, known.keys().map(String::as_str))
-                            .map(str::to_owned),
-                    },
-                ));
-            };
-            if type_name(default) != type_name(value) {
-                return Err(self.wrong_type(&path, type_name(default), value));
-            }
-            let mut single = Map::new();
-            single.insert(name.clone(), value.clone());
-            if let Err(error) = (self.models)(machine, &Value::Object(single)) {
-                return Err(self.fail(&path, At::Value, bad_config(defaults.id(), error)));
+            let shown = display_path(&path);
+            if let Err(problem) =
+                config::check_key(defaults.id(), &known, name, value, &shown, &build)
+            {
+                let at = match problem {
+                    Problem::UnknownConfigKey { .. } => At::Key,
+                    _ => At::Value,
+                };
+                return Err(self.fail(&path, at, problem));
             }
         }
         (self.models)(machine, config)
@@ -819,12 +1258,6 @@ impl Checker<'_> {
     }
 }
 
-fn bad_config(machine: &'static str, error: CatalogError) -> Problem {
-    match error {
-        CatalogError::BadParameters { message, .. } => Problem::BadConfig { machine, message },
-        other => Problem::Invalid(other.to_string()),
-    }
-}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -883,7 +1316,7 @@ mod tests {
             (
                 r#"{"machine": "local_endpoint", "config": {"kind": "usr"}, "steps": []}"#
                     .to_owned(),
-                "1:50: bad config for `local_endpoint`: unknown variant `usr`, expected `user` or `application`",
+                "1:50: bad config for `local_endpoint`: unknown value `usr`, expected `user` or `application`",
             ),
             (
                 format!(r#"{HEAD}{{"rejected": "InvalidOperationExeption"}}}}]}}"#),
@@ -930,8 +1363,10 @@ mod tests {
             "1:19: invalid JSON: key must be a string"
         );
         assert_eq!(
-            problem("{\"machine\": \"\u{e9}\u{e9}\",\n \"\u{e9}\": 1, x}"),
-            "2:10: invalid JSON: key must be a string"
+            problem(
+                "{\"machine\": \"registration\", \"steps\": [\n{\"on\": \"\u{e9}\u{e9}\", x}]}"
+            ),
+            "2:14: invalid JSON: key must be a string"
         );
         assert_eq!(problem(""), "1:1: invalid JSON: EOF while parsing a value");
     }

@@ -4,18 +4,24 @@
 //! language (CONTRACT section 4).
 //!
 //! # How vectors are chosen
-//! 1. [`explore`] walks the model breadth-first from its initial state, trying every
-//!    stimulus in every state, so the first edge found that fires a row lies on a
-//!    shortest path to it.
-//! 2. Each target (a row, or an edge) gets one candidate: the shortest path to its first
-//!    edge's source state, then that edge.
-//! 3. Candidates are taken longest first; one is kept only if its target is not already
-//!    fired somewhere along a kept path. Longer paths fire their prefixes' rows, so this
-//!    drops the vectors that would repeat a prefix of another, and no vector is longer
-//!    than the shortest way to its own target.
-//! 4. With several parameter sets, they are taken in order and a later set only targets
-//!    the rows no earlier set has covered (rows guarded for other parameters are only
-//!    coverable there).
+//! 1. The model is walked breadth-first from its initial state, trying every stimulus in
+//!    every state, so the first edge found that fires a row lies on a shortest path to
+//!    it. Only the states are kept (each with the edge that first reached it), never the
+//!    edges, so memory grows with the states alone and stays within
+//!    [`Options::max_states`] and [`Options::max_memory`].
+//! 2. Rows: each row gets one candidate, the shortest path through the first edge that
+//!    fires it. Candidates are taken longest first; one is kept only if its row is not
+//!    already fired along a kept path, so no vector repeats a prefix of another and none
+//!    is longer than the shortest way to its own target. With several parameter sets, a
+//!    later set only targets the rows no earlier set has covered (rows guarded for other
+//!    parameters are only coverable there). Row vectors are handed over when the walk of
+//!    their parameter set ends.
+//! 3. Edges: every edge that does not first reach a new state gets a vector (the
+//!    shortest path to its source, then the edge), handed over as soon as it is found.
+//!    The edges that do reach a new state lie on those paths, so every edge is covered;
+//!    this is what keeping candidates longest first yields, without holding the edges.
+//! 4. A walk stopped by a limit leaves the cover incomplete
+//!    ([`VectorCoverage::stopped`] says why).
 //!
 //! Files are named after their target, e.g. `registration-017-Registered-RefreshDue.json`
 //! (machine, row index, source state, stimulus), so the output is deterministic.
@@ -32,13 +38,13 @@
 //! # Ok::<(), ucma_ha::vectors::VectorError>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::catalog::{self, CatalogError, DynModel, Reaction, Snapshot};
+use crate::catalog::{self, CatalogError, DynModel, Snapshot};
 use crate::coverage::rows_of;
 use crate::trace::{Expect, Step, Trace};
 
@@ -59,13 +65,23 @@ pub struct Options {
     pub cover: Cover,
     /// Explore at most this many states per parameter set.
     pub max_states: usize,
+    /// Hand over at most this many vectors in all.
+    pub max_vectors: usize,
+    /// The memory the explored states may take, in bytes (an estimate per state; see
+    /// [`state_bytes`]).
+    pub max_memory: usize,
 }
+
+/// The default [`Options::max_memory`]: 1 GiB.
+pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             cover: Cover::Rows,
             max_states: 100_000,
+            max_vectors: 25_000,
+            max_memory: DEFAULT_MAX_MEMORY,
         }
     }
 }
@@ -76,111 +92,58 @@ pub enum VectorError {
     /// The machine or its config is not valid.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// The state limit asked for cannot fit the memory budget.
+    #[error(
+        "--max-states {max_states} would take about {needed} MiB for `{machine}`, more than \
+         the {budget} MiB budget: lower --max-states (at most {fits} fit)"
+    )]
+    TooLarge {
+        /// The model.
+        machine: String,
+        /// The state limit asked for.
+        max_states: usize,
+        /// The estimate, in MiB.
+        needed: usize,
+        /// The budget, in MiB.
+        budget: usize,
+        /// How many states fit.
+        fits: usize,
+    },
+    /// Whoever took the vectors refused one (e.g. a file could not be written).
+    #[error("{0}")]
+    Sink(String),
 }
 
-/// One edge of the explored graph: a stimulus in a state and what it did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Edge {
-    /// The source state's index in [`Explored::states`].
-    pub from: usize,
-    /// The stimulus.
-    pub stimulus: &'static str,
-    /// The target state's index; `None` when the state limit kept it out.
-    pub to: Option<usize>,
-    /// What the model did.
-    pub reaction: Reaction,
+/// The estimated memory one explored state takes, in bytes, for snapshots of `words`
+/// 64-bit words: the snapshot twice (the state list and the index), allocator overhead,
+/// the index entry and the edge that first reached it.
+pub fn state_bytes(words: usize) -> usize {
+    let snapshot = 24 + 8 * words.max(1) + 16;
+    2 * snapshot + 16 + 16
 }
 
-/// The reachable graph of a model, breadth-first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Explored {
-    /// The states, in breadth-first order (the initial state first).
-    pub states: Vec<Snapshot>,
-    /// For each state, the edge that first reached it (`None` for the initial state).
-    pub parent: Vec<Option<usize>>,
-    /// Every edge, grouped by source state in state order, stimuli in model order.
-    pub edges: Vec<Edge>,
-    /// Whether every reachable state was explored (false when `max_states` cut it short).
-    pub complete: bool,
+/// The states of a model's reachable graph, breadth-first, each with the edge (source
+/// state, stimulus index) that first reached it; no edges are kept.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Graph {
+    states: Vec<Snapshot>,
+    index: HashMap<Snapshot, usize>,
+    parent: Vec<Option<(usize, usize)>>,
 }
 
-impl Explored {
-    /// The edges of a shortest path from the initial state to `state`; `None` for an
-    /// index out of range.
-    pub fn path_to(&self, state: usize) -> Option<Vec<usize>> {
+impl Graph {
+    /// The edges (source state, stimulus index) of a shortest path from the initial
+    /// state to `state`.
+    fn path_to(&self, state: usize) -> Vec<(usize, usize)> {
         let mut path = Vec::new();
-        let mut parent = *self.parent.get(state)?;
-        while let Some(edge) = parent {
-            path.push(edge);
-            parent = *self.parent.get(self.edges.get(edge)?.from)?;
+        let mut at = state;
+        while let Some(&Some((from, stimulus))) = self.parent.get(at) {
+            path.push((from, stimulus));
+            at = from;
         }
         path.reverse();
-        Some(path)
+        path
     }
-
-    /// The edges of a shortest path that ends with `edge`; `None` for an index out of
-    /// range.
-    pub fn path_through(&self, edge: usize) -> Option<Vec<usize>> {
-        let mut path = self.path_to(self.edges.get(edge)?.from)?;
-        path.push(edge);
-        Some(path)
-    }
-}
-
-/// Explores a model breadth-first.
-///
-/// # Arguments
-/// * `model` - any model.
-/// * `max_states` - stop adding states beyond this many (edges into the rest are kept,
-///   with `to: None`).
-///
-/// # Returns
-/// The [`Explored`] graph.
-///
-/// # Errors
-/// A [`CatalogError`] if the model refuses one of its own stimuli.
-///
-/// # Complexity
-/// O(states x stimuli) steps of the model, plus hashing of snapshots.
-pub fn explore(model: &dyn DynModel, max_states: usize) -> Result<Explored, CatalogError> {
-    let stimuli = model.stimuli();
-    let initial = model.initial();
-    let mut index: HashMap<Snapshot, usize> = HashMap::new();
-    index.insert(initial.clone(), 0);
-    let mut explored = Explored {
-        states: vec![initial],
-        parent: vec![None],
-        edges: Vec::new(),
-        complete: true,
-    };
-    let mut queue = VecDeque::from([0]);
-    while let Some(from) = queue.pop_front() {
-        for &stimulus in &stimuli {
-            let reaction = model.step(&explored.states[from], stimulus)?;
-            let to = match index.get(&reaction.next) {
-                Some(&to) => Some(to),
-                None if explored.states.len() < max_states => {
-                    let to = explored.states.len();
-                    index.insert(reaction.next.clone(), to);
-                    explored.states.push(reaction.next.clone());
-                    explored.parent.push(Some(explored.edges.len()));
-                    queue.push_back(to);
-                    Some(to)
-                }
-                None => {
-                    explored.complete = false;
-                    None
-                }
-            };
-            explored.edges.push(Edge {
-                from,
-                stimulus,
-                to,
-                reaction,
-            });
-        }
-    }
-    Ok(explored)
 }
 
 /// A row, by machine id and index.
@@ -195,7 +158,8 @@ pub enum Target {
     Edge {
         /// The parameter set's index in the sweep.
         config: usize,
-        /// The edge's index in [`Explored::edges`].
+        /// The edge's index: source state (breadth-first) times stimuli plus the
+        /// stimulus's index.
         edge: usize,
     },
 }
@@ -235,8 +199,11 @@ pub struct VectorCoverage {
     pub edges_total: usize,
     /// States explored, over all parameter sets.
     pub states: usize,
-    /// Whether every parameter set was explored completely.
+    /// Whether every parameter set was explored completely and every vector handed
+    /// over.
     pub complete: bool,
+    /// Why the walk stopped early, when it did.
+    pub stopped: Option<String>,
 }
 
 impl fmt::Display for VectorCoverage {
@@ -254,10 +221,10 @@ impl fmt::Display for VectorCoverage {
             self.edges_covered,
             self.edges_total,
             self.states,
-            if self.complete {
-                ""
-            } else {
-                " (state limit reached: the graph is incomplete)"
+            match (&self.stopped, self.complete) {
+                (Some(reason), _) => format!(" (stopped: {reason}; the cover is incomplete)"),
+                (None, true) => String::new(),
+                (None, false) => " (the cover is incomplete)".to_owned(),
             }
         )
     }
@@ -277,13 +244,15 @@ pub struct Generated {
 /// # Arguments
 /// * `machine` - the model's id (any id [`catalog::model`] knows).
 /// * `configs` - the parameter sets, as JSON (`Value::Null` for the defaults).
-/// * `options` - rows or edges, and the state limit.
+/// * `options` - rows or edges, and the limits.
 ///
 /// # Errors
-/// [`VectorError::Catalog`] for an unknown machine or a bad config.
+/// [`VectorError::Catalog`] for an unknown machine or a bad config,
+/// [`VectorError::TooLarge`] when the state limit cannot fit the memory budget.
 ///
 /// # Complexity
-/// Per parameter set: exploration (see [`explore`]), then O(targets x path length).
+/// Per parameter set: O(states x stimuli) steps of the model, plus O(path length) per
+/// vector; memory O(states) plus the vectors returned.
 pub fn generate(
     machine: &str,
     configs: &[Value],
@@ -301,101 +270,263 @@ pub fn generate(
 /// module documentation), e.g. a composed model built by hand.
 ///
 /// # Errors
-/// [`VectorError::Catalog`] if a model refuses one of its own stimuli.
+/// As [`generate_with`].
 pub fn generate_for(models: &[&dyn DynModel], options: &Options) -> Result<Generated, VectorError> {
     let mut vectors = Vec::new();
-    let mut covered: BTreeSet<RowId> = BTreeSet::new();
-    let mut reachable: BTreeSet<RowId> = BTreeSet::new();
-    let (mut edges_covered, mut edges_total, mut states) = (0, 0, 0);
-    let mut complete = true;
-    for (config_index, &model) in models.iter().enumerate() {
-        let explored = explore(model, options.max_states)?;
-        states += explored.states.len();
-        edges_total += explored.edges.len();
-        complete &= explored.complete;
-        let rows_of_edge = |edge: usize| -> Vec<RowId> {
-            explored.edges[edge]
-                .reaction
-                .fired
-                .iter()
-                .map(|fired| (fired.machine, fired.row))
-                .collect()
-        };
-        // One candidate per target: the first edge (in breadth-first order) that hits it.
-        let mut candidates: Vec<(Target, usize)> = Vec::new();
-        match options.cover {
-            Cover::Rows => {
-                let mut first: BTreeMap<RowId, usize> = BTreeMap::new();
-                for edge in 0..explored.edges.len() {
-                    for row in rows_of_edge(edge) {
-                        reachable.insert(row);
-                        first.entry(row).or_insert(edge);
-                    }
-                }
-                candidates.extend(
-                    first
-                        .into_iter()
-                        .filter(|(row, _)| !covered.contains(row))
-                        .map(|(row, edge)| (Target::Row(row), edge)),
-                );
-            }
-            Cover::Edges => {
-                for edge in 0..explored.edges.len() {
-                    reachable.extend(rows_of_edge(edge));
-                    let target = Target::Edge {
-                        config: config_index,
-                        edge,
-                    };
-                    candidates.push((target, edge));
-                }
-            }
+    let coverage = generate_with(
+        models,
+        options,
+        &mut |vector| {
+            vectors.push(vector);
+            Ok(())
+        },
+        &mut |_| {},
+    )?;
+    Ok(Generated { vectors, coverage })
+}
+
+/// How far a [`generate_with`] walk has come, for a progress line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// The parameter set being walked (from 0).
+    pub config: usize,
+    /// States found in it so far.
+    pub states: usize,
+    /// Vectors handed over so far, in all.
+    pub vectors: usize,
+}
+
+/// Generates vectors and hands each to `sink` as soon as it is chosen (edge vectors
+/// while the walk goes on, row vectors when a parameter set's walk ends), so a caller
+/// can write them as they are found and memory stays bounded by the states.
+///
+/// # Arguments
+/// * `models` - one model per parameter set.
+/// * `options` - rows or edges, and the limits.
+/// * `sink` - takes each vector; an `Err` stops the generation with that message.
+/// * `progress` - called now and then while walking.
+///
+/// # Errors
+/// [`VectorError::TooLarge`] before any work when [`Options::max_states`] cannot fit
+/// [`Options::max_memory`]; [`VectorError::Catalog`] if a model refuses one of its own
+/// stimuli; [`VectorError::Sink`] when `sink` refuses.
+pub fn generate_with(
+    models: &[&dyn DynModel],
+    options: &Options,
+    sink: &mut dyn FnMut(Vector) -> Result<(), String>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<VectorCoverage, VectorError> {
+    check_budget(models, options)?;
+    let mut walk = Walk {
+        options,
+        sink,
+        progress,
+        covered: BTreeSet::new(),
+        reachable: BTreeSet::new(),
+        edges_covered: 0,
+        edges_total: 0,
+        states: 0,
+        handed: 0,
+        complete: true,
+        stopped: None,
+    };
+    let sweep = models.len() > 1;
+    for (config, &model) in models.iter().enumerate() {
+        if walk.stopped.is_some() {
+            break;
         }
-        // Longest first; keep a candidate only if its target is not yet on a kept path.
-        let mut order: Vec<usize> = (0..candidates.len()).collect();
-        let paths: Vec<Vec<usize>> = candidates
-            .iter()
-            .map(|(_, edge)| explored.path_through(*edge).unwrap_or_default())
-            .collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(paths[i].len()));
-        let mut on_kept_paths: BTreeSet<usize> = BTreeSet::new();
-        let mut kept: Vec<usize> = Vec::new();
-        for i in order {
-            let hit = match &candidates[i].0 {
-                Target::Row(row) => covered.contains(row),
-                Target::Edge { edge, .. } => on_kept_paths.contains(edge),
-            };
-            if hit {
-                continue;
-            }
-            for &edge in &paths[i] {
-                on_kept_paths.insert(edge);
-                covered.extend(rows_of_edge(edge));
-            }
-            kept.push(i);
-        }
-        kept.sort_by(|&a, &b| candidates[a].0.cmp(&candidates[b].0));
-        edges_covered += on_kept_paths.len();
-        let sweep = models.len() > 1;
-        for i in kept {
-            let (target, edge) = &candidates[i];
-            vectors.push(Vector {
-                name: file_name(model, &explored, target, *edge, sweep),
-                target: target.clone(),
-                trace: trace_of(model, &explored, &paths[i]),
+        walk.config(config, model, sweep)?;
+    }
+    Ok(VectorCoverage {
+        machines: per_machine(&walk.covered, &walk.reachable),
+        edges_covered: walk.edges_covered,
+        edges_total: walk.edges_total,
+        states: walk.states,
+        complete: walk.complete,
+        stopped: walk.stopped,
+    })
+}
+
+/// Refuses, before any work, a state limit whose states cannot fit the memory budget.
+///
+/// # Errors
+/// [`VectorError::TooLarge`] with the estimate and how many states would fit.
+pub fn check_budget(models: &[&dyn DynModel], options: &Options) -> Result<(), VectorError> {
+    for &model in models {
+        let per_state = state_bytes(model.initial().0.len());
+        let needed = options.max_states.saturating_mul(per_state);
+        if needed > options.max_memory {
+            return Err(VectorError::TooLarge {
+                machine: model.id().to_owned(),
+                max_states: options.max_states,
+                needed: needed >> 20,
+                budget: options.max_memory >> 20,
+                fits: options.max_memory / per_state,
             });
         }
     }
-    let machines = per_machine(&covered, &reachable);
-    Ok(Generated {
-        vectors,
-        coverage: VectorCoverage {
-            machines,
-            edges_covered,
-            edges_total,
-            states,
-            complete,
-        },
-    })
+    Ok(())
+}
+
+/// The state of one [`generate_with`] call.
+struct Walk<'o, 's> {
+    options: &'o Options,
+    sink: &'s mut dyn FnMut(Vector) -> Result<(), String>,
+    progress: &'s mut dyn FnMut(Progress),
+    covered: BTreeSet<RowId>,
+    reachable: BTreeSet<RowId>,
+    edges_covered: usize,
+    edges_total: usize,
+    states: usize,
+    handed: usize,
+    complete: bool,
+    stopped: Option<String>,
+}
+
+impl Walk<'_, '_> {
+    /// Walks one parameter set.
+    fn config(
+        &mut self,
+        config: usize,
+        model: &dyn DynModel,
+        sweep: bool,
+    ) -> Result<(), VectorError> {
+        let stimuli = model.stimuli();
+        let initial = model.initial();
+        let per_state = state_bytes(initial.0.len());
+        let mut graph = Graph::default();
+        graph.index.insert(initial.clone(), 0);
+        graph.states.push(initial);
+        graph.parent.push(None);
+        // Rows: the first edge (source, stimulus) that fires each row.
+        let mut first: BTreeMap<RowId, (usize, usize)> = BTreeMap::new();
+        let mut on_paths: HashSet<(usize, usize)> = HashSet::new();
+        let mut from = 0;
+        'walk: while from < graph.states.len() {
+            if from % 1024 == 0 {
+                (self.progress)(Progress {
+                    config,
+                    states: graph.states.len(),
+                    vectors: self.handed,
+                });
+            }
+            for (k, &stimulus) in stimuli.iter().enumerate() {
+                let reaction = model.step(&graph.states[from], stimulus)?;
+                self.edges_total += 1;
+                for fired in &reaction.fired {
+                    let row = (fired.machine, fired.row);
+                    self.reachable.insert(row);
+                    first.entry(row).or_insert((from, k));
+                }
+                let new = !graph.index.contains_key(&reaction.next);
+                if new {
+                    let room = graph.states.len() < self.options.max_states;
+                    let memory = (graph.states.len() + 1).saturating_mul(per_state)
+                        <= self.options.max_memory;
+                    if room && memory {
+                        let to = graph.states.len();
+                        graph.index.insert(reaction.next.clone(), to);
+                        graph.states.push(reaction.next);
+                        graph.parent.push(Some((from, k)));
+                        continue;
+                    }
+                    self.complete = false;
+                }
+                if self.options.cover == Cover::Edges {
+                    let mut path = graph.path_to(from);
+                    path.push((from, k));
+                    let edge = from * stimuli.len() + k;
+                    let target = Target::Edge { config, edge };
+                    let name = edge_file_name(model, config, edge, stimulus, sweep);
+                    self.hand(model, &stimuli, &path, name, target, &mut on_paths)?;
+                    if self.stopped.is_some() {
+                        break 'walk;
+                    }
+                }
+            }
+            from += 1;
+        }
+        if from < graph.states.len() {
+            self.complete = false;
+        }
+        self.states += graph.states.len();
+        if self.options.cover == Cover::Rows && self.stopped.is_none() {
+            self.rows(model, &stimuli, &graph, &first, &mut on_paths)?;
+        }
+        self.edges_covered += on_paths.len();
+        Ok(())
+    }
+
+    /// Picks and hands over the row vectors of one walked parameter set.
+    fn rows(
+        &mut self,
+        model: &dyn DynModel,
+        stimuli: &[&'static str],
+        graph: &Graph,
+        first: &BTreeMap<RowId, (usize, usize)>,
+        on_paths: &mut HashSet<(usize, usize)>,
+    ) -> Result<(), VectorError> {
+        let mut candidates: Vec<(RowId, Vec<(usize, usize)>)> = first
+            .iter()
+            .filter(|(row, _)| !self.covered.contains(row))
+            .map(|(&row, &(from, k))| {
+                let mut path = graph.path_to(from);
+                path.push((from, k));
+                (row, path)
+            })
+            .collect();
+        // Longest first (stable: rows in order among equals).
+        candidates.sort_by_key(|(_, path)| std::cmp::Reverse(path.len()));
+        let mut kept = Vec::new();
+        for (row, path) in candidates {
+            if self.covered.contains(&row) {
+                continue;
+            }
+            let (_, fired) = trace_of(model, stimuli, &path)?;
+            self.covered.extend(fired);
+            kept.push((row, path));
+        }
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        for (row, path) in kept {
+            let name = row_file_name(model, graph, stimuli, row, &path)?;
+            self.hand(model, stimuli, &path, name, Target::Row(row), on_paths)?;
+            if self.stopped.is_some() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds one vector's trace and hands it to the sink.
+    fn hand(
+        &mut self,
+        model: &dyn DynModel,
+        stimuli: &[&'static str],
+        path: &[(usize, usize)],
+        name: String,
+        target: Target,
+        on_paths: &mut HashSet<(usize, usize)>,
+    ) -> Result<(), VectorError> {
+        if self.handed >= self.options.max_vectors {
+            self.complete = false;
+            self.stopped = Some(format!(
+                "the limit of {} vectors (--max-vectors) was reached",
+                self.options.max_vectors
+            ));
+            return Ok(());
+        }
+        let (trace, fired) = trace_of(model, stimuli, path)?;
+        self.covered.extend(fired);
+        on_paths.extend(path.iter().copied());
+        (self.sink)(Vector {
+            name,
+            target,
+            trace,
+        })
+        .map_err(VectorError::Sink)?;
+        self.handed += 1;
+        Ok(())
+    }
 }
 
 fn per_machine(covered: &BTreeSet<RowId>, reachable: &BTreeSet<RowId>) -> Vec<RowCoverage> {
@@ -422,94 +553,108 @@ fn file_safe(name: &str) -> String {
         .collect()
 }
 
-fn file_name(
+/// The file name of an edge vector, e.g. `system-e00042-PoolDown.json`.
+fn edge_file_name(
     model: &dyn DynModel,
-    explored: &Explored,
-    target: &Target,
+    config: usize,
     edge: usize,
+    stimulus: &str,
     sweep: bool,
 ) -> String {
-    let step = &explored.edges[edge];
-    let source = model.states(&explored.states[step.from]);
-    match target {
-        Target::Row((machine, row)) => {
-            // The firing component's state names the row's source state.
-            let component = step
-                .reaction
-                .fired
-                .iter()
-                .find(|fired| fired.machine == *machine && fired.row == *row)
-                .map(|fired| fired.component.clone())
-                .unwrap_or_default();
-            let from = source
-                .iter()
-                .find(|state| state.component == component)
-                .map_or("", |state| state.internal);
-            if *machine == model.id() {
-                format!("{machine}-{row:03}-{from}-{}.json", step.stimulus)
-            } else {
-                format!(
-                    "{}-{}-{row:03}-{from}-{}.json",
-                    model.id(),
-                    file_safe(&component),
-                    step.stimulus
-                )
-            }
-        }
-        Target::Edge { config, edge } => {
-            let config = if sweep {
-                format!("c{config}-")
-            } else {
-                String::new()
-            };
-            format!("{}-{config}e{edge:05}-{}.json", model.id(), step.stimulus)
-        }
-    }
+    let config = if sweep {
+        format!("c{config}-")
+    } else {
+        String::new()
+    };
+    format!("{}-{config}e{edge:05}-{stimulus}.json", model.id())
 }
 
-/// The trace of a path, with full expectations: every component's observed state, the
-/// rejection (or `null`), and every raised event.
-fn trace_of(model: &dyn DynModel, explored: &Explored, path: &[usize]) -> Trace {
-    let steps = path
+/// The file name of a row vector: the firing component's state names the row's source
+/// state, e.g. `registration-017-Registered-RefreshDue.json`.
+fn row_file_name(
+    model: &dyn DynModel,
+    graph: &Graph,
+    stimuli: &[&'static str],
+    (machine, row): RowId,
+    path: &[(usize, usize)],
+) -> Result<String, VectorError> {
+    let (from, k) = path.last().copied().unwrap_or_default();
+    let stimulus = stimuli.get(k).copied().unwrap_or_default();
+    let reaction = model.step(&graph.states[from], stimulus)?;
+    let component = reaction
+        .fired
         .iter()
-        .map(|&edge| {
-            let edge = &explored.edges[edge];
-            let states = model.states(&edge.reaction.next);
-            let (state, states) = match states.as_slice() {
-                [only] => (Some(only.observed.to_owned()), None),
-                _ => (
-                    None,
-                    Some(
-                        states
-                            .iter()
-                            .map(|s| (s.component.clone(), s.observed.to_owned()))
-                            .collect(),
-                    ),
+        .find(|fired| fired.machine == machine && fired.row == row)
+        .map(|fired| fired.component.clone())
+        .unwrap_or_default();
+    let source = model.states(&graph.states[from]);
+    let state = source
+        .iter()
+        .find(|state| state.component == component)
+        .map_or("", |state| state.internal);
+    Ok(if machine == model.id() {
+        format!("{machine}-{row:03}-{state}-{stimulus}.json")
+    } else {
+        format!(
+            "{}-{}-{row:03}-{state}-{stimulus}.json",
+            model.id(),
+            file_safe(&component),
+        )
+    })
+}
+
+/// The trace of a path (stimulus indices from the initial state), with full
+/// expectations: every component's observed state, the rejection (or `null`), and every
+/// raised event; and the rows it fires.
+fn trace_of(
+    model: &dyn DynModel,
+    stimuli: &[&'static str],
+    path: &[(usize, usize)],
+) -> Result<(Trace, Vec<RowId>), VectorError> {
+    let mut at = model.initial();
+    let mut steps = Vec::with_capacity(path.len());
+    let mut fired = Vec::new();
+    for &(_, k) in path {
+        let stimulus = stimuli.get(k).copied().unwrap_or_default();
+        let reaction = model.step(&at, stimulus)?;
+        fired.extend(reaction.fired.iter().map(|f| (f.machine, f.row)));
+        let states = model.states(&reaction.next);
+        let (state, states) = match states.as_slice() {
+            [only] => (Some(only.observed.to_owned()), None),
+            _ => (
+                None,
+                Some(
+                    states
+                        .iter()
+                        .map(|s| (s.component.clone(), s.observed.to_owned()))
+                        .collect(),
                 ),
-            };
-            Step {
-                on: edge.stimulus.to_owned(),
-                expect: Some(Expect {
-                    state,
-                    states,
-                    rejected: Some(edge.reaction.rejected.map(str::to_owned)),
-                    emits: Some(
-                        edge.reaction
-                            .events
-                            .iter()
-                            .map(|event| serde_json::to_value(event).unwrap_or(Value::Null))
-                            .collect(),
-                    ),
-                    emits_include: None,
-                }),
-            }
-        })
-        .collect();
-    Trace {
+            ),
+        };
+        steps.push(Step {
+            on: stimulus.to_owned(),
+            expect: Some(Expect {
+                state,
+                states,
+                rejected: Some(reaction.rejected.map(str::to_owned)),
+                emits: Some(
+                    reaction
+                        .events
+                        .iter()
+                        .map(|event| serde_json::to_value(event).unwrap_or(Value::Null))
+                        .collect(),
+                ),
+                emits_include: None,
+            }),
+        });
+        at = reaction.next;
+    }
+    let trace = Trace {
         machine: model.id().to_owned(),
         config: model.parameters(),
         steps,
-    }
+    };
+    Ok((trace, fired))
 }
 
 #[cfg(test)]
@@ -518,25 +663,70 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn exploration_is_breadth_first_with_shortest_parents() {
-        let model = catalog::model("registration", &Value::Null).expect("a machine");
-        let explored = explore(&*model, 1000).expect("explores");
-        assert!(explored.complete);
-        assert_eq!(
-            explored.edges.len(),
-            explored.states.len() * model.stimuli().len()
-        );
-        // Depth never decreases along the state order.
-        let depths: Vec<usize> = (0..explored.states.len())
-            .map(|s| explored.path_to(s).expect("a state").len())
+    fn vector_paths_are_shortest_and_breadth_first() {
+        let options = Options {
+            cover: Cover::Edges,
+            ..Options::default()
+        };
+        let generated = generate("registration", &[Value::Null], &options).expect("generates");
+        assert!(generated.coverage.complete);
+        // Edge indices grow with the source state's breadth-first index, whose depth
+        // never decreases: so path lengths never decrease along the edge order.
+        let mut by_edge: Vec<(usize, usize)> = generated
+            .vectors
+            .iter()
+            .map(|v| match v.target {
+                Target::Edge { edge, .. } => (edge, v.trace.steps.len()),
+                Target::Row(_) => (usize::MAX, 0),
+            })
             .collect();
-        assert!(depths.windows(2).all(|w| w[0] <= w[1]), "{depths:?}");
-        assert_eq!(depths[0], 0);
-        assert_eq!(explored.path_to(explored.states.len()), None);
-        assert_eq!(explored.path_through(explored.edges.len()), None);
-        let cut = explore(&*model, 2).expect("explores");
-        assert!(!cut.complete);
-        assert_eq!(cut.states.len(), 2);
+        by_edge.sort_unstable();
+        assert!(by_edge.windows(2).all(|w| w[0].1 <= w[1].1), "{by_edge:?}");
+        assert_eq!(
+            by_edge[0].1, 1,
+            "an edge from the initial state is one step"
+        );
+    }
+
+    #[test]
+    fn a_state_limit_leaves_the_cover_incomplete() {
+        let options = Options {
+            max_states: 2,
+            ..Options::default()
+        };
+        let cut = generate("registration", &[Value::Null], &options).expect("generates");
+        assert!(!cut.coverage.complete);
+        assert_eq!(cut.coverage.states, 2);
+    }
+
+    #[test]
+    fn a_limit_beyond_the_memory_budget_is_refused_up_front() {
+        let options = Options {
+            max_states: usize::MAX,
+            ..Options::default()
+        };
+        let refused = generate("registration", &[Value::Null], &options);
+        assert!(
+            matches!(refused, Err(VectorError::TooLarge { .. })),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn the_vector_limit_stops_the_walk_and_says_so() {
+        let options = Options {
+            cover: Cover::Edges,
+            max_vectors: 3,
+            ..Options::default()
+        };
+        let cut = generate("registration", &[Value::Null], &options).expect("generates");
+        assert_eq!(cut.vectors.len(), 3);
+        assert!(!cut.coverage.complete);
+        assert!(cut
+            .coverage
+            .stopped
+            .as_deref()
+            .is_some_and(|why| why.contains("--max-vectors")));
     }
 
     #[test]

@@ -107,6 +107,7 @@ fn edge_vectors_of_a_composed_model_replay_and_cover_every_edge() {
     let options = Options {
         cover: Cover::Edges,
         max_states: 10_000,
+        ..Options::default()
     };
     let generated = generate_for(&[&pair], &options).expect("generates");
     let coverage = &generated.coverage;

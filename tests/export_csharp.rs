@@ -123,14 +123,16 @@ fn system_is_exported_with_every_stimulus_and_component() {
     for name in system.state_names(system.initial()) {
         assert!(file.text.contains(&format!("\"{}\"", name.component)));
     }
-    let explored = ucma_ha::vectors::explore(
-        &*ucma_ha::catalog::model("system", &serde_json::Value::Null).expect("model"),
-        100_000,
+    let explored = ucma_ha::vectors::generate(
+        "system",
+        &[serde_json::Value::Null],
+        &ucma_ha::vectors::Options::default(),
     )
     .expect("explore");
+    assert!(explored.coverage.complete);
     assert!(file.text.contains(&format!(
         "configuration <see cref=\"Config\"/>: {} states",
-        explored.states.len()
+        explored.coverage.states
     )));
     // Another configuration is another graph; a bad one is refused.
     let other = ucma_ha::export::csharp::generate_with(

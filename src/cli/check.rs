@@ -65,9 +65,11 @@ fn parse_endpoint(text: &str) -> Result<EndpointKind, String> {
     }
 }
 
+/// Reads `--config` with the rules every command shares (`crate::config`).
 fn parse_config(text: &str) -> Result<SystemConfig, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    System::config_from_json(&value).map_err(|e| e.to_string())
+    crate::config::model(crate::system::ID, text)?;
+    let object = crate::config::from_arg(text)?;
+    System::config_from_json(&serde_json::Value::Object(object)).map_err(|e| e.to_string())
 }
 
 /// One line of the result table.
@@ -184,13 +186,16 @@ fn file_name(config: &SystemConfig, property: &str) -> String {
     )
 }
 
-fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
+/// Prints one configuration's report: whether it passed, and whether a counterexample
+/// file could not be written.
+fn print_report(report: &Report, directory: Option<&std::path::Path>) -> (bool, bool) {
+    let mut unwritable = false;
     let completeness = match report.completeness {
         Completeness::Complete => "complete",
         Completeness::StateLimit => "INCOMPLETE (state limit)",
         Completeness::DepthLimit => "INCOMPLETE (depth limit)",
     };
-    println!(
+    outln!(
         "{}: {} states, {} transitions, depth {}, symmetry {}, {}, {} ms",
         describe(&report.config),
         report.states,
@@ -204,7 +209,7 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
         .filter(|&row| !report.wiring_fired[row])
         .map(|row| row.to_string())
         .collect();
-    println!(
+    outln!(
         "    wiring: {} of {} rows fire{}",
         report.wiring_fired.len() - idle.len(),
         report.wiring_fired.len(),
@@ -222,7 +227,7 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
             Status::Vacuous => "VACUOUS",
             Status::Unknown => "unknown",
         };
-        println!(
+        outln!(
             "    {:<48} {:<9} {:<8} {}",
             verdict.property.name,
             format!("{:?}", verdict.property.kind).to_lowercase(),
@@ -233,7 +238,7 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
             passed = false;
         }
         if let Status::Violated(counterexample) = &verdict.status {
-            println!("      {}", counterexample.summary);
+            outln!("      {}", counterexample.summary);
             if let Some(directory) = directory {
                 let path = directory.join(file_name(&report.config, verdict.property.name));
                 let written = serde_json::to_string_pretty(&counterexample.trace)
@@ -244,30 +249,37 @@ fn print_report(report: &Report, directory: Option<&std::path::Path>) -> bool {
                             .map_err(|e| e.to_string())
                     });
                 match written {
-                    Ok(()) => println!("      trace written to {}", path.display()),
-                    Err(error) => println!("      could not write {}: {error}", path.display()),
+                    Ok(()) => outln!("      trace written to {}", path.display()),
+                    Err(error) => {
+                        errln!("error: cannot write {}: {error}", path.display());
+                        unwritable = true;
+                    }
                 }
             }
             match serde_json::to_string_pretty(&counterexample.trace) {
                 Ok(json) => {
                     for line in json.lines() {
-                        println!("      {line}");
+                        outln!("      {line}");
                     }
                 }
-                Err(error) => println!("      (trace not printable: {error})"),
+                Err(error) => outln!("      (trace not printable: {error})"),
             }
         }
     }
-    passed
+    (passed, unwritable)
 }
 
 /// Runs the checks and prints the tables; exit 1 when anything fails.
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
     let lines = for_each_machine(&mut TableChecks);
-    println!(
+    outln!(
         "{:<24} {:>6} {:>8} {:>5} {:>10}  result",
-        "machine", "states", "stimuli", "rows", "properties"
+        "machine",
+        "states",
+        "stimuli",
+        "rows",
+        "properties"
     );
     let mut failed = false;
     for line in &lines {
@@ -277,16 +289,21 @@ pub fn run(args: &CheckArgs) -> u8 {
         } else {
             "FAILED"
         };
-        println!(
+        outln!(
             "{:<24} {:>6} {:>8} {:>5} {:>10}  {}",
-            line.machine, line.states, line.stimuli, line.rows, properties, result
+            line.machine,
+            line.states,
+            line.stimuli,
+            line.rows,
+            properties,
+            result
         );
         for error in line.errors.iter().chain(broken) {
-            println!("    {error}");
+            outln!("    {error}");
             failed = true;
         }
     }
-    println!(
+    outln!(
         "table checks: totality, determinism, reachable states, live rows, citations; \
          documented properties on every reachable step and documented path, every \
          parameter set ({} ms)",
@@ -304,11 +321,12 @@ pub fn run(args: &CheckArgs) -> u8 {
         max_depth: args.max_depth.unwrap_or(usize::MAX),
         symmetry: !args.no_symmetry,
     };
+    let mut bad_output = false;
     for config in configurations(args) {
         let system = match System::new(config) {
             Ok(system) => system,
             Err(error) => {
-                eprintln!("ucma-ha check: {}: {error}", describe(&config));
+                errln!("ucma-ha check: {}: {error}", describe(&config));
                 return super::BAD_INPUT;
             }
         };
@@ -320,25 +338,29 @@ pub fn run(args: &CheckArgs) -> u8 {
                 && last.elapsed() > Duration::from_millis(500)
             {
                 last = Instant::now();
-                eprint!(
+                err!(
                     "\r{label}: {} states, {} transitions, depth {} ...",
-                    progress.states, progress.transitions, progress.depth
+                    progress.states,
+                    progress.transitions,
+                    progress.depth
                 );
                 let _ = std::io::stderr().flush();
             }
         });
         if begun.elapsed() > Duration::from_secs(1) {
-            eprintln!(
+            errln!(
                 "\r{label}: explored and checked in {:.1} s{:>30}",
                 begun.elapsed().as_secs_f64(),
                 ""
             );
         }
-        if !print_report(&report, args.counterexamples.as_deref()) {
-            failed = true;
-        }
+        let (passed, unwritable) = print_report(&report, args.counterexamples.as_deref());
+        failed |= !passed;
+        bad_output |= unwritable;
     }
-    if failed {
+    if bad_output {
+        super::BAD_INPUT
+    } else if failed {
         super::FAILED
     } else {
         super::SUCCESS

@@ -5,15 +5,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::catalog;
+use super::replay::{replay_file, Outcome};
 use crate::coverage::Tally;
-use crate::replay::{run as replay_run, ReplayError};
-use crate::trace::read_file;
 
 /// Arguments of `ucma-ha coverage`.
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
-    /// Trace files (JSON, CONTRACT section 4).
+    /// Trace files (JSON, CONTRACT section 4); `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Also list the rows that fired.
@@ -25,64 +23,53 @@ pub struct CoverageArgs {
 }
 
 /// Replays the files and prints the coverage; exit 0, or 1 when a trace diverges (its rows
-/// are counted up to the divergence), or 2 on a bad file.
+/// are counted up to the divergence), or 2 on a bad file (none of its rows count).
 pub fn run(args: &CoverageArgs) -> u8 {
     let mut code = super::SUCCESS;
     let mut tally = Tally::default();
     let (mut traces, mut steps) = (0, 0);
     for file in &args.files {
-        let trace = match read_file(file) {
-            Ok(trace) => trace,
-            Err(error) => {
-                eprintln!("error: {error}");
+        let mut this = Tally::default();
+        let mut ran = 0;
+        let outcome = replay_file(file, &mut |fired| {
+            ran += 1;
+            this.add(fired);
+        });
+        match outcome {
+            Outcome::Matched { .. } => {}
+            Outcome::Diverged(divergence) => {
+                outln!(
+                    "{}: diverges at steps[{}] (`{}`); rows counted up to there",
+                    divergence.file.as_deref().unwrap_or_default(),
+                    divergence.step,
+                    divergence.stimulus
+                );
+                code = code.max(super::FAILED);
+            }
+            Outcome::Bad => {
                 code = super::BAD_INPUT;
                 continue;
             }
-        };
-        let replayed = catalog::model(&trace.machine, &trace.config)
-            .map_err(|error| error.to_string())
-            .and_then(|model| {
-                replay_run(&*model, &trace).map_err(|error| match error {
-                    ReplayError::Invalid(error) => error.to_string(),
-                    ReplayError::Diverged(divergence) => divergence.to_string(),
-                })
-            });
-        match replayed {
-            Ok(replayed) => {
-                traces += 1;
-                steps += replayed.report.steps;
-                tally.add(replayed.report.fired_rows());
-                if let Some(divergence) = replayed.divergence {
-                    println!(
-                        "{}: diverges at steps[{}] (`{}`); rows counted up to there",
-                        file.display(),
-                        divergence.step,
-                        divergence.stimulus
-                    );
-                    code = code.max(super::FAILED);
-                }
-            }
-            Err(message) => {
-                eprintln!("error: {}: {message}", file.display());
-                code = super::BAD_INPUT;
-            }
         }
+        traces += 1;
+        steps += ran;
+        tally.merge(this);
     }
-    println!("{traces} trace(s), {steps} step(s)");
+    outln!("{traces} trace(s), {steps} step(s)");
     for machine in tally.machines() {
-        println!("{machine}");
+        outln!("{machine}");
         if args.fired {
             for row in machine
                 .rows
                 .iter()
                 .filter(|r| machine.fired.contains(&r.index))
             {
-                println!("    fired  {row}");
+                outln!("    fired  {row}");
             }
         }
         if !args.summary {
             for row in machine.missing() {
-                println!("    never  {row}");
+                outln!("    never  {row}");
             }
         }
     }

@@ -22,7 +22,7 @@ pub struct DocsArgs {
 /// is not the repository or graphviz is missing.
 pub fn run(args: &DocsArgs) -> u8 {
     if !args.root.join("Cargo.toml").is_file() {
-        eprintln!(
+        errln!(
             "error: {} is not the repository root (no Cargo.toml); run from the root or pass --root",
             args.root.display()
         );
@@ -31,7 +31,7 @@ pub fn run(args: &DocsArgs) -> u8 {
     let files = match docs::generate(&args.root) {
         Ok(files) => files,
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             return super::BAD_INPUT;
         }
     };
@@ -39,18 +39,18 @@ pub fn run(args: &DocsArgs) -> u8 {
     if args.check {
         match docs::stale(&folder, &files) {
             Ok(stale) if stale.is_empty() => {
-                println!("docs/ is up to date ({} generated files)", files.len());
+                outln!("docs/ is up to date ({} generated files)", files.len());
                 super::SUCCESS
             }
             Ok(stale) => {
                 for line in &stale {
-                    eprintln!("docs/{line}");
+                    errln!("docs/{line}");
                 }
-                eprintln!("docs/ is stale: run `cargo run -- docs` and commit the result");
+                errln!("docs/ is stale: run `cargo run -- docs` and commit the result");
                 super::FAILED
             }
             Err(error) => {
-                eprintln!("error: {error}");
+                errln!("error: {error}");
                 super::BAD_INPUT
             }
         }
@@ -58,9 +58,9 @@ pub fn run(args: &DocsArgs) -> u8 {
         match docs::write(&folder, &files) {
             Ok(written) => {
                 for name in &written {
-                    println!("wrote docs/{name}");
+                    outln!("wrote docs/{name}");
                 }
-                println!(
+                outln!(
                     "docs/: {} generated files, {} changed",
                     files.len(),
                     written.len()
@@ -68,7 +68,7 @@ pub fn run(args: &DocsArgs) -> u8 {
                 super::SUCCESS
             }
             Err(error) => {
-                eprintln!("error: {error}");
+                errln!("error: {error}");
                 super::BAD_INPUT
             }
         }

@@ -95,16 +95,18 @@ pub struct CsharpArgs {
 pub fn run(args: &ExportArgs) -> u8 {
     match &args.format {
         ExportFormat::Csharp(args) => {
+            // The one config reader (`crate::config`), named after this option.
             let config = match &args.system_config {
                 None => serde_json::Value::Null,
-                Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
-                    Ok(value @ serde_json::Value::Object(_)) => value,
-                    Ok(other) => {
-                        eprintln!("error: --system-config must be a JSON object, not `{other}`");
-                        return super::BAD_INPUT;
-                    }
-                    Err(error) => {
-                        eprintln!("error: --system-config is not JSON: {error}");
+                Some(text) => match crate::config::model(crate::system::ID, text)
+                    .and_then(|_| crate::config::from_arg(text))
+                {
+                    Ok(object) => serde_json::Value::Object(object),
+                    Err(message) => {
+                        errln!(
+                            "error: {}",
+                            message.replacen("--config", "--system-config", 1)
+                        );
                         return super::BAD_INPUT;
                     }
                 },
@@ -118,7 +120,7 @@ pub fn run(args: &ExportArgs) -> u8 {
 fn write(args: &CsharpArgs, config: &serde_json::Value) -> u8 {
     match csharp::write(&args.out, config) {
         Ok(written) => {
-            println!(
+            outln!(
                 "wrote {} file(s) to {}; there, `mcs @{} -out:runner.exe` builds the runner",
                 written.len(),
                 args.out.display(),
@@ -127,11 +129,11 @@ fn write(args: &CsharpArgs, config: &serde_json::Value) -> u8 {
             super::SUCCESS
         }
         Err(error @ csharp::ExportError::Model { .. }) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             super::BAD_INPUT
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             super::FAILED
         }
     }

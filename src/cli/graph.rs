@@ -5,6 +5,8 @@ use clap::{Args, ValueEnum};
 use fsm::graph;
 use serde_json::Value;
 
+use crate::catalog::MACHINES;
+use crate::config::from_arg;
 use crate::diagrams::machine_diagram;
 
 /// The output language.
@@ -40,15 +42,23 @@ pub struct GraphArgs {
 /// Prints the diagram; exit 2 for an unknown machine, a bad config, or a `system`
 /// configuration too large to draw.
 pub fn run(args: &GraphArgs) -> u8 {
+    let known = MACHINES.contains(&args.machine.as_str()) || args.machine == crate::system::ID;
     let config: Value = match &args.config {
         None => Value::Null,
-        Some(text) => match serde_json::from_str(text) {
-            Ok(value) => value,
-            Err(error) => {
-                eprintln!("error: --config is not valid JSON: {error}");
-                return super::BAD_INPUT;
+        Some(text) => {
+            let read = if known {
+                crate::config::model(&args.machine, text).and_then(|_| from_arg(text))
+            } else {
+                from_arg(text)
+            };
+            match read {
+                Ok(object) => Value::Object(object),
+                Err(message) => {
+                    errln!("error: {message}");
+                    return super::BAD_INPUT;
+                }
             }
-        },
+        }
     };
     match machine_diagram(&args.machine, args.with_rejections, &config) {
         Ok(diagram) => {
@@ -57,11 +67,11 @@ pub fn run(args: &GraphArgs) -> u8 {
                 Format::Mermaid => graph::to_mermaid(&diagram),
                 Format::Json => graph::to_json(&diagram),
             };
-            print!("{text}");
+            out!("{text}");
             super::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             super::BAD_INPUT
         }
     }

@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[macro_use]
+mod out;
+
 mod check;
 mod coverage;
 mod docs;
@@ -65,7 +68,7 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line and returns its exit code.
 pub fn run(cli: Cli) -> u8 {
-    match cli.command {
+    let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Tables(args) => tables::run(&args),
         Command::Replay(args) => replay::run(&args),
@@ -76,5 +79,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Export(args) => export::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
-    }
+    };
+    out::flush();
+    code
 }

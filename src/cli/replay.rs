@@ -5,14 +5,15 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::replay::{replay, ReplayError};
-use crate::report::{error_report, replay_report, Options, Outcome, ReplayReport};
-use crate::trace::read_file;
+use crate::catalog::{self, Fired};
+use crate::replay::{Divergence, ReplayError, Replayer};
+use crate::report::{error_report, replay_report, Options, ReplayReport};
+use crate::trace::{open, read_file, read_steps};
 
 /// Arguments of `ucma-ha replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Trace files (JSON, CONTRACT section 4).
+    /// Trace files (JSON, CONTRACT section 4); `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// `text` (a line per file, the divergence in words) or `json` (one report document
@@ -30,6 +31,71 @@ pub enum Format {
     Json,
 }
 
+/// How one trace file went.
+pub(crate) enum Outcome {
+    /// Every step matched.
+    Matched {
+        /// The file's name in messages.
+        name: String,
+        /// How many steps it has.
+        steps: usize,
+    },
+    /// A step diverged (the steps after it were still checked).
+    Diverged(Box<Divergence>),
+    /// The file is not a usable trace; the message is printed already.
+    Bad,
+}
+
+/// Reads one trace file step by step and replays each step as it is read, so memory
+/// stays bounded by one step however long the trace; `on_fired` sees the rows each step
+/// fires. A bad file is reported on standard error.
+pub(crate) fn replay_file(file: &std::path::Path, on_fired: &mut dyn FnMut(&[Fired])) -> Outcome {
+    let (name, reader) = match open(file) {
+        Ok(opened) => opened,
+        Err(error) => {
+            errln!("error: {error}");
+            return Outcome::Bad;
+        }
+    };
+    let mut replayer = Replayer::default();
+    let mut refused: Option<ReplayError> = None;
+    let read = read_steps(
+        Some(&name),
+        reader,
+        &catalog::model,
+        &mut |model, index, step| {
+            if refused.is_none() {
+                let before = replayer.steps();
+                match replayer.step(model, index, &step) {
+                    Ok(fired) if replayer.steps() > before => on_fired(&fired),
+                    Ok(_) => {}
+                    Err(error) => refused = Some(error),
+                }
+            }
+        },
+    );
+    match (read, refused) {
+        (Err(error), _) => {
+            errln!("error: {error}");
+            Outcome::Bad
+        }
+        (Ok(_), Some(error)) => {
+            errln!("error: {name}: {error}");
+            Outcome::Bad
+        }
+        (Ok(header), None) => match replayer.finish() {
+            None => Outcome::Matched {
+                name,
+                steps: header.steps,
+            },
+            Some(mut divergence) => {
+                divergence.file = Some(name);
+                Outcome::Diverged(divergence)
+            }
+        },
+    }
+}
+
 /// Replays every file; exit 0 when all match, 1 on a divergence, 2 on a bad file (bad
 /// input wins over a divergence when both occur).
 pub fn run(args: &ReplayArgs) -> u8 {
@@ -38,25 +104,13 @@ pub fn run(args: &ReplayArgs) -> u8 {
     }
     let mut code = super::SUCCESS;
     for file in &args.files {
-        let trace = match read_file(file) {
-            Ok(trace) => trace,
-            Err(error) => {
-                eprintln!("error: {error}");
-                code = super::BAD_INPUT;
-                continue;
-            }
-        };
-        match replay(&trace) {
-            Ok(report) => println!("{}: ok ({} steps)", file.display(), report.steps),
-            Err(ReplayError::Diverged(mut divergence)) => {
-                divergence.file = Some(file.display().to_string());
-                println!("{divergence}");
+        match replay_file(file, &mut |_| {}) {
+            Outcome::Matched { name, steps } => outln!("{name}: ok ({steps} steps)"),
+            Outcome::Diverged(divergence) => {
+                outln!("{divergence}");
                 code = code.max(super::FAILED);
             }
-            Err(ReplayError::Invalid(error)) => {
-                eprintln!("error: {}: {error}", file.display());
-                code = super::BAD_INPUT;
-            }
+            Outcome::Bad => code = super::BAD_INPUT,
         }
     }
     code
@@ -73,9 +127,9 @@ fn run_json(args: &ReplayArgs) -> u8 {
             Err(error) => error_report(Some(&name), &error),
         };
         code = match report.result {
-            Outcome::Ok => code,
-            Outcome::Diverged => code.max(super::FAILED),
-            Outcome::Invalid => super::BAD_INPUT,
+            crate::report::Outcome::Ok => code,
+            crate::report::Outcome::Diverged => code.max(super::FAILED),
+            crate::report::Outcome::Invalid => super::BAD_INPUT,
         };
         traces.push(report);
     }

@@ -37,11 +37,19 @@ pub fn run(args: &TablesArgs) -> u8 {
                 .filter(|(id, _)| id == name)
                 .map(|(_, table)| table)
                 .collect();
+            if name == crate::system::ID {
+                errln!(
+                    "error: `system` has no table of its own: it is composed of the machines' \
+                     tables (`ucma-ha tables` prints them all); for its reachable graph use \
+                     `ucma-ha graph system`"
+                );
+                return super::BAD_INPUT;
+            }
             if found.is_empty() {
                 let hint = nearest(name, MACHINES.iter().copied())
                     .map(|id| format!(" (did you mean `{id}`?)"))
                     .unwrap_or_default();
-                eprintln!("error: unknown machine `{name}`{hint}");
+                errln!("error: unknown machine `{name}`{hint}");
                 return super::BAD_INPUT;
             }
             found
@@ -49,11 +57,11 @@ pub fn run(args: &TablesArgs) -> u8 {
     };
     match serde_json::to_string_pretty(&selected) {
         Ok(text) => {
-            println!("{text}");
+            outln!("{text}");
             super::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             super::FAILED
         }
     }

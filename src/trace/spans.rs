@@ -102,6 +102,32 @@ impl Spans {
         scanner.spans
     }
 
+    /// Scans the text of one value that sits at `prefix` in a larger document and starts
+    /// at `start` there: the recorded paths begin with `prefix` and the positions are the
+    /// document's. The streaming trace reader uses it for the one step it holds.
+    pub fn scan_at(text: &str, prefix: &[Segment], start: Position) -> Spans {
+        let mut scanner = Scanner {
+            chars: text.chars().collect(),
+            at: 0,
+            line: start.line,
+            column: start.column,
+            spans: Spans::default(),
+            path: prefix.to_vec(),
+        };
+        let _ = scanner.value(None, prefix.len());
+        scanner.spans
+    }
+
+    /// Records where the value (and its key) at `path` sits.
+    pub fn insert(&mut self, path: Vec<Segment>, span: Span) {
+        self.map.insert(path, span);
+    }
+
+    /// Adds every span of `other`.
+    pub fn extend(&mut self, other: Spans) {
+        self.map.extend(other.map);
+    }
+
     /// The span of the value at `path`, when the text has one.
     pub fn span(&self, path: &[Segment]) -> Option<Span> {
         self.map.get(path).copied()

@@ -267,3 +267,49 @@ pub fn close_cycle(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Confirmer, Status, NO_DEADLOCK, RECOVERY};
+    use super::*;
+    use crate::system::SystemConfig;
+
+    #[test]
+    fn a_witness_that_fails_confirmation_is_unknown_and_an_internal_error_af_les_pres_4() {
+        let system = System::new(SystemConfig::default()).expect("builds");
+        let mut confirmer = Confirmer {
+            system: &system,
+            symmetry: true,
+            internal_errors: Vec::new(),
+        };
+        // The initial state is no deadlock (the application can establish), and nothing
+        // is pending there (no outage to recover from).
+        let stuck = confirmer.violated(NO_DEADLOCK, Witness::Stuck(Vec::new()), String::new(), &[]);
+        let lasso = Witness::Lasso {
+            stem: Vec::new(),
+            cycle: Vec::new(),
+        };
+        let idle = confirmer.violated(RECOVERY, lasso, String::new(), &[]);
+        assert_eq!((stuck, idle), (Status::Unknown, Status::Unknown));
+        assert_eq!(confirmer.internal_errors.len(), 2);
+        assert!(
+            confirmer.internal_errors[0].starts_with("no_deadlock: the checker's counterexample"),
+            "{:?}",
+            confirmer.internal_errors
+        );
+        // A step that breaks nothing (PRES-2 holds in the shipped system) is refused too.
+        let mut good = Confirmer {
+            system: &system,
+            symmetry: true,
+            internal_errors: Vec::new(),
+        };
+        let status = good.violated(
+            0,
+            Witness::Step(vec![SystemStimulus::BeginEstablish]),
+            String::new(),
+            &[0],
+        );
+        assert_eq!(status, Status::Unknown, "the shipped system keeps PRES-2");
+        assert_eq!(good.internal_errors.len(), 1);
+    }
+}

@@ -116,5 +116,9 @@ fn a_memory_budget_stops_with_unknown_and_says_so() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{bad}: {stderr}");
         assert!(stderr.contains("--max-memory"), "{bad}: {stderr}");
+        assert!(
+            stderr.len() < 400,
+            "the argument is not echoed in full: {stderr}"
+        );
     }
 }

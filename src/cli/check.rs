@@ -93,9 +93,15 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(digits);
+    // A long argument is quoted cut short.
+    let quoted: String = if text.chars().count() > 40 {
+        text.chars().take(40).chain(['…']).collect()
+    } else {
+        text.to_owned()
+    };
     let bad = || {
         format!(
-            "`{text}` is not a memory size (expected bytes or a number with K, M, G or T, e.g. 2G)"
+            "`{quoted}` is not a memory size (expected bytes or a number with K, M, G or T, e.g. 2G)"
         )
     };
     let number: usize = number.parse().map_err(|_| bad())?;
@@ -109,7 +115,7 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
     };
     let bytes = number
         .checked_mul(1usize << shift)
-        .ok_or_else(|| format!("`{text}` is more memory than this machine can address"))?;
+        .ok_or_else(|| format!("`{quoted}` is more memory than this machine can address"))?;
     if bytes == 0 {
         return Err("--max-memory must be more than 0".to_owned());
     }

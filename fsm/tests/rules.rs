@@ -316,3 +316,89 @@ fn rows_steps_and_refusals_are_equal_only_when_every_field_is() {
         assert_ne!(refused, changed, "{changed:?}");
     }
 }
+
+/// States whose discriminants do not follow declaration order.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    Display,
+    strum::EnumCount,
+    strum::EnumIter,
+    strum::EnumString,
+    IntoStaticStr,
+)]
+enum Shuffled {
+    Second = 1,
+    First = 0,
+}
+ucma_ha_fsm::symbols!(Shuffled);
+
+struct ShuffledMachine;
+impl Machine for ShuffledMachine {
+    const ID: &'static str = "shuffled";
+    type State = Shuffled;
+    type Stimulus = Push;
+    type Effect = ();
+    type Event = ();
+    type Error = Refusal;
+    type Parameters = ucma_ha_fsm::NoParameters;
+    fn rows() -> &'static [Row<Self>] {
+        &[]
+    }
+    fn initial(_: &ucma_ha_fsm::NoParameters) -> Shuffled {
+        Shuffled::First
+    }
+    fn is_final(_: Shuffled) -> bool {
+        false
+    }
+    fn raise(_: Shuffled, _: Shuffled, _: &()) {}
+}
+
+#[test]
+fn rule_symbol_order() {
+    let errors = check_rows::<ShuffledMachine>(&[]).expect_err("out of order");
+    assert_eq!(
+        errors,
+        [
+            TableError::SymbolOrder {
+                machine: "shuffled",
+                symbol: "Second",
+                index: 1,
+                position: 0
+            },
+            TableError::SymbolOrder {
+                machine: "shuffled",
+                symbol: "First",
+                index: 0,
+                position: 1
+            }
+        ]
+    );
+}
+
+#[test]
+fn a_table_that_does_not_compile_lists_every_broken_rule() {
+    let rows: Vec<R> = ROWS
+        .iter()
+        .copied()
+        .filter(|r| r.on != Push::Close)
+        .collect();
+    let errors = Table::<DoorMachine>::from_rows(rows.into(), Lockable { has_lock: true })
+        .expect_err("three pairs missing");
+    assert_eq!(errors.len(), 3);
+    assert!(errors.iter().all(|e| matches!(
+        e,
+        TableError::Missing {
+            stimulus: "Close",
+            ..
+        }
+    )));
+    assert_eq!(errors.to_string().matches("; ").count(), 2);
+    assert_eq!(errors.into_iter().count(), 3);
+}

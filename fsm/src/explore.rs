@@ -750,6 +750,10 @@ mod tests {
             let mut visited = Vec::new();
             let lean = reach(&Triple, limits, |s| visited.push(*s));
             assert_eq!(lean.states, graph.graph.node_count(), "{limits:?}");
+            if graph.completeness == Completeness::Complete {
+                // (A cut lean search tries a whole batch of states before it stops.)
+                assert_eq!(lean.unchanged, graph.unchanged, "{limits:?}");
+            }
             assert_eq!(lean.transitions, graph.graph.edge_count(), "{limits:?}");
             assert_eq!(lean.completeness, graph.completeness, "{limits:?}");
             assert_eq!(lean.depth, graph.max_depth(), "{limits:?}");
@@ -885,7 +889,13 @@ mod tests {
 
     #[test]
     fn grouped_insertion_keeps_the_levels_of_a_breadth_first_search() {
-        let graph = explore(&Cube, Limits::default(), |_| {});
+        let mut reported = Vec::new();
+        let graph = explore(&Cube, Limits::default(), |p| reported.push(p.states));
+        assert_eq!(
+            reported,
+            [1 << 16, 2 << 16, 3 << 16, 4 << 16],
+            "every 65 536 states"
+        );
         let mut levels: Vec<Vec<u64>> = Vec::new();
         for node in graph.graph.node_indices() {
             let depth = graph.depth(node);
@@ -1067,7 +1077,15 @@ mod tests {
     fn a_memory_budget_stops_the_search_before_its_tables_outgrow_it() {
         let full = explore(&Cube, Limits::default(), |_| {});
         let whole = full.bytes();
-        assert!(whole >= full.graph.node_count() * std::mem::size_of::<u64>());
+        // At least every stored node, edge, index entry and tree entry.
+        let (nodes, edges) = (full.graph.node_count(), full.graph.edge_count());
+        let least = nodes * std::mem::size_of::<petgraph::graph::Node<u64, u32>>()
+            + edges * std::mem::size_of::<petgraph::graph::Edge<u64, u32>>()
+            + nodes * std::mem::size_of::<(u64, NodeIndex)>()
+            + nodes * std::mem::size_of::<Option<(NodeIndex, u64)>>()
+            + nodes * std::mem::size_of::<u32>();
+        assert!(whole >= least, "{whole} < {least}");
+        assert!(whole < 4 * least, "{whole} is no estimate of {least}");
         for budget in [0, 1, 4_096, 1 << 20, whole / 2] {
             let cut = explore(
                 &Cube,

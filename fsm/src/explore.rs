@@ -1106,6 +1106,19 @@ mod tests {
             }
             assert!(cut.graph.node_count() < full.graph.node_count());
         }
+        // Whatever the budget, the tables never hold more than it when the search stops.
+        for share in 1..=40 {
+            let budget = whole * share / 40;
+            let cut = explore(
+                &Cube,
+                Limits {
+                    max_memory: budget,
+                    ..Limits::default()
+                },
+                |_| {},
+            );
+            assert!(cut.bytes() <= budget, "{budget}: {} bytes", cut.bytes());
+        }
         let roomy = explore(
             &Cube,
             Limits {

@@ -228,8 +228,8 @@ fn toggling() -> System {
             _ => row.outcome,
         };
     }
-    tables.local_owner_presence =
-        Table::from_rows(Cow::Owned(rows), fsm::NoParameters {}).expect("compiles");
+    let parameters = tables.local_owner_presence.parameters().clone();
+    tables.local_owner_presence = Table::from_rows(Cow::Owned(rows), parameters).expect("compiles");
     System::with(
         config,
         tables,

@@ -228,7 +228,7 @@ fn toggling() -> System {
             _ => row.outcome,
         };
     }
-    let parameters = tables.local_owner_presence.parameters().clone();
+    let parameters = *tables.local_owner_presence.parameters();
     tables.local_owner_presence = Table::from_rows(Cow::Owned(rows), parameters).expect("compiles");
     System::with(
         config,

@@ -7,8 +7,10 @@
 //! `target/proptest-traces/` (see `traces`).
 
 mod harness;
+mod system_mutants;
 mod traces;
 
+mod checker;
 mod contact_group_services;
 mod local_endpoint;
 mod local_owner_presence;

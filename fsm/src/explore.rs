@@ -18,9 +18,17 @@
 //! the reduced graph, replayed from the initial state, reaches a state in the same class.
 //!
 //! # Limits
-//! [`Limits::max_states`] and [`Limits::max_depth`] bound the search; a bounded search
-//! reports [`Completeness::StateLimit`] or [`Completeness::DepthLimit`] and never claims
-//! to be exhaustive.
+//! [`Limits::max_states`], [`Limits::max_depth`] and [`Limits::max_memory`] bound the
+//! search; a bounded search reports [`Completeness::StateLimit`],
+//! [`Completeness::DepthLimit`] or [`Completeness::MemoryLimit`] and never claims to be
+//! exhaustive.
+//!
+//! A cut search stores states it never expanded (the frontier). Breadth-first order
+//! expands nodes in index order, so the expanded nodes are a prefix of the node indices
+//! ([`Exploration::expanded`]): only those have every successor recorded. Whatever is
+//! decided from the absence of an edge (a state nothing moves, a component no fair action
+//! leaves) must be decided on expanded nodes only: a frontier node has no edges because
+//! nobody looked, not because it has none. [`Exploration::fair_trap`] does so itself.
 //!
 //! # Examples
 //! ```
@@ -102,15 +110,24 @@ pub struct Limits {
     pub max_states: usize,
     /// Do not expand states at this depth (the initial state has depth 0).
     pub max_depth: usize,
+    /// Stop before the search's own tables could outgrow this many bytes: before a node
+    /// is expanded, every table that may have to grow while expanding it is counted at
+    /// its grown size plus the old buffer it is copied from. Honoured by [`explore`]
+    /// only; the counting searches ([`reach`], [`reach_ranked`]) ignore it.
+    pub max_memory: usize,
     /// Store canonical representatives only ([`Model::canonical`]).
     pub symmetry: bool,
 }
 
+/// The built-in state cap: [`Limits::default`]'s `max_states`.
+pub const DEFAULT_MAX_STATES: usize = 50_000_000;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_states: 50_000_000,
+            max_states: DEFAULT_MAX_STATES,
             max_depth: usize::MAX,
+            max_memory: usize::MAX,
             symmetry: false,
         }
     }
@@ -125,6 +142,8 @@ pub enum Completeness {
     StateLimit,
     /// Some states at [`Limits::max_depth`] were not expanded.
     DepthLimit,
+    /// The search stopped before its tables could outgrow [`Limits::max_memory`].
+    MemoryLimit,
 }
 
 /// How far a running search has got (for progress reports).
@@ -148,6 +167,9 @@ pub struct Exploration<S, A> {
     pub completeness: Completeness,
     /// Steps that left the state unchanged (not stored as edges).
     pub unchanged: usize,
+    /// Nodes `0..expanded` had every action tried (their edges are all there); the rest
+    /// are the frontier of a cut search.
+    expanded: usize,
     index: HashMap<S, NodeIndex, FastHash>,
     parent: Vec<Option<(NodeIndex, A)>>,
     depth: Vec<u32>,
@@ -188,6 +210,7 @@ pub fn explore<M: Model>(
     depth.push(0u32);
     let mut completeness = Completeness::Complete;
     let mut unchanged = 0usize;
+    let mut expanded = 0usize;
     let mut queue = VecDeque::from([root]);
     let actions = model.actions();
     'search: while let Some(node) = queue.pop_front() {
@@ -195,6 +218,17 @@ pub fn explore<M: Model>(
         if at >= limits.max_depth {
             completeness = Completeness::DepthLimit;
             continue;
+        }
+        let tables = Tables {
+            graph: &graph,
+            index: &index,
+            parent: &parent,
+            depth: &depth,
+            queue: &queue,
+        };
+        if tables.bytes_if_grown(actions.len()) > limits.max_memory {
+            completeness = Completeness::MemoryLimit;
+            break;
         }
         let state = graph[node];
         for &action in actions {
@@ -227,14 +261,81 @@ pub fn explore<M: Model>(
             };
             graph.add_edge(node, target, action);
         }
+        // Breadth-first: nodes are expanded in index order, so the expanded ones are a
+        // prefix of the indices.
+        debug_assert_eq!(node.index(), expanded);
+        expanded += 1;
     }
     Exploration {
         graph,
         completeness,
         unchanged,
+        expanded,
         index,
         parent,
         depth,
+    }
+}
+
+/// The tables of a running [`explore`], for its memory estimate.
+struct Tables<'a, S, A> {
+    graph: &'a DiGraph<S, A, u32>,
+    index: &'a HashMap<S, NodeIndex, FastHash>,
+    parent: &'a Vec<Option<(NodeIndex, A)>>,
+    depth: &'a Vec<u32>,
+    queue: &'a VecDeque<NodeIndex>,
+}
+
+impl<S, A> Tables<'_, S, A> {
+    /// Each table as (bytes held, bytes if it doubles, whether `more` pushes may make it
+    /// grow).
+    fn each(&self, more: usize) -> [(usize, bool); 6] {
+        use std::mem::size_of;
+        let (node_cap, edge_cap) = self.graph.capacity();
+        let table = |len: usize, cap: usize, size: usize| (cap * size, len + more > cap);
+        // A hash table holds a control byte a bucket and keeps 1/8 of its buckets free.
+        let buckets = self.index.capacity() + self.index.capacity() / 7 + 1;
+        [
+            table(
+                self.graph.node_count(),
+                node_cap,
+                size_of::<petgraph::graph::Node<S, u32>>(),
+            ),
+            table(
+                self.graph.edge_count(),
+                edge_cap,
+                size_of::<petgraph::graph::Edge<A, u32>>(),
+            ),
+            (
+                buckets * (size_of::<(S, NodeIndex)>() + 1),
+                self.index.len() + more > self.index.capacity(),
+            ),
+            table(
+                self.parent.len(),
+                self.parent.capacity(),
+                size_of::<Option<(NodeIndex, A)>>(),
+            ),
+            table(self.depth.len(), self.depth.capacity(), size_of::<u32>()),
+            table(
+                self.queue.len(),
+                self.queue.capacity(),
+                size_of::<NodeIndex>(),
+            ),
+        ]
+    }
+
+    /// The bytes the tables hold now.
+    fn bytes(&self) -> usize {
+        self.each(0).iter().map(|&(bytes, _)| bytes).sum()
+    }
+
+    /// The most the tables can hold while `more` entries are pushed to each: a table that
+    /// may grow counts its doubled buffer besides the old one it is copied from.
+    fn bytes_if_grown(&self, more: usize) -> usize {
+        self.each(more)
+            .iter()
+            .map(|&(bytes, grows)| if grows { bytes * 3 } else { bytes })
+            .sum()
     }
 }
 
@@ -257,6 +358,32 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
     /// The node of a (canonical) state, when it was reached.
     pub fn node(&self, state: &S) -> Option<NodeIndex> {
         self.index.get(state).copied()
+    }
+
+    /// Whether every action was tried in `node`, so that its edges are all its
+    /// successors. In a complete search every node is; in a cut search the frontier (the
+    /// nodes stored but never expanded) is not.
+    pub fn expanded(&self, node: NodeIndex) -> bool {
+        node.index() < self.expanded
+    }
+
+    /// How many nodes were expanded: nodes `0..expanded_count()` (see
+    /// [`Exploration::expanded`]).
+    pub fn expanded_count(&self) -> usize {
+        self.expanded
+    }
+
+    /// An estimate of the bytes the search's tables hold (the graph, the state index, the
+    /// breadth-first tree), the same estimate [`Limits::max_memory`] is compared with.
+    pub fn bytes(&self) -> usize {
+        Tables {
+            graph: &self.graph,
+            index: &self.index,
+            parent: &self.parent,
+            depth: &self.depth,
+            queue: &VecDeque::new(),
+        }
+        .bytes()
     }
 
     /// The depth of a node: the length of a shortest path to it.
@@ -295,6 +422,11 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
     /// Looks for a fair run that stays in `region` forever: a counterexample to "from
     /// every state, a state outside `region` is eventually reached".
     ///
+    /// Only expanded nodes ([`Exploration::expanded`]) take part: a frontier node's
+    /// successors are unknown, so it can be neither a trap nor part of one. A lasso found
+    /// in a cut search is therefore a lasso of the complete graph too; `None` from a cut
+    /// search decides nothing.
+    ///
     /// Only edges whose action satisfies `allowed` are followed (the actions assumed not
     /// to happen any more are left out). A run is fair when every action satisfying
     /// `fair` that is enabled (changes the state) infinitely often is taken infinitely
@@ -318,7 +450,7 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
         let n = self.graph.node_count();
         let mut member = vec![false; n];
         for node in self.graph.node_indices() {
-            member[node.index()] = region(node);
+            member[node.index()] = self.expanded(node) && region(node);
         }
         let mut work: Vec<Vec<NodeIndex>> = vec![self
             .graph
@@ -618,6 +750,10 @@ mod tests {
             let mut visited = Vec::new();
             let lean = reach(&Triple, limits, |s| visited.push(*s));
             assert_eq!(lean.states, graph.graph.node_count(), "{limits:?}");
+            if graph.completeness == Completeness::Complete {
+                // (A cut lean search tries a whole batch of states before it stops.)
+                assert_eq!(lean.unchanged, graph.unchanged, "{limits:?}");
+            }
             assert_eq!(lean.transitions, graph.graph.edge_count(), "{limits:?}");
             assert_eq!(lean.completeness, graph.completeness, "{limits:?}");
             assert_eq!(lean.depth, graph.max_depth(), "{limits:?}");
@@ -753,7 +889,13 @@ mod tests {
 
     #[test]
     fn grouped_insertion_keeps_the_levels_of_a_breadth_first_search() {
-        let graph = explore(&Cube, Limits::default(), |_| {});
+        let mut reported = Vec::new();
+        let graph = explore(&Cube, Limits::default(), |p| reported.push(p.states));
+        assert_eq!(
+            reported,
+            [1 << 16, 2 << 16, 3 << 16, 4 << 16],
+            "every 65 536 states"
+        );
         let mut levels: Vec<Vec<u64>> = Vec::new();
         for node in graph.graph.node_indices() {
             let depth = graph.depth(node);
@@ -830,6 +972,365 @@ mod tests {
         );
         assert_eq!(shallow.completeness, Completeness::DepthLimit);
         assert_eq!(shallow.graph.node_count(), 2);
+    }
+
+    #[test]
+    fn the_expanded_nodes_are_the_prefix_whose_successors_were_all_tried() {
+        let full = explore(&Triple, Limits::default(), |_| {});
+        assert_eq!(full.expanded_count(), full.graph.node_count());
+        // A state limit stops in the middle of a node: that node and the rest are the
+        // frontier, and the last expanded node has all its edges.
+        for max_states in [1, 2, 5, 10, 20] {
+            let cut = explore(
+                &Triple,
+                Limits {
+                    max_states,
+                    ..Limits::default()
+                },
+                |_| {},
+            );
+            assert_eq!(cut.completeness, Completeness::StateLimit);
+            assert!(
+                cut.expanded_count() < cut.graph.node_count(),
+                "{max_states}"
+            );
+            for node in cut.graph.node_indices() {
+                let edges = cut.graph.edges(node).count();
+                let want = full
+                    .graph
+                    .edges(full.node(&cut.graph[node]).expect("same state"))
+                    .count();
+                assert_eq!(cut.expanded(node), node.index() < cut.expanded_count());
+                if cut.expanded(node) {
+                    assert_eq!(edges, want, "{max_states}: node {node:?} has all its edges");
+                } else {
+                    assert!(edges < want, "{max_states}: node {node:?} is the frontier");
+                }
+            }
+        }
+        // A depth limit: every node above the limit is expanded, none at it.
+        let shallow = explore(
+            &Triple,
+            Limits {
+                max_depth: 2,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        for node in shallow.graph.node_indices() {
+            assert_eq!(shallow.expanded(node), shallow.depth(node) < 2);
+        }
+        let none = explore(
+            &Triple,
+            Limits {
+                max_depth: 0,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        assert_eq!(none.expanded_count(), 0);
+    }
+
+    #[test]
+    fn the_frontier_is_never_a_trap() {
+        // Cut after the first step: state 1 was stored but never expanded. It has no
+        // edges, yet it is no state that nothing moves.
+        for limits in [
+            Limits {
+                max_depth: 1,
+                ..Limits::default()
+            },
+            Limits {
+                max_states: 2,
+                ..Limits::default()
+            },
+        ] {
+            let cut = explore(&Ring { exit_from: 2 }, limits, |_| {});
+            assert_eq!(cut.graph.node_count(), 2, "{limits:?}");
+            assert!(!cut.expanded(NodeIndex::new(1)), "{limits:?}");
+            assert_eq!(
+                cut.fair_trap(|_| true, |_| true, |_| true),
+                None,
+                "{limits:?}"
+            );
+        }
+        // Expanded states do count: with Exit excluded, {0, 1, 2} is a trap once the
+        // whole ring was expanded, and the cut search cannot see it.
+        let full = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+        let region = |node: NodeIndex| full.graph[node] != 3;
+        let lasso = full
+            .fair_trap(region, |a| *a == Act::Step, |_| true)
+            .expect("the ring");
+        assert_eq!(lasso.cycle, vec![Act::Step; 3]);
+        let cut = explore(
+            &Ring { exit_from: 2 },
+            Limits {
+                max_depth: 2,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        assert_eq!(cut.fair_trap(|_| true, |a| *a == Act::Step, |_| true), None);
+    }
+
+    #[test]
+    fn a_memory_budget_stops_the_search_before_its_tables_outgrow_it() {
+        let full = explore(&Cube, Limits::default(), |_| {});
+        let whole = full.bytes();
+        // At least every stored node, edge, index entry and tree entry.
+        let (nodes, edges) = (full.graph.node_count(), full.graph.edge_count());
+        let least = nodes * std::mem::size_of::<petgraph::graph::Node<u64, u32>>()
+            + edges * std::mem::size_of::<petgraph::graph::Edge<u64, u32>>()
+            + nodes * std::mem::size_of::<(u64, NodeIndex)>()
+            + nodes * std::mem::size_of::<Option<(NodeIndex, u64)>>()
+            + nodes * std::mem::size_of::<u32>();
+        assert!(whole >= least, "{whole} < {least}");
+        assert!(whole < 4 * least, "{whole} is no estimate of {least}");
+        for budget in [0, 1, 4_096, 1 << 20, whole / 2] {
+            let cut = explore(
+                &Cube,
+                Limits {
+                    max_memory: budget,
+                    ..Limits::default()
+                },
+                |_| {},
+            );
+            assert_eq!(cut.completeness, Completeness::MemoryLimit, "{budget}");
+            if budget < 4_096 {
+                // Only the initial state, stored before anything is counted.
+                assert_eq!(cut.graph.node_count(), 1, "{budget}");
+                assert_eq!(cut.expanded_count(), 0, "{budget}");
+            } else {
+                assert!(cut.bytes() <= budget, "{budget}: {} bytes", cut.bytes());
+                assert!(cut.expanded_count() > 0, "{budget}");
+            }
+            assert!(cut.graph.node_count() < full.graph.node_count());
+        }
+        // Whatever the budget, the tables never hold more than it when the search stops.
+        for share in 1..=40 {
+            let budget = whole * share / 40;
+            let cut = explore(
+                &Cube,
+                Limits {
+                    max_memory: budget,
+                    ..Limits::default()
+                },
+                |_| {},
+            );
+            assert!(cut.bytes() <= budget, "{budget}: {} bytes", cut.bytes());
+        }
+        let roomy = explore(
+            &Cube,
+            Limits {
+                max_memory: 4 * whole,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        assert_eq!(roomy.completeness, Completeness::Complete);
+    }
+
+    /// A model given by its edges: `(from, action, to)`; any other action changes nothing.
+    struct Edges(Vec<(u8, u8, u8)>);
+    impl Model for Edges {
+        type State = u8;
+        type Action = u8;
+        fn initial(&self) -> u8 {
+            0
+        }
+        fn actions(&self) -> &[u8] {
+            &[0, 1, 2]
+        }
+        fn next(&self, s: &u8, action: u8) -> u8 {
+            self.0
+                .iter()
+                .find(|&&(from, a, _)| from == *s && a == action)
+                .map_or(*s, |&(_, _, to)| to)
+        }
+    }
+
+    /// Whether a fair run can stay in `region` for ever, by brute force over sets of
+    /// states: a set strongly connected by allowed edges (or one state no fair allowed
+    /// action moves) in which every fair allowed action enabled somewhere has an edge
+    /// inside.
+    fn fair_set_exists(
+        graph: &Exploration<u8, u8>,
+        region: &dyn Fn(NodeIndex) -> bool,
+        allowed: &dyn Fn(&u8) -> bool,
+        fair: &dyn Fn(&u8) -> bool,
+    ) -> bool {
+        let nodes: Vec<NodeIndex> = graph
+            .graph
+            .node_indices()
+            .filter(|&n| graph.expanded(n) && region(n))
+            .collect();
+        let edges = |n: NodeIndex| {
+            graph
+                .graph
+                .edges(n)
+                .filter(|e| allowed(e.weight()))
+                .map(|e| (e.target(), *e.weight()))
+                .collect::<Vec<_>>()
+        };
+        (1u32..1 << nodes.len()).any(|mask| {
+            let set: Vec<NodeIndex> = (0..nodes.len())
+                .filter(|i| mask >> i & 1 == 1)
+                .map(|i| nodes[i])
+                .collect();
+            let inside = |n: &NodeIndex| set.contains(n);
+            let fair_ok = set.iter().all(|&n| {
+                edges(n).iter().filter(|(_, a)| fair(a)).all(|&(_, a)| {
+                    set.iter()
+                        .any(|&m| edges(m).iter().any(|(t, b)| *b == a && inside(t)))
+                })
+            });
+            if !fair_ok {
+                return false;
+            }
+            if set.len() == 1 {
+                return edges(set[0]).iter().all(|(_, a)| !fair(a));
+            }
+            set.iter().all(|&from| {
+                let mut seen = vec![from];
+                let mut stack = vec![from];
+                while let Some(n) = stack.pop() {
+                    for (t, _) in edges(n) {
+                        if inside(&t) && !seen.contains(&t) {
+                            seen.push(t);
+                            stack.push(t);
+                        }
+                    }
+                }
+                seen.len() == set.len()
+            })
+        })
+    }
+
+    /// Checks a lasso against the graph: the prefix leads from the initial state to the
+    /// entry, the cycle follows allowed edges inside `region` back to the entry, and it
+    /// takes every fair allowed action enabled in a state it visits.
+    fn valid_lasso(
+        graph: &Exploration<u8, u8>,
+        lasso: &Lasso<u8>,
+        region: &dyn Fn(NodeIndex) -> bool,
+        allowed: &dyn Fn(&u8) -> bool,
+        fair: &dyn Fn(&u8) -> bool,
+    ) -> Result<(), String> {
+        let step = |n: NodeIndex, a: u8| {
+            graph
+                .graph
+                .edges(n)
+                .find(|e| *e.weight() == a)
+                .map(|e| e.target())
+        };
+        let mut at = NodeIndex::new(0);
+        for &a in &lasso.prefix {
+            at = step(at, a).ok_or("the prefix leaves the graph")?;
+        }
+        if at != lasso.entry {
+            return Err("the prefix misses the entry".into());
+        }
+        let mut visited = vec![at];
+        for &a in &lasso.cycle {
+            if !allowed(&a) || !region(at) || !graph.expanded(at) {
+                return Err(format!("step {a} from {at:?} is not allowed here"));
+            }
+            at = step(at, a).ok_or("the cycle leaves the graph")?;
+            visited.push(at);
+        }
+        if at != lasso.entry || !region(at) {
+            return Err("the cycle does not return".into());
+        }
+        for &n in &visited {
+            for e in graph.graph.edges(n) {
+                let a = *e.weight();
+                if allowed(&a) && fair(&a) && !lasso.cycle.contains(&a) {
+                    return Err(format!("fair action {a} enabled in {n:?}, never taken"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn fair_traps_agree_with_brute_force_on_random_graphs() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        let (mut found, mut none) = (0, 0);
+        for round in 0..600 {
+            let states = 2 + next(5) as u8;
+            let mut edges = Vec::new();
+            for from in 0..states {
+                for action in 0..3u8 {
+                    let to = next(u64::from(states)) as u8;
+                    if to != from && next(3) > 0 {
+                        edges.push((from, action, to));
+                    }
+                }
+            }
+            let model = Edges(edges);
+            let (fair_mask, allowed_mask, region_mask) = (next(8), 1 + next(7), next(64));
+            let limits = if round % 4 == 0 {
+                Limits {
+                    max_depth: 1 + next(3) as usize,
+                    ..Limits::default()
+                }
+            } else {
+                Limits::default()
+            };
+            let graph = explore(&model, limits, |_| {});
+            let region = |n: NodeIndex| region_mask >> graph.graph[n] & 1 == 0;
+            let allowed = |a: &u8| allowed_mask >> a & 1 == 1;
+            let fair = |a: &u8| fair_mask >> a & 1 == 1;
+            let lasso = graph.fair_trap(region, allowed, fair);
+            let exists = fair_set_exists(&graph, &region, &allowed, &fair);
+            assert_eq!(lasso.is_some(), exists, "round {round}: {:?}", model.0);
+            if let Some(lasso) = lasso {
+                valid_lasso(&graph, &lasso, &region, &allowed, &fair)
+                    .unwrap_or_else(|e| panic!("round {round}: {e}: {lasso:?} {:?}", model.0));
+                assert!(lasso.states.contains(&lasso.entry));
+                found += 1;
+            } else {
+                none += 1;
+            }
+        }
+        assert!(found > 50 && none > 50, "{found} traps, {none} without");
+    }
+
+    #[test]
+    fn a_lasso_takes_the_fair_actions_and_only_the_steps_it_needs() {
+        // Two states, toggled by a fair action 0 and an unfair action 1: the cycle takes
+        // the fair action first, then the shortest way back (here the unfair action, the
+        // first edge petgraph lists); the unfair action is never a goal of its own.
+        let toggles = Edges(vec![(0, 0, 1), (1, 0, 0), (0, 1, 1), (1, 1, 0)]);
+        let graph = explore(&toggles, Limits::default(), |_| {});
+        let lasso = graph
+            .fair_trap(|_| true, |_| true, |a| *a == 0)
+            .expect("a trap");
+        assert_eq!(lasso.cycle, vec![0, 1]);
+        assert_eq!((lasso.entry.index(), lasso.states.len()), (0, 2));
+        let unfair_first = graph
+            .fair_trap(|_| true, |_| true, |a| *a == 1)
+            .expect("a trap");
+        assert_eq!(unfair_first.cycle, vec![1, 1]);
+        // With no fair action, a trap of several states still goes round; a run that
+        // stays in one state needs a state of its own.
+        let ring = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+        let lasso = ring
+            .fair_trap(|n| ring.graph[n] != 3, |_| true, |_| false)
+            .expect("the ring");
+        assert_eq!(lasso.cycle, vec![Act::Step; 3]);
+        assert_eq!(lasso.states.len(), 3);
+        let absorbing = ring
+            .fair_trap(|n| ring.graph[n] == 3, |_| true, |_| true)
+            .expect("state 3");
+        assert_eq!((absorbing.cycle.len(), absorbing.states.len()), (0, 1));
+        assert_eq!(absorbing.prefix, vec![Act::Step, Act::Step, Act::Exit]);
     }
 
     #[test]

@@ -238,3 +238,167 @@ fn step_is_one_lookup_and_reports_the_row() {
     );
     assert_eq!(plain.reachable(), [true, true, false]);
 }
+
+#[test]
+fn rows_steps_and_refusals_are_equal_only_when_every_field_is() {
+    // Rows: each field tells two rows apart (a mutated table must not compare equal).
+    let row = ROWS[2];
+    assert_eq!(row, ROWS[2]);
+    assert_ne!(
+        row,
+        R {
+            from: Door::Open,
+            ..row
+        }
+    );
+    assert_ne!(
+        row,
+        R {
+            on: Push::Open,
+            ..row
+        }
+    );
+    assert_ne!(row, row.when(NO_LOCK));
+    assert_ne!(
+        row,
+        R::moves(Door::Closed, Push::Lock, Door::Open, &[()], &["D-2"]).when(HAS_LOCK)
+    );
+    assert_ne!(
+        row,
+        R::moves(Door::Closed, Push::Lock, Door::Locked, &[()], &["D-9"]).when(HAS_LOCK)
+    );
+    // Transitions: from, stimulus, target, effects and row.
+    let table = Table::<DoorMachine>::new(Lockable { has_lock: true }).expect("total");
+    let lock = table.step(Door::Closed, Push::Lock).expect("accepted");
+    assert_eq!(
+        lock,
+        table.step(Door::Closed, Push::Lock).expect("accepted")
+    );
+    let open = table.step(Door::Closed, Push::Open).expect("accepted");
+    let stay = table.step(Door::Closed, Push::Close).expect("accepted");
+    assert_ne!(lock, open);
+    assert_ne!(open, stay);
+    for changed in [
+        ucma_ha_fsm::Transition {
+            from: Door::Open,
+            ..lock
+        },
+        ucma_ha_fsm::Transition {
+            on: Push::Open,
+            ..lock
+        },
+        ucma_ha_fsm::Transition {
+            to: Door::Open,
+            ..lock
+        },
+        ucma_ha_fsm::Transition { emits: &[], ..lock },
+        ucma_ha_fsm::Transition { row: 3, ..lock },
+    ] {
+        assert_ne!(lock, changed, "{changed:?}");
+    }
+    // Refusals: state, stimulus, error and row.
+    let refused = table.step(Door::Locked, Push::Open).expect_err("locked");
+    assert_eq!(
+        refused,
+        table.step(Door::Locked, Push::Open).expect_err("locked")
+    );
+    for changed in [
+        ucma_ha_fsm::Rejected {
+            state: Door::Open,
+            ..refused
+        },
+        ucma_ha_fsm::Rejected {
+            on: Push::Close,
+            ..refused
+        },
+        ucma_ha_fsm::Rejected { row: 8, ..refused },
+    ] {
+        assert_ne!(refused, changed, "{changed:?}");
+    }
+}
+
+/// States whose discriminants do not follow declaration order.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    Display,
+    strum::EnumCount,
+    strum::EnumIter,
+    strum::EnumString,
+    IntoStaticStr,
+)]
+enum Shuffled {
+    Second = 1,
+    First = 0,
+}
+ucma_ha_fsm::symbols!(Shuffled);
+
+struct ShuffledMachine;
+impl Machine for ShuffledMachine {
+    const ID: &'static str = "shuffled";
+    type State = Shuffled;
+    type Stimulus = Push;
+    type Effect = ();
+    type Event = ();
+    type Error = Refusal;
+    type Parameters = ucma_ha_fsm::NoParameters;
+    fn rows() -> &'static [Row<Self>] {
+        &[]
+    }
+    fn initial(_: &ucma_ha_fsm::NoParameters) -> Shuffled {
+        Shuffled::First
+    }
+    fn is_final(_: Shuffled) -> bool {
+        false
+    }
+    fn raise(_: Shuffled, _: Shuffled, _: &()) {}
+}
+
+#[test]
+fn rule_symbol_order() {
+    let errors = check_rows::<ShuffledMachine>(&[]).expect_err("out of order");
+    assert_eq!(
+        errors,
+        [
+            TableError::SymbolOrder {
+                machine: "shuffled",
+                symbol: "Second",
+                index: 1,
+                position: 0
+            },
+            TableError::SymbolOrder {
+                machine: "shuffled",
+                symbol: "First",
+                index: 0,
+                position: 1
+            }
+        ]
+    );
+}
+
+#[test]
+fn a_table_that_does_not_compile_lists_every_broken_rule() {
+    let rows: Vec<R> = ROWS
+        .iter()
+        .copied()
+        .filter(|r| r.on != Push::Close)
+        .collect();
+    let errors = Table::<DoorMachine>::from_rows(rows.into(), Lockable { has_lock: true })
+        .expect_err("three pairs missing");
+    assert_eq!(errors.len(), 3);
+    assert!(errors.iter().all(|e| matches!(
+        e,
+        TableError::Missing {
+            stimulus: "Close",
+            ..
+        }
+    )));
+    assert_eq!(errors.to_string().matches("; ").count(), 2);
+    assert_eq!(errors.into_iter().count(), 3);
+}

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use fsm::explore::{Completeness, Limits};
+use fsm::explore::{Completeness, Limits, DEFAULT_MAX_STATES};
 use fsm::{check, Machine};
 
 use crate::catalog::{for_each_machine, MachineVisitor};
@@ -40,12 +40,18 @@ pub struct CheckArgs {
     /// remote views.
     #[arg(long = "no-symmetry")]
     pub no_symmetry: bool,
-    /// Stop exploring after this many states (the check then fails as incomplete).
-    #[arg(long = "max-states")]
-    pub max_states: Option<usize>,
+    /// Stop exploring after this many states (the check then fails as incomplete, and
+    /// what the explored part cannot decide is `unknown`).
+    #[arg(long = "max-states", default_value_t = DEFAULT_MAX_STATES)]
+    pub max_states: usize,
     /// Do not explore beyond this depth (the check then fails as incomplete).
     #[arg(long = "max-depth")]
     pub max_depth: Option<usize>,
+    /// Stop before the check of one configuration could use more than this much memory
+    /// (the check then fails as incomplete): bytes, or with a unit K, M, G or T (powers of
+    /// 1024), e.g. `2G`, `512M`. Default: half the machine's memory, at most 8G.
+    #[arg(long = "max-memory", value_name = "BYTES", value_parser = parse_bytes)]
+    pub max_memory: Option<usize>,
     /// Also write each counterexample as a trace file into this directory (one file per
     /// violated property, `ucma-ha replay` reads them).
     #[arg(long = "counterexamples", value_name = "DIR")]
@@ -63,6 +69,57 @@ fn parse_endpoint(text: &str) -> Result<EndpointKind, String> {
             "unknown endpoint kind `{other}` (expected `user` or `application`)"
         )),
     }
+}
+
+/// The default `--max-memory`: half the physical memory, at most 8 GiB (4 GiB where the
+/// physical memory cannot be read), so that a check leaves the machine usable.
+fn default_max_memory() -> usize {
+    const GIB: usize = 1 << 30;
+    let total = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|line| line.starts_with("MemTotal:"))?;
+            let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+            kib.checked_mul(1024)
+        });
+    total.map_or(4 * GIB, |bytes| (bytes / 2).min(8 * GIB))
+}
+
+/// Reads a memory size: a whole number of bytes, or a whole number with a unit `K`, `M`,
+/// `G` or `T` (powers of 1024; `KB`, `KiB` and lower case are read the same).
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    let trimmed = text.trim();
+    let digits = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(digits);
+    // A long argument is quoted cut short.
+    let quoted: String = if text.chars().count() > 40 {
+        text.chars().take(40).chain(['…']).collect()
+    } else {
+        text.to_owned()
+    };
+    let bad = || {
+        format!(
+            "`{quoted}` is not a memory size (expected bytes or a number with K, M, G or T, e.g. 2G)"
+        )
+    };
+    let number: usize = number.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    let bytes = number
+        .checked_mul(1usize << shift)
+        .ok_or_else(|| format!("`{quoted}` is more memory than this machine can address"))?;
+    if bytes == 0 {
+        return Err("--max-memory must be more than 0".to_owned());
+    }
+    Ok(bytes)
 }
 
 /// Reads `--config` with the rules every command shares (`crate::config`).
@@ -186,14 +243,36 @@ fn file_name(config: &SystemConfig, property: &str) -> String {
     )
 }
 
+/// A memory size in KiB below 1 MiB, else in MiB (rounded up).
+fn size(bytes: usize) -> String {
+    if bytes < 1 << 20 {
+        format!("{} KiB", bytes.div_ceil(1 << 10))
+    } else {
+        format!("{} MiB", bytes.div_ceil(1 << 20))
+    }
+}
+
 /// Prints one configuration's report: whether it passed, and whether a counterexample
 /// file could not be written.
-fn print_report(report: &Report, directory: Option<&std::path::Path>) -> (bool, bool) {
+fn print_report(
+    report: &Report,
+    limits: &Limits,
+    directory: Option<&std::path::Path>,
+) -> (bool, bool) {
     let mut unwritable = false;
     let completeness = match report.completeness {
-        Completeness::Complete => "complete",
-        Completeness::StateLimit => "INCOMPLETE (state limit)",
-        Completeness::DepthLimit => "INCOMPLETE (depth limit)",
+        Completeness::Complete => "complete".to_owned(),
+        Completeness::StateLimit => format!(
+            "INCOMPLETE (state limit of {} states reached, --max-states)",
+            limits.max_states
+        ),
+        Completeness::DepthLimit => "INCOMPLETE (depth limit)".to_owned(),
+        Completeness::MemoryLimit => format!(
+            "INCOMPLETE (memory limit: stopped with about {} of tables, before the search \
+             could outgrow its half of --max-memory {})",
+            size(report.memory),
+            size(limits.max_memory)
+        ),
     };
     outln!(
         "{}: {} states, {} transitions, depth {}, symmetry {}, {}, {} ms",
@@ -317,8 +396,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         };
     }
     let limits = Limits {
-        max_states: args.max_states.unwrap_or(Limits::default().max_states),
+        max_states: args.max_states,
         max_depth: args.max_depth.unwrap_or(usize::MAX),
+        max_memory: args.max_memory.unwrap_or_else(default_max_memory),
         symmetry: !args.no_symmetry,
     };
     let mut bad_output = false;
@@ -354,7 +434,10 @@ pub fn run(args: &CheckArgs) -> u8 {
                 ""
             );
         }
-        let (passed, unwritable) = print_report(&report, args.counterexamples.as_deref());
+        for fault in &report.internal_errors {
+            errln!("ucma-ha check: internal error: {label}: {fault}");
+        }
+        let (passed, unwritable) = print_report(&report, &limits, args.counterexamples.as_deref());
         failed |= !passed;
         bad_output |= unwritable;
     }

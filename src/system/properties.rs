@@ -13,6 +13,19 @@
 //! Counterexamples are trace files (CONTRACT section 4) for machine `system`: replaying
 //! the stimuli from the initial state reaches the violation; the last step lists the
 //! states of every component.
+//!
+//! # Cut searches
+//! Under a limit ([`Limits`]) the explored graph has a frontier: states stored but never
+//! expanded. A transition property is judged on every stored state's macro-steps (each one
+//! really computed), so a violation met before the cut is real. `no_deadlock`'s "nothing
+//! but the world moves it" and the liveness property's traps are judged only on expanded
+//! states ([`Exploration::expanded`]); what the explored part cannot decide is
+//! [`Status::Unknown`].
+//!
+//! Every counterexample is confirmed ([`confirm::confirm`]) before it becomes a
+//! [`Status::Violated`]: stepped through [`System::step`] and judged again. One that fails
+//! is a checker fault: the verdict is [`Status::Unknown`] and the fault is listed in
+//! [`Report::internal_errors`].
 
 use std::time::{Duration, Instant};
 
@@ -37,6 +50,9 @@ use crate::vocabulary::{
     RemotePresentitySubscriptionState as Rpss, ServiceState, SubscriptionSignalingState as Sss,
 };
 use crate::Event;
+use confirm::Witness;
+
+pub mod confirm;
 
 /// Safety or liveness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -177,12 +193,18 @@ pub struct Report {
     pub depth: usize,
     /// Whether the exploration was exhaustive.
     pub completeness: Completeness,
+    /// The exploration's estimate of the bytes its tables held
+    /// ([`Exploration::bytes`]).
+    pub memory: usize,
     /// One verdict per property, in [`PROPERTIES`] order.
     pub verdicts: Vec<Verdict>,
     /// Wall-clock time of the check.
     pub elapsed: Duration,
     /// For each wiring row, whether it fired in some reachable macro-step.
     pub wiring_fired: Vec<bool>,
+    /// Counterexamples the checker built but could not confirm, in words: a fault of the
+    /// checker, never shown as a violation (the property is then [`Status::Unknown`]).
+    pub internal_errors: Vec<String>,
 }
 
 impl Report {
@@ -570,7 +592,10 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
 ///
 /// # Arguments
 /// * `system` - the system (possibly a mutant).
-/// * `limits` - bounds and symmetry.
+/// * `limits` - bounds and symmetry. `max_memory` bounds the whole check: the
+///   exploration gets half of it ([`explore_limits`]), the rest is for deciding the
+///   properties on the graph (the liveness decomposition builds a subgraph that can be as
+///   large as the graph's own edges and nodes).
 /// * `progress` - called periodically during exploration.
 ///
 /// # Returns
@@ -589,7 +614,7 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
     match CompiledSystem::new(system, layout) {
         Ok(compiled) => {
             let started = Instant::now();
-            let graph = explore(&compiled, limits, progress);
+            let graph = explore(&compiled, explore_limits(limits), progress);
             decide(system, limits, &graph, |key| compiled.decode(key), started)
         }
         Err(_) => check_uncompiled(system, limits, progress),
@@ -601,8 +626,17 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
 /// the compiled check is tested against.
 pub fn check_uncompiled(system: &System, limits: Limits, progress: impl FnMut(Progress)) -> Report {
     let started = Instant::now();
-    let graph = explore(system, limits, progress);
+    let graph = explore(system, explore_limits(limits), progress);
     decide(system, limits, &graph, |state| state, started)
+}
+
+/// The exploration's share of a check's limits: half of `max_memory`, the rest left for
+/// deciding the properties on the explored graph.
+pub fn explore_limits(limits: Limits) -> Limits {
+    Limits {
+        max_memory: limits.max_memory / 2,
+        ..limits
+    }
 }
 
 /// Everything a transition's judgements depend on when the wiring is pair-local: the
@@ -733,20 +767,23 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
             }
         }
     }
+    let mut confirmer = Confirmer {
+        system,
+        symmetry: limits.symmetry,
+        internal_errors: Vec::new(),
+    };
     for p in 0..TRANSITION_PROPERTIES {
         let status = match first[p] {
             Some((node, stimulus)) => {
                 let mut stimuli = graph.path(node);
                 stimuli.push(stimulus);
                 let last = stimuli.len() - 1;
-                Status::Violated(Box::new(Counterexample {
-                    summary: format!(
-                        "{} violated at step {} ({stimulus})",
-                        PROPERTIES[p].name,
-                        last + 1
-                    ),
-                    trace: trace(system, &stimuli, &[last]),
-                }))
+                let summary = format!(
+                    "{} violated at step {} ({stimulus})",
+                    PROPERTIES[p].name,
+                    last + 1
+                );
+                confirmer.violated(p, Witness::Step(stimuli), summary, &[last])
             }
             None => settle(complete, premise[p]),
         };
@@ -757,11 +794,11 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     }
     verdicts.push(Verdict {
         property: &PROPERTIES[NO_DEADLOCK],
-        status: deadlock(system, graph, &state_of, diverged, complete),
+        status: deadlock(&mut confirmer, graph, &state_of, diverged, complete),
     });
     verdicts.push(Verdict {
         property: &PROPERTIES[RECOVERY],
-        status: recovery(system, graph, &state_of, complete),
+        status: recovery(&mut confirmer, graph, &state_of, complete),
     });
     Report {
         config: *system.config(),
@@ -770,9 +807,57 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
         transitions: graph.graph.edge_count(),
         depth: graph.max_depth(),
         completeness: graph.completeness,
+        memory: graph.bytes(),
         verdicts,
         elapsed: started.elapsed(),
         wiring_fired: log.wired,
+        internal_errors: confirmer.internal_errors,
+    }
+}
+
+/// Turns witnesses into verdicts, confirming each one first.
+struct Confirmer<'a> {
+    system: &'a System,
+    symmetry: bool,
+    internal_errors: Vec<String>,
+}
+
+impl Confirmer<'_> {
+    /// [`Status::Violated`] with the witness as a trace (expectations at the steps in
+    /// `expect_at`) when [`confirm::confirm`] accepts it; else [`Status::Unknown`], and the
+    /// fault is noted.
+    fn violated(
+        &mut self,
+        property: usize,
+        witness: Witness,
+        summary: String,
+        expect_at: &[usize],
+    ) -> Status {
+        let name = PROPERTIES[property].name;
+        match confirm::confirm(self.system, name, &witness, self.symmetry) {
+            Ok(()) => {
+                let stimuli = match witness {
+                    Witness::Step(stimuli)
+                    | Witness::Diverges(stimuli)
+                    | Witness::Stuck(stimuli) => stimuli,
+                    Witness::Lasso { mut stem, cycle } => {
+                        stem.extend(cycle);
+                        stem
+                    }
+                };
+                Status::Violated(Box::new(Counterexample {
+                    summary,
+                    trace: trace(self.system, &stimuli, expect_at),
+                }))
+            }
+            Err(refuted) => {
+                self.internal_errors.push(format!(
+                    "{name}: the checker's counterexample does not confirm ({refuted}); \
+                     {witness:?}"
+                ));
+                Status::Unknown
+            }
+        }
     }
 }
 
@@ -803,8 +888,11 @@ fn settle(complete: bool, premise: bool) -> Status {
     }
 }
 
+/// `no_deadlock`: a macro-step that does not settle (judged on every stored state, each
+/// step really computed), or an expanded state that only the world moves and that is not
+/// final. A frontier state has no edges because it was never expanded: it is no evidence.
 fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
-    system: &System,
+    confirmer: &mut Confirmer<'_>,
     graph: &Exploration<S, SystemStimulus>,
     state_of: &impl Fn(S) -> Packed,
     diverged: Option<(NodeIndex, SystemStimulus)>,
@@ -814,13 +902,11 @@ fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
         let mut stimuli = graph.path(node);
         stimuli.push(stimulus);
         let last = stimuli.len() - 1;
-        return Status::Violated(Box::new(Counterexample {
-            summary: format!(
-                "the macro-step of {stimulus} at step {} does not settle",
-                last + 1
-            ),
-            trace: trace(system, &stimuli, &[last]),
-        }));
+        let summary = format!(
+            "the macro-step of {stimulus} at step {} does not settle",
+            last + 1
+        );
+        return confirmer.violated(NO_DEADLOCK, Witness::Diverges(stimuli), summary, &[last]);
     }
     let terminated = idx(LocalEndpointState::Terminated);
     let mut finals = false;
@@ -828,6 +914,9 @@ fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
         let state = state_of(graph.graph[node]);
         let is_final = get(state, ENDPOINT) == terminated;
         finals |= is_final;
+        if !graph.expanded(node) {
+            continue;
+        }
         let moves = graph
             .graph
             .edges(node)
@@ -835,25 +924,31 @@ fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
         if !moves && !is_final {
             let stimuli = graph.path(node);
             let at: Vec<usize> = stimuli.len().checked_sub(1).into_iter().collect();
-            return Status::Violated(Box::new(Counterexample {
-                summary: format!(
-                    "after {} steps only the world can move the system, and the endpoint is \
-                     not Terminated",
-                    stimuli.len()
-                ),
-                trace: trace(system, &stimuli, &at),
-            }));
+            let summary = format!(
+                "after {} steps only the world can move the system, and the endpoint is not \
+                 Terminated",
+                stimuli.len()
+            );
+            return confirmer.violated(NO_DEADLOCK, Witness::Stuck(stimuli), summary, &at);
         }
     }
     settle(complete, finals)
 }
 
+/// How often a lasso's cycle is repeated at most to come back to exactly its first state
+/// (with symmetry on it comes back to the same class; the views' permutation has an order
+/// of at most a few hundred for the views a system holds).
+const CLOSE_CYCLE: usize = 10_000;
+
+/// `recovery_after_outage`: a fair trap among expanded states where recovery is pending
+/// ([`Exploration::fair_trap`] leaves the frontier out), as a confirmed lasso.
 fn recovery<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
-    system: &System,
+    confirmer: &mut Confirmer<'_>,
     graph: &Exploration<S, SystemStimulus>,
     state_of: &impl Fn(S) -> Packed,
     complete: bool,
 ) -> Status {
+    let system = confirmer.system;
     let region = |node: NodeIndex| {
         let state = state_of(graph.graph[node]);
         stable_world(system, state) && recovering(system, state)
@@ -862,29 +957,31 @@ fn recovery<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     match graph.fair_trap(region, |s| !excluded_after_recovery(*s), |s| fair(*s)) {
         Some(lasso) => {
             let entry = lasso.prefix.len();
-            let mut stimuli = lasso.prefix.clone();
-            stimuli.extend(lasso.cycle.iter().copied());
+            let cycle = confirm::close_cycle(system, &lasso.prefix, &lasso.cycle, CLOSE_CYCLE)
+                .unwrap_or(lasso.cycle);
             let mut at = Vec::new();
             if entry > 0 {
                 at.push(entry - 1);
             }
-            if !lasso.cycle.is_empty() {
-                at.push(stimuli.len() - 1);
+            if !cycle.is_empty() {
+                at.push(entry + cycle.len() - 1);
             }
-            Status::Violated(Box::new(Counterexample {
-                summary: format!(
-                    "after step {entry} the system can stay among {} states where recovery is \
-                     pending forever, under fairness (cycle of {} steps{})",
-                    lasso.states.len(),
-                    lasso.cycle.len(),
-                    if lasso.cycle.is_empty() {
-                        ": no fair stimulus moves it"
-                    } else {
-                        ""
-                    }
-                ),
-                trace: trace(system, &stimuli, &at),
-            }))
+            let summary = format!(
+                "after step {entry} the system can stay among {} states where recovery is \
+                 pending forever, under fairness (cycle of {} steps{})",
+                lasso.states.len(),
+                cycle.len(),
+                if cycle.is_empty() {
+                    ": no fair stimulus moves it"
+                } else {
+                    ""
+                }
+            );
+            let witness = Witness::Lasso {
+                stem: lasso.prefix,
+                cycle,
+            };
+            confirmer.violated(RECOVERY, witness, summary, &at)
         }
         None => settle(complete, witnessed),
     }

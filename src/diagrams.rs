@@ -17,7 +17,7 @@
 //! # Ok::<(), ucma_ha::diagrams::DiagramsError>(())
 //! ```
 
-use fsm::graph::{self, Diagram, DiagramError, TableOptions};
+use fsm::graph::{self, Diagram, DiagramError, EdgeKind, EdgeLine, TableOptions};
 use fsm::Machine;
 use serde::Serialize;
 use serde_json::Value;
@@ -208,6 +208,118 @@ pub fn system_diagram(_with_rejections: bool, config: &Value) -> Result<Diagram,
     Ok(graph::from_graph(SYSTEM, &reachable.graph, &labels)?)
 }
 
+/// Each component's view of a `system` diagram, as `(component, diagram)` in the order
+/// of the node labels: its states, and the system stimuli that
+/// move it from one to another, read from the reachable graph.
+///
+/// A system node's label lists `component: state` lines ([`system_diagram`]); the
+/// projection onto `component` has one node per state that component takes in some
+/// reachable system state, and an edge `a -> b` labelled with every system stimulus that
+/// takes some reachable system state where the component is in `a` to one where it is in
+/// `b`, with the clause IDs of that stimulus. Stimuli that leave the component where it
+/// is are not drawn. The initial node is the component's state in the system's initial
+/// state. A projection over-approximates: an edge says that *some* reachable system state
+/// takes it, not that every one does; the full graph (`system.json`) says which.
+///
+/// # Errors
+/// [`DiagramsError::Diagram`] only on a bug (the ids are made by [`graph::from_graph`]).
+///
+/// # Complexity
+/// O(components x (n + e) log(n + e)) for a system diagram of n nodes and e edges.
+pub fn system_projections(system: &Diagram) -> Result<Vec<(String, Diagram)>, DiagramsError> {
+    use petgraph::graph::{Graph, NodeIndex};
+    use std::collections::BTreeMap;
+
+    let parse = |label: &str| -> Vec<(String, String)> {
+        label
+            .lines()
+            .filter_map(|line| line.split_once(": "))
+            .map(|(component, state)| (component.to_owned(), state.to_owned()))
+            .collect()
+    };
+    let states: BTreeMap<&str, Vec<(String, String)>> = system
+        .nodes
+        .iter()
+        .map(|node| (node.id.as_str(), parse(&node.label)))
+        .collect();
+    let components: Vec<String> = system
+        .nodes
+        .first()
+        .map(|node| parse(&node.label).into_iter().map(|(c, _)| c).collect())
+        .unwrap_or_default();
+    let mut projections = Vec::new();
+    for (position, component) in components.iter().enumerate() {
+        let state_of = |id: &str| -> Option<&str> {
+            states
+                .get(id)
+                .and_then(|s| s.get(position))
+                .filter(|(c, _)| c == component)
+                .map(|(_, state)| state.as_str())
+        };
+        let mut graph: Graph<String, EdgeLine> = Graph::new();
+        let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
+        let mut initial: Vec<NodeIndex> = Vec::new();
+        let mut node_for = |graph: &mut Graph<String, EdgeLine>, state: &str| {
+            *index
+                .entry(state.to_owned())
+                .or_insert_with(|| graph.add_node(state.to_owned()))
+        };
+        for node in &system.nodes {
+            if let Some(state) = state_of(&node.id) {
+                let at = node_for(&mut graph, state);
+                if node.initial {
+                    initial.push(at);
+                }
+            }
+        }
+        for edge in &system.edges {
+            let (Some(from), Some(to)) = (state_of(&edge.from), state_of(&edge.to)) else {
+                continue;
+            };
+            if from == to {
+                continue;
+            }
+            let (a, b) = (node_for(&mut graph, from), node_for(&mut graph, to));
+            for line in &edge.lines {
+                graph.add_edge(a, b, line.clone());
+            }
+        }
+        let node = |state: &String| state.clone();
+        let edge = |line: &EdgeLine| Some((EdgeKind::Move, line.clone()));
+        let is_initial = |at: NodeIndex, _: &String| initial.contains(&at);
+        let is_final = |_: &String| false;
+        let labels = graph::GraphLabels {
+            node: &node,
+            edge: &edge,
+            initial: &is_initial,
+            is_final: &is_final,
+        };
+        let diagram = graph::from_graph(&format!("{SYSTEM}: {component}"), &graph, &labels)?;
+        projections.push((component.clone(), diagram));
+    }
+    Ok(projections)
+}
+
+/// The file stem of a projection in `docs/`: `system-` and the component's name with
+/// every character but letters, digits and `_` replaced by `_` (`remote_presence[0]`
+/// gives `system-remote_presence_0`).
+pub fn projection_stem(component: &str) -> String {
+    let mut stem: String = component
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while stem.ends_with('_') {
+        stem.pop();
+    }
+    format!("{SYSTEM}-{}", stem.replace("__", "_"))
+}
+
 /// The configuration of the system graph in `docs/` (CONTRACT: `remote_views = 1`).
 pub fn docs_system_config() -> Value {
     serde_json::json!({ "remote_views": 1 })
@@ -331,5 +443,85 @@ mod tests {
             ),
             Err(DiagramsError::SystemTooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn each_component_moves_in_its_projection_as_in_the_system_graph_reg_1() {
+        let system = system_diagram(false, &docs_system_config()).expect("system");
+        let projections = system_projections(&system).expect("projections");
+        let names: Vec<&str> = projections.iter().map(|(c, _)| c.as_str()).collect();
+        assert!(names.contains(&"registration") && names.contains(&"remote_presence[0]"));
+        let label = |diagram: &Diagram, id: &str| {
+            diagram
+                .nodes
+                .iter()
+                .find(|n| n.id == id)
+                .map(|n| n.label.clone())
+                .unwrap_or_default()
+        };
+        let state = |node: &str, component: &str| {
+            let line = label(&system, node)
+                .lines()
+                .find(|l| l.starts_with(&format!("{component}: ")))
+                .map(str::to_owned)
+                .unwrap_or_default();
+            line[component.len() + 2..].to_owned()
+        };
+        for (component, projection) in &projections {
+            // Every state the component takes is a node, the initial one marked.
+            for node in &system.nodes {
+                let here = state(&node.id, component);
+                let mine = projection.nodes.iter().find(|n| n.label == here);
+                assert!(mine.is_some(), "{component}: {here}");
+                if node.initial {
+                    assert!(mine.is_some_and(|n| n.initial), "{component}: {here}");
+                }
+            }
+            // Every system edge that moves the component is drawn with its stimulus, and
+            // nothing else is.
+            let mut expected = std::collections::BTreeSet::new();
+            for edge in &system.edges {
+                let (from, to) = (state(&edge.from, component), state(&edge.to, component));
+                if from != to {
+                    for line in &edge.lines {
+                        expected.insert((from.clone(), to.clone(), line.text.clone()));
+                    }
+                }
+            }
+            let drawn: std::collections::BTreeSet<_> = projection
+                .edges
+                .iter()
+                .flat_map(|e| {
+                    let (from, to) = (label(projection, &e.from), label(projection, &e.to));
+                    e.lines
+                        .iter()
+                        .map(move |l| (from.clone(), to.clone(), l.text.clone()))
+                })
+                .collect();
+            assert_eq!(drawn, expected, "{component}");
+        }
+        // REG-1: the pool failing takes a registered endpoint to UserServices unavailable.
+        let (_, registration) = projections
+            .iter()
+            .find(|(c, _)| c == "registration")
+            .expect("registration");
+        assert!(registration.edges.iter().any(|e| {
+            label(registration, &e.from) == "Registered"
+                && label(registration, &e.to) == "RegisteredUserServicesUnavailable"
+                && e.lines.iter().any(|l| l.text == "PoolFails")
+        }));
+    }
+
+    #[test]
+    fn projection_stems_are_plain_file_names() {
+        assert_eq!(projection_stem("registration"), "system-registration");
+        assert_eq!(
+            projection_stem("remote_presence[0]"),
+            "system-remote_presence_0"
+        );
+        assert_eq!(
+            projection_stem("remote_presence[0].subscription"),
+            "system-remote_presence_0_subscription"
+        );
     }
 }

@@ -16,6 +16,7 @@ mod graph;
 mod replay;
 #[cfg(feature = "serve")]
 mod serve;
+mod shell;
 mod tables;
 mod vectors;
 
@@ -58,6 +59,10 @@ pub enum Command {
     /// Serve the explorer: a page to click through the system, and its JSON API.
     #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
+    /// Print a shell completion script: `ucma-ha completions bash > ucma-ha.bash`.
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff): `ucma-ha man > ucma-ha.1`.
+    Man(shell::ManArgs),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -79,6 +84,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Export(args) => export::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
     };
     out::flush();
     code

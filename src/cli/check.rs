@@ -388,7 +388,16 @@ pub fn run(args: &CheckArgs) -> u8 {
          parameter set ({} ms)",
         started.elapsed().as_millis()
     );
+    let mut summary = Summary {
+        tables: lines.len(),
+        tables_failed: lines
+            .iter()
+            .filter(|l| !l.errors.is_empty() || l.documented.1.is_some())
+            .count(),
+        ..Summary::default()
+    };
     if args.tables_only {
+        outln!("{}", summary.line());
         return if failed {
             super::FAILED
         } else {
@@ -440,13 +449,80 @@ pub fn run(args: &CheckArgs) -> u8 {
         let (passed, unwritable) = print_report(&report, &limits, args.counterexamples.as_deref());
         failed |= !passed;
         bad_output |= unwritable;
+        summary.add(&report);
     }
+    outln!("{}", summary.line());
     if bad_output {
         super::BAD_INPUT
     } else if failed {
         super::FAILED
     } else {
         super::SUCCESS
+    }
+}
+
+/// The counts behind the last line of `check`'s output.
+#[derive(Debug, Default)]
+struct Summary {
+    tables: usize,
+    tables_failed: usize,
+    configurations: usize,
+    incomplete: usize,
+    /// held, violated, vacuous, unknown.
+    verdicts: [usize; 4],
+}
+
+impl Summary {
+    fn add(&mut self, report: &Report) {
+        self.configurations += 1;
+        if report.completeness != Completeness::Complete {
+            self.incomplete += 1;
+        }
+        for verdict in &report.verdicts {
+            let slot = match verdict.status {
+                Status::Held => 0,
+                Status::Violated(_) => 1,
+                Status::Vacuous => 2,
+                Status::Unknown => 3,
+            };
+            self.verdicts[slot] += 1;
+        }
+    }
+
+    /// `6 tables: 6 ok; 9 properties: 9 held`, naming every other verdict that occurs
+    /// and the configurations whose search was incomplete.
+    fn line(&self) -> String {
+        let mut out = format!(
+            "{} tables: {} ok",
+            self.tables,
+            self.tables - self.tables_failed
+        );
+        if self.tables_failed > 0 {
+            out.push_str(&format!(", {} FAILED", self.tables_failed));
+        }
+        if self.configurations == 0 {
+            return out;
+        }
+        let total: usize = self.verdicts.iter().sum();
+        let counted: Vec<String> = self
+            .verdicts
+            .iter()
+            .zip(["held", "VIOLATED", "VACUOUS", "unknown"])
+            .filter(|(n, word)| **n > 0 || *word == "held")
+            .map(|(n, word)| format!("{n} {word}"))
+            .collect();
+        out.push_str(&format!("; {total} properties"));
+        if self.configurations > 1 {
+            out.push_str(&format!(" over {} configurations", self.configurations));
+        }
+        out.push_str(&format!(": {}", counted.join(", ")));
+        if self.incomplete > 0 {
+            out.push_str(&format!(
+                "; {} of {} searches INCOMPLETE",
+                self.incomplete, self.configurations
+            ));
+        }
+        out
     }
 }
 

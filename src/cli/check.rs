@@ -2,8 +2,7 @@
 //! composed `system` for each configuration asked for, printed as tables. A violation
 //! prints its shortest counterexample as a trace file (CONTRACT section 4).
 
-use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Args;
 use fsm::explore::{Completeness, Limits, DEFAULT_MAX_STATES};
@@ -59,6 +58,9 @@ pub struct CheckArgs {
     /// Check only the machines' tables, not the system.
     #[arg(long = "tables-only")]
     pub tables_only: bool,
+    /// No progress display (it is drawn on stderr only when stderr is a terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 fn parse_endpoint(text: &str) -> Result<EndpointKind, String> {
@@ -419,32 +421,16 @@ pub fn run(args: &CheckArgs) -> u8 {
                 return super::BAD_INPUT;
             }
         };
-        let begun = Instant::now();
-        let mut last = Instant::now();
-        let label = describe(&config);
+        let display = super::progress::Progress::new(&describe(&config), args.quiet);
         let report = properties::check(&system, limits, |progress| {
-            if begun.elapsed() > Duration::from_secs(1)
-                && last.elapsed() > Duration::from_millis(500)
-            {
-                last = Instant::now();
-                err!(
-                    "\r{label}: {} states, {} transitions, depth {} ...",
-                    progress.states,
-                    progress.transitions,
-                    progress.depth
-                );
-                let _ = std::io::stderr().flush();
-            }
+            display.update(progress.states, progress.transitions, progress.depth);
         });
-        if begun.elapsed() > Duration::from_secs(1) {
-            errln!(
-                "\r{label}: explored and checked in {:.1} s{:>30}",
-                begun.elapsed().as_secs_f64(),
-                ""
-            );
-        }
+        display.finish();
         for fault in &report.internal_errors {
-            errln!("ucma-ha check: internal error: {label}: {fault}");
+            errln!(
+                "ucma-ha check: internal error: {}: {fault}",
+                describe(&config)
+            );
         }
         let (passed, unwritable) = print_report(&report, &limits, args.counterexamples.as_deref());
         failed |= !passed;

@@ -13,6 +13,7 @@ mod coverage;
 mod docs;
 mod export;
 mod graph;
+mod progress;
 mod replay;
 #[cfg(feature = "serve")]
 mod serve;

@@ -98,3 +98,14 @@ fn an_incomplete_search_is_counted_as_such_and_fails() {
     assert_eq!(total, verdicts.len());
     assert!(last.contains(&format!("; {total} properties: ")), "{last}");
 }
+
+#[test]
+fn off_a_terminal_check_draws_no_progress() {
+    // stderr is a pipe here: no spinner, no carriage-return lines for a CI log.
+    let output = Command::new(env!("CARGO_BIN_EXE_ucma-ha"))
+        .args(["check", "--remote-views", "2"])
+        .output()
+        .expect("run ucma-ha");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

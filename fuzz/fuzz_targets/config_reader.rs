@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
     for machine in MACHINES.iter().copied().chain(["system"]) {
         if let Err(message) = ucma_ha::config::model(machine, text) {
             assert!(message.starts_with("--config"), "{message}");
-            assert!(!message.contains("usize"), "{message}");
+            // A Rust type name must not leak into a message, unless the input itself
+            // wrote it (an unknown key is quoted back to the user).
+            if !text.contains("usize") {
+                assert!(!message.contains("usize"), "{message}");
+            }
         }
     }
 });

@@ -1028,64 +1028,6 @@ fn the_compiled_check_decides_like_the_macro_steps() {
 }
 
 // ---------------------------------------------------------------------------------------
-// The numbered search on a mutant: exact whatever the numbering covers
-// ---------------------------------------------------------------------------------------
-
-#[test]
-fn the_numbered_search_counts_a_mutant_like_the_hashing_search() {
-    // AF-RPSS mutated: a view waiting for retry accepts BeginSubscribe, so the free-view
-    // choice and the order of views change; the precedence is learned from the mutant.
-    use crate::remote_presence::{RemotePresenceParameters, RemotePresenceStimulus as Rps};
-    use crate::vocabulary::RemotePresentitySubscriptionState as Rss;
-    use compiled::{CompiledSystem, Layout, RankedSystem};
-    use fsm::explore::{reach_keys, reach_ranked};
-    let mut t = tables();
-    t.remote_presence = mutate(
-        RemotePresenceParameters {
-            home_pool: SystemConfig::default().remote_home_pool,
-        },
-        |r| r.from == Rss::WaitingForRetry && r.on == Rps::BeginSubscribe,
-        moves_to(Rss::Subscribing),
-    );
-    let config = SystemConfig {
-        remote_views: 6,
-        ..SystemConfig::default()
-    };
-    let system = System::with(
-        config,
-        t,
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
-    )
-    .expect("the mutant builds");
-    let compiled = CompiledSystem::new(&system, Layout::Lanes).expect("compiles");
-    let ranked = RankedSystem::new(&compiled).expect("numbers");
-    let dense = reach_ranked(&ranked, Limits::default());
-    let hashed = reach_keys(&compiled, compiled.key_bits(), Limits::default(), |_| {});
-    let shipped = System::new(config).expect("builds");
-    let shipped_states = reach_keys(
-        &CompiledSystem::new(&shipped, Layout::Lanes).expect("compiles"),
-        compiled.key_bits(),
-        Limits::default(),
-        |_| {},
-    )
-    .states;
-    assert_ne!(
-        hashed.states, shipped_states,
-        "the mutant changes the space"
-    );
-    assert_eq!(
-        (
-            dense.reach.states,
-            dense.reach.transitions,
-            dense.reach.unchanged
-        ),
-        (hashed.states, hashed.transitions, hashed.unchanged)
-    );
-    assert_eq!(dense.reach.depth, hashed.depth);
-}
-
-// ---------------------------------------------------------------------------------------
 // The composed system follows the documents (each test names the clauses it rests on)
 // ---------------------------------------------------------------------------------------
 

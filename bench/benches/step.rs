@@ -1,7 +1,7 @@
 //! `step` latency of every machine, against a baseline in the same run: the same lookup done
 //! by scanning the rows (what a table without a compiled index would do).
 //!
-//! Run: `cargo bench --bench step`. Each benchmark steps a fixed pseudo-random walk of
+//! Run: `cargo bench -p ucma-ha-bench --bench step`. Each benchmark steps a fixed pseudo-random walk of
 //! 1 024 stimuli, so the reported time divided by 1 024 is the time per step.
 //!
 //! `step/system` does the same for one macro-step of the composed system (8 views):

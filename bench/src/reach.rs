@@ -5,7 +5,7 @@
 //! reduction, same counts of states and state-changing transitions) but keeps only what a
 //! count needs:
 //! - a [`StateSet`]: open addressing with linear probing over a flat `Vec` of states and a
-//!   one-bit-per-slot occupancy bitmap, hashed by a multiply-rotate hasher ([`fsm::explore::FastHasher`])
+//!   one-bit-per-slot occupancy bitmap, hashed by a multiply-rotate hasher (`fsm::explore::FastHash`)
 //!   instead of SipHash;
 //! - two frontiers (the level being expanded and the next one) as flat `Vec`s of states;
 //!   a level is dropped once expanded;

@@ -62,7 +62,9 @@ impl Hasher for FastHasher {
     }
 }
 
-/// Builds [`FastHasher`]s (for `HashMap::with_hasher`).
+/// A fast, non-cryptographic hash for small fixed-size keys, for `HashMap::with_hasher`
+/// (a multiply-rotate mix of each word, finished by a 64-bit avalanche). Not DoS
+/// resistant: meant for states, not for untrusted input.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FastHash;
 

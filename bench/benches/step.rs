@@ -11,7 +11,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use fsm::{Machine, Outcome, Symbol, Table};
+use fsm::{Machine, RowOutcome, Symbol, Table};
 use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig, SystemStimulus};
 use ucma_ha::{
@@ -47,8 +47,8 @@ fn scan_step<M: Machine>(table: &Table<M>, state: M::State, on: M::Stimulus) -> 
         .iter()
         .find(|row| row.from == state && row.on == on && (row.when.holds)(parameters))
         .map_or(state, |row| match row.outcome {
-            Outcome::Move { to, .. } => to,
-            Outcome::Ignore | Outcome::Reject(_) => state,
+            RowOutcome::Move { to, .. } => to,
+            RowOutcome::Ignore | RowOutcome::Reject(_) => state,
         })
 }
 

@@ -342,7 +342,7 @@ fn the_numbered_search_counts_a_mutant_like_the_hashing_search() {
         .filter(|&i| rows[i].from == Rss::WaitingForRetry && rows[i].on == Rps::BeginSubscribe)
         .collect();
     assert_eq!(picked.len(), 1, "the mutation picks exactly one row");
-    rows[picked[0]].outcome = fsm::Outcome::Move {
+    rows[picked[0]].outcome = fsm::RowOutcome::Move {
         to: Rss::Subscribing,
         emits: &[],
     };

@@ -131,7 +131,7 @@ pub enum Completeness {
 
 /// How far a running search has got (for progress reports).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
+pub struct SearchProgress {
     /// States stored so far.
     pub states: usize,
     /// Edges stored so far.
@@ -173,7 +173,7 @@ pub struct Exploration<S, A> {
 pub fn explore<M: Model>(
     model: &M,
     limits: Limits,
-    mut progress: impl FnMut(Progress),
+    mut progress: impl FnMut(SearchProgress),
 ) -> Exploration<M::State, M::Action> {
     let canonical = |state: M::State| {
         if limits.symmetry {
@@ -233,7 +233,7 @@ pub fn explore<M: Model>(
                     depth.push(depth[node.index()] + 1);
                     queue.push_back(fresh);
                     if graph.node_count() % 65_536 == 0 {
-                        progress(Progress {
+                        progress(SearchProgress {
                             states: graph.node_count(),
                             transitions: graph.edge_count(),
                             depth: at,

@@ -41,7 +41,7 @@ use petgraph::Direction;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::table::{Machine, Outcome, Parameters};
+use crate::table::{Machine, Parameters, RowOutcome};
 use crate::Symbol;
 
 /// A state in a diagram.
@@ -375,9 +375,9 @@ pub fn from_table<M: Machine>(
             format!(" [{}]", row.when.label)
         };
         let (kind, to, text) = match row.outcome {
-            Outcome::Ignore => continue,
-            Outcome::Reject(_) if !options.with_rejections => continue,
-            Outcome::Reject(error) => (
+            RowOutcome::Ignore => continue,
+            RowOutcome::Reject(_) if !options.with_rejections => continue,
+            RowOutcome::Reject(error) => (
                 EdgeKind::Reject,
                 row.from,
                 format!(
@@ -386,7 +386,7 @@ pub fn from_table<M: Machine>(
                     Into::<&str>::into(error)
                 ),
             ),
-            Outcome::Move { to, emits } => {
+            RowOutcome::Move { to, emits } => {
                 let effects: Vec<String> = emits.iter().filter_map(&effect).collect();
                 let text = if effects.is_empty() {
                     format!("{}{guard}", row.on.name())

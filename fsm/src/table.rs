@@ -38,9 +38,9 @@ impl Parameters for NoParameters {
 /// Rows with the same `(from, on)` pair must have guards that split the parameter space:
 /// for every instance exactly one of them holds ([`check`](crate::check::check_rows)
 /// verifies it).
-pub struct Guard<P: 'static> {
+pub struct RowGuard<P: 'static> {
     /// How the guard reads in tables and diagrams, e.g. `kind = user`; empty for
-    /// [`Guard::ALWAYS`].
+    /// [`RowGuard::ALWAYS`].
     pub label: &'static str,
     /// Whether the guard holds for an instance.
     pub holds: fn(&P) -> bool,
@@ -50,31 +50,31 @@ fn always<P>(_: &P) -> bool {
     true
 }
 
-impl<P: 'static> Guard<P> {
+impl<P: 'static> RowGuard<P> {
     /// The guard of a row that applies to every instance.
-    pub const ALWAYS: Guard<P> = Guard {
+    pub const ALWAYS: RowGuard<P> = RowGuard {
         label: "",
         holds: always::<P>,
     };
 
     /// A guard with a label and a predicate.
     pub const fn new(label: &'static str, holds: fn(&P) -> bool) -> Self {
-        Guard { label, holds }
+        RowGuard { label, holds }
     }
 
-    /// Whether this guard is [`Guard::ALWAYS`] (judged by its empty label).
+    /// Whether this guard is [`RowGuard::ALWAYS`] (judged by its empty label).
     pub fn is_always(&self) -> bool {
         self.label.is_empty()
     }
 }
 
-impl<P> Clone for Guard<P> {
+impl<P> Clone for RowGuard<P> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<P> Copy for Guard<P> {}
-impl<P> Debug for Guard<P> {
+impl<P> Copy for RowGuard<P> {}
+impl<P> Debug for RowGuard<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_always() {
             f.write_str("always")
@@ -86,7 +86,7 @@ impl<P> Debug for Guard<P> {
 
 /// What a row does when it fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome<S: 'static, E: 'static, X> {
+pub enum RowOutcome<S: 'static, E: 'static, X> {
     /// The stimulus is accepted: the machine goes to `to` (possibly the same state) and
     /// raises `emits`, in order.
     Move {
@@ -148,9 +148,9 @@ pub struct Row<M: Machine> {
     /// The stimulus the row answers.
     pub on: M::Stimulus,
     /// The parameters the row applies under.
-    pub when: Guard<M::Parameters>,
+    pub when: RowGuard<M::Parameters>,
     /// What happens.
-    pub outcome: Outcome<M::State, M::Effect, M::Error>,
+    pub outcome: RowOutcome<M::State, M::Effect, M::Error>,
     /// The clause and fact IDs the row implements (e.g. `REG-2`, `AF-PUB`).
     pub clauses: &'static [&'static str],
 }
@@ -196,8 +196,8 @@ impl<M: Machine> Row<M> {
         Row {
             from,
             on,
-            when: Guard::ALWAYS,
-            outcome: Outcome::Move { to, emits },
+            when: RowGuard::ALWAYS,
+            outcome: RowOutcome::Move { to, emits },
             clauses,
         }
     }
@@ -211,8 +211,8 @@ impl<M: Machine> Row<M> {
         Row {
             from,
             on,
-            when: Guard::ALWAYS,
-            outcome: Outcome::Ignore,
+            when: RowGuard::ALWAYS,
+            outcome: RowOutcome::Ignore,
             clauses,
         }
     }
@@ -227,14 +227,14 @@ impl<M: Machine> Row<M> {
         Row {
             from,
             on,
-            when: Guard::ALWAYS,
-            outcome: Outcome::Reject(error),
+            when: RowGuard::ALWAYS,
+            outcome: RowOutcome::Reject(error),
             clauses,
         }
     }
 
     /// The same row, applying only where `guard` holds.
-    pub const fn when(self, guard: Guard<M::Parameters>) -> Self {
+    pub const fn when(self, guard: RowGuard<M::Parameters>) -> Self {
         Row {
             from: self.from,
             on: self.on,
@@ -247,8 +247,8 @@ impl<M: Machine> Row<M> {
     /// The state the row leads to: `to` for a move, `from` otherwise.
     pub fn target(&self) -> M::State {
         match self.outcome {
-            Outcome::Move { to, .. } => to,
-            Outcome::Ignore | Outcome::Reject(_) => self.from,
+            RowOutcome::Move { to, .. } => to,
+            RowOutcome::Ignore | RowOutcome::Reject(_) => self.from,
         }
     }
 }
@@ -453,21 +453,21 @@ impl<M: Machine> Table<M> {
     pub fn step(&self, state: M::State, on: M::Stimulus) -> Result<Transition<M>, Rejected<M>> {
         let row = self.row_index(state, on);
         match self.rows[row].outcome {
-            Outcome::Move { to, emits } => Ok(Transition {
+            RowOutcome::Move { to, emits } => Ok(Transition {
                 from: state,
                 on,
                 to,
                 emits,
                 row,
             }),
-            Outcome::Ignore => Ok(Transition {
+            RowOutcome::Ignore => Ok(Transition {
                 from: state,
                 on,
                 to: state,
                 emits: &[],
                 row,
             }),
-            Outcome::Reject(error) => Err(Rejected {
+            RowOutcome::Reject(error) => Err(Rejected {
                 state,
                 on,
                 error,

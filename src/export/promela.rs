@@ -35,7 +35,7 @@
 
 use std::fmt::Write as _;
 
-use fsm::{Machine, Outcome, Symbol, Table};
+use fsm::{Machine, RowOutcome, Symbol, Table};
 
 use crate::events::Event;
 use crate::system::properties::{excluded_after_recovery, fair, PROPERTIES};
@@ -92,9 +92,9 @@ impl Part {
             for on in M::Stimulus::all() {
                 let row = table.row(from, on);
                 let (outcome, to) = match row.outcome {
-                    Outcome::Move { to, .. } => (MOVED, to.index()),
-                    Outcome::Ignore => (IGNORED, from.index()),
-                    Outcome::Reject(_) => (REJECTED, from.index()),
+                    RowOutcome::Move { to, .. } => (MOVED, to.index()),
+                    RowOutcome::Ignore => (IGNORED, from.index()),
+                    RowOutcome::Reject(_) => (REJECTED, from.index()),
                 };
                 let code = (from.index() + n - initial) % n;
                 cells[code * stimuli.len() + on.index()] =
@@ -323,7 +323,7 @@ fn registration_events_bad(table: &Table<crate::Registration>) -> Vec<bool> {
         for on in RegistrationStimulus::all() {
             let transition = table.step(from, on).ok();
             let violated = match &transition {
-                Some(t) if matches!(table.row(from, on).outcome, Outcome::Move { .. }) => {
+                Some(t) if matches!(table.row(from, on).outcome, RowOutcome::Move { .. }) => {
                     let events: Vec<Event> = t.events().collect();
                     let args = |reason, services| {
                         events.iter().all(|event| match event {

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use fsm::{Machine, Outcome as RowOutcome, Symbol, Table};
+use fsm::{Machine, RowOutcome, Symbol, Table};
 
 use super::wiring::{Action, Guard, Reaction, Request, Source, StimulusRow, Target, WiringRow};
 use super::world::{reply, World};

@@ -5,7 +5,9 @@
 //!   visited sets;
 //! - [`ranked`]: the same count over a dense numbering of the states (a bitmap visited
 //!   set), and [`numbered`], that numbering for the compiled system;
-//! - [`stateright_adapter`]: the composed system as a `stateright` model;
+//! - [`stateright_adapter`]: the composed system as a `stateright` model, and [`spin`]:
+//!   SPIN's `pan` on the exported Promela model, the two other engines of the explore
+//!   bench;
 //! - [`peak_rss`]: the peak memory of a bench's child process.
 //!
 //! The benches (`cargo bench -p ucma-ha-bench --bench NAME`) and the tests that compare
@@ -17,6 +19,7 @@ pub mod numbered;
 pub mod peak_rss;
 pub mod ranked;
 pub mod reach;
+pub mod spin;
 pub mod stateright_adapter;
 
 use ucma_ha::system::compiled::CompiledSystem;

@@ -170,6 +170,32 @@ pub struct Exploration<S, A> {
 ///
 /// # Complexity
 /// O((states x actions) x cost of `next`) time, O(states + edges) memory.
+///
+/// # Examples
+/// ```
+/// use ucma_ha_fsm::explore::{explore, Completeness, Limits, Model};
+/// /// A ring 0 -> 1 -> 2 -> 0 on `s`, and `x` from 2 to the exit, 3.
+/// struct Ring;
+/// impl Model for Ring {
+///     type State = u8;
+///     type Action = char;
+///     fn initial(&self) -> u8 { 0 }
+///     fn actions(&self) -> &[char] { &['s', 'x'] }
+///     fn next(&self, s: &u8, action: char) -> u8 {
+///         match (action, *s) {
+///             (_, 3) => 3,
+///             ('s', s) => (s + 1) % 3,
+///             ('x', 2) => 3,
+///             (_, s) => s,
+///         }
+///     }
+/// }
+/// let found = explore(&Ring, Limits::default(), |_| {});
+/// assert_eq!((found.graph.node_count(), found.completeness), (4, Completeness::Complete));
+/// let exit = found.first(|&s| s == 3).expect("reachable");
+/// assert_eq!(found.path(exit), ['s', 's', 'x']);
+/// assert_eq!(found.unchanged, 4); // `x` in 0 and 1, and both actions in 3
+/// ```
 pub fn explore<M: Model>(
     model: &M,
     limits: Limits,
@@ -419,6 +445,11 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
     /// action enabled in a component but never staying in it cannot be avoided forever, so
     /// the states enabling it are removed and the rest is decomposed again.
     ///
+    /// # Arguments
+    /// * `region` - the nodes a run must not stay in for ever.
+    /// * `allowed` - the actions that may still happen (others are left out).
+    /// * `fair` - the actions taken under strong fairness.
+    ///
     /// # Returns
     /// A [`Lasso`] into the first trap found (the one nearest to the initial state), or
     /// `None` when every fair run leaves `region`.
@@ -426,6 +457,34 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
     /// # Complexity
     /// O(k x (states + edges)) where k is the number of refinement rounds (at most the
     /// number of fair actions per component).
+    ///
+    /// # Examples
+    /// ```
+    /// use ucma_ha_fsm::explore::{explore, Completeness, Limits, Model};
+    /// /// A ring 0 -> 1 -> 2 -> 0 on `s`, and `x` from 2 to the exit, 3.
+    /// struct Ring;
+    /// impl Model for Ring {
+    ///     type State = u8;
+    ///     type Action = char;
+    ///     fn initial(&self) -> u8 { 0 }
+    ///     fn actions(&self) -> &[char] { &['s', 'x'] }
+    ///     fn next(&self, s: &u8, action: char) -> u8 {
+    ///         match (action, *s) {
+    ///             (_, 3) => 3,
+    ///             ('s', s) => (s + 1) % 3,
+    ///             ('x', 2) => 3,
+    ///             (_, s) => s,
+    ///         }
+    ///     }
+    /// }
+    /// let found = explore(&Ring, Limits::default(), |_| {});
+    /// let in_ring = |node| found.graph[node] != 3;
+    /// // Both actions fair: `x` is enabled on every lap, so every fair run leaves.
+    /// assert!(found.fair_trap(in_ring, |_| true, |_| true).is_none());
+    /// // Only `s` fair: lapping for ever, never taking `x`, is a fair run that stays.
+    /// let lasso = found.fair_trap(in_ring, |_| true, |&a| a == 's').expect("a trap");
+    /// assert_eq!((lasso.states.len(), lasso.cycle.len()), (3, 3));
+    /// ```
     pub fn fair_trap(
         &self,
         region: impl Fn(NodeIndex) -> bool,

@@ -9,8 +9,8 @@
 //!
 //! The output is deterministic: nodes are sorted by id, edges by `(from, to, kind)`, the
 //! lines of an edge by their text, so the same diagram gives the same bytes on every run.
-//! Every label is escaped for its target language (see [`dot_escape`] and
-//! [`mermaid_escape`]); node ids are restricted to plain identifiers, so they never need
+//! Every label is escaped for its target language (DOT's quoted strings; Mermaid's
+//! entity codes for what it would read as syntax); node ids are restricted to plain identifiers, so they never need
 //! escaping.
 //!
 //! # Examples
@@ -156,7 +156,7 @@ impl Edge {
     }
 
     /// The tooltip: one line per stimulus, `text: clause, clause`.
-    pub fn tooltip(&self) -> String {
+    pub(crate) fn tooltip(&self) -> String {
         self.lines
             .iter()
             .map(|line| format!("{}: {}", line.text, line.clauses.join(", ")))
@@ -537,9 +537,9 @@ pub fn from_graph<N, E>(
 mod dot;
 mod json;
 mod mermaid;
-pub use dot::{dot_escape, to_dot};
+pub use dot::to_dot;
 pub use json::to_json;
-pub use mermaid::{mermaid_escape, to_mermaid};
+pub use mermaid::to_mermaid;
 
 /// Colours of strongly connected groups (light fills, readable with black text).
 const GROUP_FILLS: &[&str] = &[

@@ -39,8 +39,9 @@ impl Parameters for NoParameters {
 /// for every instance exactly one of them holds ([`check`](crate::check::check_rows)
 /// verifies it).
 pub struct RowGuard<P: 'static> {
-    /// How the guard reads in tables and diagrams, e.g. `kind = user`; empty for
-    /// [`RowGuard::ALWAYS`].
+    /// How the guard reads in tables and diagrams, e.g. `kind = user`; empty for the
+    /// guard of a row that applies to every instance (the one [`Row::moves`],
+    /// [`Row::ignores`] and [`Row::rejects`] give).
     pub label: &'static str,
     /// Whether the guard holds for an instance.
     pub holds: fn(&P) -> bool,
@@ -52,7 +53,7 @@ fn always<P>(_: &P) -> bool {
 
 impl<P: 'static> RowGuard<P> {
     /// The guard of a row that applies to every instance.
-    pub const ALWAYS: RowGuard<P> = RowGuard {
+    pub(crate) const ALWAYS: RowGuard<P> = RowGuard {
         label: "",
         holds: always::<P>,
     };
@@ -62,7 +63,7 @@ impl<P: 'static> RowGuard<P> {
         RowGuard { label, holds }
     }
 
-    /// Whether this guard is [`RowGuard::ALWAYS`] (judged by its empty label).
+    /// Whether this guard applies to every instance (judged by its empty label).
     pub fn is_always(&self) -> bool {
         self.label.is_empty()
     }

@@ -147,7 +147,7 @@ fn rule_duplicate_pair() {
 #[test]
 fn rule_overlapping_guards_are_duplicates() {
     let mut rows = ROWS.to_vec();
-    rows[3] = rows[3].when(RowGuard::ALWAYS);
+    rows[3] = rows[3].when(RowGuard::new("", |_| true));
     let errors = check_rows::<DoorMachine>(&rows).expect_err("both rows apply with a lock");
     assert_eq!(errors.len(), 1);
     assert!(matches!(

@@ -9,7 +9,7 @@ use super::{Diagram, EdgeKind, GROUP_FILLS};
 /// `tooltip`): `"` and `\` get a backslash, a newline becomes `\n` (a centred line
 /// break), a carriage return is dropped, and `&` becomes `&amp;` so that graphviz does
 /// not read `&lt;` and the like as entities.
-pub fn dot_escape(text: &str) -> String {
+pub(crate) fn dot_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -138,4 +138,17 @@ pub fn to_dot(diagram: &Diagram) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_escapes_quotes_backslashes_and_newlines() {
+        assert_eq!(dot_escape(r#"say "hi""#), r#"say \"hi\""#);
+        assert_eq!(dot_escape(r"C:\dir\"), r"C:\\dir\\");
+        assert_eq!(dot_escape("two\nlines\r"), r"two\nlines");
+        assert_eq!(dot_escape("&lt;"), "&amp;lt;");
+    }
 }

@@ -11,7 +11,7 @@ use super::{Diagram, Edge, GROUP_FILLS};
 /// starts an entity code (`#35;`), `&` starts an HTML entity (`#amp;`) and `%%` a comment
 /// (`%` becomes `#37;`); a newline becomes `<br/>`, a carriage return is dropped. Colons,
 /// brackets, braces and parentheses pass unchanged.
-pub fn mermaid_escape(text: &str) -> String {
+pub(crate) fn mermaid_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -105,4 +105,38 @@ pub fn to_mermaid(diagram: &Diagram) -> String {
         let _ = writeln!(out, "    class {} {class}", members.join(","));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mermaid_semicolon_ends_a_statement() {
+        assert_eq!(mermaid_escape("x;y"), "x#59;y");
+    }
+
+    #[test]
+    fn mermaid_quotes_are_entities() {
+        assert_eq!(mermaid_escape(r#"go "now""#), "go #quot;now#quot;");
+    }
+
+    #[test]
+    fn mermaid_angle_brackets_are_entities() {
+        assert_eq!(mermaid_escape("<b>x</b>"), "#lt;b#gt;x#lt;/b#gt;");
+    }
+
+    #[test]
+    fn mermaid_entity_codes_in_text_are_escaped() {
+        // `#name;` and `#123;` would be read as entity codes.
+        assert_eq!(mermaid_escape("#quot;"), "#35;quot#59;");
+        assert_eq!(mermaid_escape("#123;"), "#35;123#59;");
+        assert_eq!(mermaid_escape("a & b %% c"), "a #amp; b #37;#37; c");
+    }
+
+    #[test]
+    fn mermaid_colons_brackets_braces_parentheses_pass() {
+        assert_eq!(mermaid_escape("a: b: [c] {d} (e)"), "a: b: [c] {d} (e)");
+        assert_eq!(mermaid_escape("line\nbreak"), "line<br/>break");
+    }
 }

@@ -1,5 +1,7 @@
 //! The breadth-first search, its limits, and liveness under fairness.
 
+use petgraph::visit::EdgeRef;
+
 use super::*;
 
 /// A ring 0 -> 1 -> 2 -> 0 on `Step`, plus `Exit` from 2 to 3 (absorbing).

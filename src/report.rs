@@ -1,6 +1,8 @@
-//! The JSON report of a replay, step by step: what `ucma-ha replay --format json` prints
-//! and what the explorer's `POST /api/replay` answers (`schemas/replay-report.schema.json`,
-//! `docs/REPLAY-REPORT.md`).
+//! The JSON reports the tool prints (`format_version` [`FORMAT_VERSION`]): here the report
+//! of a replay, step by step, which `ucma-ha replay --format json` prints and the
+//! explorer's `POST /api/replay` answers (`schemas/replay-report.schema.json`,
+//! `docs/REPLAY-REPORT.md`); in [`check`] the report of `ucma-ha check --format json`, in
+//! [`coverage`] those of `coverage` and `vectors --coverage`.
 //!
 //! A report holds one [`TraceReport`] per trace. Each replayed step lists the state of
 //! every component afterwards, the events raised (each with the component that raised it
@@ -19,6 +21,8 @@
 //! assert!(report.steps[2].events[0].clauses.contains(&"AF-RS"));
 //! ```
 
+pub mod check;
+pub mod coverage;
 mod driver;
 #[cfg(test)]
 mod tests;

@@ -8,9 +8,11 @@ use clap::Args;
 use fsm::explore::{Completeness, Limits, DEFAULT_MAX_STATES};
 use fsm::{check, Machine};
 
+use super::out::Format;
 use crate::catalog::{for_each_machine, MachineVisitor};
 use crate::invariants::{self, Documented};
 use crate::local_endpoint::EndpointKind;
+use crate::report::check::{CheckReport, ConfigurationCheck, TableCheck, Verdict};
 use crate::system::properties::{self, Report, Status};
 use crate::system::{System, SystemConfig};
 use crate::{
@@ -61,6 +63,10 @@ pub struct CheckArgs {
     /// No progress display (it is drawn on stderr only when stderr is a terminal).
     #[arg(long, short)]
     pub quiet: bool,
+    /// `text` (tables and a summary line) or `json` (one report document on stdout,
+    /// `schemas/check-report.schema.json`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 fn parse_endpoint(text: &str) -> Result<EndpointKind, String> {
@@ -131,17 +137,6 @@ fn parse_config(text: &str) -> Result<SystemConfig, String> {
     System::config_from_json(&serde_json::Value::Object(object)).map_err(|e| e.to_string())
 }
 
-/// One line of the result table.
-struct Line {
-    machine: &'static str,
-    states: usize,
-    stimuli: usize,
-    rows: usize,
-    errors: Vec<String>,
-    /// The number of documented properties, and the first one broken.
-    documented: (usize, Option<String>),
-}
-
 /// Checks every documented property of `M` (`invariants::check_rows`) on `rows`: the
 /// number of properties, and the first violation with its path.
 fn documented<M: Documented>(rows: &[fsm::Row<M>]) -> (usize, Option<String>) {
@@ -155,34 +150,37 @@ fn documented<M: Documented>(rows: &[fsm::Row<M>]) -> (usize, Option<String>) {
 struct TableChecks;
 
 impl MachineVisitor for TableChecks {
-    type Output = Line;
-    fn visit<M: Machine<Event = Event>>(&mut self) -> Line {
+    type Output = TableCheck;
+    fn visit<M: Machine<Event = Event>>(&mut self) -> TableCheck {
         use strum::EnumCount;
-        Line {
+        let mut errors: Vec<String> = match check::check::<M>() {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        };
+        // The documented properties need the concrete machine: dispatch on its id.
+        let (properties, broken) = match M::ID {
+            Registration::ID => documented(Registration::rows()),
+            LocalEndpoint::ID => documented(LocalEndpoint::rows()),
+            SipSubscription::ID => documented(SipSubscription::rows()),
+            LocalOwnerPresence::ID => documented(LocalOwnerPresence::rows()),
+            ContactGroupServices::ID => documented(ContactGroupServices::rows()),
+            RemotePresence::ID => documented(RemotePresence::rows()),
+            other => (0, Some(format!("{other} has no documented properties"))),
+        };
+        errors.extend(broken);
+        TableCheck {
             machine: M::ID,
             states: M::State::COUNT,
             stimuli: M::Stimulus::COUNT,
             rows: M::rows().len(),
-            errors: match check::check::<M>() {
-                Ok(_) => Vec::new(),
-                Err(errors) => errors.iter().map(ToString::to_string).collect(),
-            },
-            // The documented properties need the concrete machine: dispatch on its id.
-            documented: match M::ID {
-                Registration::ID => documented(Registration::rows()),
-                LocalEndpoint::ID => documented(LocalEndpoint::rows()),
-                SipSubscription::ID => documented(SipSubscription::rows()),
-                LocalOwnerPresence::ID => documented(LocalOwnerPresence::rows()),
-                ContactGroupServices::ID => documented(ContactGroupServices::rows()),
-                RemotePresence::ID => documented(RemotePresence::rows()),
-                other => (0, Some(format!("{other} has no documented properties"))),
-            },
+            properties,
+            errors,
         }
     }
 }
 
 /// The system configurations a command line asks for.
-fn configurations(args: &CheckArgs) -> Vec<SystemConfig> {
+fn configurations_of(args: &CheckArgs) -> Vec<SystemConfig> {
     let mut configs = args.config.clone();
     if !configs.is_empty() && args.remote_views.is_empty() && args.endpoint.is_empty() {
         return configs;
@@ -254,14 +252,39 @@ fn size(bytes: usize) -> String {
     }
 }
 
-/// Prints one configuration's report: whether it passed, and whether a counterexample
-/// file could not be written.
-fn print_report(
+/// Writes each counterexample of a report into `directory` (one trace file per violated
+/// property); the files written, and whether one could not be written.
+fn write_counterexamples(
     report: &Report,
-    limits: &Limits,
-    directory: Option<&std::path::Path>,
-) -> (bool, bool) {
+    directory: &std::path::Path,
+) -> (Vec<(&'static str, std::path::PathBuf)>, bool) {
+    let mut written = Vec::new();
     let mut unwritable = false;
+    for verdict in &report.verdicts {
+        let Status::Violated(counterexample) = &verdict.status else {
+            continue;
+        };
+        let path = directory.join(file_name(&report.config, verdict.property.name));
+        let result = serde_json::to_string_pretty(&counterexample.trace)
+            .map_err(|e| e.to_string())
+            .and_then(|json| {
+                std::fs::create_dir_all(directory)
+                    .and_then(|()| std::fs::write(&path, json + "\n"))
+                    .map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(()) => written.push((verdict.property.name, path)),
+            Err(error) => {
+                errln!("error: cannot write {}: {error}", path.display());
+                unwritable = true;
+            }
+        }
+    }
+    (written, unwritable)
+}
+
+/// Prints one configuration's report (text), with the counterexample files written.
+fn print_report(report: &Report, limits: &Limits, written: &[(&str, std::path::PathBuf)]) {
     let completeness = match report.completeness {
         Completeness::Complete => "complete".to_owned(),
         Completeness::StateLimit => format!(
@@ -300,42 +323,18 @@ fn print_report(
             format!(" (never: rows {})", idle.join(", "))
         }
     );
-    let mut passed = report.completeness == Completeness::Complete;
     for verdict in &report.verdicts {
-        let result = match &verdict.status {
-            Status::Held => "held",
-            Status::Violated(_) => "VIOLATED",
-            Status::Vacuous => "VACUOUS",
-            Status::Unknown => "unknown",
-        };
         outln!(
             "    {:<48} {:<9} {:<8} {}",
             verdict.property.name,
             format!("{:?}", verdict.property.kind).to_lowercase(),
-            result,
+            Verdict::from(&verdict.status).word(),
             verdict.property.clauses.join(" ")
         );
-        if verdict.status != Status::Held {
-            passed = false;
-        }
         if let Status::Violated(counterexample) = &verdict.status {
             outln!("      {}", counterexample.summary);
-            if let Some(directory) = directory {
-                let path = directory.join(file_name(&report.config, verdict.property.name));
-                let written = serde_json::to_string_pretty(&counterexample.trace)
-                    .map_err(|e| e.to_string())
-                    .and_then(|json| {
-                        std::fs::create_dir_all(directory)
-                            .and_then(|()| std::fs::write(&path, json + "\n"))
-                            .map_err(|e| e.to_string())
-                    });
-                match written {
-                    Ok(()) => outln!("      trace written to {}", path.display()),
-                    Err(error) => {
-                        errln!("error: cannot write {}: {error}", path.display());
-                        unwritable = true;
-                    }
-                }
+            for (_, path) in written.iter().filter(|(p, _)| *p == verdict.property.name) {
+                outln!("      trace written to {}", path.display());
             }
             match serde_json::to_string_pretty(&counterexample.trace) {
                 Ok(json) => {
@@ -347,13 +346,80 @@ fn print_report(
             }
         }
     }
-    (passed, unwritable)
 }
 
-/// Runs the checks and prints the tables; exit 1 when anything fails.
+/// Runs the checks and prints the tables (or the JSON report); exit 1 when anything
+/// fails.
 pub fn run(args: &CheckArgs) -> u8 {
+    let text = args.format == Format::Text;
     let started = Instant::now();
     let lines = for_each_machine(&mut TableChecks);
+    if text {
+        print_tables(&lines, started);
+    }
+    let mut failed = lines.iter().any(|line| !line.errors.is_empty());
+    let mut summary = Summary {
+        tables: lines.len(),
+        tables_failed: lines.iter().filter(|l| !l.errors.is_empty()).count(),
+        ..Summary::default()
+    };
+    let mut configurations = Vec::new();
+    let mut bad_output = false;
+    if !args.tables_only {
+        let limits = Limits {
+            max_states: args.max_states,
+            max_depth: args.max_depth.unwrap_or(usize::MAX),
+            max_memory: args.max_memory.unwrap_or_else(default_max_memory),
+            symmetry: !args.no_symmetry,
+        };
+        for config in configurations_of(args) {
+            let system = match System::new(config) {
+                Ok(system) => system,
+                Err(error) => {
+                    errln!("ucma-ha check: {}: {error}", describe(&config));
+                    return super::BAD_INPUT;
+                }
+            };
+            let display = super::progress::Progress::new(&describe(&config), args.quiet);
+            let report = properties::check(&system, limits, |progress| {
+                display.update(progress.states, progress.transitions, progress.depth);
+            });
+            display.finish();
+            for fault in &report.internal_errors {
+                errln!(
+                    "ucma-ha check: internal error: {}: {fault}",
+                    describe(&config)
+                );
+            }
+            let (written, unwritable) = match args.counterexamples.as_deref() {
+                Some(directory) => write_counterexamples(&report, directory),
+                None => (Vec::new(), false),
+            };
+            if text {
+                print_report(&report, &limits, &written);
+            }
+            failed |= !report.passed();
+            bad_output |= unwritable;
+            summary.add(&report);
+            configurations.push(ConfigurationCheck::from(&report));
+        }
+    }
+    if text {
+        outln!("{}", summary.line());
+    } else {
+        super::out::json(&CheckReport::new(lines, configurations));
+    }
+    if bad_output {
+        super::BAD_INPUT
+    } else if failed {
+        super::FAILED
+    } else {
+        super::SUCCESS
+    }
+}
+
+/// Prints the table checks, one line per machine.
+fn print_tables(lines: &[TableCheck], started: Instant) {
     outln!(
         "{:<24} {:>6} {:>8} {:>5} {:>10}  result",
         "machine",
@@ -362,26 +428,22 @@ pub fn run(args: &CheckArgs) -> u8 {
         "rows",
         "properties"
     );
-    let mut failed = false;
-    for line in &lines {
-        let (properties, broken) = &line.documented;
-        let result = if line.errors.is_empty() && broken.is_none() {
-            "ok"
-        } else {
-            "FAILED"
-        };
+    for line in lines {
         outln!(
             "{:<24} {:>6} {:>8} {:>5} {:>10}  {}",
             line.machine,
             line.states,
             line.stimuli,
             line.rows,
-            properties,
-            result
+            line.properties,
+            if line.errors.is_empty() {
+                "ok"
+            } else {
+                "FAILED"
+            }
         );
-        for error in line.errors.iter().chain(broken) {
+        for error in &line.errors {
             outln!("    {error}");
-            failed = true;
         }
     }
     outln!(
@@ -390,61 +452,6 @@ pub fn run(args: &CheckArgs) -> u8 {
          parameter set ({} ms)",
         started.elapsed().as_millis()
     );
-    let mut summary = Summary {
-        tables: lines.len(),
-        tables_failed: lines
-            .iter()
-            .filter(|l| !l.errors.is_empty() || l.documented.1.is_some())
-            .count(),
-        ..Summary::default()
-    };
-    if args.tables_only {
-        outln!("{}", summary.line());
-        return if failed {
-            super::FAILED
-        } else {
-            super::SUCCESS
-        };
-    }
-    let limits = Limits {
-        max_states: args.max_states,
-        max_depth: args.max_depth.unwrap_or(usize::MAX),
-        max_memory: args.max_memory.unwrap_or_else(default_max_memory),
-        symmetry: !args.no_symmetry,
-    };
-    let mut bad_output = false;
-    for config in configurations(args) {
-        let system = match System::new(config) {
-            Ok(system) => system,
-            Err(error) => {
-                errln!("ucma-ha check: {}: {error}", describe(&config));
-                return super::BAD_INPUT;
-            }
-        };
-        let display = super::progress::Progress::new(&describe(&config), args.quiet);
-        let report = properties::check(&system, limits, |progress| {
-            display.update(progress.states, progress.transitions, progress.depth);
-        });
-        display.finish();
-        for fault in &report.internal_errors {
-            errln!(
-                "ucma-ha check: internal error: {}: {fault}",
-                describe(&config)
-            );
-        }
-        let (passed, unwritable) = print_report(&report, &limits, args.counterexamples.as_deref());
-        failed |= !passed;
-        bad_output |= unwritable;
-        summary.add(&report);
-    }
-    outln!("{}", summary.line());
-    if bad_output {
-        super::BAD_INPUT
-    } else if failed {
-        super::FAILED
-    } else {
-        super::SUCCESS
-    }
 }
 
 /// The counts behind the last line of `check`'s output.

@@ -5,8 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::out::Format;
 use super::replay::{replay_file, Outcome};
 use crate::coverage::Tally;
+use crate::report::coverage::{CoverageReport, DivergenceAt, FileResult};
+use crate::report::Outcome as FileOutcome;
 
 /// Arguments of `ucma-ha coverage`.
 #[derive(Debug, Args)]
@@ -20,14 +23,19 @@ pub struct CoverageArgs {
     /// Only print the counts, not the rows never fired.
     #[arg(long)]
     pub summary: bool,
+    /// `text` (lines) or `json` (one report document on stdout, every file's result and
+    /// every machine's fired and never-fired rows; `schemas/coverage-report.schema.json`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Replays the files and prints the coverage; exit 0, or 1 when a trace diverges (its rows
 /// are counted up to the divergence), or 2 on a bad file (none of its rows count).
 pub fn run(args: &CoverageArgs) -> u8 {
+    let text = args.format == Format::Text;
     let mut code = super::SUCCESS;
     let mut tally = Tally::default();
-    let (mut traces, mut steps) = (0, 0);
+    let mut files = Vec::with_capacity(args.files.len());
     for file in &args.files {
         let mut this = Tally::default();
         let mut ran = 0;
@@ -35,27 +43,54 @@ pub fn run(args: &CoverageArgs) -> u8 {
             ran += 1;
             this.add(fired);
         });
+        let mut result = FileResult {
+            file: file.display().to_string(),
+            result: FileOutcome::Ok,
+            steps: ran,
+            divergence: None,
+            error: None,
+        };
         match outcome {
-            Outcome::Matched { .. } => {}
+            Outcome::Matched { name, .. } => result.file = name,
             Outcome::Diverged(divergence) => {
-                outln!(
-                    "{}: diverges at steps[{}] (`{}`); rows counted up to there",
-                    divergence.file.as_deref().unwrap_or_default(),
-                    divergence.step,
-                    divergence.stimulus
-                );
+                let name = divergence.file.clone().unwrap_or_default();
+                if text {
+                    outln!(
+                        "{name}: diverges at steps[{}] (`{}`); rows counted up to there",
+                        divergence.step,
+                        divergence.stimulus
+                    );
+                }
+                result.result = FileOutcome::Diverged;
+                result.divergence = Some(DivergenceAt {
+                    step: divergence.step,
+                    on: divergence.stimulus.clone(),
+                    message: divergence.to_string(),
+                });
+                result.file = name;
                 code = code.max(super::FAILED);
             }
-            Outcome::Bad => {
+            Outcome::Bad(error) => {
+                if text {
+                    errln!("error: {}", error.message);
+                }
+                result.result = FileOutcome::Invalid;
+                result.steps = 0;
+                result.error = Some(error);
                 code = super::BAD_INPUT;
+                files.push(result);
                 continue;
             }
         }
-        traces += 1;
-        steps += ran;
+        files.push(result);
         tally.merge(this);
     }
-    outln!("{traces} trace(s), {steps} step(s)");
+    let report = CoverageReport::new(files, &tally);
+    if !text {
+        super::out::json(&report);
+        return code;
+    }
+    outln!("{} trace(s), {} step(s)", report.traces, report.steps);
     for machine in tally.machines() {
         outln!("{machine}");
         if args.fired {

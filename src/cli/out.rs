@@ -42,6 +42,25 @@ pub fn stderr(args: fmt::Arguments<'_>) {
     let _ = io::stderr().lock().write_fmt(args);
 }
 
+/// The output format of the commands that report results (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable lines (the default).
+    Text,
+    /// One JSON document on standard output, with `format_version`.
+    Json,
+}
+
+/// Writes a report as one pretty-printed JSON document and a newline, with [`stdout`]'s
+/// handling of errors.
+pub fn json<T: serde::Serialize>(document: &T) {
+    match serde_json::to_string_pretty(document) {
+        Ok(text) => stdout(format_args!("{text}\n")),
+        // The reports hold only strings, numbers and maps with string keys.
+        Err(error) => stderr(format_args!("error: cannot write the report: {error}\n")),
+    }
+}
+
 /// `println!` through [`stdout`].
 macro_rules! outln {
     () => { $crate::cli::out::stdout(format_args!("\n")) };

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use crate::catalog::{self, Fired};
 use crate::replay::{Divergence, ReplayError, Replayer};
-use crate::report::{error_report, replay_report, Options, ReplayReport};
+use crate::report::{error_report, replay_report, InputError, Options, ReplayReport};
 use crate::trace::{open, read_file, read_steps};
 
 /// Arguments of `ucma-ha replay`.
@@ -42,20 +42,17 @@ pub(crate) enum Outcome {
     },
     /// A step diverged (the steps after it were still checked).
     Diverged(Box<Divergence>),
-    /// The file is not a usable trace; the message is printed already.
-    Bad,
+    /// The file is not a usable trace: why, with its position.
+    Bad(InputError),
 }
 
 /// Reads one trace file step by step and replays each step as it is read, so memory
 /// stays bounded by one step however long the trace; `on_fired` sees the rows each step
-/// fires. A bad file is reported on standard error.
+/// fires. A bad file is not reported here: the caller prints or reports its error.
 pub(crate) fn replay_file(file: &std::path::Path, on_fired: &mut dyn FnMut(&[Fired])) -> Outcome {
     let (name, reader) = match open(file) {
         Ok(opened) => opened,
-        Err(error) => {
-            errln!("error: {error}");
-            return Outcome::Bad;
-        }
+        Err(error) => return Outcome::Bad(InputError::from(&error)),
     };
     let mut replayer = Replayer::default();
     let mut refused: Option<ReplayError> = None;
@@ -75,14 +72,19 @@ pub(crate) fn replay_file(file: &std::path::Path, on_fired: &mut dyn FnMut(&[Fir
         },
     );
     match (read, refused) {
-        (Err(error), _) => {
-            errln!("error: {error}");
-            Outcome::Bad
-        }
-        (Ok(_), Some(error)) => {
-            errln!("error: {name}: {error}");
-            Outcome::Bad
-        }
+        (Err(error), _) => Outcome::Bad(InputError::from(&error)),
+        (Ok(_), Some(error)) => Outcome::Bad(match error {
+            ReplayError::Invalid(mut error) => {
+                error.file = Some(name);
+                InputError::from(&*error)
+            }
+            other => InputError {
+                message: format!("{name}: {other}"),
+                line: None,
+                column: None,
+                path: String::new(),
+            },
+        }),
         (Ok(header), None) => match replayer.finish() {
             None => Outcome::Matched {
                 name,
@@ -110,7 +112,10 @@ pub fn run(args: &ReplayArgs) -> u8 {
                 outln!("{divergence}");
                 code = code.max(super::FAILED);
             }
-            Outcome::Bad => code = super::BAD_INPUT,
+            Outcome::Bad(error) => {
+                errln!("error: {}", error.message);
+                code = super::BAD_INPUT;
+            }
         }
     }
     code

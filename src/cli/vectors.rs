@@ -15,7 +15,9 @@ use clap::{Args, ValueEnum};
 use fsm::Machine;
 use serde_json::Value;
 
+use super::out::Format;
 use crate::catalog::{self, all_parameters, for_each_machine, MachineVisitor, MACHINES};
+use crate::report::coverage::VectorsCoverage;
 use crate::vectors::{
     check_budget, generate_with, Cover, Options, Progress, VectorError, DEFAULT_MAX_MEMORY,
 };
@@ -69,6 +71,10 @@ pub struct VectorsArgs {
     /// Print how many rows and edges the vectors cover.
     #[arg(long)]
     pub coverage: bool,
+    /// How `--coverage` is printed: `text` (lines) or `json` (one report document on
+    /// stdout, `schemas/vectors-coverage.schema.json`).
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "coverage")]
+    pub format: Format,
 }
 
 struct Sweep;
@@ -177,7 +183,15 @@ pub fn run(args: &VectorsArgs) -> u8 {
             return super::BAD_INPUT;
         }
     };
-    if let Some(out) = &args.out {
+    if args.format == Format::Json {
+        super::out::json(&VectorsCoverage::new(
+            &args.machine,
+            configs.len(),
+            written,
+            args.out.as_ref().map(|out| out.display().to_string()),
+            &coverage,
+        ));
+    } else if let Some(out) = &args.out {
         outln!(
             "wrote {written} vector(s) for `{}` ({} parameter set(s)) to {}",
             args.machine,
@@ -185,7 +199,7 @@ pub fn run(args: &VectorsArgs) -> u8 {
             out.display()
         );
     }
-    if args.coverage {
+    if args.coverage && args.format == Format::Text {
         outln!("{coverage}");
     }
     if coverage.complete {

@@ -61,8 +61,31 @@ pub struct Reaction {
     pub rejected: Option<&'static str>,
     /// The events raised, in order.
     pub events: Vec<Event>,
+    /// For a composed model, the component that raised each event (in the order of
+    /// `events`, e.g. `remote_presence[1]`); empty for a single machine.
+    pub raised_by: Vec<String>,
     /// The rows that fired, in order.
     pub fired: Vec<Fired>,
+}
+
+impl Reaction {
+    /// The raised events as JSON objects (CONTRACT section 3), each with the component
+    /// that raised it under `component` when the model is composed (CONTRACT section 6).
+    pub fn event_values(&self) -> Vec<Value> {
+        self.events
+            .iter()
+            .enumerate()
+            .map(|(i, event)| {
+                let mut value = serde_json::to_value(event).unwrap_or(Value::Null);
+                if let (Some(component), Value::Object(object)) =
+                    (self.raised_by.get(i), &mut value)
+                {
+                    object.insert("component".into(), Value::from(component.as_str()));
+                }
+                value
+            })
+            .collect()
+    }
 }
 
 /// Why a name could not be used.
@@ -213,12 +236,14 @@ impl<M: Machine<Event = Event>> DynModel for TableModel<M> {
                 next: snapshot(transition.to),
                 rejected: None,
                 events: transition.events().collect(),
+                raised_by: Vec::new(),
                 fired: fired(transition.row),
             },
             Err(rejected) => Reaction {
                 next: at.clone(),
                 rejected: Some(rejected.error.into()),
                 events: Vec::new(),
+                raised_by: Vec::new(),
                 fired: fired(rejected.row),
             },
         })

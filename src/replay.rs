@@ -272,11 +272,7 @@ impl Replayer {
         let actual = Actual {
             states: model.states(&reaction.next),
             rejected: reaction.rejected,
-            events: reaction
-                .events
-                .iter()
-                .map(|event| serde_json::to_value(event).unwrap_or(Value::Null))
-                .collect(),
+            events: reaction.event_values(),
         };
         if let Some(expect) = &step.expect {
             let mismatches = compare(expect, &actual);

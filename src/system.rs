@@ -110,7 +110,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::catalog::{nearest, CatalogError, DynModel, Fired, Reaction, Snapshot, StateName};
+use crate::catalog::{nearest, CatalogError, DynModel, Reaction, Snapshot, StateName};
 use crate::local_endpoint::{EndpointKind, LocalEndpointParameters};
 use crate::presence::LocalOwnerPresenceParameters;
 use crate::registration::RegistrationParameters;
@@ -124,6 +124,7 @@ use crate::{
 pub mod compiled;
 mod engine;
 pub mod properties;
+mod reaction;
 #[cfg(test)]
 mod tests;
 pub mod wiring;
@@ -547,68 +548,6 @@ impl System {
             });
         }
         names
-    }
-
-    /// The events one macro-step raises, in order, as JSON objects with a `Component`
-    /// key naming the component that raised each (for system output; partial matching
-    /// in traces ignores the extra key).
-    ///
-    /// # Examples
-    /// ```
-    /// use ucma_ha::system::{System, SystemConfig, SystemStimulus};
-    /// let system = System::new(SystemConfig::default())?;
-    /// let events = system.labelled_events(system.initial(), SystemStimulus::BeginEstablish);
-    /// assert_eq!(events[0]["Component"], "local_endpoint");
-    /// assert_eq!(events[0]["event"], "LocalEndpointStateChanged");
-    /// # Ok::<(), ucma_ha::system::SystemError>(())
-    /// ```
-    pub fn labelled_events(&self, state: Packed, stimulus: SystemStimulus) -> Vec<Value> {
-        let mut log = Vec::new();
-        let result = self.engine.step(state, stimulus, &mut log);
-        let mut out = Vec::new();
-        if result.rejected.is_some() {
-            return out;
-        }
-        let mut events = Vec::new();
-        for delivery in &log {
-            events.clear();
-            self.events_of(delivery, &mut events);
-            for event in &events {
-                if let Ok(Value::Object(mut object)) = serde_json::to_value(event) {
-                    object.insert("Component".into(), Value::String(slot_name(delivery.slot)));
-                    out.push(Value::Object(object));
-                }
-            }
-        }
-        out
-    }
-
-    /// Builds the component tables' reaction for a logged step: events and fired rows.
-    fn reaction(&self, state: Packed, stimulus: SystemStimulus) -> Reaction {
-        let mut log = Vec::new();
-        let result = self.engine.step(state, stimulus, &mut log);
-        let mut events = Vec::new();
-        let mut fired = Vec::new();
-        if result.rejected.is_none() {
-            for delivery in &log {
-                self.events_of(delivery, &mut events);
-            }
-        }
-        for delivery in &log {
-            if delivery.outcome != Outcome::Renewed {
-                fired.push(Fired {
-                    component: slot_name(delivery.slot),
-                    machine: self.engine.parts[delivery.kind as usize].machine(),
-                    row: usize::from(delivery.row),
-                });
-            }
-        }
-        Reaction {
-            next: pack(result.next),
-            rejected: result.rejected,
-            events,
-            fired,
-        }
     }
 }
 

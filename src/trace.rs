@@ -54,17 +54,85 @@ pub const EXAMPLE: &str = r#"{"machine": "registration", "config": {"refresh_on_
   {"on": "UnregisterOk", "expect": {"state": "Unregistered"}}
  ]}"#;
 
-/// One trace document: `{"machine": ID, "config": {...}, "steps": [STEP, ...]}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The version of the trace format this crate writes and reads; raised on a breaking
+/// change. A trace without `format_version` is read as version 1; another version is
+/// refused ([`Problem::UnsupportedVersion`]).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One trace document: `{"format_version": 1, "machine": ID, "config": {...}, "steps":
+/// [STEP, ...]}`. It is written with `format_version` first ([`FORMAT_VERSION`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "Document")]
 pub struct Trace {
     /// The machine id (`registration`, ..., `system`).
     pub machine: String,
     /// The machine's parameters; absent keys take their defaults.
-    #[serde(default = "empty_object", skip_serializing_if = "is_empty_object")]
     pub config: Value,
     /// The steps, in order.
     pub steps: Vec<Step>,
+}
+
+/// A trace as written, with its version (read into a [`Trace`] once the version is
+/// known).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    #[serde(default)]
+    format_version: Option<Value>,
+    machine: String,
+    #[serde(default = "empty_object")]
+    config: Value,
+    steps: Vec<Step>,
+}
+
+impl TryFrom<Document> for Trace {
+    type Error = Problem;
+    fn try_from(document: Document) -> Result<Self, Problem> {
+        if let Some(version) = &document.format_version {
+            check_version(version)?;
+        }
+        Ok(Trace {
+            machine: document.machine,
+            config: document.config,
+            steps: document.steps,
+        })
+    }
+}
+
+/// Whether a `format_version` value is one this crate reads.
+///
+/// # Errors
+/// [`Problem::WrongType`] for a value that is not an integer,
+/// [`Problem::UnsupportedVersion`] for another version than [`FORMAT_VERSION`].
+pub(crate) fn check_version(version: &Value) -> Result<(), Problem> {
+    if !(version.is_u64() || version.is_i64()) {
+        return Err(Problem::WrongType {
+            path: "format_version".into(),
+            expected: "an integer",
+            found: crate::config::type_name(version),
+        });
+    }
+    if version.as_u64() == Some(u64::from(FORMAT_VERSION)) {
+        Ok(())
+    } else {
+        Err(Problem::UnsupportedVersion {
+            found: version.to_string(),
+        })
+    }
+}
+
+impl Serialize for Trace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("format_version", &FORMAT_VERSION)?;
+        map.serialize_entry("machine", &self.machine)?;
+        if !is_empty_object(&self.config) {
+            map.serialize_entry("config", &self.config)?;
+        }
+        map.serialize_entry("steps", &self.steps)?;
+        map.end()
+    }
 }
 
 fn empty_object() -> Value {
@@ -153,7 +221,10 @@ impl Trace {
     /// Writes the trace as JSON with one step per line: stable, diff-friendly output for
     /// test vectors and counterexamples.
     pub fn to_json_lines(&self) -> String {
-        let mut out = format!("{{\"machine\": {}", to_json(&self.machine));
+        let mut out = format!(
+            "{{\"format_version\": {FORMAT_VERSION}, \"machine\": {}",
+            to_json(&self.machine)
+        );
         if !is_empty_object(&self.config) {
             out.push_str(&format!(", \"config\": {}", to_json(&self.config)));
         }
@@ -325,6 +396,16 @@ pub enum Problem {
         value: String,
         /// The nearest valid value, when one is close.
         suggestion: Option<&'static str>,
+    },
+    /// A `format_version` this reader does not know.
+    #[error(
+        "unsupported format_version {}: this ucma-ha reads trace files of version \
+         {FORMAT_VERSION} (a newer release wrote this file?)",
+        shorten(found)
+    )]
+    UnsupportedVersion {
+        /// The version given, as written.
+        found: String,
     },
     /// Anything else the trace reader refused.
     #[error("{0}")]

@@ -222,3 +222,22 @@ fn vectors_coverage_json_counts_the_files_written() {
     let (code, _) = run(&["vectors", "registration", "--format", "json"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn tables_and_graph_json_carry_their_format_version() {
+    let (code, stdout) = run(&["tables"]);
+    assert_eq!(code, 0);
+    let tables: Value = serde_json::from_str(&stdout).expect("JSON");
+    let tables = tables.as_array().expect("an array of tables");
+    assert_eq!(tables.len(), ucma_ha::catalog::MACHINES.len());
+    for table in tables {
+        assert_eq!(table["format_version"], 1, "{}", table["machine"]);
+        assert!(!table["rows"].as_array().expect("rows").is_empty());
+    }
+    for machine in ["registration", "system"] {
+        let (code, graph) = json(&["graph", machine, "--format", "json"]);
+        assert_eq!(code, 0);
+        assert_eq!(graph["name"], machine);
+        assert!(!graph["nodes"].as_array().expect("nodes").is_empty());
+    }
+}

@@ -338,3 +338,19 @@ fn replay_format_json_reports_every_file_step_by_step() {
         .is_some_and(|message| message.starts_with(&format!("{}:2:12: invalid JSON", names[2]))));
     assert_eq!(output.stderr, b"");
 }
+
+#[test]
+fn an_unknown_format_version_exits_2_at_its_value_and_version_1_is_read() {
+    assert_bad_input(
+        "format_version",
+        "{\"format_version\": 2,\n \"machine\": \"registration\", \"steps\": []}",
+        "1:20: unsupported format_version 2: this ucma-ha reads trace files of version 1 \
+         (a newer release wrote this file?)",
+    );
+    let (code, stdout, stderr, file) = replay_text(
+        "format_version_1",
+        &ucma_ha::trace::EXAMPLE.replacen('{', "{\"format_version\": 1, ", 1),
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(stdout, format!("{file}: ok (4 steps)\n"));
+}

@@ -52,6 +52,7 @@ impl DynModel for Pair {
             next: at.clone(),
             rejected: None,
             events: Vec::new(),
+            raised_by: Vec::new(),
             fired: Vec::new(),
         };
         if !self.stimuli().contains(&stimulus) {
@@ -68,7 +69,11 @@ impl DynModel for Pair {
             let own = part.step(&Snapshot(vec![at.0[i]]), stimulus)?;
             reaction.next.0[i] = own.next.0[0];
             reaction.rejected = reaction.rejected.or(own.rejected);
+            let raised = own.events.len();
             reaction.events.extend(own.events);
+            reaction
+                .raised_by
+                .extend(std::iter::repeat_n(component.clone(), raised));
             reaction
                 .fired
                 .extend(own.fired.into_iter().map(|fired| Fired {

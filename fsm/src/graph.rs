@@ -538,7 +538,7 @@ mod dot;
 mod json;
 mod mermaid;
 pub use dot::to_dot;
-pub use json::to_json;
+pub use json::{to_json, FORMAT_VERSION};
 pub use mermaid::to_mermaid;
 
 /// Colours of strongly connected groups (light fills, readable with black text).

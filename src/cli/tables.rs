@@ -7,6 +7,10 @@ use serde_json::Value;
 use crate::catalog::{for_each_machine, nearest, MachineVisitor, MACHINES};
 use crate::Event;
 
+/// The version of the tables' JSON (each table's `format_version`); raised on a
+/// breaking change.
+pub const FORMAT_VERSION: u32 = 1;
+
 /// Arguments of `ucma-ha tables`.
 #[derive(Debug, Args)]
 pub struct TablesArgs {
@@ -19,10 +23,13 @@ struct Export;
 impl MachineVisitor for Export {
     type Output = (&'static str, Value);
     fn visit<M: Machine<Event = Event>>(&mut self) -> (&'static str, Value) {
-        (
-            M::ID,
-            serde_json::to_value(export::table_view::<M>()).unwrap_or(Value::Null),
-        )
+        // Each table carries the format's version first (the output stays an array).
+        let mut table = serde_json::Map::new();
+        table.insert("format_version".into(), Value::from(FORMAT_VERSION));
+        if let Ok(Value::Object(view)) = serde_json::to_value(export::table_view::<M>()) {
+            table.extend(view);
+        }
+        (M::ID, Value::Object(table))
     }
 }
 

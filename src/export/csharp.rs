@@ -1309,7 +1309,7 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
             for mut value in system.labelled_events(state, on) {
                 let component = value
                     .as_object_mut()
-                    .and_then(|object| object.remove("Component"))
+                    .and_then(|object| object.remove("component"))
                     .and_then(|component| component.as_str().map(str::to_owned))
                     .ok_or("an event without its component")?;
                 let event: Event =

@@ -271,8 +271,10 @@ function writeConfig(config) {
 }
 
 // The run so far as a trace with full expectations: every component's state, the
-// rejection (or null) and every raised event, as `ucma-ha vectors` writes them.
+// rejection (or null) and every raised event (with the component that raised it, for a
+// composed model), as `ucma-ha vectors` writes them.
 function savedTrace() {
+  const composed = report.components.length > 1;
   const steps = report.steps.slice(0, cursor).map((step) => {
     const expect = {};
     const names = Object.keys(step.states);
@@ -281,13 +283,13 @@ function savedTrace() {
     expect.rejected = step.rejected ? step.rejected.exception : null;
     expect.emits = step.events.map((event) => {
       const copy = { ...event };
-      delete copy.component;
+      if (!composed) delete copy.component;
       delete copy.clauses;
       return copy;
     });
     return { on: step.on, expect };
   });
-  return { machine: report.machine, config: report.config, steps };
+  return { format_version: 1, machine: report.machine, config: report.config, steps };
 }
 
 function save() {

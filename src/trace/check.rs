@@ -9,7 +9,7 @@ use super::{Models, Problem, Trace, TraceError};
 use crate::catalog::{nearest, CatalogError, DynModel};
 use crate::config::{self, bad_config, type_name};
 
-pub(super) const TRACE_FIELDS: &[&str] = &["machine", "config", "steps"];
+pub(super) const TRACE_FIELDS: &[&str] = &["format_version", "machine", "config", "steps"];
 pub(super) const STEP_FIELDS: &[&str] = &["on", "expect"];
 pub(super) const EXPECT_FIELDS: &[&str] =
     &["state", "states", "rejected", "emits", "emits_include"];
@@ -122,6 +122,9 @@ impl Checker<'_> {
 
     pub(super) fn document(&self, value: &Value) -> Result<Trace, TraceError> {
         let root = self.object(value, &[], TRACE_FIELDS, "the trace")?;
+        if let Some(version) = root.get("format_version") {
+            self.version(version)?;
+        }
         let machine_path = [key("machine")];
         let machine = self.string(
             self.required(root, &[], "machine", "the trace")?,
@@ -151,6 +154,12 @@ impl Checker<'_> {
         }
         serde_json::from_value(value.clone())
             .map_err(|error| self.fail(&[], At::Value, Problem::Invalid(error.to_string())))
+    }
+
+    /// Checks `format_version`: an integer, and a version this crate reads.
+    pub(super) fn version(&self, version: &Value) -> Result<(), TraceError> {
+        super::check_version(version)
+            .map_err(|problem| self.fail(&[key("format_version")], At::Value, problem))
     }
 
     /// Checks the machine id and config and builds the model.
@@ -303,7 +312,8 @@ impl Checker<'_> {
                     .as_array()
                     .ok_or_else(|| self.wrong_type(&list_path, "an array", events))?;
                 for (i, event) in events.iter().enumerate() {
-                    self.event(event, &join(&list_path, Segment::Index(i)))?;
+                    let at = join(&list_path, Segment::Index(i));
+                    self.event(event, &at, model.id(), components)?;
                 }
             }
         }
@@ -334,7 +344,37 @@ impl Checker<'_> {
         ))
     }
 
-    fn event(&self, event: &Value, path: &[Segment]) -> Result<(), TraceError> {
+    /// Checks an event's `component` (composed models only): a component's name.
+    fn raised_by(
+        &self,
+        machine: &'static str,
+        components: &[Component],
+        value: &Value,
+        path: &[Segment],
+    ) -> Result<(), TraceError> {
+        let name = self.string(value, path)?;
+        if components.iter().any(|c| c.name == name) {
+            return Ok(());
+        }
+        Err(self.fail(
+            path,
+            At::Value,
+            Problem::UnknownComponent {
+                machine,
+                name: name.to_owned(),
+                suggestion: nearest(name, components.iter().map(|c| c.name.as_str()))
+                    .map(str::to_owned),
+            },
+        ))
+    }
+
+    fn event(
+        &self,
+        event: &Value,
+        path: &[Segment],
+        machine: &'static str,
+        components: &[Component],
+    ) -> Result<(), TraceError> {
         let object = event
             .as_object()
             .ok_or_else(|| self.wrong_type(path, "an object", event))?;
@@ -358,6 +398,10 @@ impl Checker<'_> {
                 continue;
             }
             let field_path = join(path, key(field));
+            if field == "component" && components.len() > 1 {
+                self.raised_by(machine, components, value, &field_path)?;
+                continue;
+            }
             let Some((field, kind)) = fields.iter().find(|(known, _)| known == field) else {
                 return Err(self.fail(
                     &field_path,

@@ -282,6 +282,18 @@ impl<'de> Visitor<'de> for Root<'_, '_, '_> {
                 return Err(reading.stop(error));
             }
             seen.push(name.clone());
+            if name == "format_version" {
+                tracker.borrow_mut().arm();
+                let value = map.next_value_seed(json::StrictSeed)?;
+                tracker.borrow_mut().stop();
+                let at = tracker.borrow().start();
+                place(&mut spans, at);
+                reading
+                    .checker(Some(&spans))
+                    .version(&value)
+                    .map_err(|error| reading.stop::<A::Error>(error))?;
+                continue;
+            }
             if name == "steps" {
                 if ready.is_none() {
                     if let Some(machine) = &machine {

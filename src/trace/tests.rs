@@ -126,7 +126,108 @@ fn json_lines_keep_one_step_per_line_and_read_back() {
     let text = trace.to_json_lines();
     assert_eq!(
         text,
-        "{\"machine\": \"registration\",\n \"steps\": [\n  {\"on\":\"BeginRegister\",\"expect\":{}}\n ]}\n"
+        "{\"format_version\": 1, \"machine\": \"registration\",\n \"steps\": [\n  {\"on\":\"BeginRegister\",\"expect\":{}}\n ]}\n"
     );
     assert_eq!(parse(None, text.as_bytes()).expect("reads back"), trace);
+}
+
+#[test]
+fn format_version_is_written_first_and_read_when_known() {
+    let trace = parse(None, EXAMPLE.as_bytes()).expect("a trace without a version is version 1");
+    let written = serde_json::to_string(&trace).expect("serialises");
+    assert!(
+        written.starts_with(r#"{"format_version":1,"machine":"registration""#),
+        "{written}"
+    );
+    assert_eq!(parse(None, written.as_bytes()).expect("reads back"), trace);
+    let read: Trace = serde_json::from_str(&written).expect("serde reads it too");
+    assert_eq!(read, trace);
+    let versioned = EXAMPLE.replacen('{', r#"{"format_version": 1, "#, 1);
+    assert_eq!(parse(None, versioned.as_bytes()).expect("version 1"), trace);
+    trace.validate().expect("an in-memory trace validates");
+}
+
+#[test]
+fn an_unknown_format_version_is_refused_at_its_value() {
+    let text = |version: &str| {
+        format!("{{\"machine\": \"registration\",\n \"format_version\": {version}, \"steps\": []}}")
+    };
+    assert_eq!(
+        problem(&text("2")),
+        "2:20: unsupported format_version 2: this ucma-ha reads trace files of version 1 \
+         (a newer release wrote this file?)"
+    );
+    assert_eq!(
+        problem(&text("0")),
+        "2:20: unsupported format_version 0: this ucma-ha reads trace files of version 1 \
+         (a newer release wrote this file?)"
+    );
+    assert_eq!(
+        problem(&text("\"1\"")),
+        "2:20: wrong type for `format_version`: expected an integer, found a string"
+    );
+    assert_eq!(
+        problem(&text("1.0")),
+        "2:20: wrong type for `format_version`: expected an integer, found a number"
+    );
+    // serde alone refuses it too, and the in-memory checker places it by path.
+    let refused = serde_json::from_str::<Trace>(&text("2")).expect_err("refused");
+    assert!(
+        refused.to_string().contains("unsupported format_version 2"),
+        "{refused}"
+    );
+    let value: serde_json::Value = serde_json::from_str(&text("7")).expect("JSON");
+    let error = Checker {
+        file: None,
+        spans: None,
+        models: &crate::catalog::model,
+    }
+    .document(&value)
+    .expect_err("refused");
+    assert_eq!(error.path, "format_version");
+}
+
+/// A system trace whose last step expects `event` raised by `component`.
+fn remote_trace(component: &str) -> String {
+    format!(
+        r#"{{"machine": "system", "config": {{"remote_views": 2}}, "steps": [
+  {{"on": "BeginEstablish"}}, {{"on": "SubscribeRemotePresence"}},
+  {{"on": "SubscribeRemotePresence", "expect": {{"emits_include": [
+    {{"event": "RemoteSubscriptionStateChanged", "State": "Subscribed", "component": "{component}"}}]}}}}]}}"#
+    )
+}
+
+#[test]
+fn system_events_name_their_component_and_the_replay_checks_it_rp_1() {
+    let trace = parse(None, remote_trace("remote_presence[1]").as_bytes()).expect("valid");
+    crate::replay::replay(&trace).expect("the second view raised it");
+    let trace = parse(None, remote_trace("remote_presence[0]").as_bytes()).expect("valid");
+    let Err(crate::replay::ReplayError::Diverged(divergence)) = crate::replay::replay(&trace)
+    else {
+        panic!("the first view did not raise it at that step");
+    };
+    assert_eq!(divergence.step, 2);
+    // What the model did names the component of every event.
+    let emitted = divergence.actual.to_json()["emits"].clone();
+    assert!(
+        emitted
+            .as_array()
+            .expect("events")
+            .iter()
+            .all(|event| event["component"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("remote_presence[1]"))),
+        "{emitted}"
+    );
+    assert_eq!(
+        problem(&remote_trace("remote_presense[1]")),
+        "4:85: unknown component `remote_presense[1]` of `system` (did you mean `remote_presence[1]`?)"
+    );
+    // A single machine's events have no component to name.
+    assert_eq!(
+        problem(&format!(
+            r#"{HEAD}{{"emits": [{{"event": "RegistrationStateChanged", "component": "registration"}}]}}}}]}}"#
+        )),
+        "1:122: unknown field `component` in an event"
+    );
 }

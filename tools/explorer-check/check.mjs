@@ -156,8 +156,12 @@ try {
     await download.saveAs(saved);
     const trace = JSON.parse(readFileSync(saved, 'utf8'));
     assert(trace.machine === 'system' && trace.steps.length === 6, `saved ${trace.steps.length} steps`);
+    assert(trace.format_version === 1, `format_version ${trace.format_version}`);
     assert(trace.steps.every((step) => step.expect && step.expect.states && 'rejected' in step.expect
       && Array.isArray(step.expect.emits)), 'full expectations on every step');
+    const events = trace.steps.flatMap((step) => step.expect.emits);
+    assert(events.length > 0 && events.every((event) => event.component in trace.steps[0].expect.states),
+      'every saved event names the component that raised it');
     const replay = spawnSync(binary, ['replay', saved], { encoding: 'utf8' });
     assert(replay.status === 0, `replay exit ${replay.status}: ${replay.stdout}${replay.stderr}`);
     assert(replay.stdout.includes('ok (6 steps)'), replay.stdout);

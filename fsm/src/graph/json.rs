@@ -4,9 +4,14 @@ use serde::Serialize;
 
 use super::{Diagram, EdgeKind, EdgeLine, Node};
 
-/// Writes a diagram as pretty-printed JSON: `{"name", "nodes": [{"id", "label",
-/// "initial", "final", "terminal", "group"?}], "edges": [{"from", "to", "kind", "lines":
-/// [{"text", "clauses"}], "clauses"}]}`, with a trailing newline.
+/// The version of the JSON that [`to_json`] writes (its `format_version`); raised on a
+/// breaking change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Writes a diagram as pretty-printed JSON: `{"format_version", "name", "nodes": [{"id",
+/// "label", "initial", "final", "terminal", "group"?}], "edges": [{"from", "to", "kind",
+/// "lines": [{"text", "clauses"}], "clauses"}]}`, with a trailing newline;
+/// `format_version` is [`FORMAT_VERSION`].
 pub fn to_json(diagram: &Diagram) -> String {
     #[derive(Serialize)]
     struct JsonEdge<'a> {
@@ -18,11 +23,13 @@ pub fn to_json(diagram: &Diagram) -> String {
     }
     #[derive(Serialize)]
     struct JsonDiagram<'a> {
+        format_version: u32,
         name: &'a str,
         nodes: &'a [Node],
         edges: Vec<JsonEdge<'a>>,
     }
     let json = JsonDiagram {
+        format_version: FORMAT_VERSION,
         name: &diagram.name,
         nodes: &diagram.nodes,
         edges: diagram

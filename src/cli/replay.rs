@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::catalog::{self, Fired};
+use crate::catalog::Fired;
 use crate::replay::{Divergence, ReplayError, Replayer};
 use crate::report::{error_report, replay_report, InputError, Options, ReplayReport};
 use crate::trace::{open, read_file, read_steps};
@@ -64,7 +64,7 @@ pub(crate) fn replay_file(file: &std::path::Path, on_fired: &mut dyn FnMut(&[Fir
     let read = read_steps(
         Some(&name),
         reader,
-        &catalog::model,
+        &crate::report::models,
         &mut |model, index, step| {
             if refused.is_none() {
                 let before = replayer.steps();

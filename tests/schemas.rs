@@ -59,3 +59,56 @@ fn every_schema_pins_the_version_the_code_writes() {
         Some(pinned(&schema("tables")))
     );
 }
+#[test]
+fn the_schemas_directory_holds_exactly_the_documented_schemas() {
+    let mut found: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"))
+            .expect("schemas/")
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+    found.sort();
+    let formats =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/FORMATS.md"))
+            .expect("docs/FORMATS.md");
+    for file in &found {
+        assert!(
+            formats.contains(&format!("schemas/{file}")),
+            "FORMATS.md does not document {file}"
+        );
+    }
+    assert_eq!(found.len(), 7, "{found:?}");
+}
+
+/// The ```json blocks of docs/FORMATS.md.
+fn examples() -> Vec<String> {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/FORMATS.md"))
+            .expect("docs/FORMATS.md");
+    text.split("```json\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_trace_examples_of_the_formats_page_replay_and_the_others_are_json_reg_2_rp_1() {
+    let examples = examples();
+    let mut traces = 0;
+    for example in &examples {
+        let value: Value = serde_json::from_str(example)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {example}"));
+        let versioned = match &value {
+            Value::Array(tables) => &tables[0],
+            document => document,
+        };
+        assert_eq!(versioned["format_version"], 1, "{example}");
+        if value["steps"].is_array() {
+            let trace = ucma_ha::trace::parse(Some("FORMATS.md"), example.as_bytes())
+                .unwrap_or_else(|error| panic!("{error}"));
+            ucma_ha::replay::replay(&trace).unwrap_or_else(|error| panic!("{error}"));
+            traces += 1;
+        }
+    }
+    assert_eq!(traces, 2);
+    assert_eq!(examples.len(), 7);
+}

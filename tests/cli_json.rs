@@ -241,3 +241,23 @@ fn tables_and_graph_json_carry_their_format_version() {
         assert!(!graph["nodes"].as_array().expect("nodes").is_empty());
     }
 }
+
+#[test]
+fn vectors_off_a_terminal_write_no_progress_and_quiet_is_accepted() {
+    // The system's vectors take long enough that progress lines used to appear.
+    let out = dir("progress").join("system");
+    let out = out.display().to_string();
+    for quiet in [false, true] {
+        let mut args = vec!["vectors", "system", "--out", &out, "--replace"];
+        if quiet {
+            args.push("--quiet");
+        }
+        let output = Command::new(env!("CARGO_BIN_EXE_ucma-ha"))
+            .args(&args)
+            .output()
+            .expect("the binary runs");
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+        assert!(String::from_utf8_lossy(&output.stdout).starts_with("wrote "));
+    }
+}

@@ -1,7 +1,7 @@
 //! Standard output and standard error of the commands.
 //!
 //! Every command writes through [`stdout`] (via `outln!`/`out!`) and [`stderr`] (via
-//! `errln!`/`err!`) instead of `println!`, which panics when the reader has gone away.
+//! `errln!`) instead of `println!`, which panics when the reader has gone away.
 //! When standard output is a closed pipe (`ucma-ha tables | head -1`), the command ends
 //! at once, quietly, with exit 0: whoever closed the pipe has read all it wanted, as with
 //! other Unix tools. Any other failure to write standard output (a full disk) is reported
@@ -76,9 +76,4 @@ macro_rules! out {
 macro_rules! errln {
     () => { $crate::cli::out::stderr(format_args!("\n")) };
     ($($arg:tt)*) => { $crate::cli::out::stderr(format_args!("{}\n", format_args!($($arg)*))) };
-}
-
-/// `eprint!` through [`stderr`].
-macro_rules! err {
-    ($($arg:tt)*) => { $crate::cli::out::stderr(format_args!($($arg)*)) };
 }

@@ -59,6 +59,18 @@ impl Progress {
         }
     }
 
+    /// Shows a message of the caller's own (e.g. `parameter set 2, 1200 states, 40
+    /// vectors`), with the resident memory.
+    pub fn say(&self, text: &str) {
+        if let Some(bar) = &self.bar {
+            let mut text = text.to_owned();
+            if let Some(bytes) = resident_bytes() {
+                text.push_str(&format!(", {}", indicatif::BinaryBytes(bytes)));
+            }
+            bar.set_message(text);
+        }
+    }
+
     /// Clears the display and, when it was drawn, says how long the work took.
     pub fn finish(self) {
         if let Some(bar) = self.bar {
@@ -118,6 +130,7 @@ mod tests {
         let progress = Progress::with_terminal("system", false);
         assert!(!progress.is_drawn());
         progress.update(1, 1, 1);
+        progress.say("parameter set 1");
         progress.finish();
         // Test runs capture stderr: never a terminal.
         assert!(!Progress::new("system", false).is_drawn());

@@ -9,7 +9,6 @@
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use fsm::Machine;
@@ -71,6 +70,9 @@ pub struct VectorsArgs {
     /// Print how many rows and edges the vectors cover.
     #[arg(long)]
     pub coverage: bool,
+    /// No progress display (it is drawn on stderr only when stderr is a terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// How `--coverage` is printed: `text` (lines) or `json` (one report document on
     /// stdout, `schemas/vectors-coverage.schema.json`).
     #[arg(long, value_enum, default_value_t = Format::Text, requires = "coverage")]
@@ -136,21 +138,16 @@ pub fn run(args: &VectorsArgs) -> u8 {
         },
         None => None,
     };
-    let begun = Instant::now();
-    let mut last = Instant::now();
-    let mut shown = false;
+    let display =
+        super::progress::Progress::new(&format!("vectors `{}`", args.machine), args.quiet);
+    let sets = configs.len();
     let mut progress = |at: Progress| {
-        if begun.elapsed() > Duration::from_secs(1) && last.elapsed() > Duration::from_millis(500) {
-            last = Instant::now();
-            shown = true;
-            err!(
-                "\rvectors `{}`: parameter set {}, {} states, {} vectors ...",
-                args.machine,
-                at.config + 1,
-                at.states,
-                at.vectors
-            );
-        }
+        display.say(&format!(
+            "parameter set {} of {sets}, {} states, {} vectors",
+            at.config + 1,
+            at.states,
+            at.vectors
+        ));
     };
     let mut written = 0usize;
     let mut sink = |vector: crate::vectors::Vector| {
@@ -161,9 +158,7 @@ pub fn run(args: &VectorsArgs) -> u8 {
         }
     };
     let generated = generate_with(&models, &options, &mut sink, &mut progress);
-    if shown {
-        errln!();
-    }
+    display.finish();
     let coverage = match generated {
         Ok(coverage) => coverage,
         Err(VectorError::Sink(message)) => {

@@ -36,7 +36,8 @@ pub use driver::models;
 use driver::Driver;
 pub use types::*;
 
-/// The version of this report format; raised on a breaking change.
+/// The version of the report formats (the replay report here, and the reports of
+/// [`check`] and [`coverage`]); raised on a breaking change.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Reads, checks and replays a trace from the bytes of a file.

@@ -7,6 +7,11 @@
 //! the author probably meant. [`Trace::validate`] runs the same checks on a trace built in
 //! memory. Replaying a valid trace is [`crate::replay`]'s business.
 //!
+//! A trace is written with `format_version` ([`FORMAT_VERSION`]) first; one read without
+//! it is version 1, and another version is refused. In a composed model's trace each
+//! expected event may name the `component` that raised it, which the reader checks
+//! against the model's components (docs/FORMATS.md).
+//!
 //! # Examples
 //! ```
 //! let text = br#"{"machine": "registration", "steps": [{"on": "BeginRegistr"}]}"#;

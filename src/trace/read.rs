@@ -16,7 +16,7 @@ use super::{Header, Models, OnStep, Problem, Step, TraceError};
 use crate::catalog::{nearest, DynModel};
 
 /// Reads a trace step by step without holding more than one step in memory: each step
-/// is checked like [`parse`] checks it and handed to `on_step` with the model the
+/// is checked like [`parse`](crate::trace::parse) checks it and handed to `on_step` with the model the
 /// trace's machine and config name, and its index; then it is dropped.
 ///
 /// The steps are streamed when `machine` (and `config`, if given) come before `steps`,
@@ -25,7 +25,7 @@ use crate::catalog::{nearest, DynModel};
 /// is accepted only when it changes nothing (the steps were checked with the defaults).
 ///
 /// # Errors
-/// The first problem, as [`parse`] reports it; the steps before it were already handed
+/// The first problem, as [`parse`](crate::trace::parse) reports it; the steps before it were already handed
 /// over.
 ///
 /// # Complexity

@@ -45,9 +45,17 @@ pub enum DocsError {
         /// What went wrong (dot's stderr, or why it could not run).
         message: String,
     },
-    /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
-    Io {
+    /// Reading a file or folder failed.
+    #[error("{}", crate::files::cannot_read(path, source))]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// Writing a file or creating the folder failed.
+    #[error("{}", crate::files::cannot_write(path, source))]
+    Write {
         /// The file.
         path: PathBuf,
         /// The error.
@@ -56,7 +64,14 @@ pub enum DocsError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DocsError + '_ {
-    move |source| DocsError::Io {
+    move |source| DocsError::Read {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn io_write(path: &Path) -> impl FnOnce(std::io::Error) -> DocsError + '_ {
+    move |source| DocsError::Write {
         path: path.to_owned(),
         source,
     }
@@ -378,7 +393,7 @@ fn rust_sources(root: &Path) -> Result<Vec<PathBuf>, DocsError> {
 /// Every test under `root` that cites at least one ID.
 ///
 /// # Errors
-/// [`DocsError::Io`] when a folder or file cannot be read.
+/// [`DocsError::Read`] when a folder or file cannot be read.
 pub fn scan_root(root: &Path) -> Result<Vec<TestCitation>, DocsError> {
     let mut tests = Vec::new();
     for path in rust_sources(root)? {
@@ -713,7 +728,7 @@ pub fn generate(root: &Path) -> Result<Files, DocsError> {
 /// The generated files that `docs/` lacks or holds with other content, sorted.
 ///
 /// # Errors
-/// [`DocsError::Io`] when a file exists but cannot be read.
+/// [`DocsError::Read`] when a file exists but cannot be read.
 pub fn stale(docs: &Path, files: &Files) -> Result<Vec<String>, DocsError> {
     let mut found = Vec::new();
     for (name, content) in files {
@@ -733,14 +748,14 @@ pub fn stale(docs: &Path, files: &Files) -> Result<Vec<String>, DocsError> {
 /// Writes the files that are missing or differ; returns their names.
 ///
 /// # Errors
-/// [`DocsError::Io`] when the folder or a file cannot be written.
+/// [`DocsError::Write`] when the folder or a file cannot be written.
 pub fn write(docs: &Path, files: &Files) -> Result<Vec<String>, DocsError> {
-    std::fs::create_dir_all(docs).map_err(io(docs))?;
+    std::fs::create_dir_all(docs).map_err(io_write(docs))?;
     let mut written = Vec::new();
     for (name, content) in files {
         let path = docs.join(name);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(content.as_str()) {
-            std::fs::write(&path, content).map_err(io(&path))?;
+            std::fs::write(&path, content).map_err(io_write(&path))?;
             written.push(name.clone());
         }
     }

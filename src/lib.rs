@@ -14,6 +14,7 @@ pub mod diagrams;
 pub mod docs;
 pub mod events;
 pub mod export;
+pub mod files;
 pub mod invariants;
 pub mod local_endpoint;
 pub mod presence;

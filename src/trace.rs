@@ -175,7 +175,7 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Problem {
     /// The file could not be read.
-    #[error("cannot read: {0}")]
+    #[error("{0}")]
     Io(String),
     /// The text is not JSON.
     #[error("invalid JSON: {0}")]
@@ -434,7 +434,7 @@ pub fn open(path: &Path) -> Result<(String, Box<dyn BufRead>), TraceError> {
             file: Some(name),
             position: None,
             path: String::new(),
-            problem: Box::new(Problem::Io(error.to_string())),
+            problem: Box::new(Problem::Io(crate::files::reason(&error))),
         }),
     }
 }
@@ -512,13 +512,23 @@ pub fn read_steps<R: BufRead>(
                         position.column -= width;
                     }
                 }
+                if let Some(kind) = error.io_error_kind() {
+                    // A read that failed (a directory, a device error) has no position
+                    // in the text: name the file and say why, as when it cannot be opened.
+                    return Err(TraceError {
+                        file: file.map(str::to_owned),
+                        position: None,
+                        path: String::new(),
+                        problem: Box::new(Problem::Io(crate::files::reason(
+                            &std::io::Error::from(kind),
+                        ))),
+                    });
+                }
                 TraceError {
                     file: file.map(str::to_owned),
                     position: Some(position),
                     path: String::new(),
-                    problem: Box::new(if error.is_io() {
-                        Problem::Io(message)
-                    } else if message.starts_with("duplicate key") {
+                    problem: Box::new(if message.starts_with("duplicate key") {
                         Problem::Invalid(message)
                     } else {
                         Problem::Syntax(message)
@@ -1375,9 +1385,10 @@ mod tests {
     fn a_missing_file_is_an_io_problem() {
         let error = read_file(Path::new("/nonexistent/trace.json")).unwrap_err();
         assert!(matches!(*error.problem, Problem::Io(_)));
-        assert!(error
-            .to_string()
-            .starts_with("/nonexistent/trace.json: cannot read: "));
+        assert_eq!(
+            error.to_string(),
+            "/nonexistent/trace.json: no such file or directory"
+        );
     }
 
     #[test]

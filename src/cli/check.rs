@@ -52,7 +52,8 @@ pub struct CheckArgs {
     #[arg(long = "max-memory", value_name = "BYTES", value_parser = parse_bytes)]
     pub max_memory: Option<usize>,
     /// Also write each counterexample as a trace file into this directory (one file per
-    /// violated property, `ucma-ha replay` reads them).
+    /// violated property, `ucma-ha replay` reads them); created before the search if
+    /// missing, exit 2 when it cannot be.
     #[arg(long = "counterexamples", value_name = "DIR")]
     pub counterexamples: Option<std::path::PathBuf>,
     /// Check only the machines' tables, not the system.
@@ -95,12 +96,8 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(digits);
-    // A long argument is quoted cut short.
-    let quoted: String = if text.chars().count() > 40 {
-        text.chars().take(40).chain(['…']).collect()
-    } else {
-        text.to_owned()
-    };
+    // A long argument is quoted cut short, as every message does.
+    let quoted = crate::trace::json::shorten(text);
     let bad = || {
         format!(
             "`{quoted}` is not a memory size (expected bytes or a number with K, M, G or T, e.g. 2G)"
@@ -323,16 +320,16 @@ fn print_report(
             if let Some(directory) = directory {
                 let path = directory.join(file_name(&report.config, verdict.property.name));
                 let written = serde_json::to_string_pretty(&counterexample.trace)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
                     .and_then(|json| {
-                        std::fs::create_dir_all(directory)
-                            .and_then(|()| std::fs::write(&path, json + "\n"))
-                            .map_err(|e| e.to_string())
+                        crate::files::create_dir("--counterexamples", directory)?;
+                        std::fs::write(&path, json + "\n")
+                            .map_err(|e| crate::files::cannot_write(&path, &e))
                     });
                 match written {
                     Ok(()) => outln!("      trace written to {}", path.display()),
-                    Err(error) => {
-                        errln!("error: cannot write {}: {error}", path.display());
+                    Err(message) => {
+                        errln!("error: {message}");
                         unwritable = true;
                     }
                 }
@@ -352,6 +349,14 @@ fn print_report(
 
 /// Runs the checks and prints the tables; exit 1 when anything fails.
 pub fn run(args: &CheckArgs) -> u8 {
+    // The directory is made before anything runs, so that a path that cannot take the
+    // counterexamples is refused at once rather than after a long search.
+    if let Some(directory) = &args.counterexamples {
+        if let Err(message) = crate::files::create_dir("--counterexamples", directory) {
+            errln!("error: {message}");
+            return super::BAD_INPUT;
+        }
+    }
     let started = Instant::now();
     let lines = for_each_machine(&mut TableChecks);
     outln!(

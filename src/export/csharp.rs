@@ -78,7 +78,7 @@ pub enum ExportError {
         message: String,
     },
     /// A file could not be written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", crate::files::cannot_write(path, source))]
     Io {
         /// The file or directory.
         path: PathBuf,

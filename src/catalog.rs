@@ -4,6 +4,8 @@
 //! A typed user steps a [`fsm::Table`] directly; a tool that reads a trace file names the
 //! machine, its parameters and its stimuli as strings and gets a [`DynModel`] here.
 
+use std::borrow::Cow;
+
 use fsm::{Machine, Parameters, Symbol, Table};
 use serde_json::Value;
 use thiserror::Error;
@@ -32,8 +34,9 @@ pub struct Snapshot(pub Vec<u64>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateName {
     /// The component (`registration`, `remote_presence[0]`, ...; a machine's own id for a
-    /// single machine).
-    pub component: String,
+    /// single machine); borrowed where the name is known in advance, as every name of
+    /// the crate's own models is, so that naming states allocates nothing.
+    pub component: Cow<'static, str>,
     /// The observable .NET state name (e.g. `Registered`).
     pub observed: &'static str,
     /// The table's state name, which may fold in hidden knowledge (e.g.
@@ -44,8 +47,8 @@ pub struct StateName {
 /// A row (or, for a composed model, an edge) that fired, for coverage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Fired {
-    /// The component whose table fired.
-    pub component: String,
+    /// The component whose table fired (borrowed as in [`StateName`]).
+    pub component: Cow<'static, str>,
     /// The machine id of that component.
     pub machine: &'static str,
     /// The row's index in that machine's table.
@@ -203,7 +206,7 @@ impl<M: Machine<Event = Event>> DynModel for TableModel<M> {
         })?;
         let fired = |row| {
             vec![Fired {
-                component: M::ID.to_owned(),
+                component: Cow::Borrowed(M::ID),
                 machine: M::ID,
                 row,
             }]
@@ -227,7 +230,7 @@ impl<M: Machine<Event = Event>> DynModel for TableModel<M> {
     fn states(&self, at: &Snapshot) -> Vec<StateName> {
         let state = self.state(at);
         vec![StateName {
-            component: M::ID.to_owned(),
+            component: Cow::Borrowed(M::ID),
             observed: M::observed(state),
             internal: state.name(),
         }]

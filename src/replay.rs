@@ -71,7 +71,7 @@ impl Actual {
             let states: Map<String, Value> = self
                 .states
                 .iter()
-                .map(|s| (s.component.clone(), json!(s.observed)))
+                .map(|s| (s.component.to_string(), json!(s.observed)))
                 .collect();
             object.insert("states".into(), Value::Object(states));
         }
@@ -79,7 +79,7 @@ impl Actual {
             .states
             .iter()
             .filter(|s| s.internal != s.observed)
-            .map(|s| (s.component.clone(), json!(s.internal)))
+            .map(|s| (s.component.to_string(), json!(s.internal)))
             .collect();
         if !hidden.is_empty() {
             object.insert("table_states".into(), Value::Object(hidden));

@@ -14,15 +14,17 @@
 //! use ucma_ha::report::{trace_report, Options, Outcome};
 //! let report = trace_report(None, ucma_ha::trace::EXAMPLE.as_bytes(), Options::default());
 //! assert_eq!(report.result, Outcome::Ok);
-//! assert_eq!(report.steps[2].after.states["registration"], "Unregistering");
+//! assert_eq!(report.steps[2].after.states.get("registration"), Some("Unregistering"));
 //! assert_eq!(report.steps[2].events[0].component, "registration");
 //! assert!(report.steps[2].events[0].clauses.contains(&"AF-RS"));
 //! ```
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::catalog::{self, DynModel, Fired, Snapshot, StateName};
 use crate::coverage::{rows_of, RowInfo};
@@ -147,26 +149,67 @@ pub struct Component {
 pub struct States {
     /// Component to observed .NET state name, in component order (what `expect.states`
     /// compares).
-    pub states: Map<String, Value>,
+    pub states: Names,
     /// Component to table state name, only where it differs from the observed name (e.g.
     /// `RegisteredUserServicesUnavailable`); the diagrams' node names.
-    pub table_states: Map<String, Value>,
+    pub table_states: Names,
 }
 
 impl States {
-    fn of(names: &[StateName]) -> Self {
-        let mut states = Map::new();
-        let mut table_states = Map::new();
-        for name in names {
-            states.insert(name.component.clone(), Value::from(name.observed));
-            if name.internal != name.observed {
-                table_states.insert(name.component.clone(), Value::from(name.internal));
-            }
-        }
+    fn of(names: Vec<StateName>) -> Self {
+        let table_states = names
+            .iter()
+            .filter(|name| name.internal != name.observed)
+            .map(|name| (name.component.clone(), name.internal))
+            .collect();
+        let states = names
+            .into_iter()
+            .map(|name| (name.component, name.observed))
+            .collect();
         States {
-            states,
-            table_states,
+            states: Names(states),
+            table_states: Names(table_states),
         }
+    }
+}
+
+/// Component names to state names, in component order; written as a JSON object. The
+/// names are the models' own, borrowed, so a report of many steps copies no text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names(Vec<(Cow<'static, str>, &'static str)>);
+
+impl Names {
+    /// The state name of a component, if it is listed.
+    pub fn get(&self, component: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == component)
+            .map(|&(_, state)| state)
+    }
+
+    /// Every (component, state name), in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        self.0.iter().map(|(name, state)| (name.as_ref(), *state))
+    }
+
+    /// How many components are listed.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Names {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, state) in &self.0 {
+            map.serialize_entry(name.as_ref(), state)?;
+        }
+        map.end()
     }
 }
 
@@ -203,9 +246,9 @@ pub struct Rejection {
     pub exception: &'static str,
     /// The component whose row rejected it; absent when the system's precondition for
     /// the call failed before any component saw it.
-    pub component: Option<String>,
+    pub component: Option<Cow<'static, str>>,
     /// The clause and fact IDs of the rejecting row (or of the system stimulus row).
-    pub clauses: Vec<&'static str>,
+    pub clauses: &'static [&'static str],
     /// In words, e.g. `local_owner_presence rejects BeginPublishPresence in WaitingForRetry`.
     pub reason: String,
 }
@@ -214,20 +257,20 @@ pub struct Rejection {
 /// raised it and the clauses of the row that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventReport {
-    /// `event` and the .NET argument names, as in a trace's `emits`.
+    /// The event, written as in a trace's `emits`: `event` and the .NET argument names.
     #[serde(flatten)]
-    pub event: Map<String, Value>,
+    pub event: crate::Event,
     /// The component that raised it.
-    pub component: String,
+    pub component: Cow<'static, str>,
     /// The clause and fact IDs of the row that fired.
-    pub clauses: Vec<&'static str>,
+    pub clauses: &'static [&'static str],
 }
 
 /// A row of a component's table that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FiredRow {
     /// The component.
-    pub component: String,
+    pub component: Cow<'static, str>,
     /// Its machine id.
     pub machine: &'static str,
     /// The row's index in that machine's table.
@@ -241,7 +284,7 @@ pub struct FiredRow {
     /// The (table) state after it.
     pub to: &'static str,
     /// Its clause and fact IDs.
-    pub clauses: Vec<&'static str>,
+    pub clauses: &'static [&'static str],
 }
 
 /// A wiring row of the composed system that fired.
@@ -250,7 +293,7 @@ pub struct WiredRow {
     /// Its index in the system's wiring rows.
     pub row: usize,
     /// Its clause and fact IDs.
-    pub clauses: Vec<&'static str>,
+    pub clauses: &'static [&'static str],
 }
 
 /// The first step whose expectations failed.
@@ -314,27 +357,44 @@ pub fn replay_report(file: Option<&str>, trace: &Trace, options: Options) -> Tra
         Ok(driver) => driver,
         Err(error) => return invalid(file, Some(trace), &error),
     };
-    let replayed = match replay::run(driver.model(), trace) {
-        Ok(replayed) => replayed,
-        Err(ReplayError::Invalid(error)) => return invalid(file, Some(trace), &error),
-        Err(ReplayError::Diverged(divergence)) => replay::Replayed {
-            report: replay::Report {
-                machine: trace.machine.clone(),
-                steps: divergence.step + 1,
-                fired: Vec::new(),
-            },
-            divergence: Some(divergence),
-        },
+    // Whether each step matches, and the first divergence, are the replay's (what
+    // `ucma-ha replay` says); a trace that expects nothing (the explorer's clicks) cannot
+    // diverge, so that replay is left out and only the one below, which describes each
+    // step, runs.
+    let expects = trace.steps.iter().any(|step| step.expect.is_some());
+    let replayed = if expects {
+        match replay::run(driver.model(), trace) {
+            Ok(replayed) => Some(replayed),
+            Err(ReplayError::Invalid(error)) => return invalid(file, Some(trace), &error),
+            Err(ReplayError::Diverged(divergence)) => Some(replay::Replayed {
+                report: replay::Report {
+                    machine: trace.machine.clone(),
+                    steps: divergence.step + 1,
+                    fired: Vec::new(),
+                },
+                divergence: Some(divergence),
+            }),
+        }
+    } else {
+        None
     };
+    let divergence = replayed.and_then(|replayed| replayed.divergence);
+    let ran = divergence
+        .as_ref()
+        .map_or(trace.steps.len(), |divergence| divergence.step + 1);
     let mut at = driver.initial();
-    let initial = States::of(&driver.states(&at));
-    let mut steps = Vec::with_capacity(replayed.report.steps);
-    for (index, step) in trace.steps.iter().take(replayed.report.steps).enumerate() {
+    let initial = States::of(driver.states(&at));
+    let mut steps = Vec::with_capacity(ran);
+    for (index, step) in trace.steps.iter().take(ran).enumerate() {
         let Some((next, report)) = driver.step(&at, &step.on, index) else {
+            // A stimulus the model lacks (in a trace that was not read and checked):
+            // the replay's error names it.
+            if let Err(ReplayError::Invalid(error)) = replay::run(driver.model(), trace) {
+                return invalid(file, Some(trace), &error);
+            }
             break;
         };
-        let matched = replayed
-            .divergence
+        let matched = divergence
             .as_ref()
             .is_none_or(|divergence| divergence.step != index);
         steps.push(StepReport {
@@ -345,7 +405,7 @@ pub fn replay_report(file: Option<&str>, trace: &Trace, options: Options) -> Tra
         at = next;
     }
     let next = options.next.then(|| driver.next(&at));
-    let divergence = replayed.divergence.map(|divergence| {
+    let divergence = divergence.map(|divergence| {
         let mut divergence = *divergence;
         divergence.file = file.map(str::to_owned);
         DivergenceReport {
@@ -393,7 +453,7 @@ fn invalid(file: Option<&str>, trace: Option<&Trace>, error: &TraceError) -> Tra
         machine: trace.map(|trace| trace.machine.clone()),
         config: Value::Null,
         components: Vec::new(),
-        initial: States::of(&[]),
+        initial: States::of(Vec::new()),
         steps: Vec::new(),
         divergence: None,
         next: None,
@@ -482,7 +542,7 @@ fn rows(machine: &str) -> &'static [RowInfo] {
     .map_or(&[], |(_, rows)| rows.as_slice())
 }
 
-fn fired_row(component: String, machine: &'static str, row: usize) -> FiredRow {
+fn fired_row(component: Cow<'static, str>, machine: &'static str, row: usize) -> FiredRow {
     match rows(machine).get(row) {
         Some(info) => FiredRow {
             component,
@@ -496,7 +556,7 @@ fn fired_row(component: String, machine: &'static str, row: usize) -> FiredRow {
             } else {
                 info.from
             },
-            clauses: info.clauses.to_vec(),
+            clauses: info.clauses,
         },
         None => FiredRow {
             component,
@@ -506,7 +566,7 @@ fn fired_row(component: String, machine: &'static str, row: usize) -> FiredRow {
             on: "",
             outcome: "",
             to: "",
-            clauses: Vec::new(),
+            clauses: &[],
         },
     }
 }
@@ -515,7 +575,7 @@ fn rejection_by(row: &FiredRow, exception: &'static str) -> Rejection {
     Rejection {
         exception,
         component: Some(row.component.clone()),
-        clauses: row.clauses.clone(),
+        clauses: row.clauses,
         reason: format!("{} rejects {} in {}", row.component, row.on, row.from),
     }
 }
@@ -633,7 +693,7 @@ impl Driver {
                     Driver::System(_) => component_machine(&name.component),
                     Driver::Machine(model) => model.id(),
                 },
-                component: name.component,
+                component: name.component.into_owned(),
             })
             .collect()
     }
@@ -656,17 +716,14 @@ impl Driver {
                         fired_row(fired.component.clone(), fired.machine, fired.row)
                     })
                     .collect();
-                let clauses = fired
-                    .first()
-                    .map(|row| row.clauses.clone())
-                    .unwrap_or_default();
+                let clauses = fired.first().map_or(&[][..], |row| row.clauses);
                 let events = reaction
                     .events
                     .iter()
                     .map(|event| EventReport {
-                        event: event_object(event),
-                        component: model.id().to_owned(),
-                        clauses: clauses.clone(),
+                        event: *event,
+                        component: Cow::Borrowed(model.id()),
+                        clauses,
                     })
                     .collect();
                 let rejected = reaction.rejected.map(|exception| match fired.first() {
@@ -674,7 +731,7 @@ impl Driver {
                     None => Rejection {
                         exception,
                         component: None,
-                        clauses: Vec::new(),
+                        clauses: &[],
                         reason: String::new(),
                     },
                 });
@@ -682,7 +739,7 @@ impl Driver {
                     index,
                     on: on.to_owned(),
                     rejected,
-                    after: States::of(&model.states(&reaction.next)),
+                    after: States::of(model.states(&reaction.next)),
                     events,
                     fired,
                     wiring: Vec::new(),
@@ -757,13 +814,6 @@ fn system_next(system: &System, state: Packed, stimulus: SystemStimulus) -> Next
     }
 }
 
-fn event_object(event: &crate::Event) -> Map<String, Value> {
-    match serde_json::to_value(event) {
-        Ok(Value::Object(object)) => object,
-        _ => Map::new(),
-    }
-}
-
 /// One macro-step of the system with every delivery attributed to its component.
 fn system_step(
     system: &System,
@@ -781,7 +831,7 @@ fn system_step(
             continue;
         }
         let row = fired_row(
-            system::slot_name(delivery.slot),
+            Cow::Borrowed(system::slot_name(delivery.slot)),
             kind_machine(delivery.kind),
             usize::from(delivery.row),
         );
@@ -790,9 +840,9 @@ fn system_step(
             system.events_of(delivery, &mut raised);
             for event in &raised {
                 events.push(EventReport {
-                    event: event_object(event),
+                    event: *event,
                     component: row.component.clone(),
-                    clauses: row.clauses.clone(),
+                    clauses: row.clauses,
                 });
             }
         }
@@ -810,7 +860,7 @@ fn system_step(
             Rejection {
                 exception,
                 component: None,
-                clauses: row.map(|row| row.clauses.to_vec()).unwrap_or_default(),
+                clauses: row.map_or(&[][..], |row| row.clauses),
                 reason: match row {
                     Some(row) => format!("the system requires {:?} for {stimulus}", row.requires),
                     None => String::new(),
@@ -826,15 +876,14 @@ fn system_step(
             clauses: system
                 .wiring_rows()
                 .get(row)
-                .map(|row| row.clauses.to_vec())
-                .unwrap_or_default(),
+                .map_or(&[][..], |row| row.clauses),
         })
         .collect();
     let report = StepReport {
         index,
         on: stimulus.name().to_owned(),
         rejected,
-        after: States::of(&system.state_names(result.next)),
+        after: States::of(system.state_names(result.next)),
         events,
         fired,
         wiring,
@@ -859,22 +908,28 @@ mod tests {
         assert_eq!(report.steps.len(), 4);
         let outage = &report.steps[2];
         assert_eq!(
-            outage.after.states["local_owner_presence"],
-            "WaitingForRetry"
+            outage.after.states.get("local_owner_presence"),
+            Some("WaitingForRetry")
         );
         assert_eq!(
-            outage.after.table_states["registration"],
-            "RegisteredUserServicesUnavailable"
+            outage.after.table_states.get("registration"),
+            Some("RegisteredUserServicesUnavailable")
         );
         let changed = outage
             .events
             .iter()
-            .find(|event| event.event["event"] == "RegistrationStateChanged")
+            .map(|event| (event, serde_json::to_value(event).unwrap_or_default()))
+            .find(|(_, json)| json["event"] == "RegistrationStateChanged")
             .expect("the registration reports the outage");
-        assert_eq!(changed.component, "registration");
-        assert_eq!(changed.event["Reason"], "None");
-        assert_eq!(changed.event["UserServicesState"], "Unavailable");
-        assert!(changed.clauses.contains(&"REG-2"), "{:?}", changed.clauses);
+        assert_eq!(changed.0.component, "registration");
+        assert_eq!(changed.1["Reason"], "None");
+        assert_eq!(changed.1["UserServicesState"], "Unavailable");
+        assert_eq!(changed.1["component"], "registration");
+        assert!(
+            changed.0.clauses.contains(&"REG-2"),
+            "{:?}",
+            changed.0.clauses
+        );
         assert!(!outage.wiring.is_empty());
         let publish = report.steps[3].rejected.as_ref().expect("rejected");
         assert_eq!(publish.exception, "InvalidOperationException");

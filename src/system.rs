@@ -104,6 +104,7 @@
 //! ```
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use fsm::{Symbol, Table};
 use serde::{Deserialize, Serialize};
@@ -476,14 +477,11 @@ impl System {
     }
 
     /// The slots of the components present, with their names, in display order.
-    pub fn components(&self) -> Vec<(usize, String)> {
-        let mut out = Vec::new();
-        for slot in 0..self.engine.slots() {
-            if self.engine.present(slot) {
-                out.push((slot, slot_name(slot)));
-            }
-        }
-        out
+    pub fn components(&self) -> Vec<(usize, &'static str)> {
+        (0..self.engine.slots())
+            .filter(|&slot| self.engine.present(slot))
+            .map(|slot| (slot, slot_name(slot)))
+            .collect()
     }
 
     /// The table-state index of a slot.
@@ -525,23 +523,22 @@ impl System {
     /// The state of every component, by name.
     pub fn state_names(&self, state: Packed) -> Vec<StateName> {
         let world = engine::world(state);
-        let mut names = vec![
-            StateName {
-                component: "pool".into(),
-                observed: if world.pool_up { "Up" } else { "Unresponsive" },
-                internal: if world.pool_up { "Up" } else { "Unresponsive" },
-            },
-            StateName {
-                component: "connection".into(),
-                observed: if world.connection_up { "Up" } else { "Dropped" },
-                internal: if world.connection_up { "Up" } else { "Dropped" },
-            },
-        ];
-        for (slot, name) in self.components() {
+        let mut names = Vec::with_capacity(2 + self.engine.slots());
+        names.push(StateName {
+            component: Cow::Borrowed("pool"),
+            observed: if world.pool_up { "Up" } else { "Unresponsive" },
+            internal: if world.pool_up { "Up" } else { "Unresponsive" },
+        });
+        names.push(StateName {
+            component: Cow::Borrowed("connection"),
+            observed: if world.connection_up { "Up" } else { "Dropped" },
+            internal: if world.connection_up { "Up" } else { "Dropped" },
+        });
+        for slot in (0..self.engine.slots()).filter(|&slot| self.engine.present(slot)) {
             let part = &self.engine.parts[engine::kind_of(slot) as usize];
             let index = engine::get(state, slot);
             names.push(StateName {
-                component: name,
+                component: Cow::Borrowed(slot_name(slot)),
                 observed: part.observed(index),
                 internal: part.state_name(index),
             });
@@ -575,7 +572,7 @@ impl System {
             self.events_of(delivery, &mut events);
             for event in &events {
                 if let Ok(Value::Object(mut object)) = serde_json::to_value(event) {
-                    object.insert("Component".into(), Value::String(slot_name(delivery.slot)));
+                    object.insert("Component".into(), Value::from(slot_name(delivery.slot)));
                     out.push(Value::Object(object));
                 }
             }
@@ -597,7 +594,7 @@ impl System {
         for delivery in &log {
             if delivery.outcome != Outcome::Renewed {
                 fired.push(Fired {
-                    component: slot_name(delivery.slot),
+                    component: Cow::Borrowed(slot_name(delivery.slot)),
                     machine: self.engine.parts[delivery.kind as usize].machine(),
                     row: usize::from(delivery.row),
                 });
@@ -613,17 +610,23 @@ impl System {
 }
 
 /// The name of a slot's component.
-pub fn slot_name(slot: usize) -> String {
-    match slot {
-        engine::REGISTRATION => "registration".into(),
-        ENDPOINT => "local_endpoint".into(),
-        LOCAL_OWNER_PRESENCE => "local_owner_presence".into(),
-        3 => "local_owner_presence.subscription".into(),
-        CONTACT_GROUP_SERVICES => "contact_group_services".into(),
-        5 => "contact_group_services.subscription".into(),
-        s if s % 2 == 0 => format!("remote_presence[{}]", (s - FIRST_VIEW) / 2),
-        s => format!("remote_presence[{}].subscription", (s - FIRST_VIEW) / 2),
-    }
+pub fn slot_name(slot: usize) -> &'static str {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        (0..FIRST_VIEW + 2 * MAX_VIEWS)
+            .map(|slot| match slot {
+                engine::REGISTRATION => "registration".into(),
+                ENDPOINT => "local_endpoint".into(),
+                LOCAL_OWNER_PRESENCE => "local_owner_presence".into(),
+                3 => "local_owner_presence.subscription".into(),
+                CONTACT_GROUP_SERVICES => "contact_group_services".into(),
+                5 => "contact_group_services.subscription".into(),
+                s if s % 2 == 0 => format!("remote_presence[{}]", (s - FIRST_VIEW) / 2),
+                s => format!("remote_presence[{}].subscription", (s - FIRST_VIEW) / 2),
+            })
+            .collect()
+    });
+    names.get(slot).map_or("", String::as_str)
 }
 
 fn pack(state: Packed) -> Snapshot {

@@ -72,7 +72,7 @@ impl DynModel for Pair {
             reaction
                 .fired
                 .extend(own.fired.into_iter().map(|fired| Fired {
-                    component: component.clone(),
+                    component: component.clone().into(),
                     ..fired
                 }));
         }
@@ -83,7 +83,7 @@ impl DynModel for Pair {
             .iter()
             .enumerate()
             .map(|(i, (component, part))| StateName {
-                component: component.clone(),
+                component: component.clone().into(),
                 ..part.states(&Snapshot(vec![at.0[i]]))[0].clone()
             })
             .collect()

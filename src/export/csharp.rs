@@ -1327,7 +1327,7 @@ fn system_file(config: &Value) -> Result<SystemFile, String> {
     let components: Vec<String> = system
         .state_names(system.initial())
         .into_iter()
-        .map(|name| name.component)
+        .map(|name| name.component.into_owned())
         .collect();
     let mut names: Vec<&'static str> = Vec::new();
     let mut observed: Vec<Vec<usize>> = Vec::new();

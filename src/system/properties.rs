@@ -506,7 +506,7 @@ pub fn trace(system: &System, stimuli: &[SystemStimulus], expect_at: &[usize]) -
                 system
                     .state_names(state)
                     .into_iter()
-                    .map(|name| (name.component, name.observed.to_owned()))
+                    .map(|name| (name.component.into_owned(), name.observed.to_owned()))
                     .collect(),
             ),
             rejected: Some(result.rejected.map(str::to_owned)),

@@ -192,7 +192,7 @@ fn the_catalog_builds_the_system_and_refuses_unknown_keys() {
     let names: Vec<String> = model
         .states(&model.initial())
         .into_iter()
-        .map(|n| n.component)
+        .map(|n| n.component.into_owned())
         .collect();
     assert!(names.contains(&"remote_presence[1].subscription".to_owned()));
     assert!(crate::catalog::model("system", &serde_json::json!({"views": 2})).is_err());

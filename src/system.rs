@@ -124,6 +124,7 @@ use crate::{
 pub mod compiled;
 mod engine;
 pub mod properties;
+pub mod view;
 #[cfg(test)]
 mod tests;
 pub mod wiring;

@@ -34,118 +34,18 @@ use std::collections::HashMap;
 use fsm::explore::{explore, Completeness, Exploration, FastHash, Limits, Progress};
 use fsm::Symbol;
 use petgraph::graph::NodeIndex;
-use serde::Serialize;
 
 use super::compiled::{CompiledSystem, Layout};
-use super::engine::{get, ENDPOINT, FIRST_VIEW, REGISTRATION};
-use super::{Delivery, Kind, Outcome, Packed, StepResult, System, SystemConfig, SystemStimulus};
-use crate::local_endpoint::EndpointKind;
-use crate::presence::{ContactGroupServicesStimulus, LocalOwnerPresenceStimulus};
-use crate::registration::{RegistrationStatus, RegistrationStimulus};
-use crate::remote_presence::RemotePresenceStimulus;
-use crate::sip_subscription::SipSubscriptionStimulus;
+use super::engine::FIRST_VIEW;
+use super::view::ComponentStates;
+use super::{Delivery, Packed, StepResult, System, SystemConfig, SystemStimulus};
 use crate::trace::{Expect, Step, Trace};
-use crate::vocabulary::{
-    CollaborationSubscriptionState as Css, LocalEndpointState, RegistrationTransitionReason,
-    RemotePresentitySubscriptionState as Rpss, ServiceState, SubscriptionSignalingState as Sss,
-};
-use crate::Event;
 use confirm::Witness;
 
 pub mod confirm;
+mod list;
 
-/// Safety or liveness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum PropertyKind {
-    /// Nothing bad happens (judged on transitions or states).
-    Safety,
-    /// Something good eventually happens (judged on components under fairness).
-    Liveness,
-}
-
-/// A named property of the system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Property {
-    /// A stable name (`snake_case`).
-    pub name: &'static str,
-    /// The clause and fact IDs it checks.
-    pub clauses: &'static [&'static str],
-    /// Safety or liveness.
-    pub kind: PropertyKind,
-    /// What it says.
-    pub statement: &'static str,
-}
-
-/// Every property, in the order they are reported.
-pub static PROPERTIES: [Property; 9] = [
-    Property {
-        name: "no_publish_in_waiting_for_retry",
-        clauses: &["PRES-2", "AF-PUB", "AF-CGS", "D6"],
-        kind: PropertyKind::Safety,
-        statement: "LocalOwnerPresence and ContactGroupServices never accept a publish or \
-                    contact operation while in WaitingForRetry",
-    },
-    Property {
-        name: "operations_need_subscription_and_registration",
-        clauses: &["AF-PUB", "AF-CGS", "D6"],
-        kind: PropertyKind::Safety,
-        statement: "PublishPresence is accepted only when LocalOwnerPresence is Subscribed \
-                    (or, for an application endpoint, Idle) and the endpoint registered; \
-                    AddContact only in Idle or Subscribed and registered",
-    },
-    Property {
-        name: "home_subscription_survives_unresponsive_pool",
-        clauses: &["SUB-3", "SUB-4", "SUB-1"],
-        kind: PropertyKind::Safety,
-        statement: "a time-out never terminates a platform SipSubscription to the home pool",
-    },
-    Property {
-        name: "underlying_termination_never_idles_owner",
-        clauses: &["PRES-3", "RP-1"],
-        kind: PropertyKind::Safety,
-        statement: "an underlying SipSubscription's Terminated never moves LocalOwnerPresence, \
-                    ContactGroupServices or a home-pool view to Idle",
-    },
-    Property {
-        name: "outage_and_healing_event_args",
-        clauses: &["REG-1", "REG-2", "REG-3", "D2", "D4", "SVC-1", "AF-SVC"],
-        kind: PropertyKind::Safety,
-        statement: "the outage NOTIFY raises RegistrationStateChanged, and every such event for \
-                    an outage has Reason None and UserServicesState Unavailable; the healing \
-                    refresh raises Reason RegisterationRefresh and Available; a REGISTER's \
-                    200 OK, which tells nothing of the pool, reports Unknown",
-    },
-    Property {
-        name: "no_retry_while_user_services_unavailable",
-        clauses: &["SUB-2", "SUB-4"],
-        kind: PropertyKind::Safety,
-        statement: "no protected SipSubscription retries while the registration reports User \
-                    Services Unavailable",
-    },
-    Property {
-        name: "terminated_is_final",
-        clauses: &["AF-SIPSUB", "AF-LES"],
-        kind: PropertyKind::Safety,
-        statement: "nothing moves the endpoint or a SipSubscription out of Terminated (a new \
-                    SipSubscription instance may replace a terminated one)",
-    },
-    Property {
-        name: "no_deadlock",
-        clauses: &["AF-LES", "AF-LEP-T"],
-        kind: PropertyKind::Safety,
-        statement: "every macro-step settles, and a state that only the world's pool and \
-                    connection changes can move is final (endpoint Terminated)",
-    },
-    Property {
-        name: "recovery_after_outage",
-        clauses: &["PRES-4", "RP-1", "REG-3", "SUB-2"],
-        kind: PropertyKind::Liveness,
-        statement: "with the pool back and the connection up, and the application not \
-                    terminating, every home-pool subscription returns to Subscribed and the \
-                    registration stops reporting User Services Unavailable, draining or not, \
-                    under fairness of the world's recovery and the timers",
-    },
-];
+pub use list::{property, Judgement, Liveness, Property, PropertyKind, PROPERTIES};
 
 /// How a property fared.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,6 +122,8 @@ impl Report {
 
 /// One macro-step as the transition properties see it.
 pub struct Edge<'a> {
+    /// The system.
+    pub system: &'a System,
     /// The state before.
     pub before: Packed,
     /// The stimulus.
@@ -232,265 +134,63 @@ pub struct Edge<'a> {
     pub log: &'a [Delivery],
 }
 
-/// What a transition property found on one edge.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Judgement {
-    premise: bool,
-    violated: bool,
+impl Edge<'_> {
+    /// The components before the step.
+    pub fn before(&self) -> ComponentStates<'_> {
+        ComponentStates::new(self.system, self.before)
+    }
+
+    /// The components of a state of this system (such as a delivery's `before`).
+    pub fn states(&self, state: Packed) -> ComponentStates<'_> {
+        ComponentStates::new(self.system, state)
+    }
 }
 
-impl Judgement {
-    fn add(&mut self, premise: bool, violated: bool) {
+/// What a step property found on one edge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Finding {
+    /// The situation the property speaks about occurred.
+    pub premise: bool,
+    /// The property was violated.
+    pub violated: bool,
+}
+
+impl Finding {
+    /// Adds what one delivery (or the step as a whole) showed.
+    pub fn add(&mut self, premise: bool, violated: bool) {
         self.premise |= premise;
         self.violated |= violated;
     }
 }
 
-fn idx<S: Symbol>(symbol: S) -> u8 {
-    u8::try_from(symbol.index()).unwrap_or(u8::MAX)
-}
-
-fn is_sub(kind: Kind) -> bool {
-    matches!(kind, Kind::SessionSubscription | Kind::ViewSubscription)
-}
-
-fn registered(state: Packed) -> bool {
-    let reg = get(state, REGISTRATION);
-    reg == idx(RegistrationStatus::RegisteredUserServicesUnknown)
-        || reg == idx(RegistrationStatus::Registered)
-        || reg == idx(RegistrationStatus::RegisteredUserServicesUnavailable)
-}
-
-fn unavailable(state: Packed) -> bool {
-    get(state, REGISTRATION) == idx(RegistrationStatus::RegisteredUserServicesUnavailable)
-}
-
-/// Judges a transition property (by index into [`PROPERTIES`]) on one edge.
-fn judge(system: &System, property: usize, edge: &Edge<'_>) -> Judgement {
-    let mut j = Judgement::default();
-    match property {
-        // no_publish_in_waiting_for_retry
-        0 => {
-            for d in edge.log {
-                let operation = (d.kind == Kind::LocalOwnerPresence
-                    && d.on == idx(LocalOwnerPresenceStimulus::BeginPublishPresence))
-                    || (d.kind == Kind::ContactGroupServices
-                        && d.on == idx(ContactGroupServicesStimulus::BeginAddContact));
-                if operation && d.from == idx(Css::WaitingForRetry) {
-                    j.add(true, d.outcome != Outcome::Rejected);
-                }
-            }
-        }
-        // operations_need_subscription_and_registration
-        1 => {
-            let accepted = edge.result.rejected.is_none();
-            match edge.stimulus {
-                SystemStimulus::PublishPresence => {
-                    // AF-PUB: only a user endpoint must subscribe before publishing.
-                    let lop = get(edge.before, super::engine::LOCAL_OWNER_PRESENCE);
-                    let application = system.config().endpoint == EndpointKind::Application;
-                    let allowed = (lop == idx(Css::Subscribed)
-                        || (application && lop == idx(Css::Idle)))
-                        && registered(edge.before);
-                    j.add(!allowed, !allowed && accepted);
-                }
-                SystemStimulus::AddContact => {
-                    let cgs = get(edge.before, super::engine::CONTACT_GROUP_SERVICES);
-                    let allowed = (cgs == idx(Css::Subscribed) || cgs == idx(Css::Idle))
-                        && registered(edge.before);
-                    j.add(!allowed, !allowed && accepted);
-                }
-                _ => {}
-            }
-        }
-        // home_subscription_survives_unresponsive_pool
-        2 => {
-            for d in edge.log {
-                let timeout = d.on == idx(SipSubscriptionStimulus::RefreshFailedPoolUnresponsive)
-                    || d.on == idx(SipSubscriptionStimulus::SubscribeFailed);
-                if is_sub(d.kind)
-                    && system.protected(d.kind)
-                    && timeout
-                    && d.outcome != Outcome::Renewed
-                    && (d.from == idx(Sss::Subscribed) || d.from == idx(Sss::Subscribing))
-                {
-                    j.add(
-                        true,
-                        d.outcome == Outcome::Moved && d.to == idx(Sss::Terminated),
-                    );
-                }
-            }
-        }
-        // underlying_termination_never_idles_owner
-        3 => {
-            for d in edge.log {
-                let (underlying, idle) = match d.kind {
-                    Kind::LocalOwnerPresence => (
-                        d.on == idx(LocalOwnerPresenceStimulus::UnderlyingSubscriptionTerminated),
-                        idx(Css::Idle),
-                    ),
-                    Kind::ContactGroupServices => (
-                        d.on == idx(ContactGroupServicesStimulus::UnderlyingSubscriptionTerminated),
-                        idx(Css::Idle),
-                    ),
-                    Kind::RemotePresence if system.views_home() => (
-                        d.on == idx(RemotePresenceStimulus::UnderlyingSubscriptionTerminated),
-                        idx(Rpss::Idle),
-                    ),
-                    _ => (false, 0),
-                };
-                if underlying && d.from != idle {
-                    j.add(true, d.outcome == Outcome::Moved && d.to == idle);
-                }
-            }
-        }
-        // outage_and_healing_event_args
-        4 => {
-            let mut events = Vec::new();
-            for d in edge.log {
-                if d.kind != Kind::Registration || d.outcome != Outcome::Moved {
-                    continue;
-                }
-                let down = idx(RegistrationStatus::RegisteredUserServicesUnavailable);
-                let up = idx(RegistrationStatus::Registered);
-                events.clear();
-                system.events_of(d, &mut events);
-                let args = |reason, services| {
-                    events.iter().all(|event| match event {
-                        Event::RegistrationStateChanged {
-                            reason: r,
-                            user_services_state: s,
-                            ..
-                        } => *r == reason && *s == services,
-                        _ => true,
-                    })
-                };
-                if d.on == idx(RegistrationStimulus::RegisterOk) {
-                    // SVC-1, AF-SVC: the 200 OK says nothing of the pool.
-                    j.add(
-                        true,
-                        !args(RegistrationTransitionReason::None, ServiceState::Unknown),
-                    );
-                } else if d.to == down {
-                    let notify =
-                        d.on == idx(RegistrationStimulus::RegistrarNotifyUserServicesUnavailable);
-                    let ok = args(
-                        RegistrationTransitionReason::None,
-                        ServiceState::Unavailable,
-                    ) && (!notify || !events.is_empty());
-                    j.add(true, !ok);
-                } else if d.from == down && d.to == up {
-                    let ok = !events.is_empty()
-                        && args(
-                            RegistrationTransitionReason::RegistrationRefresh,
-                            ServiceState::Available,
-                        );
-                    j.add(true, !ok);
-                }
-            }
-        }
-        // no_retry_while_user_services_unavailable
-        5 => {
-            if edge.stimulus == SystemStimulus::RetryTimerFires && unavailable(edge.before) {
-                let waiting = (super::engine::LOCAL_OWNER_PRESENCE
-                    ..FIRST_VIEW + 2 * system.views())
-                    .step_by(2)
-                    .any(|owner| {
-                        let sub = owner + 1;
-                        system.protected(super::engine::kind_of(sub))
-                            && get(edge.before, sub) == idx(Sss::WaitingForRetry)
-                    });
-                j.add(waiting, false);
-            }
-            for d in edge.log {
-                if is_sub(d.kind)
-                    && system.protected(d.kind)
-                    && d.outcome == Outcome::Moved
-                    && d.from == idx(Sss::WaitingForRetry)
-                    && d.to == idx(Sss::Subscribing)
-                    && unavailable(d.before)
-                {
-                    j.add(true, true);
-                }
-            }
-        }
-        // terminated_is_final
-        6 => {
-            for d in edge.log {
-                let terminated = match d.kind {
-                    Kind::Endpoint => idx(LocalEndpointState::Terminated),
-                    k if is_sub(k) => idx(Sss::Terminated),
-                    _ => continue,
-                };
-                if d.from == terminated && d.outcome != Outcome::Renewed {
-                    j.add(true, d.outcome == Outcome::Moved && d.to != terminated);
-                }
-            }
-        }
-        _ => {}
-    }
-    j
-}
-
-/// Number of transition properties (the first entries of [`PROPERTIES`]).
-const TRANSITION_PROPERTIES: usize = 7;
-const NO_DEADLOCK: usize = 7;
-const RECOVERY: usize = 8;
-
 /// Whether the goal of `recovery_after_outage` fails in a state: the registration reports
 /// User Services Unavailable, or a home-pool owner or protected SipSubscription is
 /// waiting or subscribing.
 pub fn recovering(system: &System, state: Packed) -> bool {
-    if unavailable(state) {
-        return true;
-    }
-    for (slot, _) in system.components() {
-        let kind = super::engine::kind_of(slot);
-        let value = get(state, slot);
-        let pending = match kind {
-            Kind::LocalOwnerPresence | Kind::ContactGroupServices => {
-                value == idx(Css::WaitingForRetry) || value == idx(Css::Subscribing)
-            }
-            Kind::RemotePresence if system.views_home() => {
-                value == idx(Rpss::WaitingForRetry) || value == idx(Rpss::Subscribing)
-            }
-            k if is_sub(k) && system.protected(k) => {
-                value == idx(Sss::WaitingForRetry) || value == idx(Sss::Subscribing)
-            }
-            _ => false,
-        };
-        if pending {
-            return true;
-        }
-    }
-    false
+    list::recovery_pending(&ComponentStates::new(system, state))
 }
 
 /// The premise of `recovery_after_outage`: pool and connection up (draining or not).
 pub fn stable_world(system: &System, state: Packed) -> bool {
-    let world = system.world(state);
-    world.pool_up && world.connection_up
+    list::world_up(&ComponentStates::new(system, state))
 }
 
 /// The stimuli assumed not to happen any more in `recovery_after_outage`.
 pub fn excluded_after_recovery(stimulus: SystemStimulus) -> bool {
-    matches!(
-        stimulus,
-        SystemStimulus::PoolFails
-            | SystemStimulus::ConnectionDrops
-            | SystemStimulus::OwnerDisabled
-            | SystemStimulus::TooManyEndpoints
-            | SystemStimulus::BeginTerminate
-    )
+    list::excluded_after_recovery(stimulus)
 }
 
 /// The stimuli taken infinitely often when enabled: the world's recovery and the timers.
 pub fn fair(stimulus: SystemStimulus) -> bool {
-    stimulus.is_timer()
-        || matches!(
-            stimulus,
-            SystemStimulus::PoolRecovers | SystemStimulus::ConnectionRestores
-        )
+    list::fair_after_recovery(stimulus)
+}
+
+/// The properties judged on every macro-step, with their judgements.
+fn step_properties() -> impl Iterator<Item = (&'static Property, fn(&Edge<'_>) -> Finding)> {
+    PROPERTIES.iter().filter_map(|property| match property.judgement {
+        Judgement::Step(judge) => Some((property, judge)),
+        _ => None,
+    })
 }
 
 /// Replays stimuli from the initial state and writes the trace; the steps at the indices
@@ -540,14 +240,15 @@ pub fn step_violations(
     let mut log = Vec::new();
     let result = system.step_observed(before, stimulus, &mut log);
     let edge = Edge {
+        system,
         before,
         stimulus,
         result: &result,
         log: &log,
     };
-    (0..TRANSITION_PROPERTIES)
-        .filter(|&property| judge(system, property, &edge).violated)
-        .map(|property| &PROPERTIES[property])
+    step_properties()
+        .filter(|(_, judge)| judge(&edge).violated)
+        .map(|(property, _)| property)
         .collect()
 }
 
@@ -557,9 +258,7 @@ pub fn step_violations(
 /// # Returns
 /// `None` when `name` is not a transition property or a stimulus name is unknown.
 pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<bool> {
-    let property = PROPERTIES[..TRANSITION_PROPERTIES]
-        .iter()
-        .position(|p| p.name == name)?;
+    let (_, judge) = step_properties().find(|(property, _)| property.name == name)?;
     let stimuli: Vec<SystemStimulus> = trace
         .steps
         .iter()
@@ -573,12 +272,13 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
     let mut log = Vec::new();
     let result = system.step_observed(state, *last, &mut log);
     let edge = Edge {
+        system,
         before: state,
         stimulus: *last,
         result: &result,
         log: &log,
     };
-    Some(judge(system, property, &edge).violated)
+    Some(judge(&edge).violated)
 }
 
 /// Explores the system and decides every property.
@@ -650,13 +350,14 @@ struct Situation {
     free: u8,
 }
 
-/// What one transition showed: per transition property, premise and violation bits;
+/// What one transition showed: per step property (bit = its position in [`PROPERTIES`]),
+/// premise and violation bits;
 /// whether it diverged. (The wiring rows it fired are added to the log's, which
 /// accumulate over the whole check: a situation seen again fires nothing new.)
 #[derive(Debug, Clone, Copy)]
 struct Seen {
-    premise: u32,
-    violated: u32,
+    premise: u64,
+    violated: u64,
     diverged: bool,
 }
 
@@ -692,6 +393,7 @@ fn look(system: &System, before: Packed, stimulus: SystemStimulus, log: &mut Log
     log.deliveries.clear();
     let result = system.step_observed(before, stimulus, log);
     let edge = Edge {
+        system,
         before,
         stimulus,
         result: &result,
@@ -702,10 +404,12 @@ fn look(system: &System, before: Packed, stimulus: SystemStimulus, log: &mut Log
         violated: 0,
         diverged: result.diverged,
     };
-    for p in 0..TRANSITION_PROPERTIES {
-        let j = judge(system, p, &edge);
-        seen.premise |= u32::from(j.premise) << p;
-        seen.violated |= u32::from(j.violated) << p;
+    for (p, property) in PROPERTIES.iter().enumerate() {
+        if let Judgement::Step(judge) = property.judgement {
+            let found = judge(&edge);
+            seen.premise |= u64::from(found.premise) << p;
+            seen.violated |= u64::from(found.violated) << p;
+        }
     }
     seen
 }
@@ -718,14 +422,12 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     state_of: impl Fn(S) -> Packed,
     started: Instant,
 ) -> Report {
-    let mut verdicts = Vec::with_capacity(PROPERTIES.len());
     let complete = graph.completeness == Completeness::Complete;
     let memo = system.engine.pair_local;
 
-    // Transition properties and divergence, in breadth-first order.
-    let mut first: [Option<(NodeIndex, SystemStimulus)>; TRANSITION_PROPERTIES] =
-        [None; TRANSITION_PROPERTIES];
-    let mut premise = [false; TRANSITION_PROPERTIES];
+    // Step properties and divergence, in breadth-first order.
+    let mut first: Vec<Option<(NodeIndex, SystemStimulus)>> = vec![None; PROPERTIES.len()];
+    let mut premise = vec![false; PROPERTIES.len()];
     let mut diverged: Option<(NodeIndex, SystemStimulus)> = None;
     let mut log = Log {
         deliveries: Vec::with_capacity(64),
@@ -772,34 +474,46 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
         symmetry: limits.symmetry,
         internal_errors: Vec::new(),
     };
-    for p in 0..TRANSITION_PROPERTIES {
-        let status = match first[p] {
-            Some((node, stimulus)) => {
-                let mut stimuli = graph.path(node);
-                stimuli.push(stimulus);
-                let last = stimuli.len() - 1;
-                let summary = format!(
-                    "{} violated at step {} ({stimulus})",
-                    PROPERTIES[p].name,
-                    last + 1
-                );
-                confirmer.violated(p, Witness::Step(stimuli), summary, &[last])
-            }
-            None => settle(complete, premise[p]),
-        };
-        verdicts.push(Verdict {
-            property: &PROPERTIES[p],
-            status,
-        });
-    }
-    verdicts.push(Verdict {
-        property: &PROPERTIES[NO_DEADLOCK],
-        status: deadlock(&mut confirmer, graph, &state_of, diverged, complete),
-    });
-    verdicts.push(Verdict {
-        property: &PROPERTIES[RECOVERY],
-        status: recovery(&mut confirmer, graph, &state_of, complete),
-    });
+    let verdicts = PROPERTIES
+        .iter()
+        .enumerate()
+        .map(|(p, property)| {
+            let status = match property.judgement {
+                Judgement::Step(_) => match first[p] {
+                    Some((node, stimulus)) => {
+                        let mut stimuli = graph.path(node);
+                        stimuli.push(stimulus);
+                        let last = stimuli.len() - 1;
+                        let summary = format!(
+                            "{} violated at step {} ({stimulus})",
+                            property.name,
+                            last + 1
+                        );
+                        confirmer.violated(property, Witness::Step(stimuli), summary, &[last])
+                    }
+                    None => settle(complete, premise[p]),
+                },
+                Judgement::Settles { is_final } => deadlock(
+                    &mut confirmer,
+                    property,
+                    is_final,
+                    graph,
+                    &state_of,
+                    diverged,
+                    complete,
+                ),
+                Judgement::Eventually(liveness) => recovery(
+                    &mut confirmer,
+                    property,
+                    liveness,
+                    graph,
+                    &state_of,
+                    complete,
+                ),
+            };
+            Verdict { property, status }
+        })
+        .collect();
     Report {
         config: *system.config(),
         symmetry: limits.symmetry,
@@ -828,12 +542,12 @@ impl Confirmer<'_> {
     /// fault is noted.
     fn violated(
         &mut self,
-        property: usize,
+        property: &'static Property,
         witness: Witness,
         summary: String,
         expect_at: &[usize],
     ) -> Status {
-        let name = PROPERTIES[property].name;
+        let name = property.name;
         match confirm::confirm(self.system, name, &witness, self.symmetry) {
             Ok(()) => {
                 let stimuli = match witness {
@@ -893,6 +607,8 @@ fn settle(complete: bool, premise: bool) -> Status {
 /// final. A frontier state has no edges because it was never expanded: it is no evidence.
 fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     confirmer: &mut Confirmer<'_>,
+    property: &'static Property,
+    is_final: fn(&ComponentStates<'_>) -> bool,
     graph: &Exploration<S, SystemStimulus>,
     state_of: &impl Fn(S) -> Packed,
     diverged: Option<(NodeIndex, SystemStimulus)>,
@@ -906,13 +622,12 @@ fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
             "the macro-step of {stimulus} at step {} does not settle",
             last + 1
         );
-        return confirmer.violated(NO_DEADLOCK, Witness::Diverges(stimuli), summary, &[last]);
+        return confirmer.violated(property, Witness::Diverges(stimuli), summary, &[last]);
     }
-    let terminated = idx(LocalEndpointState::Terminated);
+    let system = confirmer.system;
     let mut finals = false;
     for node in graph.graph.node_indices() {
-        let state = state_of(graph.graph[node]);
-        let is_final = get(state, ENDPOINT) == terminated;
+        let is_final = is_final(&ComponentStates::new(system, state_of(graph.graph[node])));
         finals |= is_final;
         if !graph.expanded(node) {
             continue;
@@ -929,7 +644,7 @@ fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
                  Terminated",
                 stimuli.len()
             );
-            return confirmer.violated(NO_DEADLOCK, Witness::Stuck(stimuli), summary, &at);
+            return confirmer.violated(property, Witness::Stuck(stimuli), summary, &at);
         }
     }
     settle(complete, finals)
@@ -944,17 +659,23 @@ const CLOSE_CYCLE: usize = 10_000;
 /// ([`Exploration::fair_trap`] leaves the frontier out), as a confirmed lasso.
 fn recovery<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     confirmer: &mut Confirmer<'_>,
+    property: &'static Property,
+    liveness: Liveness,
     graph: &Exploration<S, SystemStimulus>,
     state_of: &impl Fn(S) -> Packed,
     complete: bool,
 ) -> Status {
     let system = confirmer.system;
     let region = |node: NodeIndex| {
-        let state = state_of(graph.graph[node]);
-        stable_world(system, state) && recovering(system, state)
+        let states = ComponentStates::new(system, state_of(graph.graph[node]));
+        (liveness.premise)(&states) && (liveness.pending)(&states)
     };
     let witnessed = graph.graph.node_indices().any(region);
-    match graph.fair_trap(region, |s| !excluded_after_recovery(*s), |s| fair(*s)) {
+    match graph.fair_trap(
+        region,
+        |s| !(liveness.excluded)(*s),
+        |s| (liveness.fair)(*s),
+    ) {
         Some(lasso) => {
             let entry = lasso.prefix.len();
             let cycle = confirm::close_cycle(system, &lasso.prefix, &lasso.cycle, CLOSE_CYCLE)
@@ -981,7 +702,7 @@ fn recovery<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
                 stem: lasso.prefix,
                 cycle,
             };
-            confirmer.violated(RECOVERY, witness, summary, &at)
+            confirmer.violated(property, witness, summary, &at)
         }
         None => settle(complete, witnessed),
     }

@@ -696,7 +696,7 @@ fn each_property_has_a_mutant_test() {
     ];
     let names: Vec<&str> = PROPERTIES.iter().map(|p| p.name).collect();
     assert_eq!(names, covered);
-    for property in &PROPERTIES {
+    for property in PROPERTIES {
         assert!(
             !property.clauses.is_empty(),
             "{} cites a clause",

@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use strum::{EnumCount, IntoEnumIterator};
+
 use fsm::{Machine, Outcome as RowOutcome, Symbol, Table};
 
 use super::wiring::{Action, Guard, Reaction, Request, Source, StimulusRow, Target, WiringRow};
@@ -438,7 +440,7 @@ pub(crate) struct Engine {
     states: [usize; KINDS],
     protected: [bool; KINDS],
     /// `replies[kind][request][world bits]`: the answering stimulus, or NONE.
-    replies: [[[u8; 4]; 7]; KINDS],
+    replies: [[[u8; 4]; Request::COUNT]; KINDS],
     stimulus_rows: Vec<Vec<CReaction>>,
     stimulus_requires: Vec<CGuard>,
     wiring: Vec<Vec<CReaction>>,
@@ -540,22 +542,13 @@ impl Engine {
             }
             cells
         });
-        let mut replies = [[[NONE; 4]; 7]; KINDS];
-        let requests = [
-            Request::Register,
-            Request::Refresh,
-            Request::Unregister,
-            Request::UserServicesStatus,
-            Request::Subscribe,
-            Request::SubscriptionRefresh,
-            Request::Unsubscribe,
-        ];
+        let mut replies = [[[NONE; 4]; Request::COUNT]; KINDS];
         for (k, per_kind) in replies.iter_mut().enumerate() {
             let home = ALL_KINDS[k] != Kind::ViewSubscription || view_home;
-            for (r, request) in requests.iter().enumerate() {
-                for (bits, answer) in per_kind[r].iter_mut().enumerate() {
+            for request in Request::iter() {
+                for (bits, answer) in per_kind[request as usize].iter_mut().enumerate() {
                     let world = world_of(bits);
-                    if let Some(name) = reply(*request, world, home) {
+                    if let Some(name) = reply(request, world, home) {
                         *answer = parts[k].stimulus_index(name).unwrap_or(NONE);
                     }
                 }

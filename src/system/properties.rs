@@ -44,6 +44,7 @@ use confirm::Witness;
 
 pub mod confirm;
 mod list;
+pub mod spin;
 
 pub use list::{property, Judgement, Liveness, Property, PropertyKind, PROPERTIES};
 
@@ -187,10 +188,12 @@ pub fn fair(stimulus: SystemStimulus) -> bool {
 
 /// The properties judged on every macro-step, with their judgements.
 fn step_properties() -> impl Iterator<Item = (&'static Property, fn(&Edge<'_>) -> Finding)> {
-    PROPERTIES.iter().filter_map(|property| match property.judgement {
-        Judgement::Step(judge) => Some((property, judge)),
-        _ => None,
-    })
+    PROPERTIES
+        .iter()
+        .filter_map(|property| match property.judgement {
+            Judgement::Step(judge) => Some((property, judge)),
+            _ => None,
+        })
 }
 
 /// Replays stimuli from the initial state and writes the trace; the steps at the indices

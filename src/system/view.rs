@@ -150,7 +150,9 @@ impl<'a> ComponentStates<'a> {
                 let value = self.packed.get(slot);
                 let owner = match kind_of(slot) {
                     Kind::LocalOwnerPresence => OwnerState::LocalOwnerPresence(Coded::new(value)),
-                    Kind::ContactGroupServices => OwnerState::ContactGroupServices(Coded::new(value)),
+                    Kind::ContactGroupServices => {
+                        OwnerState::ContactGroupServices(Coded::new(value))
+                    }
                     _ => OwnerState::RemotePresence(Coded::new(value)),
                 };
                 let subscription = slot + 1;

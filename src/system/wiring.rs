@@ -61,7 +61,7 @@ pub enum Target {
 }
 
 /// A request the world answers (see [`super::world::reply`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter, strum::EnumCount)]
 pub enum Request {
     /// A REGISTER to the registrar.
     Register,

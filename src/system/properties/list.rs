@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::spin::{SpinCondition, SpinModel};
 use super::{Edge, Finding};
 use crate::local_endpoint::EndpointKind;
 use crate::presence::{ContactGroupServicesStimulus, LocalOwnerPresenceStimulus};
@@ -12,12 +13,14 @@ use crate::registration::{RegistrationStatus, RegistrationStimulus};
 use crate::remote_presence::RemotePresenceStimulus;
 use crate::sip_subscription::SipSubscriptionStimulus;
 use crate::system::view::{ComponentStates, OwnerState};
-use crate::system::{Delivery, Kind, Outcome, SystemStimulus};
+use crate::system::{Delivery, Kind, Outcome, SystemError, SystemStimulus};
 use crate::vocabulary::{
     CollaborationSubscriptionState as Css, LocalEndpointState, RegistrationTransitionReason,
     RemotePresentitySubscriptionState as Rpss, ServiceState, SubscriptionSignalingState as Sss,
 };
 use crate::Event;
+
+mod spin;
 
 /// Safety or liveness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,6 +75,10 @@ pub struct Property {
     /// How it is decided.
     #[serde(skip)]
     pub judgement: Judgement,
+    /// The same judgement as a condition in the Promela model (`export promela`); `None`
+    /// when the configuration leaves nothing to check.
+    #[serde(skip)]
+    pub spin: fn(&dyn SpinModel) -> Result<Option<SpinCondition>, SystemError>,
 }
 
 impl PartialEq for Property {
@@ -91,6 +98,7 @@ pub static PROPERTIES: &[Property] = &[
         statement: "LocalOwnerPresence and ContactGroupServices never accept a publish or \
                     contact operation while in WaitingForRetry",
         judgement: Judgement::Step(no_publish_in_waiting_for_retry),
+        spin: spin::no_publish_in_waiting_for_retry,
     },
     Property {
         name: "operations_need_subscription_and_registration",
@@ -100,6 +108,7 @@ pub static PROPERTIES: &[Property] = &[
                     (or, for an application endpoint, Idle) and the endpoint registered; \
                     AddContact only in Idle or Subscribed and registered",
         judgement: Judgement::Step(operations_need_subscription_and_registration),
+        spin: spin::operations_need_subscription_and_registration,
     },
     Property {
         name: "home_subscription_survives_unresponsive_pool",
@@ -107,6 +116,7 @@ pub static PROPERTIES: &[Property] = &[
         kind: PropertyKind::Safety,
         statement: "a time-out never terminates a platform SipSubscription to the home pool",
         judgement: Judgement::Step(home_subscription_survives_unresponsive_pool),
+        spin: spin::home_subscription_survives_unresponsive_pool,
     },
     Property {
         name: "underlying_termination_never_idles_owner",
@@ -115,6 +125,7 @@ pub static PROPERTIES: &[Property] = &[
         statement: "an underlying SipSubscription's Terminated never moves LocalOwnerPresence, \
                     ContactGroupServices or a home-pool view to Idle",
         judgement: Judgement::Step(underlying_termination_never_idles_owner),
+        spin: spin::underlying_termination_never_idles_owner,
     },
     Property {
         name: "outage_and_healing_event_args",
@@ -125,6 +136,7 @@ pub static PROPERTIES: &[Property] = &[
                     refresh raises Reason RegisterationRefresh and Available; a REGISTER's \
                     200 OK, which tells nothing of the pool, reports Unknown",
         judgement: Judgement::Step(outage_and_healing_event_args),
+        spin: spin::outage_and_healing_event_args,
     },
     Property {
         name: "no_retry_while_user_services_unavailable",
@@ -133,6 +145,7 @@ pub static PROPERTIES: &[Property] = &[
         statement: "no protected SipSubscription retries while the registration reports User \
                     Services Unavailable",
         judgement: Judgement::Step(no_retry_while_user_services_unavailable),
+        spin: spin::no_retry_while_user_services_unavailable,
     },
     Property {
         name: "terminated_is_final",
@@ -141,6 +154,7 @@ pub static PROPERTIES: &[Property] = &[
         statement: "nothing moves the endpoint or a SipSubscription out of Terminated (a new \
                     SipSubscription instance may replace a terminated one)",
         judgement: Judgement::Step(terminated_is_final),
+        spin: spin::terminated_is_final,
     },
     Property {
         name: "no_deadlock",
@@ -151,6 +165,7 @@ pub static PROPERTIES: &[Property] = &[
         judgement: Judgement::Settles {
             is_final: endpoint_terminated,
         },
+        spin: spin::endpoint_terminated,
     },
     Property {
         name: "recovery_after_outage",
@@ -166,6 +181,7 @@ pub static PROPERTIES: &[Property] = &[
             excluded: excluded_after_recovery,
             fair: fair_after_recovery,
         }),
+        spin: spin::recovery_after_outage,
     },
 ];
 
@@ -288,43 +304,64 @@ fn outage_and_healing_event_args(edge: &Edge<'_>) -> Finding {
         if d.kind != Kind::Registration || d.outcome != Outcome::Moved {
             continue;
         }
-        let down = RegistrationStatus::RegisteredUserServicesUnavailable;
         events.clear();
         edge.system.events_of(d, &mut events);
-        let args = |reason, services| {
-            events.iter().all(|event| match event {
-                Event::RegistrationStateChanged {
-                    reason: r,
-                    user_services_state: s,
-                    ..
-                } => *r == reason && *s == services,
-                _ => true,
-            })
+        let (Some(from), Some(on), Some(to)) =
+            (d.from_state().get(), d.stimulus().get(), d.to_state().get())
+        else {
+            continue;
         };
-        if d.stimulus() == RegistrationStimulus::RegisterOk {
-            // SVC-1, AF-SVC: the 200 OK says nothing of the pool.
-            found.add(
-                true,
-                !args(RegistrationTransitionReason::None, ServiceState::Unknown),
-            );
-        } else if d.to_state() == down {
-            let notify =
-                d.stimulus() == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable;
-            let ok = args(
-                RegistrationTransitionReason::None,
-                ServiceState::Unavailable,
-            ) && (!notify || !events.is_empty());
-            found.add(true, !ok);
-        } else if d.from_state() == down && d.to_state() == RegistrationStatus::Registered {
-            let ok = !events.is_empty()
-                && args(
-                    RegistrationTransitionReason::RegistrationRefresh,
-                    ServiceState::Available,
-                );
-            found.add(true, !ok);
+        if let Some(wrong) = registration_events_wrong(from, on, to, &events) {
+            found.add(true, wrong);
         }
     }
     found
+}
+
+/// Whether the events of a registration row that moves `from` on `on` to `to` have the
+/// wrong arguments (`None` when the row is none the property speaks of): a REGISTER's
+/// 200 OK reports Unknown (SVC-1, AF-SVC); an outage reports Reason None and
+/// Unavailable, and the outage NOTIFY raises an event (REG-1, REG-2, D2); the healing
+/// refresh raises RegisterationRefresh and Available (REG-3, D4).
+pub(super) fn registration_events_wrong(
+    from: RegistrationStatus,
+    on: RegistrationStimulus,
+    to: RegistrationStatus,
+    events: &[Event],
+) -> Option<bool> {
+    let down = RegistrationStatus::RegisteredUserServicesUnavailable;
+    let args = |reason, services| {
+        events.iter().all(|event| match event {
+            Event::RegistrationStateChanged {
+                reason: r,
+                user_services_state: s,
+                ..
+            } => *r == reason && *s == services,
+            _ => true,
+        })
+    };
+    if on == RegistrationStimulus::RegisterOk {
+        Some(!args(
+            RegistrationTransitionReason::None,
+            ServiceState::Unknown,
+        ))
+    } else if to == down {
+        let notify = on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable;
+        let ok = args(
+            RegistrationTransitionReason::None,
+            ServiceState::Unavailable,
+        ) && (!notify || !events.is_empty());
+        Some(!ok)
+    } else if from == down && to == RegistrationStatus::Registered {
+        let ok = !events.is_empty()
+            && args(
+                RegistrationTransitionReason::RegistrationRefresh,
+                ServiceState::Available,
+            );
+        Some(!ok)
+    } else {
+        None
+    }
 }
 
 /// SUB-2, SUB-4: no protected SipSubscription moves from WaitingForRetry to Subscribing

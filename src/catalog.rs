@@ -9,20 +9,8 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::events::Event;
-use crate::{
-    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
-    SipSubscription,
-};
 
-/// The ids of the single machines, in the order of the seed page (CONTRACT section 2).
-pub const MACHINES: &[&str] = &[
-    Registration::ID,
-    LocalEndpoint::ID,
-    SipSubscription::ID,
-    LocalOwnerPresence::ID,
-    ContactGroupServices::ID,
-    RemotePresence::ID,
-];
+pub use crate::machines::{for_each_machine, MachineVisitor, MACHINES};
 
 /// A model state, opaque to tools: they compare, hash and store it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -270,39 +258,19 @@ fn table_model<M: Machine<Event = Event>>(
 /// # Ok::<(), ucma_ha::catalog::CatalogError>(())
 /// ```
 pub fn machine(id: &str, parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
-    match id {
-        Registration::ID => table_model::<Registration>(parameters),
-        LocalEndpoint::ID => table_model::<LocalEndpoint>(parameters),
-        SipSubscription::ID => table_model::<SipSubscription>(parameters),
-        LocalOwnerPresence::ID => table_model::<LocalOwnerPresence>(parameters),
-        ContactGroupServices::ID => table_model::<ContactGroupServices>(parameters),
-        RemotePresence::ID => table_model::<RemotePresence>(parameters),
-        _ => Err(CatalogError::UnknownMachine {
+    struct Build<'a>(&'a Value);
+    impl MachineVisitor for Build<'_> {
+        type Output = Result<Box<dyn DynModel>, CatalogError>;
+        fn visit<M: Machine<Event = Event>>(&mut self) -> Self::Output {
+            table_model::<M>(self.0)
+        }
+    }
+    crate::machines::visit_machine(id, &mut Build(parameters)).unwrap_or_else(|| {
+        Err(CatalogError::UnknownMachine {
             name: id.to_owned(),
             suggestion: nearest(id, MACHINES.iter().copied()),
-        }),
-    }
-}
-
-/// Calls `visit` with every single machine's type, for code that is generic over
-/// [`Machine`] (checks, exports, diagrams).
-pub trait MachineVisitor {
-    /// What the visit produces.
-    type Output;
-    /// Visits one machine.
-    fn visit<M: Machine<Event = Event>>(&mut self) -> Self::Output;
-}
-
-/// Visits every single machine in [`MACHINES`] order and collects the outputs.
-pub fn for_each_machine<V: MachineVisitor>(visitor: &mut V) -> Vec<V::Output> {
-    vec![
-        visitor.visit::<Registration>(),
-        visitor.visit::<LocalEndpoint>(),
-        visitor.visit::<SipSubscription>(),
-        visitor.visit::<LocalOwnerPresence>(),
-        visitor.visit::<ContactGroupServices>(),
-        visitor.visit::<RemotePresence>(),
-    ]
+        })
+    })
 }
 
 /// Every parameter set of a machine, as JSON, for tools that sweep them.

@@ -163,15 +163,14 @@ pub fn catalogue<M: Documented>() -> Vec<&'static Property> {
 
 /// The [`catalogue`] of a machine, by id (empty for an unknown id).
 pub fn properties(machine: &str) -> Vec<&'static Property> {
-    match machine {
-        Registration::ID => catalogue::<Registration>(),
-        LocalEndpoint::ID => catalogue::<LocalEndpoint>(),
-        SipSubscription::ID => catalogue::<SipSubscription>(),
-        LocalOwnerPresence::ID => catalogue::<LocalOwnerPresence>(),
-        ContactGroupServices::ID => catalogue::<ContactGroupServices>(),
-        RemotePresence::ID => catalogue::<RemotePresence>(),
-        _ => Vec::new(),
+    struct Catalogue;
+    impl crate::machines::MachineVisitor for Catalogue {
+        type Output = Vec<&'static Property>;
+        fn visit<M: Documented>(&mut self) -> Self::Output {
+            catalogue::<M>()
+        }
     }
+    crate::machines::visit_machine(machine, &mut Catalogue).unwrap_or_default()
 }
 
 /// One observed step of a machine: where it was, what happened, and what it did.

@@ -16,6 +16,7 @@ pub mod events;
 pub mod export;
 pub mod invariants;
 pub mod local_endpoint;
+pub mod machines;
 pub mod presence;
 #[cfg(feature = "reference")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reference")))]

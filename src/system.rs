@@ -124,9 +124,9 @@ use crate::{
 pub mod compiled;
 mod engine;
 pub mod properties;
-pub mod view;
 #[cfg(test)]
 mod tests;
+pub mod view;
 pub mod wiring;
 pub mod world;
 

@@ -5,13 +5,9 @@
 
 pub mod catalog;
 pub mod clauses;
-#[cfg(feature = "cli")]
-#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
-pub mod cli;
 pub mod config;
 pub mod coverage;
 pub mod diagrams;
-pub mod docs;
 pub mod events;
 pub mod export;
 pub mod invariants;

@@ -596,32 +596,40 @@ impl Engine {
             let what = format!("stimulus row {i} ({expected})");
             engine
                 .stimulus_requires
-                .push(engine.guard(&row.requires, &what)?);
-            let reactions = engine.reactions(row.then, &what)?;
+                .push(engine.guard(&row.requires, &[], &[], &what)?);
+            let reactions = engine.reactions(row.then, &[], &what)?;
             engine.stimulus_rows.push(reactions);
         }
         for (i, row) in wiring.iter().enumerate() {
             let what = format!("wiring row {i}");
-            let reactions = engine.reactions(row.then, &what)?;
+            let reactions = engine.reactions(row.then, kinds_of(row.on.source), &what)?;
             engine.wiring.push(reactions);
-            let mut matched = false;
             for &kind in kinds_of(row.on.source) {
                 let k = kind as usize;
+                // A name must resolve for every kind the source can be: a row that fires
+                // for some of them and silently not for others is refused.
+                let missing = |what_name: &str| {
+                    SystemError::Wiring(format!(
+                        "{what}: trigger {:?} names {what_name} that {kind:?} (a {:?}) does not have",
+                        row.on, row.on.source
+                    ))
+                };
                 let on = match row.on.on {
                     None => None,
-                    Some(name) => match engine.parts[k].stimulus_index(name) {
-                        Some(index) => Some(index),
-                        None => continue,
-                    },
+                    Some(name) => Some(
+                        engine.parts[k]
+                            .stimulus_index(name)
+                            .ok_or_else(|| missing("a stimulus"))?,
+                    ),
                 };
                 let to = match row.on.to {
                     None => None,
-                    Some(name) => match engine.parts[k].state_index(name) {
-                        Some(index) => Some(index),
-                        None => continue,
-                    },
+                    Some(name) => Some(
+                        engine.parts[k]
+                            .state_index(name)
+                            .ok_or_else(|| missing("a state"))?,
+                    ),
                 };
-                matched = true;
                 for stimulus in 0..engine.stimuli[k] {
                     for state in 0..engine.states[k] {
                         if on.is_none_or(|on| usize::from(on) == stimulus)
@@ -632,12 +640,6 @@ impl Engine {
                         }
                     }
                 }
-            }
-            if !matched {
-                return Err(SystemError::Wiring(format!(
-                    "{what}: trigger {:?} names a stimulus or state no {:?} has",
-                    row.on, row.on.source
-                )));
             }
         }
         engine.memo = (0..usize::from(engine.broadcasts) * CLASSES * CONTEXTS * PAIRS)
@@ -699,14 +701,13 @@ impl Engine {
     ) -> Result<[u8; KINDS], SystemError> {
         let mut resolved = [NONE; KINDS];
         for &kind in kinds {
-            if let Some(index) = find(self.parts[kind as usize].as_ref(), name) {
-                resolved[kind as usize] = index;
-            }
-        }
-        if resolved.iter().all(|&index| index == NONE) {
-            return Err(SystemError::Wiring(format!(
-                "{what}: `{name}` is not a name of {kinds:?}"
-            )));
+            resolved[kind as usize] =
+                find(self.parts[kind as usize].as_ref(), name).ok_or_else(|| {
+                    SystemError::Wiring(format!(
+                        "{what}: `{name}` is not a name of {kind:?} (it must be one of every \
+                         kind in {kinds:?})"
+                    ))
+                })?;
         }
         Ok(resolved)
     }
@@ -722,7 +723,24 @@ impl Engine {
         Ok(mask)
     }
 
-    fn guard(&self, guard: &Guard, what: &str) -> Result<CGuard, SystemError> {
+    /// Compiles a guard. `target` and `source` are the kinds the reaction's target and
+    /// the wiring row's source can be (empty where there is none: a precondition has
+    /// neither, a stimulus row no source); a state name must be one of every such kind.
+    fn guard(
+        &self,
+        guard: &Guard,
+        target: &[Kind],
+        source: &[Kind],
+        what: &str,
+    ) -> Result<CGuard, SystemError> {
+        let state_of = |kinds: &[Kind], name: &str, role: &str| {
+            if kinds.is_empty() {
+                return Err(SystemError::Wiring(format!(
+                    "{what}: a guard on the {role}'s state (`{name}`) where there is no {role}"
+                )));
+            }
+            self.names(kinds, name, what, |p, n| p.state_index(n))
+        };
         Ok(match guard {
             Guard::Always => CGuard::Always,
             Guard::PoolUp => CGuard::PoolUp,
@@ -733,19 +751,15 @@ impl Engine {
                 CGuard::Registration(self.mask(Kind::Registration, names, what)?)
             }
             Guard::Endpoint(names) => CGuard::Endpoint(self.mask(Kind::Endpoint, names, what)?),
-            Guard::Target(name) => {
-                CGuard::Target(self.names(&ALL_KINDS, name, what, |p, n| p.state_index(n))?)
-            }
-            Guard::Source(name) => {
-                CGuard::Source(self.names(&ALL_KINDS, name, what, |p, n| p.state_index(n))?)
-            }
+            Guard::Target(name) => CGuard::Target(state_of(target, name, "target")?),
+            Guard::Source(name) => CGuard::Source(state_of(source, name, "source")?),
             Guard::TargetProtected => CGuard::TargetProtected,
             Guard::UserEndpoint => CGuard::UserEndpoint,
-            Guard::Not(inner) => CGuard::Not(Box::new(self.guard(inner, what)?)),
+            Guard::Not(inner) => CGuard::Not(Box::new(self.guard(inner, target, source, what)?)),
             Guard::All(inner) => CGuard::All(
                 inner
                     .iter()
-                    .map(|g| self.guard(g, what))
+                    .map(|g| self.guard(g, target, source, what))
                     .collect::<Result<_, _>>()?,
             ),
         })
@@ -754,6 +768,7 @@ impl Engine {
     fn reactions(
         &mut self,
         reactions: &[Reaction],
+        source: &[Kind],
         what: &str,
     ) -> Result<Vec<CReaction>, SystemError> {
         let compiled: Vec<CReaction> = reactions
@@ -775,7 +790,7 @@ impl Engine {
                 Ok(CReaction {
                     target: reaction.target,
                     action,
-                    when: self.guard(&reaction.when, what)?,
+                    when: self.guard(&reaction.when, kinds, source, what)?,
                     memo: NO_MEMO,
                 })
             })

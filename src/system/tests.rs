@@ -22,6 +22,8 @@ use crate::vocabulary::{
 use crate::Event;
 use crate::LocalEndpoint;
 
+mod wiring_names;
+
 fn system(config: SystemConfig) -> System {
     System::new(config).expect("the shipped system builds")
 }

@@ -2,8 +2,11 @@
 //! component reacts to which internal change ([`WiringRow`]s).
 //!
 //! Names of states and stimuli are the machines' own (strum) names; [`super::System::new`]
-//! resolves them against every component kind they can apply to and refuses a name that
-//! fits none, so a typo cannot silently disconnect a reaction.
+//! resolves them against every component kind they can apply to (a trigger's source
+//! kinds, a reaction's target kinds, a guard's target or source kinds) and refuses a name
+//! that one of them lacks, so a typo cannot silently disconnect a reaction for some kinds.
+//! A guard on the target's or source's state where there is none (a precondition, a
+//! stimulus row's source) is refused too.
 
 use serde::Serialize;
 

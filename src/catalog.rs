@@ -16,18 +16,9 @@ pub use crate::machines::{for_each_machine, MachineVisitor, MACHINES};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Snapshot(pub Vec<u64>);
 
-/// The state of one component, by name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateName {
-    /// The component (`registration`, `remote_presence[0]`, ...; a machine's own id for a
-    /// single machine).
-    pub component: String,
-    /// The observable .NET state name (e.g. `Registered`).
-    pub observed: &'static str,
-    /// The table's state name, which may fold in hidden knowledge (e.g.
-    /// `RegisteredUserServicesUnavailable`); equal to `observed` for most machines.
-    pub internal: &'static str,
-}
+pub use crate::system::StateName;
+
+mod composed;
 
 /// A row (or, for a composed model, an edge) that fired, for coverage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,25 +89,7 @@ fn hint(suggestion: &Option<&'static str>) -> String {
         .unwrap_or_default()
 }
 
-/// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let length = name.chars().count();
-    let limit = (length / 3).max(2);
-    candidates
-        .into_iter()
-        // The difference in length is a lower bound of the distance: skip the work (a
-        // megabyte-long name is no typo of anything).
-        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
-        .map(|candidate| {
-            (
-                strsim::levenshtein(&name.to_lowercase(), &candidate.to_lowercase()),
-                candidate,
-            )
-        })
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
+pub use crate::words::nearest;
 
 /// A model stepped by names.
 pub trait DynModel: Send + Sync {
@@ -287,7 +260,7 @@ pub fn all_parameters<M: Machine>() -> Vec<Value> {
 /// As [`machine`].
 pub fn model(id: &str, parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
     match id {
-        crate::system::ID => crate::system::model(parameters),
+        crate::system::ID => composed::model(parameters),
         _ => machine(id, parameters),
     }
 }

@@ -472,7 +472,7 @@ fn spec_md(
              runs and the mutation test judges mutated tables by them.\n\n",
         );
         out.push_str("| property | clauses | statement |\n|---|---|---|\n");
-        for property in invariants::properties(id) {
+        for property in ucma_ha::machines::documented_properties(id) {
             out.push_str(&format!(
                 "| `{}` | {} | {} |\n",
                 property.name,
@@ -539,7 +539,7 @@ fn traceability_md(machines: &[MachineDocs], tests: &[TestCitation]) -> String {
     let mut properties: Vec<(&str, &Property)> =
         invariants::GENERIC.iter().map(|p| ("all", *p)).collect();
     for machine in machines {
-        for property in invariants::properties(machine.id) {
+        for property in ucma_ha::machines::documented_properties(machine.id) {
             if !invariants::GENERIC
                 .iter()
                 .any(|g| std::ptr::eq(*g, property))
@@ -792,7 +792,7 @@ mod tests {
         for id in crate::catalog::MACHINES {
             assert!(spec.contains(&format!("## {id}\n")), "{id}");
             assert!(spec.contains(&format!("![{id}]({id}.svg)")), "{id}");
-            for property in invariants::properties(id) {
+            for property in ucma_ha::machines::documented_properties(id) {
                 assert!(spec.contains(&format!("| `{}` |", property.name)));
             }
             assert!(files.contains_key(&format!("{id}.mmd")));

@@ -29,6 +29,7 @@ pub mod system;
 pub mod trace;
 pub mod vectors;
 pub mod vocabulary;
+pub mod words;
 
 pub use events::Event;
 pub use fsm;

@@ -52,6 +52,19 @@ registry!(
     RemotePresence,
 );
 
+/// The documented properties of a machine, by id ([`crate::invariants::catalogue`]; empty
+/// for an unknown id).
+pub fn documented_properties(id: &str) -> Vec<&'static crate::invariants::Property> {
+    struct Catalogue;
+    impl MachineVisitor for Catalogue {
+        type Output = Vec<&'static crate::invariants::Property>;
+        fn visit<M: Documented<Error = Exception>>(&mut self) -> Self::Output {
+            crate::invariants::catalogue::<M>()
+        }
+    }
+    visit_machine(id, &mut Catalogue).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,7 +110,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::catalog::{nearest, CatalogError, DynModel, Fired, Reaction, Snapshot, StateName};
 use crate::local_endpoint::{EndpointKind, LocalEndpointParameters};
 use crate::presence::LocalOwnerPresenceParameters;
 use crate::registration::RegistrationParameters;
@@ -584,33 +583,23 @@ impl System {
         out
     }
 
-    /// Builds the component tables' reaction for a logged step: events and fired rows.
-    fn reaction(&self, state: Packed, stimulus: SystemStimulus) -> Reaction {
-        let mut log = Vec::new();
-        let result = self.engine.step(state, stimulus, &mut log);
-        let mut events = Vec::new();
-        let mut fired = Vec::new();
-        if result.rejected.is_none() {
-            for delivery in &log {
-                self.events_of(delivery, &mut events);
-            }
-        }
-        for delivery in &log {
-            if delivery.outcome != Outcome::Renewed {
-                fired.push(Fired {
-                    component: slot_name(delivery.slot),
-                    machine: self.engine.parts[delivery.kind as usize].machine(),
-                    row: usize::from(delivery.row),
-                });
-            }
-        }
-        Reaction {
-            next: pack(result.next),
-            rejected: result.rejected,
-            events,
-            fired,
-        }
+    /// The machine id of a component kind's table.
+    pub fn machine_of(&self, kind: Kind) -> &'static str {
+        self.engine.parts[kind as usize].machine()
     }
+}
+
+/// The state of one component, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateName {
+    /// The component (`registration`, `remote_presence[0]`, ...; a machine's own id for a
+    /// single machine).
+    pub component: String,
+    /// The observable .NET state name (e.g. `Registered`).
+    pub observed: &'static str,
+    /// The table's state name, which may fold in hidden knowledge (e.g.
+    /// `RegisteredUserServicesUnavailable`); equal to `observed` for most machines.
+    pub internal: &'static str,
 }
 
 /// The name of a slot's component.
@@ -627,25 +616,7 @@ pub fn slot_name(slot: usize) -> String {
     }
 }
 
-fn pack(state: Packed) -> Snapshot {
-    Snapshot(state.0.to_vec())
-}
-
 impl System {
-    /// The packed state of a snapshot; the initial state when the snapshot is not a
-    /// state of this system (so no input can index outside a table).
-    fn unpack(&self, snapshot: &Snapshot) -> Packed {
-        let mut state = Packed::default();
-        for (word, value) in state.0.iter_mut().zip(&snapshot.0) {
-            *word = *value;
-        }
-        if snapshot.0.len() <= engine::WORDS && self.engine.valid(state) {
-            state
-        } else {
-            self.engine.initial
-        }
-    }
-
     /// Whether a packed state is a state of this system (every slot within its table).
     pub fn is_valid(&self, state: Packed) -> bool {
         self.engine.valid(state)
@@ -672,51 +643,4 @@ impl fsm::explore::Model for System {
     fn canonical(&self, state: Packed) -> Packed {
         self.engine.canonical(state)
     }
-}
-
-impl DynModel for System {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
-    fn parameters(&self) -> Value {
-        serde_json::to_value(self.config).unwrap_or(Value::Null)
-    }
-
-    fn stimuli(&self) -> Vec<&'static str> {
-        STIMULI.iter().map(|s| s.name()).collect()
-    }
-
-    fn initial(&self) -> Snapshot {
-        pack(self.engine.initial)
-    }
-
-    fn step(&self, at: &Snapshot, stimulus: &str) -> Result<Reaction, CatalogError> {
-        let on = SystemStimulus::parse(stimulus).ok_or_else(|| CatalogError::UnknownStimulus {
-            machine: ID,
-            name: stimulus.to_owned(),
-            suggestion: nearest(stimulus, STIMULI.iter().map(|s| s.name())),
-        })?;
-        Ok(self.reaction(self.unpack(at), on))
-    }
-
-    fn states(&self, at: &Snapshot) -> Vec<StateName> {
-        self.state_names(self.unpack(at))
-    }
-}
-
-/// Builds the system behind [`DynModel`] from JSON parameters (for [`crate::catalog::model`]).
-///
-/// # Errors
-/// [`CatalogError::BadParameters`] when the config does not fit.
-pub fn model(parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
-    let bad = |error: SystemError| CatalogError::BadParameters {
-        machine: ID,
-        message: match error {
-            SystemError::Config(message) => crate::config::user_words(&message),
-            other => other.to_string(),
-        },
-    };
-    let config = System::config_from_json(parameters).map_err(bad)?;
-    Ok(Box::new(System::new(config).map_err(bad)?))
 }

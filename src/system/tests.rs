@@ -11,7 +11,7 @@ use super::properties::{self, Report, Status, PROPERTIES};
 use super::wiring::{self, Action, Reaction, StimulusRow, Target};
 use super::SystemStimulus::*;
 use super::*;
-use crate::catalog::DynModel;
+use crate::catalog::{DynModel, Snapshot};
 use crate::presence::LocalOwnerPresenceStimulus as Lop;
 use crate::registration::{RegistrationEffect, RegistrationStatus, RegistrationStimulus};
 use crate::sip_subscription::SipSubscriptionStimulus as Sub;

@@ -1,6 +1,6 @@
 //! What a property's condition in the Promela model (`ucma-ha export promela`) may name.
 //! Each property writes its own condition next to its Rust judgement
-//! ([`super::Property::spin`]); the exporter ([`crate::export::promela`]) only places it.
+//! ([`super::Property::spin`]); the Promela exporter only places it.
 
 use fsm::{Symbol, Table};
 

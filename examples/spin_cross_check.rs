@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use fsm::explore::Limits;
 use fsm::{Machine, Outcome, Row, Symbol, Table};
-use ucma_ha::system::properties::{check, Status};
+use ucma_ha::checker::{check, Status};
 use ucma_ha::system::wiring::{STIMULUS_ROWS, WIRING_ROWS};
 use ucma_ha::system::{System, SystemConfig, Tables};
 use ucma_ha::vocabulary::Exception;

@@ -50,7 +50,7 @@ pub enum CatalogError {
     /// No machine has this id.
     #[error(
         "unknown machine `{}`{}",
-        crate::trace::json::shorten(name),
+        crate::words::shorten(name),
         hint(suggestion)
     )]
     UnknownMachine {
@@ -62,7 +62,7 @@ pub enum CatalogError {
     /// The machine has no stimulus of this name.
     #[error(
         "`{machine}` has no stimulus `{}`{}",
-        crate::trace::json::shorten(name),
+        crate::words::shorten(name),
         hint(suggestion)
     )]
     UnknownStimulus {

@@ -4,6 +4,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod catalog;
+pub mod checker;
 pub mod clauses;
 pub mod config;
 pub mod coverage;

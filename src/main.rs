@@ -9,8 +9,8 @@ mod docs;
 #[cfg(feature = "serve")]
 use ucma_ha::serve;
 use ucma_ha::{
-    catalog, clauses, config, coverage, diagrams, events, export, invariants, local_endpoint,
-    replay, report, system, trace, vectors, Event,
+    catalog, checker, clauses, config, coverage, diagrams, events, export, invariants,
+    local_endpoint, replay, report, system, trace, vectors, Event,
 };
 #[cfg(test)]
 use ucma_ha::{presence, vocabulary, LocalOwnerPresence};

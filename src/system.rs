@@ -79,12 +79,13 @@
 //!
 //! For exhaustive search, [`compiled::CompiledSystem`] learns every macro-step into
 //! look-ups on a 64-bit key (a shared part, then the views as bit-planes or as counts
-//! per pair) and steps exactly like [`System::step`]; [`properties::check`] searches
+//! per pair) and steps exactly like [`System::step`]; `ucma_ha::checker::check` searches
 //! through it.
 //!
 //! # Properties
 //! [`properties`] names the safety, liveness and reachability properties, each citing its
-//! clauses, and checks them on the reachable graph ([`properties::check`]).
+//! clauses, with the judgement that decides it; `ucma_ha::checker::check` decides them on the
+//! reachable graph.
 //!
 //! # Examples
 //! ```
@@ -581,6 +582,22 @@ impl System {
             }
         }
         out
+    }
+
+    /// Whether every reaction stays within an (owner, subscription) pair, so a step's
+    /// effect on a view is a function of the shared part and that pair.
+    pub(crate) fn pair_local(&self) -> bool {
+        self.engine.pair_local
+    }
+
+    /// Whether a remote view in state `view` (its table index) accepts `BeginSubscribe`.
+    pub(crate) fn accepts_subscribe(&self, view: u8) -> bool {
+        self.engine.accepts_subscribe(view)
+    }
+
+    /// The six bits of remote view `view`'s (view, subscription) pair.
+    pub(crate) fn view_pair(&self, state: Packed, view: usize) -> u8 {
+        state.pair(FIRST_VIEW + 2 * view)
     }
 
     /// The machine id of a component kind's table.

@@ -46,3 +46,15 @@ pub fn user_words(message: &str) -> String {
     }
     out
 }
+
+/// The longest name a message repeats in full; a longer one is cut with an ellipsis.
+pub const MAX_NAME: usize = 64;
+
+/// A name as a message shows it: at most [`MAX_NAME`] characters, a longer one cut with
+/// `...` so that a message never repeats a megabyte of input.
+pub fn shorten(name: &str) -> String {
+    match name.char_indices().nth(MAX_NAME) {
+        None => name.to_owned(),
+        Some((cut, _)) => format!("{}...", &name[..cut]),
+    }
+}

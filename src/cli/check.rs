@@ -9,9 +9,9 @@ use fsm::check;
 use fsm::explore::{Completeness, Limits, DEFAULT_MAX_STATES};
 
 use crate::catalog::{for_each_machine, MachineVisitor};
+use crate::checker::{self, Report, Status};
 use crate::invariants::{self, Documented};
 use crate::local_endpoint::EndpointKind;
-use crate::system::properties::{self, Report, Status};
 use crate::system::{System, SystemConfig};
 
 /// Arguments of `ucma-ha check`.
@@ -409,7 +409,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         };
         let display = super::progress::Progress::new(&describe(&config), args.quiet);
-        let report = properties::check(&system, limits, |progress| {
+        let report = checker::check(&system, limits, |progress| {
             display.update(progress.states, progress.transitions, progress.depth);
         });
         display.finish();

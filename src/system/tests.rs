@@ -7,11 +7,12 @@ use std::borrow::Cow;
 use fsm::explore::{explore, Completeness, Limits};
 use fsm::{Machine, Outcome as RowOutcome, Row, Symbol, Table};
 
-use super::properties::{self, Report, Status, PROPERTIES};
+use super::properties::{self, PROPERTIES};
 use super::wiring::{self, Action, Reaction, StimulusRow, Target};
 use super::SystemStimulus::*;
 use super::*;
 use crate::catalog::{DynModel, Snapshot};
+use crate::checker::{self, Report, Status};
 use crate::presence::LocalOwnerPresenceStimulus as Lop;
 use crate::registration::{RegistrationEffect, RegistrationStatus, RegistrationStimulus};
 use crate::sip_subscription::SipSubscriptionStimulus as Sub;
@@ -290,7 +291,7 @@ fn symmetric_stimuli_commute_with_permuting_views() {
 // ---------------------------------------------------------------------------------------
 
 fn check(system: &System, symmetry: bool) -> Report {
-    properties::check(
+    checker::check(
         system,
         Limits {
             symmetry,
@@ -331,7 +332,7 @@ fn the_shipped_system_holds_every_property_in_several_configurations() {
 #[test]
 fn limits_make_the_check_incomplete_not_passed() {
     let s = system(SystemConfig::default());
-    let report = properties::check(
+    let report = checker::check(
         &s,
         Limits {
             max_states: 10,
@@ -397,7 +398,7 @@ fn mutant(tables: Tables) -> System {
 
 /// Checks `system`, expects `name` violated, and replays the counterexample through the
 /// system's own `DynModel`.
-fn caught(system: &System, name: &str) -> properties::Counterexample {
+fn caught(system: &System, name: &str) -> checker::Counterexample {
     let report = check(system, true);
     let verdict = report.verdict(name).expect("a known property");
     let Status::Violated(counterexample) = &verdict.status else {
@@ -427,7 +428,7 @@ fn caught(system: &System, name: &str) -> properties::Counterexample {
         }
     }
     // A transition property: the last step violates it, and no earlier step does.
-    if let Some(violates) = properties::last_step_violates(system, name, trace) {
+    if let Some(violates) = checker::last_step_violates(system, name, trace) {
         assert!(violates, "the last step of the trace violates {name}");
         for k in 1..trace.steps.len() {
             let prefix = crate::trace::Trace {
@@ -435,7 +436,7 @@ fn caught(system: &System, name: &str) -> properties::Counterexample {
                 ..trace.clone()
             };
             assert_eq!(
-                properties::last_step_violates(system, name, &prefix),
+                checker::last_step_violates(system, name, &prefix),
                 Some(false),
                 "step {k} of the counterexample already violates {name}"
             );
@@ -970,8 +971,8 @@ fn decides_like_the_uncompiled_check(system: &System) {
             symmetry,
             ..Limits::default()
         };
-        let fast = properties::check(system, limits, |_| {});
-        let slow = properties::check_uncompiled(system, limits, |_| {});
+        let fast = checker::check(system, limits, |_| {});
+        let slow = checker::check_uncompiled(system, limits, |_| {});
         let config = system.config();
         assert_eq!(
             (fast.states, fast.transitions, fast.depth, fast.completeness),

@@ -18,7 +18,8 @@
 
 use thiserror::Error;
 
-use super::{property, Edge, Judgement, Liveness, Log};
+use super::Log;
+use crate::system::properties::{property, Edge, Judgement, Liveness};
 use crate::system::view::ComponentStates;
 use crate::system::{Packed, System, SystemStimulus};
 
@@ -124,7 +125,7 @@ fn run(system: &System, stimuli: &[SystemStimulus]) -> Packed {
 }
 
 /// Confirms that `witness` shows a violation of the property `name` (a name of
-/// [`PROPERTIES`]), using only [`System::step`] and the property's own judgement.
+/// [`PROPERTIES`](crate::system::properties::PROPERTIES)), using only [`System::step`] and the property's own judgement.
 ///
 /// # Arguments
 /// * `symmetry` - whether the check merged states that differ only by the order of the

@@ -413,8 +413,8 @@ fn cross_check() -> u8 {
             let Ok(system) = System::with(
                 config,
                 mutant.tables.clone(),
-                std::borrow::Cow::Borrowed(&STIMULUS_ROWS[..]),
-                std::borrow::Cow::Borrowed(&WIRING_ROWS[..]),
+                std::borrow::Cow::Borrowed(STIMULUS_ROWS),
+                std::borrow::Cow::Borrowed(WIRING_ROWS),
             ) else {
                 continue;
             };
@@ -457,8 +457,8 @@ fn cross_check() -> u8 {
             let model = ucma_ha::export::promela::export_rows(
                 config,
                 &mutant.tables,
-                &STIMULUS_ROWS,
-                &WIRING_ROWS,
+                STIMULUS_ROWS,
+                WIRING_ROWS,
                 false,
             );
             let spin_says = match model

@@ -26,51 +26,10 @@
 //! exactly one row and watch a property fail.
 //!
 //! # Decisions where the sources are silent
-//! - The registrar stays reachable while User Services is down; a refresh sent then gets
-//!   no answer within the step and changes nothing; healing takes a refresh with the pool
-//!   back (REG-3). A REGISTER's 200 OK tells nothing of the pool (`Unknown`, SVC-1); the
-//!   outage NOTIFY that may follow says `Unavailable` (REG-1), and reaches the endpoint as
-//!   a NOTIFY of a kind it has no reason for (D1).
-//! - A dropped connection times requests out; a SipSubscription cannot tell that from an
-//!   unresponsive pool (SUB-3). The refresh that a drop triggers (AF-DROP) therefore fails
-//!   and the registration ends Unregistered; a user endpoint then terminates, an
-//!   application endpoint re-establishes when the connection is restored (AF-LEP-T), and a
-//!   draining one stays Draining and registers again then (AF-DRAIN). Without refresh on
-//!   drop the endpoint hears `ConnectionDropped` (Reason None), not a refresh failure; an
-//!   endpoint establishing without a connection ends with `ServerDiscoveryFailed` (D5).
-//! - `OwnerDisabled` and `TooManyEndpoints` arrive as registrar NOTIFYs, so they need the
-//!   connection up and a registration; `OwnerDisabled` also terminates every
-//!   subscription by NOTIFY (AF-6665), which is how PRES-3 is exercised.
-//! - Sessions and views may subscribe only while the endpoint is Established or Draining;
-//!   publishing and contact operations need a registration, and a user endpoint's
-//!   publishing a subscription (AF-PUB). With
-//!   `endpoint: "application"` there is no ContactGroupServices (AF-CGS: user endpoints
-//!   only): its calls are rejected and it is not listed.
-//! - `SubscribeRemotePresence` subscribes one view: the one with the least (view,
-//!   subscription) pair among those that accept (`wiring::Target::FreeView`), so the
-//!   stimulus set stays fixed and commutes with permuting views.
-//! - The timers fire for every component at once: `SubscriptionRefreshDue` refreshes
-//!   every Subscribed SipSubscription, `RetryTimerFires` retries every waiting one; while
-//!   the registration reports User Services Unavailable it fires as
-//!   `RetryTimerFiredUserServicesUnavailable`, which protected subscriptions' own rows
-//!   hold back (SUB-2); they are re-subscribed by `PoolRecovered` after the healing
-//!   refresh (REG-3, PRES-4), and also after a fresh registration that no outage NOTIFY
-//!   follows.
-//! - An owner whose SipSubscription is Terminated gets a new instance when it subscribes
-//!   again (AF-SIPSUB: a Terminated instance is not reused). An owner that re-subscribes
-//!   over a SipSubscription that stayed Subscribed through the outage refreshes it, and is
-//!   Subscribed once the refresh is answered.
-//! - A SUBSCRIBE that times out while the registration reports User Services Unavailable
-//!   tells its owner `PoolOffline` (PRES-1), so an owner subscribed during an outage waits
-//!   in WaitingForRetry like the others.
-//! - A connection restored under a Reestablishing endpoint, or a Draining one whose
-//!   registration was lost, re-registers at once; the
-//!   registrar's answer completes the re-establishment (AF-LEP-T) and, with the pool up,
-//!   counts as the pool's recovery for the owners (PRES-4).
-//! - Terminating an endpoint unregisters, unsubscribes every owner and completes at once.
-//! - A world event that finds the world already so (`PoolFails` with the pool down, ...)
-//!   does nothing; an application call whose precondition fails is rejected with
-//!   `InvalidOperationException` and changes nothing.
+//! What the system does where the UCMA documentation is silent (the registrar during an
+//! outage, a dropped connection, the timers, which view `SubscribeRemotePresence`
+//! subscribes, ...) is recorded once, in `docs/DECISIONS.md` (section "The composed
+//! system"); the wiring rows cite the clauses they rest on.
 //!
 //! # State
 //! The whole state is one [`Packed`] (a fixed array of words): two world bits and three
@@ -152,6 +111,7 @@ pub const ID: &str = "system";
     strum::EnumIter,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantArray,
 )]
 pub enum SystemStimulus {
     /// The application calls `LocalEndpoint.BeginEstablish` (AF-LEP-T).
@@ -353,25 +313,8 @@ impl std::fmt::Debug for System {
 }
 
 /// Every system stimulus in order, as a static slice (the explorer's action list).
-static STIMULI: [SystemStimulus; 17] = [
-    SystemStimulus::BeginEstablish,
-    SystemStimulus::BeginTerminate,
-    SystemStimulus::BeginDrain,
-    SystemStimulus::SubscribePresence,
-    SystemStimulus::PublishPresence,
-    SystemStimulus::SubscribeContactGroups,
-    SystemStimulus::AddContact,
-    SystemStimulus::SubscribeRemotePresence,
-    SystemStimulus::PoolFails,
-    SystemStimulus::PoolRecovers,
-    SystemStimulus::ConnectionDrops,
-    SystemStimulus::ConnectionRestores,
-    SystemStimulus::OwnerDisabled,
-    SystemStimulus::TooManyEndpoints,
-    SystemStimulus::RegistrationRefreshDue,
-    SystemStimulus::SubscriptionRefreshDue,
-    SystemStimulus::RetryTimerFires,
-];
+/// Every system stimulus, in declaration order.
+pub(crate) static STIMULI: &[SystemStimulus] = <SystemStimulus as strum::VariantArray>::VARIANTS;
 
 impl System {
     /// The system with the machines' own tables and the shipped wiring.
@@ -382,8 +325,8 @@ impl System {
         Self::with(
             config,
             Tables::for_config(&config)?,
-            Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-            Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+            Cow::Borrowed(wiring::STIMULUS_ROWS),
+            Cow::Borrowed(wiring::WIRING_ROWS),
         )
     }
 
@@ -439,7 +382,7 @@ impl System {
 
     /// Every system stimulus, in order.
     pub fn stimuli() -> &'static [SystemStimulus] {
-        &STIMULI
+        STIMULI
     }
 
     /// The initial state: everything Idle or Unregistered, pool and connection up.
@@ -649,7 +592,7 @@ impl fsm::explore::Model for System {
     }
 
     fn actions(&self) -> &[SystemStimulus] {
-        &STIMULI
+        STIMULI
     }
 
     #[inline]

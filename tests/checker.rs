@@ -232,8 +232,8 @@ fn toggling() -> System {
     System::with(
         config,
         tables,
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("builds")
 }

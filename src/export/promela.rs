@@ -296,8 +296,8 @@ pub fn export(config: SystemConfig, symmetry: bool) -> Result<String, SystemErro
     export_with(
         config,
         &Tables::for_config(&config)?,
-        &STIMULUS_ROWS,
-        &WIRING_ROWS,
+        STIMULUS_ROWS,
+        WIRING_ROWS,
         symmetry,
     )
 }

@@ -71,7 +71,7 @@ const SHARED_BITS: u32 = 20;
 const SHARED_MASK: u64 = (1 << SHARED_BITS) - 1;
 /// Marks a free-view move that is rejected.
 const REJECT: u8 = u8::MAX;
-const STIMULUS_COUNT: usize = STIMULI.len();
+const STIMULUS_COUNT: usize = <SystemStimulus as strum::EnumCount>::COUNT;
 
 /// How a key holds the views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -815,7 +815,7 @@ impl fsm::explore::Model for CompiledSystem {
     }
 
     fn actions(&self) -> &[SystemStimulus] {
-        &STIMULI
+        STIMULI
     }
 
     #[inline]

@@ -390,8 +390,8 @@ fn mutant(tables: Tables) -> System {
     System::with(
         SystemConfig::default(),
         tables,
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("the mutant builds")
 }
@@ -592,7 +592,7 @@ fn mutant_wiring_that_retries_during_the_outage_is_caught_sub_2() {
         SystemConfig::default(),
         tables(),
         Cow::Owned(rows),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("builds");
     let cx = caught(&s, "no_retry_while_user_services_unavailable");
@@ -773,7 +773,7 @@ fn memoised_broadcasts_give_the_same_steps_as_full_runs_pres_1_pres_4() {
     let escaping = System::with(
         config,
         Tables::for_config(&config).expect("tables"),
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
         Cow::Owned(rows),
     )
     .expect("builds");
@@ -833,8 +833,8 @@ fn symmetry_reduction_gives_the_same_verdicts() {
             t.local_owner_presence = mutated.local_owner_presence;
             t
         },
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("builds");
     assert_eq!(statuses(&check(&bad, false)), statuses(&check(&bad, true)));
@@ -879,10 +879,10 @@ fn every_wiring_row_fires_somewhere_and_cites_a_clause() {
         .filter(|&i| !coverage.wired[i])
         .collect();
     assert!(dead.is_empty(), "wiring rows that never fire: {dead:?}");
-    for row in &wiring::WIRING_ROWS {
+    for row in wiring::WIRING_ROWS {
         assert!(!row.clauses.is_empty(), "{row:?}");
     }
-    for row in &wiring::STIMULUS_ROWS {
+    for row in wiring::STIMULUS_ROWS {
         assert!(!row.clauses.is_empty(), "{row:?}");
     }
 }
@@ -901,7 +901,7 @@ fn a_world_without_outages_makes_the_outage_properties_vacuous() {
         SystemConfig::default(),
         tables(),
         Cow::Owned(rows),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("builds");
     let report = check(&s, true);
@@ -922,7 +922,7 @@ fn a_world_without_outages_makes_the_outage_properties_vacuous() {
 
 #[test]
 fn the_wiring_chart_draws_one_edge_per_reaction() {
-    let chart = wiring::mermaid(&wiring::STIMULUS_ROWS, &wiring::WIRING_ROWS);
+    let chart = wiring::mermaid(wiring::STIMULUS_ROWS, wiring::WIRING_ROWS);
     let reactions: usize = wiring::STIMULUS_ROWS
         .iter()
         .map(|r| r.then.len())
@@ -937,7 +937,7 @@ fn the_wiring_chart_draws_one_edge_per_reaction() {
     ));
     assert_eq!(
         chart,
-        wiring::mermaid(&wiring::STIMULUS_ROWS, &wiring::WIRING_ROWS)
+        wiring::mermaid(wiring::STIMULUS_ROWS, wiring::WIRING_ROWS)
     );
 }
 
@@ -949,7 +949,7 @@ fn a_stimulus_without_exactly_one_row_is_refused() {
         SystemConfig::default(),
         tables(),
         Cow::Owned(rows),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     );
     assert!(matches!(built, Err(SystemError::Wiring(_))));
     let mut wiring_rows = wiring::WIRING_ROWS.to_vec();
@@ -957,7 +957,7 @@ fn a_stimulus_without_exactly_one_row_is_refused() {
     let built = System::with(
         SystemConfig::default(),
         tables(),
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
         Cow::Owned(wiring_rows),
     );
     assert!(matches!(built, Err(SystemError::Wiring(_))));
@@ -1057,8 +1057,8 @@ fn the_numbered_search_counts_a_mutant_like_the_hashing_search() {
     let system = System::with(
         config,
         t,
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("the mutant builds");
     let compiled = CompiledSystem::new(&system, Layout::Lanes).expect("compiles");

@@ -213,7 +213,7 @@ const USERVICES_DOWN: &[&str] = &["RegisteredUserServicesUnavailable"];
 const NOT_REPORTED_DOWN: &[&str] = &["RegisteredUserServicesUnknown"];
 
 /// What each system stimulus does (one row per stimulus, in [`SystemStimulus`] order).
-pub static STIMULUS_ROWS: [StimulusRow; 17] = [
+pub static STIMULUS_ROWS: &[StimulusRow] = &[
     StimulusRow {
         on: SystemStimulus::BeginEstablish,
         requires: Guard::Always,
@@ -352,7 +352,7 @@ pub static STIMULUS_ROWS: [StimulusRow; 17] = [
 ];
 
 /// Which component reacts to which internal change.
-pub static WIRING_ROWS: [WiringRow; 25] = [
+pub static WIRING_ROWS: &[WiringRow] = &[
     // Registration: the registrar's answers and NOTIFYs, and what they mean for the rest.
     WiringRow {
         on: on(

@@ -82,6 +82,7 @@ use crate::{
 
 pub mod compiled;
 mod engine;
+mod layout;
 pub mod properties;
 #[cfg(test)]
 mod tests;

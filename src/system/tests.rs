@@ -264,7 +264,7 @@ fn views_spread_over_every_word_of_the_packed_state() {
         Snapshot(s.step(state, PoolFails).next.0.to_vec())
     );
     let mut stray = state;
-    stray.0[engine::WORDS - 1] |= 1 << 63;
+    stray.0[layout::WORDS - 1] |= 1 << 63;
     assert!(!s.is_valid(stray));
 }
 

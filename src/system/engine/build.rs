@@ -1,0 +1,345 @@
+//! Building the engine from the tables and the rows: every name resolved (for every kind
+//! it can meet), the wiring compiled into look-ups, the memo allocated.
+
+use std::borrow::Cow;
+use std::sync::atomic::AtomicU32;
+
+use strum::{EnumCount, IntoEnumIterator};
+
+use fsm::{Machine, Table};
+
+use super::part::small;
+use super::*;
+use crate::system::wiring::{
+    Action, Guard, Reaction, Request, Source, StimulusRow, Target, WiringRow,
+};
+use crate::system::world::reply;
+use crate::system::{SystemConfig, SystemError, SystemStimulus, Tables};
+
+fn kinds_of(source: Source) -> &'static [Kind] {
+    match source {
+        Source::Registration => &[Kind::Registration],
+        Source::Endpoint => &[Kind::Endpoint],
+        Source::Owner => &[
+            Kind::LocalOwnerPresence,
+            Kind::ContactGroupServices,
+            Kind::RemotePresence,
+        ],
+        Source::Subscription => &[Kind::SessionSubscription, Kind::ViewSubscription],
+    }
+}
+
+fn target_kinds(target: Target) -> &'static [Kind] {
+    match target {
+        Target::Registration => &[Kind::Registration],
+        Target::Endpoint => &[Kind::Endpoint],
+        Target::LocalOwnerPresence => &[Kind::LocalOwnerPresence],
+        Target::ContactGroupServices => &[Kind::ContactGroupServices],
+        Target::FreeView => &[Kind::RemotePresence],
+        Target::Owner | Target::Owners => &[
+            Kind::LocalOwnerPresence,
+            Kind::ContactGroupServices,
+            Kind::RemotePresence,
+        ],
+        Target::Subscription | Target::Subscriptions => {
+            &[Kind::SessionSubscription, Kind::ViewSubscription]
+        }
+    }
+}
+
+impl Engine {
+    pub(crate) fn new(
+        config: &SystemConfig,
+        tables: Tables,
+        stimulus_rows: &[StimulusRow],
+        wiring: &[WiringRow],
+    ) -> Result<Self, SystemError> {
+        if config.remote_views > MAX_VIEWS {
+            return Err(SystemError::TooManyViews {
+                views: config.remote_views,
+                max: MAX_VIEWS,
+            });
+        }
+        let view_home = tables.view_subscription.parameters().home_pool;
+        let protected = [
+            false,
+            false,
+            false,
+            false,
+            false,
+            tables.session_subscription.parameters().protected(),
+            tables.view_subscription.parameters().protected(),
+        ];
+        let parts: [Box<dyn Part>; KINDS] = [
+            Box::new(tables.registration),
+            Box::new(tables.endpoint),
+            Box::new(tables.local_owner_presence),
+            Box::new(tables.contact_group_services),
+            Box::new(tables.remote_presence),
+            Box::new(tables.session_subscription),
+            Box::new(tables.view_subscription),
+        ];
+        let stimuli: [usize; KINDS] = std::array::from_fn(|k| parts[k].stimuli());
+        let states: [usize; KINDS] = std::array::from_fn(|k| parts[k].states());
+        if states.iter().any(|&n| n > 8) {
+            return Err(SystemError::Wiring(
+                "a component has more than 8 states".into(),
+            ));
+        }
+        let cells: [Vec<Cell>; KINDS] = std::array::from_fn(|k| {
+            let mut cells = Vec::with_capacity(states[k] * stimuli[k]);
+            for state in 0..states[k] {
+                for stimulus in 0..stimuli[k] {
+                    cells.push(parts[k].cell(small(state), small(stimulus)));
+                }
+            }
+            cells
+        });
+        let mut replies = [[[NONE; 4]; Request::COUNT]; KINDS];
+        for (k, per_kind) in replies.iter_mut().enumerate() {
+            let home = ALL_KINDS[k] != Kind::ViewSubscription || view_home;
+            for request in Request::iter() {
+                for (bits, answer) in per_kind[request as usize].iter_mut().enumerate() {
+                    let world = world_of(bits);
+                    if let Some(name) = reply(request, world, home) {
+                        *answer = parts[k].stimulus_index(name).unwrap_or(NONE);
+                    }
+                }
+            }
+        }
+        let mut engine = Engine {
+            parts,
+            cells,
+            stimuli,
+            states,
+            protected,
+            replies,
+            stimulus_rows: Vec::new(),
+            stimulus_requires: Vec::new(),
+            wiring: Vec::new(),
+            triggers: std::array::from_fn(|k| vec![Vec::new(); stimuli[k] * states[k]]),
+            views: config.remote_views,
+            has_cgs: config.endpoint == EndpointKind::User,
+            initial: Packed::default(),
+            budget: 64 + 32 * (FIRST_VIEW as u32 + 2 * config.remote_views as u32),
+            begin_subscribe_view: NONE,
+            pair_local: wiring.iter().all(|row| {
+                !matches!(row.on.source, Source::Owner | Source::Subscription)
+                    || row.then.iter().all(|reaction| {
+                        matches!(reaction.target, Target::Owner | Target::Subscription)
+                            && matches!(
+                                reaction.action,
+                                Action::Deliver(_) | Action::Reply(_) | Action::Renew
+                            )
+                    })
+            }),
+            broadcasts: 0,
+            memo: Vec::new(),
+        };
+        engine.begin_subscribe_view = engine.parts[Kind::RemotePresence as usize]
+            .stimulus_index("BeginSubscribe")
+            .unwrap_or(NONE);
+        for (i, expected) in SystemStimulus::all().enumerate() {
+            let mut matching = stimulus_rows.iter().filter(|row| row.on == expected);
+            let (Some(row), None) = (matching.next(), matching.next()) else {
+                return Err(SystemError::Wiring(format!(
+                    "{expected} needs exactly one stimulus row"
+                )));
+            };
+            let what = format!("stimulus row {i} ({expected})");
+            engine
+                .stimulus_requires
+                .push(engine.guard(&row.requires, &[], &[], &what)?);
+            let reactions = engine.reactions(row.then, &[], &what)?;
+            engine.stimulus_rows.push(reactions);
+        }
+        for (i, row) in wiring.iter().enumerate() {
+            let what = format!("wiring row {i}");
+            let reactions = engine.reactions(row.then, kinds_of(row.on.source), &what)?;
+            engine.wiring.push(reactions);
+            for &kind in kinds_of(row.on.source) {
+                let k = kind as usize;
+                // A name must resolve for every kind the source can be: a row that fires
+                // for some of them and silently not for others is refused.
+                let missing = |what_name: &str| {
+                    SystemError::Wiring(format!(
+                        "{what}: trigger {:?} names {what_name} that {kind:?} (a {:?}) does not have",
+                        row.on, row.on.source
+                    ))
+                };
+                let on = match row.on.on {
+                    None => None,
+                    Some(name) => Some(
+                        engine.parts[k]
+                            .stimulus_index(name)
+                            .ok_or_else(|| missing("a stimulus"))?,
+                    ),
+                };
+                let to = match row.on.to {
+                    None => None,
+                    Some(name) => Some(
+                        engine.parts[k]
+                            .state_index(name)
+                            .ok_or_else(|| missing("a state"))?,
+                    ),
+                };
+                for stimulus in 0..engine.stimuli[k] {
+                    for state in 0..engine.states[k] {
+                        if on.is_none_or(|on| usize::from(on) == stimulus)
+                            && to.is_none_or(|to| usize::from(to) == state)
+                        {
+                            engine.triggers[k][stimulus * engine.states[k] + state]
+                                .push(u16::try_from(i).unwrap_or(u16::MAX));
+                        }
+                    }
+                }
+            }
+        }
+        engine.memo = (0..usize::from(engine.broadcasts) * CLASSES * CONTEXTS * PAIRS)
+            .map(|_| AtomicU32::new(0))
+            .collect();
+        let mut initial = Packed::default();
+        for slot in 0..engine.slots() {
+            set(
+                &mut initial,
+                slot,
+                engine.parts[kind_of(slot) as usize].initial(),
+            );
+        }
+        engine.initial = initial;
+        Ok(engine)
+    }
+
+    fn names<F: Fn(&dyn Part, &str) -> Option<u8>>(
+        &self,
+        kinds: &[Kind],
+        name: &str,
+        what: &str,
+        find: F,
+    ) -> Result<[u8; KINDS], SystemError> {
+        let mut resolved = [NONE; KINDS];
+        for &kind in kinds {
+            resolved[kind as usize] =
+                find(self.parts[kind as usize].as_ref(), name).ok_or_else(|| {
+                    SystemError::Wiring(format!(
+                        "{what}: `{name}` is not a name of {kind:?} (it must be one of every \
+                         kind in {kinds:?})"
+                    ))
+                })?;
+        }
+        Ok(resolved)
+    }
+
+    fn mask(&self, kind: Kind, names: &[&str], what: &str) -> Result<u32, SystemError> {
+        let mut mask = 0u32;
+        for name in names {
+            let index = self.parts[kind as usize].state_index(name).ok_or_else(|| {
+                SystemError::Wiring(format!("{what}: `{name}` is not a state of {kind:?}"))
+            })?;
+            mask |= 1 << index;
+        }
+        Ok(mask)
+    }
+
+    /// Compiles a guard. `target` and `source` are the kinds the reaction's target and
+    /// the wiring row's source can be (empty where there is none: a precondition has
+    /// neither, a stimulus row no source); a state name must be one of every such kind.
+    fn guard(
+        &self,
+        guard: &Guard,
+        target: &[Kind],
+        source: &[Kind],
+        what: &str,
+    ) -> Result<CGuard, SystemError> {
+        let state_of = |kinds: &[Kind], name: &str, role: &str| {
+            if kinds.is_empty() {
+                return Err(SystemError::Wiring(format!(
+                    "{what}: a guard on the {role}'s state (`{name}`) where there is no {role}"
+                )));
+            }
+            self.names(kinds, name, what, |p, n| p.state_index(n))
+        };
+        Ok(match guard {
+            Guard::Always => CGuard::Always,
+            Guard::PoolUp => CGuard::PoolUp,
+            Guard::PoolDown => CGuard::PoolDown,
+            Guard::ConnectionUp => CGuard::ConnectionUp,
+            Guard::ConnectionDown => CGuard::ConnectionDown,
+            Guard::Registration(names) => {
+                CGuard::Registration(self.mask(Kind::Registration, names, what)?)
+            }
+            Guard::Endpoint(names) => CGuard::Endpoint(self.mask(Kind::Endpoint, names, what)?),
+            Guard::Target(name) => CGuard::Target(state_of(target, name, "target")?),
+            Guard::Source(name) => CGuard::Source(state_of(source, name, "source")?),
+            Guard::TargetProtected => CGuard::TargetProtected,
+            Guard::UserEndpoint => CGuard::UserEndpoint,
+            Guard::Not(inner) => CGuard::Not(Box::new(self.guard(inner, target, source, what)?)),
+            Guard::All(inner) => CGuard::All(
+                inner
+                    .iter()
+                    .map(|g| self.guard(g, target, source, what))
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+
+    fn reactions(
+        &mut self,
+        reactions: &[Reaction],
+        source: &[Kind],
+        what: &str,
+    ) -> Result<Vec<CReaction>, SystemError> {
+        let compiled: Vec<CReaction> = reactions
+            .iter()
+            .map(|reaction| {
+                let kinds = target_kinds(reaction.target);
+                let action = match reaction.action {
+                    Action::Call(name) => {
+                        CAction::Call(self.names(kinds, name, what, |p, n| p.stimulus_index(n))?)
+                    }
+                    Action::Deliver(name) => {
+                        CAction::Deliver(self.names(kinds, name, what, |p, n| p.stimulus_index(n))?)
+                    }
+                    Action::Reply(request) => CAction::Reply(request),
+                    Action::Renew => CAction::Renew,
+                    Action::SetPool(up) => CAction::SetPool(up),
+                    Action::SetConnection(up) => CAction::SetConnection(up),
+                };
+                Ok(CReaction {
+                    target: reaction.target,
+                    action,
+                    when: self.guard(&reaction.when, kinds, source, what)?,
+                    memo: NO_MEMO,
+                })
+            })
+            .collect::<Result<_, SystemError>>()?;
+        Ok(compiled
+            .into_iter()
+            .map(|mut reaction| {
+                let broadcast = matches!(reaction.target, Target::Owners | Target::Subscriptions);
+                let rejects = matches!(reaction.action, CAction::Call(_));
+                if self.pair_local && broadcast && !rejects && self.broadcasts < NO_MEMO - 1 {
+                    reaction.memo = self.broadcasts;
+                    self.broadcasts += 1;
+                }
+                reaction
+            })
+            .collect())
+    }
+}
+
+/// Rows compiled into a table, for replacing one component's rows.
+pub(crate) fn compile<M: Machine>(
+    rows: Cow<'static, [fsm::Row<M>]>,
+    parameters: M::Parameters,
+) -> Result<Table<M>, SystemError> {
+    Table::from_rows(rows, parameters).map_err(|errors| {
+        SystemError::Table(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}

@@ -48,6 +48,9 @@ fn target_kinds(target: Target) -> &'static [Kind] {
 }
 
 impl Engine {
+    /// Builds the engine: the tables boxed behind one interface, their cells and the
+    /// world's answers as look-ups, every row's names resolved, the memo, the initial
+    /// state. Each step is one function below.
     pub(crate) fn new(
         config: &SystemConfig,
         tables: Tables,
@@ -61,24 +64,14 @@ impl Engine {
             });
         }
         let view_home = tables.view_subscription.parameters().home_pool;
-        let protected = [
-            false,
-            false,
-            false,
-            false,
-            false,
-            tables.session_subscription.parameters().protected(),
-            tables.view_subscription.parameters().protected(),
-        ];
-        let parts: [Box<dyn Part>; KINDS] = [
-            Box::new(tables.registration),
-            Box::new(tables.endpoint),
-            Box::new(tables.local_owner_presence),
-            Box::new(tables.contact_group_services),
-            Box::new(tables.remote_presence),
-            Box::new(tables.session_subscription),
-            Box::new(tables.view_subscription),
-        ];
+        let session_protected = tables.session_subscription.parameters().protected();
+        let view_protected = tables.view_subscription.parameters().protected();
+        let protected = std::array::from_fn(|k| match ALL_KINDS[k] {
+            Kind::SessionSubscription => session_protected,
+            Kind::ViewSubscription => view_protected,
+            _ => false,
+        });
+        let parts = boxed(tables);
         let stimuli: [usize; KINDS] = std::array::from_fn(|k| parts[k].stimuli());
         let states: [usize; KINDS] = std::array::from_fn(|k| parts[k].states());
         if states.iter().any(|&n| n > 8) {
@@ -86,27 +79,11 @@ impl Engine {
                 "a component has more than 8 states".into(),
             ));
         }
-        let cells: [Vec<Cell>; KINDS] = std::array::from_fn(|k| {
-            let mut cells = Vec::with_capacity(states[k] * stimuli[k]);
-            for state in 0..states[k] {
-                for stimulus in 0..stimuli[k] {
-                    cells.push(parts[k].cell(small(state), small(stimulus)));
-                }
-            }
-            cells
-        });
-        let mut replies = [[[NONE; 4]; Request::COUNT]; KINDS];
-        for (k, per_kind) in replies.iter_mut().enumerate() {
-            let home = ALL_KINDS[k] != Kind::ViewSubscription || view_home;
-            for request in Request::iter() {
-                for (bits, answer) in per_kind[request as usize].iter_mut().enumerate() {
-                    let world = world_of(bits);
-                    if let Some(name) = reply(request, world, home) {
-                        *answer = parts[k].stimulus_index(name).unwrap_or(NONE);
-                    }
-                }
-            }
-        }
+        let cells = cells_of(&parts, &states, &stimuli);
+        let replies = replies_of(&parts, view_home);
+        let begin_subscribe_view = parts[Kind::RemotePresence as usize]
+            .stimulus_index("BeginSubscribe")
+            .unwrap_or(NONE);
         let mut engine = Engine {
             parts,
             cells,
@@ -122,92 +99,103 @@ impl Engine {
             has_cgs: config.endpoint == EndpointKind::User,
             initial: Packed::default(),
             budget: 64 + 32 * (FIRST_VIEW as u32 + 2 * config.remote_views as u32),
-            begin_subscribe_view: NONE,
-            pair_local: wiring.iter().all(|row| {
-                !matches!(row.on.source, Source::Owner | Source::Subscription)
-                    || row.then.iter().all(|reaction| {
-                        matches!(reaction.target, Target::Owner | Target::Subscription)
-                            && matches!(
-                                reaction.action,
-                                Action::Deliver(_) | Action::Reply(_) | Action::Renew
-                            )
-                    })
-            }),
+            begin_subscribe_view,
+            pair_local: pair_local(wiring),
             broadcasts: 0,
             memo: Vec::new(),
         };
-        engine.begin_subscribe_view = engine.parts[Kind::RemotePresence as usize]
-            .stimulus_index("BeginSubscribe")
-            .unwrap_or(NONE);
+        engine.compile_stimulus_rows(stimulus_rows)?;
+        engine.compile_wiring(wiring)?;
+        engine.memo = (0..usize::from(engine.broadcasts) * CLASSES * CONTEXTS * PAIRS)
+            .map(|_| AtomicU32::new(0))
+            .collect();
+        engine.initial = engine.initial_state();
+        Ok(engine)
+    }
+
+    /// Every system stimulus's one row: its precondition and its reactions.
+    fn compile_stimulus_rows(&mut self, rows: &[StimulusRow]) -> Result<(), SystemError> {
         for (i, expected) in SystemStimulus::all().enumerate() {
-            let mut matching = stimulus_rows.iter().filter(|row| row.on == expected);
+            let mut matching = rows.iter().filter(|row| row.on == expected);
             let (Some(row), None) = (matching.next(), matching.next()) else {
                 return Err(SystemError::Wiring(format!(
                     "{expected} needs exactly one stimulus row"
                 )));
             };
             let what = format!("stimulus row {i} ({expected})");
-            engine
-                .stimulus_requires
-                .push(engine.guard(&row.requires, &[], &[], &what)?);
-            let reactions = engine.reactions(row.then, &[], &what)?;
-            engine.stimulus_rows.push(reactions);
+            let requires = self.guard(&row.requires, &[], &[], &what)?;
+            self.stimulus_requires.push(requires);
+            let reactions = self.reactions(row.then, &[], &what)?;
+            self.stimulus_rows.push(reactions);
         }
+        Ok(())
+    }
+
+    /// Every wiring row: its reactions, and the cells (kind, stimulus, state reached)
+    /// that trigger it.
+    fn compile_wiring(&mut self, wiring: &[WiringRow]) -> Result<(), SystemError> {
         for (i, row) in wiring.iter().enumerate() {
             let what = format!("wiring row {i}");
-            let reactions = engine.reactions(row.then, kinds_of(row.on.source), &what)?;
-            engine.wiring.push(reactions);
-            for &kind in kinds_of(row.on.source) {
-                let k = kind as usize;
-                // A name must resolve for every kind the source can be: a row that fires
-                // for some of them and silently not for others is refused.
-                let missing = |what_name: &str| {
-                    SystemError::Wiring(format!(
-                        "{what}: trigger {:?} names {what_name} that {kind:?} (a {:?}) does not have",
-                        row.on, row.on.source
-                    ))
-                };
-                let on = match row.on.on {
-                    None => None,
-                    Some(name) => Some(
-                        engine.parts[k]
-                            .stimulus_index(name)
-                            .ok_or_else(|| missing("a stimulus"))?,
-                    ),
-                };
-                let to = match row.on.to {
-                    None => None,
-                    Some(name) => Some(
-                        engine.parts[k]
-                            .state_index(name)
-                            .ok_or_else(|| missing("a state"))?,
-                    ),
-                };
-                for stimulus in 0..engine.stimuli[k] {
-                    for state in 0..engine.states[k] {
-                        if on.is_none_or(|on| usize::from(on) == stimulus)
-                            && to.is_none_or(|to| usize::from(to) == state)
-                        {
-                            engine.triggers[k][stimulus * engine.states[k] + state]
-                                .push(u16::try_from(i).unwrap_or(u16::MAX));
-                        }
+            let reactions = self.reactions(row.then, kinds_of(row.on.source), &what)?;
+            self.wiring.push(reactions);
+            self.trigger(i, row, &what)?;
+        }
+        Ok(())
+    }
+
+    /// Lists wiring row `i` under every cell its trigger matches, for every kind the
+    /// source can be. A name must resolve for each of them: a row that fires for some
+    /// and silently not for others is refused.
+    fn trigger(&mut self, i: usize, row: &WiringRow, what: &str) -> Result<(), SystemError> {
+        for &kind in kinds_of(row.on.source) {
+            let k = kind as usize;
+            let missing = |what_name: &str| {
+                SystemError::Wiring(format!(
+                    "{what}: trigger {:?} names {what_name} that {kind:?} (a {:?}) does not have",
+                    row.on, row.on.source
+                ))
+            };
+            let on = match row.on.on {
+                None => None,
+                Some(name) => Some(
+                    self.parts[k]
+                        .stimulus_index(name)
+                        .ok_or_else(|| missing("a stimulus"))?,
+                ),
+            };
+            let to = match row.on.to {
+                None => None,
+                Some(name) => Some(
+                    self.parts[k]
+                        .state_index(name)
+                        .ok_or_else(|| missing("a state"))?,
+                ),
+            };
+            for stimulus in 0..self.stimuli[k] {
+                for state in 0..self.states[k] {
+                    if on.is_none_or(|on| usize::from(on) == stimulus)
+                        && to.is_none_or(|to| usize::from(to) == state)
+                    {
+                        self.triggers[k][stimulus * self.states[k] + state]
+                            .push(u16::try_from(i).unwrap_or(u16::MAX));
                     }
                 }
             }
         }
-        engine.memo = (0..usize::from(engine.broadcasts) * CLASSES * CONTEXTS * PAIRS)
-            .map(|_| AtomicU32::new(0))
-            .collect();
+        Ok(())
+    }
+
+    /// Every present component in its table's initial state, the world up.
+    fn initial_state(&self) -> Packed {
         let mut initial = Packed::default();
-        for slot in 0..engine.slots() {
+        for slot in 0..self.slots() {
             set(
                 &mut initial,
                 slot,
-                engine.parts[kind_of(slot) as usize].initial(),
+                self.parts[kind_of(slot) as usize].initial(),
             );
         }
-        engine.initial = initial;
-        Ok(engine)
+        initial
     }
 
     fn names<F: Fn(&dyn Part, &str) -> Option<u8>>(
@@ -326,6 +314,71 @@ impl Engine {
             })
             .collect())
     }
+}
+
+/// The tables behind one interface, in [`Kind`] order.
+fn boxed(tables: Tables) -> [Box<dyn Part>; KINDS] {
+    [
+        Box::new(tables.registration),
+        Box::new(tables.endpoint),
+        Box::new(tables.local_owner_presence),
+        Box::new(tables.contact_group_services),
+        Box::new(tables.remote_presence),
+        Box::new(tables.session_subscription),
+        Box::new(tables.view_subscription),
+    ]
+}
+
+/// Every table's cells, state-major.
+fn cells_of(
+    parts: &[Box<dyn Part>; KINDS],
+    states: &[usize; KINDS],
+    stimuli: &[usize; KINDS],
+) -> [Vec<Cell>; KINDS] {
+    std::array::from_fn(|k| {
+        let mut cells = Vec::with_capacity(states[k] * stimuli[k]);
+        for state in 0..states[k] {
+            for stimulus in 0..stimuli[k] {
+                cells.push(parts[k].cell(small(state), small(stimulus)));
+            }
+        }
+        cells
+    })
+}
+
+/// `replies[kind][request][world bits]`: the stimulus the world answers a request with,
+/// or `NONE`.
+fn replies_of(
+    parts: &[Box<dyn Part>; KINDS],
+    view_home: bool,
+) -> [[[u8; 4]; Request::COUNT]; KINDS] {
+    let mut replies = [[[NONE; 4]; Request::COUNT]; KINDS];
+    for (k, per_kind) in replies.iter_mut().enumerate() {
+        let home = ALL_KINDS[k] != Kind::ViewSubscription || view_home;
+        for request in Request::iter() {
+            for (bits, answer) in per_kind[request as usize].iter_mut().enumerate() {
+                if let Some(name) = reply(request, world_of(bits), home) {
+                    *answer = parts[k].stimulus_index(name).unwrap_or(NONE);
+                }
+            }
+        }
+    }
+    replies
+}
+
+/// Whether every reaction an owner's or subscription's change triggers stays within its
+/// (owner, subscription) pair (see [`Engine::pair_local`]).
+fn pair_local(wiring: &[WiringRow]) -> bool {
+    wiring.iter().all(|row| {
+        !matches!(row.on.source, Source::Owner | Source::Subscription)
+            || row.then.iter().all(|reaction| {
+                matches!(reaction.target, Target::Owner | Target::Subscription)
+                    && matches!(
+                        reaction.action,
+                        Action::Deliver(_) | Action::Reply(_) | Action::Renew
+                    )
+            })
+    })
 }
 
 /// Rows compiled into a table, for replacing one component's rows.

@@ -19,7 +19,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use fsm::explore::Limits;
-use fsm::{Machine, Outcome, Row, Symbol, Table};
+use fsm::{Machine, Row, RowOutcome, Symbol, Table};
 use ucma_ha::checker::{check, Status};
 use ucma_ha::system::wiring::{STIMULUS_ROWS, WIRING_ROWS};
 use ucma_ha::system::{System, SystemConfig, Tables};
@@ -188,27 +188,26 @@ fn mutate<M: Machine<Error = Exception>>(
     let original = table.rows().to_vec();
     for (i, row) in original.iter().enumerate() {
         let emits = match row.outcome {
-            Outcome::Move { emits, .. } => emits,
+            RowOutcome::Move { emits, .. } => emits,
             _ => &[],
         };
-        let mut outcomes: Vec<Outcome<M::State, M::Effect, Exception>> = vec![
-            Outcome::Ignore,
-            Outcome::Reject(Exception::InvalidOperationException),
+        let mut outcomes: Vec<RowOutcome<M::State, M::Effect, Exception>> = vec![
+            RowOutcome::Ignore,
+            RowOutcome::Reject(Exception::InvalidOperationException),
         ];
-        outcomes.extend(M::State::all().map(|to| Outcome::Move { to, emits }));
+        outcomes.extend(M::State::all().map(|to| RowOutcome::Move { to, emits }));
         if !emits.is_empty() {
-            if let Outcome::Move { to, .. } = row.outcome {
-                outcomes.push(Outcome::Move { to, emits: &[] });
+            if let RowOutcome::Move { to, .. } = row.outcome {
+                outcomes.push(RowOutcome::Move { to, emits: &[] });
             }
         }
         for outcome in outcomes {
             let same = match (&row.outcome, &outcome) {
-                (Outcome::Move { to: a, emits: x }, Outcome::Move { to: b, emits: y }) => {
+                (RowOutcome::Move { to: a, emits: x }, RowOutcome::Move { to: b, emits: y }) => {
                     a == b && x.len() == y.len()
                 }
-                (Outcome::Ignore, Outcome::Ignore) | (Outcome::Reject(_), Outcome::Reject(_)) => {
-                    true
-                }
+                (RowOutcome::Ignore, RowOutcome::Ignore)
+                | (RowOutcome::Reject(_), RowOutcome::Reject(_)) => true,
                 _ => false,
             };
             if same {
@@ -217,12 +216,12 @@ fn mutate<M: Machine<Error = Exception>>(
             let mut rows = original.clone();
             rows[i] = Row { outcome, ..*row };
             let what = match outcome {
-                Outcome::Move { to, emits: [] } if !emits.is_empty() => {
+                RowOutcome::Move { to, emits: [] } if !emits.is_empty() => {
                     format!("move to {to} silently")
                 }
-                Outcome::Move { to, .. } => format!("move to {to}"),
-                Outcome::Ignore => "ignore".to_owned(),
-                Outcome::Reject(_) => "reject".to_owned(),
+                RowOutcome::Move { to, .. } => format!("move to {to}"),
+                RowOutcome::Ignore => "ignore".to_owned(),
+                RowOutcome::Reject(_) => "reject".to_owned(),
             };
             if let Some(tables) = install(rows) {
                 out.push(Mutant {

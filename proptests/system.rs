@@ -148,7 +148,7 @@ fn shaped_system(shape: (bool, bool, bool, usize)) -> System {
 /// The compiled system (`ucma_ha::system::compiled`) steps like the system along random
 /// runs in random configurations, up to [`MAX_VIEWS`] views: lanes (where a key holds
 /// them) decode to the system's next state, counts to its canonical form. This reaches
-/// far more views than the exhaustive comparison in `tests/compiled.rs` (AF-RPSS for the
+/// far more views than the exhaustive comparison in `bench/tests/compiled.rs` (AF-RPSS for the
 /// free view, and every clause the system's macro-steps cite).
 #[test]
 fn compiled_steps_like_the_system_along_random_runs() {
@@ -200,68 +200,6 @@ fn compiled_steps_like_the_system_along_random_runs() {
                 "step {} ({}), counts",
                 i,
                 stimulus
-            );
-        }
-        Ok(())
-    });
-    if let Err(error) = result {
-        panic!("{error}");
-    }
-}
-
-/// The numbering of the compiled system (`RankedSystem`) along random runs in random
-/// configurations, up to the 19 views lanes hold: every state met is numbered (the
-/// precedence between pairs learned from 3 views holds with more; AF-RPSS orders the
-/// views), its rank is within its block, its block is the counts key of the same state,
-/// and the place leads back to the key.
-#[test]
-fn numbering_round_trips_along_random_runs() {
-    use fsm::explore::{Located, Ranked};
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    use ucma_ha::system::compiled::{CompiledSystem, Layout, RankedSystem};
-
-    type Numbered = (
-        &'static CompiledSystem,
-        CompiledSystem,
-        RankedSystem<'static>,
-    );
-    let cache: RefCell<HashMap<(bool, bool, bool, usize), Numbered>> = RefCell::default();
-    let shape = (
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-        prop::sample::select(vec![1usize, 3, 8, 14, 19]),
-    );
-    let strategy = (shape, prop::collection::vec(stimuli(), 1..=MAX_STEPS));
-    let mut runner = TestRunner::new(harness::config());
-    let result = runner.run(&strategy, |(shape, run)| {
-        let mut cache = cache.borrow_mut();
-        let (lanes, counts, ranked) = cache.entry(shape).or_insert_with(|| {
-            let system = shaped_system(shape);
-            // Leaked once per shape (at most 40), so the numbering can borrow it.
-            let lanes: &'static CompiledSystem = Box::leak(Box::new(
-                CompiledSystem::new(&system, Layout::Lanes).expect("lanes compile"),
-            ));
-            let counts = CompiledSystem::new(&system, Layout::Counts).expect("counts compile");
-            (lanes, counts, RankedSystem::new(lanes).expect("numbers"))
-        });
-        let mut key = lanes.initial();
-        for (i, &stimulus) in run.iter().enumerate() {
-            key = lanes.step(key, stimulus);
-            let Located::Ranked(place) = ranked.locate(key) else {
-                return Err(TestCaseError::fail(format!(
-                    "step {i} ({stimulus}): {key:#x} is not numbered"
-                )));
-            };
-            let len = ranked.block_len(place.block);
-            prop_assert!(len.is_some_and(|len| place.rank < len), "step {}: rank", i);
-            prop_assert_eq!(ranked.key(place), Some(key), "step {}: round trip", i);
-            prop_assert_eq!(
-                counts.encode(lanes.decode(key)),
-                Some(place.block),
-                "step {}: block",
-                i
             );
         }
         Ok(())

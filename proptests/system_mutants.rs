@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use fsm::{Machine, Outcome, Row, Table};
+use fsm::{Machine, Row, RowOutcome, Table};
 use ucma_ha::local_endpoint::LocalEndpointStimulus as Lep;
 use ucma_ha::presence::LocalOwnerPresenceStimulus as Lop;
 use ucma_ha::registration::{RegistrationEffect, RegistrationStatus, RegistrationStimulus};
@@ -48,14 +48,14 @@ fn mutate<M: Machine>(
 
 fn moves_to<M: Machine>(to: M::State) -> impl Fn(Row<M>) -> Row<M> {
     move |row| Row {
-        outcome: Outcome::Move { to, emits: &[] },
+        outcome: RowOutcome::Move { to, emits: &[] },
         ..row
     }
 }
 
 fn ignores<M: Machine>(row: Row<M>) -> Row<M> {
     Row {
-        outcome: Outcome::Ignore,
+        outcome: RowOutcome::Ignore,
         ..row
     }
 }
@@ -154,7 +154,7 @@ pub static MUTANTS: [Mutant; 9] = [
                             && r.on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable
                     },
                     |row| Row {
-                        outcome: Outcome::Move {
+                        outcome: RowOutcome::Move {
                             to: RegistrationStatus::RegisteredUserServicesUnavailable,
                             emits: &WRONG_REASON,
                         },

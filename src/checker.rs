@@ -30,7 +30,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use fsm::explore::{explore, Completeness, Exploration, FastHash, Limits, Progress};
+use fsm::explore::{explore, Completeness, Exploration, FastHash, Limits, SearchProgress};
 use fsm::Symbol;
 use petgraph::graph::NodeIndex;
 
@@ -200,7 +200,7 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
 /// Exploration is O(states x stimuli) compiled steps (macro-steps when not compiled);
 /// transition properties replay one macro-step with a log per distinct situation;
 /// liveness is linear in the graph per refinement round.
-pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) -> Report {
+pub fn check(system: &System, limits: Limits, progress: impl FnMut(SearchProgress)) -> Report {
     let layout = if limits.symmetry {
         Layout::Counts
     } else {
@@ -219,7 +219,11 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(Progress)) ->
 /// [`check`] on the system's own macro-steps, every transition judged from its own
 /// delivery log: what `check` does when the system does not compile, and the reference
 /// the compiled check is tested against.
-pub fn check_uncompiled(system: &System, limits: Limits, progress: impl FnMut(Progress)) -> Report {
+pub fn check_uncompiled(
+    system: &System,
+    limits: Limits,
+    progress: impl FnMut(SearchProgress),
+) -> Report {
     let started = Instant::now();
     let graph = explore(system, explore_limits(limits), progress);
     decide(system, limits, &graph, |state| state, started)

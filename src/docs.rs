@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use fsm::graph::{self, Diagram};
-use fsm::{Machine, Outcome, Parameters, Symbol};
+use fsm::{Machine, Parameters, RowOutcome, Symbol};
 use serde_json::Value;
 use thiserror::Error;
 
@@ -144,12 +144,12 @@ impl MachineVisitor for Collect {
         let mut citations = Vec::new();
         for (index, row) in M::rows().iter().enumerate() {
             let (outcome, events) = match row.outcome {
-                Outcome::Move { to, emits } => (
+                RowOutcome::Move { to, emits } => (
                     format!("→ {}", to.name()),
                     emits.iter().map(event_text).collect::<Vec<_>>().join("; "),
                 ),
-                Outcome::Ignore => ("ignored".to_owned(), String::new()),
-                Outcome::Reject(error) => (
+                RowOutcome::Ignore => ("ignored".to_owned(), String::new()),
+                RowOutcome::Reject(error) => (
                     format!("rejected: {}", Into::<&str>::into(error)),
                     String::new(),
                 ),

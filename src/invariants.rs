@@ -662,8 +662,8 @@ mod tests {
             if row.from == RegistrationStatus::Registered
                 && row.on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable
             {
-                if let fsm::Outcome::Move { to, .. } = row.outcome {
-                    row.outcome = fsm::Outcome::Move { to, emits: WRONG };
+                if let fsm::RowOutcome::Move { to, .. } = row.outcome {
+                    row.outcome = fsm::RowOutcome::Move { to, emits: WRONG };
                     mutated += 1;
                 }
             }
@@ -683,7 +683,7 @@ mod tests {
             if row.from == CollaborationSubscriptionState::Subscribed
                 && row.on == LocalOwnerPresenceStimulus::UnderlyingSubscriptionTerminated
             {
-                row.outcome = fsm::Outcome::Move {
+                row.outcome = fsm::RowOutcome::Move {
                     to: CollaborationSubscriptionState::Idle,
                     emits: &[crate::presence::SessionEffect {
                         reason: SubscriptionStateTransitionReason::ServerEvent,

@@ -7,7 +7,7 @@
 //!
 #![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/local_endpoint.svg"), "</div>\n")]
 
-use fsm::{Guard, Machine, Row};
+use fsm::{Machine, Row, RowGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::events::Event;
@@ -187,9 +187,9 @@ const DROPPED: &[LocalEndpointEffect] = &[raised(Why::None, false)];
 /// A NOTIFY of an unknown kind: Reason None, with the NOTIFY (LARG-3, LARG-4, D1).
 const UNKNOWN_NOTIFY: &[LocalEndpointEffect] = &[raised(Why::None, true)];
 
-const USER: Guard<LocalEndpointParameters> =
-    Guard::new("kind = user", |p| p.kind == EndpointKind::User);
-const APPLICATION: Guard<LocalEndpointParameters> = Guard::new("kind = application", |p| {
+const USER: RowGuard<LocalEndpointParameters> =
+    RowGuard::new("kind = user", |p| p.kind == EndpointKind::User);
+const APPLICATION: RowGuard<LocalEndpointParameters> = RowGuard::new("kind = application", |p| {
     p.kind == EndpointKind::Application
 });
 
@@ -321,7 +321,7 @@ static ROWS: &[R] = &[
 mod properties {
     use super::*;
     use crate::test_support::{drive, events, table};
-    use fsm::{Outcome, Table};
+    use fsm::{RowOutcome, Table};
 
     fn application() -> Table<LocalEndpoint> {
         Table::new(LocalEndpointParameters {
@@ -346,7 +346,7 @@ mod properties {
     #[test]
     fn larg_1_message_data_exactly_when_a_sip_message_caused_the_change() {
         for row in LocalEndpoint::rows() {
-            if let Outcome::Move { emits, .. } = row.outcome {
+            if let RowOutcome::Move { emits, .. } = row.outcome {
                 for effect in emits {
                     assert_eq!(effect.message_data, is_sip_message(row.on), "{row:?}");
                 }
@@ -394,7 +394,7 @@ mod properties {
         let raised: Vec<LocalEndpointStateTransitionReason> = LocalEndpoint::rows()
             .iter()
             .filter_map(|row| match row.outcome {
-                Outcome::Move { emits, .. } => Some(emits.iter().map(|e| e.reason)),
+                RowOutcome::Move { emits, .. } => Some(emits.iter().map(|e| e.reason)),
                 _ => None,
             })
             .flatten()

@@ -14,7 +14,7 @@
 #![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/local_owner_presence.svg"), "</div>\n")]
 #![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/contact_group_services.svg"), "</div>\n")]
 
-use fsm::{Guard, Machine, NoParameters, Row};
+use fsm::{Machine, NoParameters, Row, RowGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::events::Event;
@@ -322,10 +322,10 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
     ]
 }
 
-const USER: Guard<LocalOwnerPresenceParameters> =
-    Guard::new("endpoint = user", |p| p.endpoint == EndpointKind::User);
-const APPLICATION: Guard<LocalOwnerPresenceParameters> =
-    Guard::new("endpoint = application", |p| {
+const USER: RowGuard<LocalOwnerPresenceParameters> =
+    RowGuard::new("endpoint = user", |p| p.endpoint == EndpointKind::User);
+const APPLICATION: RowGuard<LocalOwnerPresenceParameters> =
+    RowGuard::new("endpoint = application", |p| {
         p.endpoint == EndpointKind::Application
     });
 

@@ -14,7 +14,7 @@
 //!
 #![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/registration.svg"), "</div>\n")]
 
-use fsm::{Guard, Machine, Row};
+use fsm::{Machine, Row, RowGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::events::Event;
@@ -236,12 +236,12 @@ const NO_ANSWER: &[RegistrationEffect] = &[raised(Why::ConnectionFailure, false,
 const DEREGISTERED: &[RegistrationEffect] = &[raised(Why::None, true, Unknown)];
 const TOO_MANY: &[RegistrationEffect] = &[raised(Why::TooManyActiveEndpoint, true, Unknown)];
 
-const DROP_REFRESHES: Guard<RegistrationParameters> =
-    Guard::new("refresh_on_connection_drop", |p| {
+const DROP_REFRESHES: RowGuard<RegistrationParameters> =
+    RowGuard::new("refresh_on_connection_drop", |p| {
         p.refresh_on_connection_drop
     });
-const DROP_UNREGISTERS: Guard<RegistrationParameters> =
-    Guard::new("!refresh_on_connection_drop", |p| {
+const DROP_UNREGISTERS: RowGuard<RegistrationParameters> =
+    RowGuard::new("!refresh_on_connection_drop", |p| {
         !p.refresh_on_connection_drop
     });
 
@@ -350,7 +350,7 @@ static ROWS: &[R] = &[
 mod properties {
     use super::*;
     use crate::test_support::{drive, events, table};
-    use fsm::{Outcome, Parameters, Symbol, Table};
+    use fsm::{Parameters, RowOutcome, Symbol, Table};
 
     fn registered(table: &Table<Registration>) -> RegistrationStatus {
         drive(table, &[BeginRegister, RegisterOk])
@@ -536,7 +536,7 @@ mod properties {
     #[test]
     fn rarg_2_message_data_exactly_when_a_sip_message_caused_the_change() {
         for row in Registration::rows() {
-            if let Outcome::Move { emits, .. } = row.outcome {
+            if let RowOutcome::Move { emits, .. } = row.outcome {
                 for effect in emits {
                     assert_eq!(effect.message_data, is_sip_message(row.on), "{row:?}");
                 }
@@ -547,7 +547,7 @@ mod properties {
     #[test]
     fn rarg_3_user_services_state_is_what_is_known_after_the_change() {
         for row in Registration::rows() {
-            if let Outcome::Move { to, emits } = row.outcome {
+            if let RowOutcome::Move { to, emits } = row.outcome {
                 for effect in emits {
                     assert_eq!(effect.user_services_state, to.user_services(), "{row:?}");
                 }

@@ -13,7 +13,7 @@
 //!
 #![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/remote_presence.svg"), "</div>\n")]
 
-use fsm::{Guard, Machine, Row};
+use fsm::{Machine, Row, RowGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::events::Event;
@@ -136,8 +136,8 @@ const LIMIT: &[RemotePresenceEffect] = &[RemotePresenceEffect {
     reason: Why::SubscriptionLimitReached,
 }];
 
-const HOME: Guard<RemotePresenceParameters> = Guard::new("home_pool", |p| p.home_pool);
-const ELSEWHERE: Guard<RemotePresenceParameters> = Guard::new("!home_pool", |p| !p.home_pool);
+const HOME: RowGuard<RemotePresenceParameters> = RowGuard::new("home_pool", |p| p.home_pool);
+const ELSEWHERE: RowGuard<RemotePresenceParameters> = RowGuard::new("!home_pool", |p| !p.home_pool);
 
 type R = Row<RemotePresence>;
 const NO: Exception = Exception::InvalidOperationException;

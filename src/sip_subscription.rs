@@ -14,7 +14,7 @@
 //!
 #![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/sip_subscription.svg"), "</div>\n")]
 
-use fsm::{Guard, Machine, Row};
+use fsm::{Machine, Row, RowGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::events::Event;
@@ -182,14 +182,15 @@ const SERVER: &[SipSubscriptionEffect] = &[SipSubscriptionEffect {
     reason: TransitionReason::ServerEvent,
 }];
 
-const PROTECTED: Guard<SipSubscriptionParameters> = Guard::new(
+const PROTECTED: RowGuard<SipSubscriptionParameters> = RowGuard::new(
     "platform && home_pool",
     SipSubscriptionParameters::protected,
 );
-const UNPROTECTED: Guard<SipSubscriptionParameters> =
-    Guard::new("!(platform && home_pool)", |p| !p.protected());
-const QUERY: Guard<SipSubscriptionParameters> = Guard::new("query_only", |p| p.query_only);
-const NOT_QUERY: Guard<SipSubscriptionParameters> = Guard::new("!query_only", |p| !p.query_only);
+const UNPROTECTED: RowGuard<SipSubscriptionParameters> =
+    RowGuard::new("!(platform && home_pool)", |p| !p.protected());
+const QUERY: RowGuard<SipSubscriptionParameters> = RowGuard::new("query_only", |p| p.query_only);
+const NOT_QUERY: RowGuard<SipSubscriptionParameters> =
+    RowGuard::new("!query_only", |p| !p.query_only);
 
 type R = Row<SipSubscription>;
 const NO: Exception = InvalidOperationException;

@@ -205,7 +205,7 @@ fn staying_pending_in_the_shipped_system_is_refused_as_unfair_pres_4() {
 /// A mutant with a cycle through pending states (PRES-4): LocalOwnerPresence ignores the
 /// pool's recovery, and a publish toggles it between WaitingForRetry and Subscribing.
 fn toggling() -> System {
-    use fsm::{Outcome, Table};
+    use fsm::{RowOutcome, Table};
     use std::borrow::Cow;
     use ucma_ha::presence::LocalOwnerPresenceStimulus as Lop;
     use ucma_ha::system::{wiring, Tables};
@@ -215,12 +215,12 @@ fn toggling() -> System {
     let mut rows = tables.local_owner_presence.rows().to_vec();
     for row in &mut rows {
         row.outcome = match (row.from, row.on) {
-            (Css::WaitingForRetry, Lop::PoolRecovered) => Outcome::Ignore,
-            (Css::WaitingForRetry, Lop::BeginPublishPresence) => Outcome::Move {
+            (Css::WaitingForRetry, Lop::PoolRecovered) => RowOutcome::Ignore,
+            (Css::WaitingForRetry, Lop::BeginPublishPresence) => RowOutcome::Move {
                 to: Css::Subscribing,
                 emits: &[],
             },
-            (Css::Subscribing, Lop::BeginPublishPresence) => Outcome::Move {
+            (Css::Subscribing, Lop::BeginPublishPresence) => RowOutcome::Move {
                 to: Css::WaitingForRetry,
                 emits: &[],
             },

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use fsm::{Machine, Outcome, Row, Symbol};
+use fsm::{Machine, Row, RowOutcome, Symbol};
 use ucma_ha::catalog::{for_each_machine, MachineVisitor};
 use ucma_ha::invariants::{self, Documented};
 use ucma_ha::vocabulary::Exception;
@@ -19,18 +19,18 @@ use ucma_ha::vocabulary::Exception;
 /// What a mutated row does, observably: accepted or not, where to, which effects.
 fn behaviour<M: Machine>(row: &Row<M>) -> (bool, M::State, usize) {
     match row.outcome {
-        Outcome::Move { to, emits } => (true, to, emits.len()),
-        Outcome::Ignore => (true, row.from, 0),
-        Outcome::Reject(_) => (false, row.from, 0),
+        RowOutcome::Move { to, emits } => (true, to, emits.len()),
+        RowOutcome::Ignore => (true, row.from, 0),
+        RowOutcome::Reject(_) => (false, row.from, 0),
     }
 }
 
 fn outcome_text<M: Machine>(row: &Row<M>) -> String {
     match row.outcome {
-        Outcome::Move { to, emits: [] } => format!("move to {to} silently"),
-        Outcome::Move { to, .. } => format!("move to {to}"),
-        Outcome::Ignore => "ignore".to_owned(),
-        Outcome::Reject(_) => "reject".to_owned(),
+        RowOutcome::Move { to, emits: [] } => format!("move to {to} silently"),
+        RowOutcome::Move { to, .. } => format!("move to {to}"),
+        RowOutcome::Ignore => "ignore".to_owned(),
+        RowOutcome::Reject(_) => "reject".to_owned(),
     }
 }
 
@@ -55,17 +55,17 @@ fn mutants<M: Machine<Error = Exception>>() -> Vec<Mutant<M>> {
     let mut out = Vec::new();
     for (i, row) in original.iter().enumerate() {
         let emits = match row.outcome {
-            Outcome::Move { emits, .. } => emits,
+            RowOutcome::Move { emits, .. } => emits,
             _ => &[],
         };
-        let mut outcomes: Vec<Outcome<M::State, M::Effect, Exception>> = vec![
-            Outcome::Ignore,
-            Outcome::Reject(Exception::InvalidOperationException),
+        let mut outcomes: Vec<RowOutcome<M::State, M::Effect, Exception>> = vec![
+            RowOutcome::Ignore,
+            RowOutcome::Reject(Exception::InvalidOperationException),
         ];
-        outcomes.extend(M::State::all().map(|to| Outcome::Move { to, emits }));
+        outcomes.extend(M::State::all().map(|to| RowOutcome::Move { to, emits }));
         if !emits.is_empty() {
-            if let Outcome::Move { to, .. } = row.outcome {
-                outcomes.push(Outcome::Move { to, emits: &[] });
+            if let RowOutcome::Move { to, .. } = row.outcome {
+                outcomes.push(RowOutcome::Move { to, emits: &[] });
             }
         }
         let mut seen = BTreeSet::from([behaviour(row)]);

@@ -87,7 +87,6 @@ fn system_steps_without_allocating() {
 /// The compiled system's step, in both layouts, allocates nothing; nor do its successors
 /// once the output buffer has room.
 fn compiled_steps_without_allocating(system: &ucma_ha::system::System) {
-    use fsm::explore::Model;
     use ucma_ha::system::compiled::{CompiledSystem, Layout as KeyLayout};
     for layout in [KeyLayout::Lanes, KeyLayout::Counts] {
         let compiled = CompiledSystem::new(system, layout).expect("compiles");
@@ -100,7 +99,7 @@ fn compiled_steps_without_allocating(system: &ucma_ha::system::System) {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             key = compiled.step(key, stimuli[(seed >> 16) as usize % stimuli.len()]);
             out.clear();
-            compiled.successors(&key, &mut out);
+            compiled.successors(key, &mut out);
         }
         let after = ALLOCATIONS.load(Ordering::Relaxed);
         assert_eq!(

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use fsm::check::{check, check_rows, TableError};
-use fsm::{Machine, Outcome, Row, Symbol};
+use fsm::{Machine, Row, RowOutcome, Symbol};
 use ucma_ha::{
     ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
     SipSubscription,
@@ -54,8 +54,8 @@ fn unreachable_state<M: Machine>() {
     let rows: Vec<Row<M>> = M::rows()
         .iter()
         .map(|row| match row.outcome {
-            Outcome::Move { to, .. } if to == victim && row.from != victim => Row {
-                outcome: Outcome::Move {
+            RowOutcome::Move { to, .. } if to == victim && row.from != victim => Row {
+                outcome: RowOutcome::Move {
                     to: row.from,
                     emits: &[],
                 },

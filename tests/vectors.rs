@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use fsm::{Machine, Outcome, Table};
+use fsm::{Machine, RowOutcome, Table};
 use ucma_ha::catalog::{all_parameters, for_each_machine, MachineVisitor, TableModel};
 use ucma_ha::replay::{replay, replay_on, ReplayError};
 use ucma_ha::vectors::{generate, Generated, Options};
@@ -52,14 +52,14 @@ fn mutate<M: Machine>(row: usize) -> Vec<fsm::Row<M>> {
     let error = M::rows()
         .iter()
         .find_map(|row| match row.outcome {
-            Outcome::Reject(error) => Some(error),
+            RowOutcome::Reject(error) => Some(error),
             _ => None,
         })
         .expect("every machine rejects something");
     let mut rows = M::rows().to_vec();
     rows[row].outcome = match rows[row].outcome {
-        Outcome::Move { .. } | Outcome::Ignore => Outcome::Reject(error),
-        Outcome::Reject(_) => Outcome::Ignore,
+        RowOutcome::Move { .. } | RowOutcome::Ignore => RowOutcome::Reject(error),
+        RowOutcome::Reject(_) => RowOutcome::Ignore,
     };
     rows
 }

@@ -5,111 +5,10 @@
 
 use serde::Serialize;
 use strum::EnumCount;
-use thiserror::Error;
 
 use crate::table::{Machine, Parameters, Row, Table};
+pub use crate::table::{TableError, TableErrors};
 use crate::Symbol;
-
-/// A rule of a well-formed table, broken.
-#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
-#[serde(tag = "rule")]
-pub enum TableError {
-    /// A vocabulary enum whose discriminants are not `0..COUNT` in declaration order.
-    #[error("{machine}: {symbol} has index {index}, but is at position {position}")]
-    SymbolOrder {
-        /// The machine id.
-        machine: &'static str,
-        /// The value out of place.
-        symbol: &'static str,
-        /// What [`Symbol::index`] says.
-        index: usize,
-        /// Its position in declaration order.
-        position: usize,
-    },
-    /// No row answers a stimulus in a state (for some parameters).
-    #[error("{machine}: no row answers {stimulus} in {state} (parameters {parameters})")]
-    Missing {
-        /// The machine id.
-        machine: &'static str,
-        /// The state.
-        state: &'static str,
-        /// The stimulus.
-        stimulus: &'static str,
-        /// The parameters, as JSON.
-        parameters: String,
-    },
-    /// Two rows answer the same stimulus in the same state (for some parameters).
-    #[error("{machine}: rows {first} and {second} both answer {stimulus} in {state} (parameters {parameters})")]
-    Duplicate {
-        /// The machine id.
-        machine: &'static str,
-        /// The state.
-        state: &'static str,
-        /// The stimulus.
-        stimulus: &'static str,
-        /// The parameters, as JSON.
-        parameters: String,
-        /// The first row's index.
-        first: usize,
-        /// The second row's index.
-        second: usize,
-    },
-    /// A state that no instance reaches from its initial state.
-    #[error(
-        "{machine}: state {state} is unreachable from the initial state for every parameter set"
-    )]
-    Unreachable {
-        /// The machine id.
-        machine: &'static str,
-        /// The state.
-        state: &'static str,
-    },
-    /// A row that never fires: its guard never holds where its state is reachable.
-    #[error("{machine}: row {row} ({state}, {stimulus}) can never fire")]
-    DeadRow {
-        /// The machine id.
-        machine: &'static str,
-        /// The row's index.
-        row: usize,
-        /// The row's state.
-        state: &'static str,
-        /// The row's stimulus.
-        stimulus: &'static str,
-    },
-    /// A row that cites no clause or fact.
-    #[error("{machine}: row {row} ({state}, {stimulus}) cites no clause")]
-    Uncited {
-        /// The machine id.
-        machine: &'static str,
-        /// The row's index.
-        row: usize,
-        /// The row's state.
-        state: &'static str,
-        /// The row's stimulus.
-        stimulus: &'static str,
-    },
-}
-
-/// The rules a table broke when it was compiled ([`Table::new`]): a list of
-/// [`TableError`]s that is itself an error.
-#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
-#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
-pub struct TableErrors(pub Vec<TableError>);
-
-impl std::ops::Deref for TableErrors {
-    type Target = Vec<TableError>;
-    fn deref(&self) -> &Vec<TableError> {
-        &self.0
-    }
-}
-
-impl IntoIterator for TableErrors {
-    type Item = TableError;
-    type IntoIter = std::vec::IntoIter<TableError>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
 
 /// What a successful check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -124,57 +23,6 @@ pub struct TableReport {
     pub rows: usize,
     /// Number of parameter sets checked.
     pub parameter_sets: usize,
-}
-
-fn json<P: Serialize>(parameters: &P) -> String {
-    serde_json::to_string(parameters).unwrap_or_else(|error| error.to_string())
-}
-
-/// Checks totality and determinism of `rows` for one parameter set and builds the index
-/// that [`Table::step`] uses (`index[state * stimuli + stimulus]` = row).
-pub(crate) fn check_parameters<M: Machine>(
-    rows: &[Row<M>],
-    parameters: &M::Parameters,
-) -> Result<Box<[u16]>, Vec<TableError>> {
-    let stimuli = M::Stimulus::COUNT;
-    let mut index: Vec<Option<usize>> = vec![None; M::State::COUNT * stimuli];
-    let mut errors = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        if !(row.when.holds)(parameters) {
-            continue;
-        }
-        let slot = &mut index[row.from.index() * stimuli + row.on.index()];
-        match *slot {
-            None => *slot = Some(i),
-            Some(first) => errors.push(TableError::Duplicate {
-                machine: M::ID,
-                state: row.from.name(),
-                stimulus: row.on.name(),
-                parameters: json(parameters),
-                first,
-                second: i,
-            }),
-        }
-    }
-    let mut compiled = Vec::with_capacity(index.len());
-    for state in M::State::all() {
-        for on in M::Stimulus::all() {
-            match index[state.index() * stimuli + on.index()] {
-                Some(row) => compiled.push(u16::try_from(row).unwrap_or(u16::MAX)),
-                None => errors.push(TableError::Missing {
-                    machine: M::ID,
-                    state: state.name(),
-                    stimulus: on.name(),
-                    parameters: json(parameters),
-                }),
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(compiled.into_boxed_slice())
-    } else {
-        Err(errors)
-    }
 }
 
 fn symbol_order<S: Symbol>(machine: &'static str, errors: &mut Vec<TableError>) {

@@ -59,18 +59,10 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt::Debug;
 use std::hash::Hash;
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
-use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
 
-mod ranked;
-mod reach;
-pub use ranked::{reach_ranked, Located, Place, Ranked, RankedReach, Sink, Target, MAX_SLOTS};
-pub use reach::{
-    reach, reach_keys, reach_with, CompactKeys, FastHash, FastHasher, KeySet, QuotientSet, Reach,
-    StateSet, Visited,
-};
+mod hash;
+pub use hash::FastHash;
 
 /// A model to explore: an initial state, a fixed list of actions, a total successor
 /// function, and optionally a canonical form for symmetry reduction.
@@ -90,17 +82,6 @@ pub trait Model {
     fn canonical(&self, state: Self::State) -> Self::State {
         state
     }
-    /// Appends to `out` every successor that differs from `state`, in action order: by
-    /// default `next` for each action. Override it when a model can skip actions that
-    /// cannot change a state faster than it can try them; the result must be the same.
-    fn successors(&self, state: &Self::State, out: &mut Vec<Self::State>) {
-        for &action in self.actions() {
-            let next = self.next(state, action);
-            if next != *state {
-                out.push(next);
-            }
-        }
-    }
 }
 
 /// Bounds of a search.
@@ -112,8 +93,7 @@ pub struct Limits {
     pub max_depth: usize,
     /// Stop before the search's own tables could outgrow this many bytes: before a node
     /// is expanded, every table that may have to grow while expanding it is counted at
-    /// its grown size plus the old buffer it is copied from. Honoured by [`explore`]
-    /// only; the counting searches ([`reach`], [`reach_ranked`]) ignore it.
+    /// its grown size plus the old buffer it is copied from.
     pub max_memory: usize,
     /// Store canonical representatives only ([`Model::canonical`]).
     pub symmetry: bool,
@@ -148,7 +128,7 @@ pub enum Completeness {
 
 /// How far a running search has got (for progress reports).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
+pub struct SearchProgress {
     /// States stored so far.
     pub states: usize,
     /// Edges stored so far.
@@ -187,10 +167,36 @@ pub struct Exploration<S, A> {
 ///
 /// # Complexity
 /// O((states x actions) x cost of `next`) time, O(states + edges) memory.
+///
+/// # Examples
+/// ```
+/// use ucma_ha_fsm::explore::{explore, Completeness, Limits, Model};
+/// /// A ring 0 -> 1 -> 2 -> 0 on `s`, and `x` from 2 to the exit, 3.
+/// struct Ring;
+/// impl Model for Ring {
+///     type State = u8;
+///     type Action = char;
+///     fn initial(&self) -> u8 { 0 }
+///     fn actions(&self) -> &[char] { &['s', 'x'] }
+///     fn next(&self, s: &u8, action: char) -> u8 {
+///         match (action, *s) {
+///             (_, 3) => 3,
+///             ('s', s) => (s + 1) % 3,
+///             ('x', 2) => 3,
+///             (_, s) => s,
+///         }
+///     }
+/// }
+/// let found = explore(&Ring, Limits::default(), |_| {});
+/// assert_eq!((found.graph.node_count(), found.completeness), (4, Completeness::Complete));
+/// let exit = found.first(|&s| s == 3).expect("reachable");
+/// assert_eq!(found.path(exit), ['s', 's', 'x']);
+/// assert_eq!(found.unchanged, 4); // `x` in 0 and 1, and both actions in 3
+/// ```
 pub fn explore<M: Model>(
     model: &M,
     limits: Limits,
-    mut progress: impl FnMut(Progress),
+    mut progress: impl FnMut(SearchProgress),
 ) -> Exploration<M::State, M::Action> {
     let canonical = |state: M::State| {
         if limits.symmetry {
@@ -250,7 +256,7 @@ pub fn explore<M: Model>(
                     depth.push(depth[node.index()] + 1);
                     queue.push_back(fresh);
                     if graph.node_count() % 65_536 == 0 {
-                        progress(Progress {
+                        progress(SearchProgress {
                             states: graph.node_count(),
                             transitions: graph.edge_count(),
                             depth: at,
@@ -339,24 +345,10 @@ impl<S, A> Tables<'_, S, A> {
     }
 }
 
-/// A lasso: a path from the initial state into a set of states, and a cycle in that set
-/// that a fair run can repeat forever.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lasso<A> {
-    /// Actions from the initial state to `entry`.
-    pub prefix: Vec<A>,
-    /// The first state of the cycle.
-    pub entry: NodeIndex,
-    /// Actions from `entry` back to `entry` (empty when the run stays in `entry` because
-    /// no fair action can move it).
-    pub cycle: Vec<A>,
-    /// Every state of the trap.
-    pub states: Vec<NodeIndex>,
-}
-
 impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
     /// The node of a (canonical) state, when it was reached.
-    pub fn node(&self, state: &S) -> Option<NodeIndex> {
+    #[cfg(test)]
+    pub(crate) fn node(&self, state: &S) -> Option<NodeIndex> {
         self.index.get(state).copied()
     }
 
@@ -369,7 +361,8 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
 
     /// How many nodes were expanded: nodes `0..expanded_count()` (see
     /// [`Exploration::expanded`]).
-    pub fn expanded_count(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn expanded_count(&self) -> usize {
         self.expanded
     }
 
@@ -418,951 +411,10 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
             .node_indices()
             .find(|&node| predicate(&self.graph[node]))
     }
-
-    /// Looks for a fair run that stays in `region` forever: a counterexample to "from
-    /// every state, a state outside `region` is eventually reached".
-    ///
-    /// Only expanded nodes ([`Exploration::expanded`]) take part: a frontier node's
-    /// successors are unknown, so it can be neither a trap nor part of one. A lasso found
-    /// in a cut search is therefore a lasso of the complete graph too; `None` from a cut
-    /// search decides nothing.
-    ///
-    /// Only edges whose action satisfies `allowed` are followed (the actions assumed not
-    /// to happen any more are left out). A run is fair when every action satisfying
-    /// `fair` that is enabled (changes the state) infinitely often is taken infinitely
-    /// often (strong fairness). The search refines strongly connected components: an
-    /// action enabled in a component but never staying in it cannot be avoided forever, so
-    /// the states enabling it are removed and the rest is decomposed again.
-    ///
-    /// # Returns
-    /// A [`Lasso`] into the first trap found (the one nearest to the initial state), or
-    /// `None` when every fair run leaves `region`.
-    ///
-    /// # Complexity
-    /// O(k x (states + edges)) where k is the number of refinement rounds (at most the
-    /// number of fair actions per component).
-    pub fn fair_trap(
-        &self,
-        region: impl Fn(NodeIndex) -> bool,
-        allowed: impl Fn(&A) -> bool,
-        fair: impl Fn(&A) -> bool,
-    ) -> Option<Lasso<A>> {
-        let n = self.graph.node_count();
-        let mut member = vec![false; n];
-        for node in self.graph.node_indices() {
-            member[node.index()] = self.expanded(node) && region(node);
-        }
-        let mut work: Vec<Vec<NodeIndex>> = vec![self
-            .graph
-            .node_indices()
-            .filter(|node| member[node.index()])
-            .collect()];
-        let mut traps: Vec<Vec<NodeIndex>> = Vec::new();
-        let mut local = vec![u32::MAX; n];
-        while let Some(set) = work.pop() {
-            let mut sub = DiGraph::<NodeIndex, (), u32>::with_capacity(set.len(), set.len());
-            for &node in &set {
-                local[node.index()] = sub.add_node(node).index() as u32;
-            }
-            for &node in &set {
-                for (_, target, _) in self.out_edges(node, &allowed) {
-                    let to = local[target.index()];
-                    if to != u32::MAX {
-                        sub.add_edge(
-                            NodeIndex::new(local[node.index()] as usize),
-                            NodeIndex::new(to as usize),
-                            (),
-                        );
-                    }
-                }
-            }
-            for &node in &set {
-                local[node.index()] = u32::MAX;
-            }
-            let components: Vec<Vec<NodeIndex>> = tarjan_scc(&sub)
-                .into_iter()
-                .map(|component| component.into_iter().map(|local| sub[local]).collect())
-                .collect();
-            for component in components {
-                match self.refine(&component, &allowed, &fair) {
-                    Refined::Trap => traps.push(component),
-                    Refined::Smaller(rest) => {
-                        if !rest.is_empty() {
-                            work.push(rest);
-                        }
-                    }
-                    Refined::Empty => {}
-                }
-            }
-        }
-        let trap = traps
-            .into_iter()
-            .min_by_key(|trap| trap.iter().map(|node| node.index()).min())?;
-        Some(self.lasso(trap, &allowed, &fair))
-    }
-
-    fn out_edges<'a>(
-        &'a self,
-        node: NodeIndex,
-        allowed: &'a impl Fn(&A) -> bool,
-    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, A)> + 'a {
-        self.graph
-            .edges_directed(node, Direction::Outgoing)
-            .filter(move |edge| allowed(edge.weight()))
-            .map(|edge| (edge.id(), edge.target(), *edge.weight()))
-    }
-
-    fn refine(
-        &self,
-        component: &[NodeIndex],
-        allowed: &impl Fn(&A) -> bool,
-        fair: &impl Fn(&A) -> bool,
-    ) -> Refined {
-        let set: std::collections::HashSet<NodeIndex> = component.iter().copied().collect();
-        // Fair actions enabled somewhere, and those that also have an edge staying inside.
-        let mut enabled: Vec<A> = Vec::new();
-        let mut stays: Vec<A> = Vec::new();
-        let mut internal_edge = false;
-        for &node in component {
-            for (_, target, action) in self.out_edges(node, allowed) {
-                let within = set.contains(&target);
-                internal_edge |= within;
-                if fair(&action) {
-                    if !enabled.contains(&action) {
-                        enabled.push(action);
-                    }
-                    if within && !stays.contains(&action) {
-                        stays.push(action);
-                    }
-                }
-            }
-        }
-        let escaping: Vec<A> = enabled
-            .into_iter()
-            .filter(|action| !stays.contains(action))
-            .collect();
-        if escaping.is_empty() {
-            // A component with an internal cycle is a trap; a single state is one when no
-            // fair action can move it (the run may stay there).
-            let stutters = component.len() == 1 && stays.is_empty();
-            return if internal_edge || stutters {
-                Refined::Trap
-            } else {
-                Refined::Empty
-            };
-        }
-        let rest: Vec<NodeIndex> = component
-            .iter()
-            .copied()
-            .filter(|&node| {
-                !self
-                    .out_edges(node, allowed)
-                    .any(|(_, _, action)| escaping.contains(&action))
-            })
-            .collect();
-        if rest.is_empty() {
-            Refined::Empty
-        } else {
-            Refined::Smaller(rest)
-        }
-    }
-
-    /// A shortest path inside `set` from `from` to a node satisfying `goal`, as actions and
-    /// the node reached.
-    fn walk(
-        &self,
-        set: &std::collections::HashSet<NodeIndex>,
-        from: NodeIndex,
-        allowed: &impl Fn(&A) -> bool,
-        goal: impl Fn(NodeIndex) -> bool,
-    ) -> Option<(Vec<A>, NodeIndex)> {
-        let mut back: HashMap<NodeIndex, (NodeIndex, A)> = HashMap::new();
-        let mut queue = VecDeque::from([from]);
-        let mut seen = std::collections::HashSet::from([from]);
-        while let Some(node) = queue.pop_front() {
-            if goal(node) {
-                let mut actions = Vec::new();
-                let mut at = node;
-                while at != from {
-                    let Some(&(previous, action)) = back.get(&at) else {
-                        break;
-                    };
-                    actions.push(action);
-                    at = previous;
-                }
-                actions.reverse();
-                return Some((actions, node));
-            }
-            for (_, target, action) in self.out_edges(node, allowed) {
-                if set.contains(&target) && seen.insert(target) {
-                    back.insert(target, (node, action));
-                    queue.push_back(target);
-                }
-            }
-        }
-        None
-    }
-
-    fn lasso(
-        &self,
-        trap: Vec<NodeIndex>,
-        allowed: &impl Fn(&A) -> bool,
-        fair: &impl Fn(&A) -> bool,
-    ) -> Lasso<A> {
-        let set: std::collections::HashSet<NodeIndex> = trap.iter().copied().collect();
-        let entry = trap.iter().copied().min().unwrap_or(NodeIndex::new(0));
-        let mut cycle = Vec::new();
-        let mut at = entry;
-        // Take every fair action enabled in the trap once, then return to the entry.
-        let mut pending: Vec<A> = Vec::new();
-        for &node in &trap {
-            for (_, target, action) in self.out_edges(node, allowed) {
-                if fair(&action) && set.contains(&target) && !pending.contains(&action) {
-                    pending.push(action);
-                }
-            }
-        }
-        for action in pending {
-            let has_edge = |node: NodeIndex| {
-                self.out_edges(node, allowed)
-                    .any(|(_, target, a)| a == action && set.contains(&target))
-            };
-            if let Some((mut steps, reached)) = self.walk(&set, at, allowed, has_edge) {
-                if let Some((_, target, _)) = self
-                    .out_edges(reached, allowed)
-                    .find(|(_, target, a)| *a == action && set.contains(target))
-                {
-                    steps.push(action);
-                    cycle.extend(steps);
-                    at = target;
-                }
-            }
-        }
-        if cycle.is_empty() && trap.len() > 1 {
-            if let Some((_, target, action)) = self
-                .out_edges(entry, allowed)
-                .find(|(_, target, _)| set.contains(target))
-            {
-                cycle.push(action);
-                at = target;
-            }
-        }
-        if at != entry {
-            if let Some((steps, _)) = self.walk(&set, at, allowed, |node| node == entry) {
-                cycle.extend(steps);
-            }
-        }
-        Lasso {
-            prefix: self.path(entry),
-            entry,
-            cycle,
-            states: trap,
-        }
-    }
 }
 
-enum Refined {
-    Trap,
-    Smaller(Vec<NodeIndex>),
-    Empty,
-}
+mod liveness;
+pub use liveness::Lasso;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A ring 0 -> 1 -> 2 -> 0 on `Step`, plus `Exit` from 2 to 3 (absorbing).
-    struct Ring {
-        exit_from: u8,
-    }
-    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-    enum Act {
-        Step,
-        Exit,
-    }
-    impl Model for Ring {
-        type State = u8;
-        type Action = Act;
-        fn initial(&self) -> u8 {
-            0
-        }
-        fn actions(&self) -> &[Act] {
-            &[Act::Step, Act::Exit]
-        }
-        fn next(&self, s: &u8, action: Act) -> u8 {
-            match (action, *s) {
-                (Act::Step, 3) => 3,
-                (Act::Step, s) => (s + 1) % 3,
-                (Act::Exit, s) if s == self.exit_from => 3,
-                (Act::Exit, s) => s,
-            }
-        }
-    }
-
-    /// Three counters modulo 4 with a rotation symmetry-free canonical form (sorted).
-    struct Triple;
-    impl Model for Triple {
-        type State = u32;
-        type Action = u8;
-        fn initial(&self) -> u32 {
-            0
-        }
-        fn actions(&self) -> &[u8] {
-            &[0, 1, 2, 3]
-        }
-        fn next(&self, s: &u32, action: u8) -> u32 {
-            if action == 3 {
-                return *s;
-            }
-            let shift = 2 * u32::from(action);
-            let digit = ((s >> shift) + 1) & 3;
-            (s & !(3 << shift)) | (digit << shift)
-        }
-        fn canonical(&self, s: u32) -> u32 {
-            let mut digits = [s & 3, (s >> 2) & 3, (s >> 4) & 3];
-            digits.sort_unstable();
-            digits[0] | (digits[1] << 2) | (digits[2] << 4)
-        }
-    }
-
-    #[test]
-    fn the_lean_search_counts_what_the_graph_search_stores() {
-        for limits in [
-            Limits::default(),
-            Limits {
-                symmetry: true,
-                ..Limits::default()
-            },
-            Limits {
-                max_states: 10,
-                ..Limits::default()
-            },
-            Limits {
-                max_depth: 3,
-                ..Limits::default()
-            },
-            Limits {
-                max_depth: 0,
-                ..Limits::default()
-            },
-        ] {
-            let graph = explore(&Triple, limits, |_| {});
-            let mut visited = Vec::new();
-            let lean = reach(&Triple, limits, |s| visited.push(*s));
-            assert_eq!(lean.states, graph.graph.node_count(), "{limits:?}");
-            if graph.completeness == Completeness::Complete {
-                // (A cut lean search tries a whole batch of states before it stops.)
-                assert_eq!(lean.unchanged, graph.unchanged, "{limits:?}");
-            }
-            assert_eq!(lean.transitions, graph.graph.edge_count(), "{limits:?}");
-            assert_eq!(lean.completeness, graph.completeness, "{limits:?}");
-            assert_eq!(lean.depth, graph.max_depth(), "{limits:?}");
-            let stored: Vec<u32> = graph.graph.node_weights().copied().collect();
-            assert_eq!(visited, stored, "{limits:?}: same breadth-first order");
-        }
-        assert_eq!(reach(&Triple, Limits::default(), |_| {}).states, 64);
-    }
-
-    #[test]
-    fn the_state_set_grows_and_finds_every_state() {
-        let mut set = StateSet::<u128>::with_capacity(4);
-        for i in 0..10_000u128 {
-            assert!(set.insert(i << 70 | i));
-        }
-        assert_eq!(set.len(), 10_000);
-        for i in 0..10_000u128 {
-            assert!(set.contains(&(i << 70 | i)));
-            assert!(!set.insert(i << 70 | i));
-        }
-        assert!(!set.contains(&1));
-        assert!(set.bytes() >= 10_000 * 16);
-    }
-
-    #[test]
-    fn the_key_set_grows_and_finds_every_key() {
-        let mut set = KeySet::with_capacity(4);
-        for i in 1..=10_000u64 {
-            assert!(set.insert(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-        }
-        assert!(set.insert(u64::MAX), "the empty marker is a key too");
-        assert!(!set.insert(u64::MAX));
-        assert!(set.insert(0));
-        assert_eq!(set.len(), 10_002);
-        for i in 1..=10_000u64 {
-            assert!(set.contains(&i.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-        }
-        assert!(set.contains(&u64::MAX) && set.contains(&0));
-        assert!(!set.contains(&1));
-        assert!(set.bytes() >= 10_002 * 8);
-    }
-
-    #[test]
-    fn the_quotient_set_agrees_with_a_hash_set_at_every_key_width() {
-        assert!(
-            QuotientSet::new(50, 4).is_none(),
-            "a 2^23-slot table is too large to start"
-        );
-        for bits in [1u32, 5, 12, 20, 33, 48, 49] {
-            let mask = if bits == 64 {
-                u64::MAX
-            } else {
-                (1 << bits) - 1
-            };
-            let mut set = QuotientSet::new(bits, 4).expect("up to 49 bits");
-            let mut plain = std::collections::HashSet::new();
-            let mut seed = 0x2545_F491_4F6C_DD1Du64;
-            let mut next = move || {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                seed
-            };
-            for i in 0..40_000 {
-                // Half the keys anywhere in the width, half from a small pool (repeats).
-                let random = next() & mask;
-                let key = if i % 2 == 0 { random } else { random & 0xFFF };
-                assert_eq!(
-                    set.insert(key),
-                    plain.insert(key),
-                    "{bits} bits, key {key:#x}"
-                );
-            }
-            assert_eq!(set.len(), plain.len(), "{bits} bits");
-            for key in &plain {
-                assert!(set.contains(key), "{bits} bits: {key:#x}");
-            }
-            for _ in 0..40_000 {
-                let key = next() & mask;
-                assert_eq!(
-                    set.contains(&key),
-                    plain.contains(&key),
-                    "{bits} bits: {key:#x}"
-                );
-            }
-            assert!(set.bytes() >= set.len() * 4);
-        }
-    }
-
-    #[test]
-    fn compact_keys_move_into_a_quotient_set_only_when_it_is_smaller() {
-        let fill = |bits: u32| {
-            let mut set = CompactKeys::new(bits);
-            for key in 0..100_000u64 {
-                assert!(set.insert(key.wrapping_mul(0x9E37_79B9) & ((1 << bits) - 1)));
-            }
-            assert_eq!(set.len(), 100_000);
-            assert!((0..100_000u64)
-                .all(|key| set.contains(&(key.wrapping_mul(0x9E37_79B9) & ((1 << bits) - 1)))));
-            set
-        };
-        assert!(matches!(fill(40), CompactKeys::Quotient(_)));
-        assert!(
-            matches!(fill(48), CompactKeys::Plain { .. }),
-            "2^21 slots is more"
-        );
-        assert!(
-            matches!(fill(60), CompactKeys::Plain { .. }),
-            "too wide to quotient"
-        );
-    }
-
-    /// Three counters modulo 64 in one key (262 144 states): enough for the lean search
-    /// to group successors by the part of the visited set they fall in.
-    struct Cube;
-    impl Model for Cube {
-        type State = u64;
-        type Action = u64;
-        fn initial(&self) -> u64 {
-            0
-        }
-        fn actions(&self) -> &[u64] {
-            &[0, 6, 12, 99]
-        }
-        fn next(&self, s: &u64, shift: u64) -> u64 {
-            if shift == 99 {
-                return 0;
-            }
-            let digit = ((s >> shift) + 1) & 63;
-            (s & !(63 << shift)) | (digit << shift)
-        }
-    }
-
-    #[test]
-    fn grouped_insertion_keeps_the_levels_of_a_breadth_first_search() {
-        let mut reported = Vec::new();
-        let graph = explore(&Cube, Limits::default(), |p| reported.push(p.states));
-        assert_eq!(
-            reported,
-            [1 << 16, 2 << 16, 3 << 16, 4 << 16],
-            "every 65 536 states"
-        );
-        let mut levels: Vec<Vec<u64>> = Vec::new();
-        for node in graph.graph.node_indices() {
-            let depth = graph.depth(node);
-            levels.resize(levels.len().max(depth + 1), Vec::new());
-            levels[depth].push(graph.graph[node]);
-        }
-        let mut by_keys = Vec::new();
-        let keys = reach_with(&Cube, Limits::default(), KeySet::with_capacity(8), |s| {
-            by_keys.push(*s)
-        });
-        let mut by_quotients = Vec::new();
-        let quotients = reach_with(
-            &Cube,
-            Limits::default(),
-            QuotientSet::new(18, 8).expect("small"),
-            |s| by_quotients.push(*s),
-        );
-        let mut by_compact = Vec::new();
-        let compact = reach_with(&Cube, Limits::default(), CompactKeys::new(18), |s| {
-            by_compact.push(*s)
-        });
-        let mut by_states = Vec::new();
-        let states = reach_with(&Cube, Limits::default(), StateSet::with_capacity(8), |s| {
-            by_states.push(*s)
-        });
-        for (found, visited) in [
-            (keys, by_keys),
-            (quotients, by_quotients),
-            (compact, by_compact),
-            (states, by_states),
-        ] {
-            assert_eq!(found.states, 1 << 18);
-            assert_eq!(found.transitions, graph.graph.edge_count());
-            assert_eq!(found.depth, graph.max_depth());
-            let mut start = 0;
-            for level in &levels {
-                let mut got = visited[start..start + level.len()].to_vec();
-                let mut want = level.clone();
-                got.sort_unstable();
-                want.sort_unstable();
-                assert_eq!(got, want, "the same states at each depth");
-                start += level.len();
-            }
-        }
-    }
-
-    #[test]
-    fn breadth_first_paths_are_shortest() {
-        let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
-        assert_eq!(graph.graph.node_count(), 4);
-        let exit = graph.first(|s| *s == 3).expect("reachable");
-        assert_eq!(graph.path(exit), vec![Act::Step, Act::Step, Act::Exit]);
-        assert_eq!(graph.depth(exit), 3);
-    }
-
-    #[test]
-    fn limits_report_incomplete() {
-        let limited = explore(
-            &Ring { exit_from: 2 },
-            Limits {
-                max_states: 2,
-                ..Limits::default()
-            },
-            |_| {},
-        );
-        assert_eq!(limited.completeness, Completeness::StateLimit);
-        let shallow = explore(
-            &Ring { exit_from: 2 },
-            Limits {
-                max_depth: 1,
-                ..Limits::default()
-            },
-            |_| {},
-        );
-        assert_eq!(shallow.completeness, Completeness::DepthLimit);
-        assert_eq!(shallow.graph.node_count(), 2);
-    }
-
-    #[test]
-    fn the_expanded_nodes_are_the_prefix_whose_successors_were_all_tried() {
-        let full = explore(&Triple, Limits::default(), |_| {});
-        assert_eq!(full.expanded_count(), full.graph.node_count());
-        // A state limit stops in the middle of a node: that node and the rest are the
-        // frontier, and the last expanded node has all its edges.
-        for max_states in [1, 2, 5, 10, 20] {
-            let cut = explore(
-                &Triple,
-                Limits {
-                    max_states,
-                    ..Limits::default()
-                },
-                |_| {},
-            );
-            assert_eq!(cut.completeness, Completeness::StateLimit);
-            assert!(
-                cut.expanded_count() < cut.graph.node_count(),
-                "{max_states}"
-            );
-            for node in cut.graph.node_indices() {
-                let edges = cut.graph.edges(node).count();
-                let want = full
-                    .graph
-                    .edges(full.node(&cut.graph[node]).expect("same state"))
-                    .count();
-                assert_eq!(cut.expanded(node), node.index() < cut.expanded_count());
-                if cut.expanded(node) {
-                    assert_eq!(edges, want, "{max_states}: node {node:?} has all its edges");
-                } else {
-                    assert!(edges < want, "{max_states}: node {node:?} is the frontier");
-                }
-            }
-        }
-        // A depth limit: every node above the limit is expanded, none at it.
-        let shallow = explore(
-            &Triple,
-            Limits {
-                max_depth: 2,
-                ..Limits::default()
-            },
-            |_| {},
-        );
-        for node in shallow.graph.node_indices() {
-            assert_eq!(shallow.expanded(node), shallow.depth(node) < 2);
-        }
-        let none = explore(
-            &Triple,
-            Limits {
-                max_depth: 0,
-                ..Limits::default()
-            },
-            |_| {},
-        );
-        assert_eq!(none.expanded_count(), 0);
-    }
-
-    #[test]
-    fn the_frontier_is_never_a_trap() {
-        // Cut after the first step: state 1 was stored but never expanded. It has no
-        // edges, yet it is no state that nothing moves.
-        for limits in [
-            Limits {
-                max_depth: 1,
-                ..Limits::default()
-            },
-            Limits {
-                max_states: 2,
-                ..Limits::default()
-            },
-        ] {
-            let cut = explore(&Ring { exit_from: 2 }, limits, |_| {});
-            assert_eq!(cut.graph.node_count(), 2, "{limits:?}");
-            assert!(!cut.expanded(NodeIndex::new(1)), "{limits:?}");
-            assert_eq!(
-                cut.fair_trap(|_| true, |_| true, |_| true),
-                None,
-                "{limits:?}"
-            );
-        }
-        // Expanded states do count: with Exit excluded, {0, 1, 2} is a trap once the
-        // whole ring was expanded, and the cut search cannot see it.
-        let full = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
-        let region = |node: NodeIndex| full.graph[node] != 3;
-        let lasso = full
-            .fair_trap(region, |a| *a == Act::Step, |_| true)
-            .expect("the ring");
-        assert_eq!(lasso.cycle, vec![Act::Step; 3]);
-        let cut = explore(
-            &Ring { exit_from: 2 },
-            Limits {
-                max_depth: 2,
-                ..Limits::default()
-            },
-            |_| {},
-        );
-        assert_eq!(cut.fair_trap(|_| true, |a| *a == Act::Step, |_| true), None);
-    }
-
-    #[test]
-    fn a_memory_budget_stops_the_search_before_its_tables_outgrow_it() {
-        let full = explore(&Cube, Limits::default(), |_| {});
-        let whole = full.bytes();
-        // At least every stored node, edge, index entry and tree entry.
-        let (nodes, edges) = (full.graph.node_count(), full.graph.edge_count());
-        let least = nodes * std::mem::size_of::<petgraph::graph::Node<u64, u32>>()
-            + edges * std::mem::size_of::<petgraph::graph::Edge<u64, u32>>()
-            + nodes * std::mem::size_of::<(u64, NodeIndex)>()
-            + nodes * std::mem::size_of::<Option<(NodeIndex, u64)>>()
-            + nodes * std::mem::size_of::<u32>();
-        assert!(whole >= least, "{whole} < {least}");
-        assert!(whole < 4 * least, "{whole} is no estimate of {least}");
-        for budget in [0, 1, 4_096, 1 << 20, whole / 2] {
-            let cut = explore(
-                &Cube,
-                Limits {
-                    max_memory: budget,
-                    ..Limits::default()
-                },
-                |_| {},
-            );
-            assert_eq!(cut.completeness, Completeness::MemoryLimit, "{budget}");
-            if budget < 4_096 {
-                // Only the initial state, stored before anything is counted.
-                assert_eq!(cut.graph.node_count(), 1, "{budget}");
-                assert_eq!(cut.expanded_count(), 0, "{budget}");
-            } else {
-                assert!(cut.bytes() <= budget, "{budget}: {} bytes", cut.bytes());
-                assert!(cut.expanded_count() > 0, "{budget}");
-            }
-            assert!(cut.graph.node_count() < full.graph.node_count());
-        }
-        // Whatever the budget, the tables never hold more than it when the search stops.
-        for share in 1..=40 {
-            let budget = whole * share / 40;
-            let cut = explore(
-                &Cube,
-                Limits {
-                    max_memory: budget,
-                    ..Limits::default()
-                },
-                |_| {},
-            );
-            assert!(cut.bytes() <= budget, "{budget}: {} bytes", cut.bytes());
-        }
-        let roomy = explore(
-            &Cube,
-            Limits {
-                max_memory: 4 * whole,
-                ..Limits::default()
-            },
-            |_| {},
-        );
-        assert_eq!(roomy.completeness, Completeness::Complete);
-    }
-
-    /// A model given by its edges: `(from, action, to)`; any other action changes nothing.
-    struct Edges(Vec<(u8, u8, u8)>);
-    impl Model for Edges {
-        type State = u8;
-        type Action = u8;
-        fn initial(&self) -> u8 {
-            0
-        }
-        fn actions(&self) -> &[u8] {
-            &[0, 1, 2]
-        }
-        fn next(&self, s: &u8, action: u8) -> u8 {
-            self.0
-                .iter()
-                .find(|&&(from, a, _)| from == *s && a == action)
-                .map_or(*s, |&(_, _, to)| to)
-        }
-    }
-
-    /// Whether a fair run can stay in `region` for ever, by brute force over sets of
-    /// states: a set strongly connected by allowed edges (or one state no fair allowed
-    /// action moves) in which every fair allowed action enabled somewhere has an edge
-    /// inside.
-    fn fair_set_exists(
-        graph: &Exploration<u8, u8>,
-        region: &dyn Fn(NodeIndex) -> bool,
-        allowed: &dyn Fn(&u8) -> bool,
-        fair: &dyn Fn(&u8) -> bool,
-    ) -> bool {
-        let nodes: Vec<NodeIndex> = graph
-            .graph
-            .node_indices()
-            .filter(|&n| graph.expanded(n) && region(n))
-            .collect();
-        let edges = |n: NodeIndex| {
-            graph
-                .graph
-                .edges(n)
-                .filter(|e| allowed(e.weight()))
-                .map(|e| (e.target(), *e.weight()))
-                .collect::<Vec<_>>()
-        };
-        (1u32..1 << nodes.len()).any(|mask| {
-            let set: Vec<NodeIndex> = (0..nodes.len())
-                .filter(|i| mask >> i & 1 == 1)
-                .map(|i| nodes[i])
-                .collect();
-            let inside = |n: &NodeIndex| set.contains(n);
-            let fair_ok = set.iter().all(|&n| {
-                edges(n).iter().filter(|(_, a)| fair(a)).all(|&(_, a)| {
-                    set.iter()
-                        .any(|&m| edges(m).iter().any(|(t, b)| *b == a && inside(t)))
-                })
-            });
-            if !fair_ok {
-                return false;
-            }
-            if set.len() == 1 {
-                return edges(set[0]).iter().all(|(_, a)| !fair(a));
-            }
-            set.iter().all(|&from| {
-                let mut seen = vec![from];
-                let mut stack = vec![from];
-                while let Some(n) = stack.pop() {
-                    for (t, _) in edges(n) {
-                        if inside(&t) && !seen.contains(&t) {
-                            seen.push(t);
-                            stack.push(t);
-                        }
-                    }
-                }
-                seen.len() == set.len()
-            })
-        })
-    }
-
-    /// Checks a lasso against the graph: the prefix leads from the initial state to the
-    /// entry, the cycle follows allowed edges inside `region` back to the entry, and it
-    /// takes every fair allowed action enabled in a state it visits.
-    fn valid_lasso(
-        graph: &Exploration<u8, u8>,
-        lasso: &Lasso<u8>,
-        region: &dyn Fn(NodeIndex) -> bool,
-        allowed: &dyn Fn(&u8) -> bool,
-        fair: &dyn Fn(&u8) -> bool,
-    ) -> Result<(), String> {
-        let step = |n: NodeIndex, a: u8| {
-            graph
-                .graph
-                .edges(n)
-                .find(|e| *e.weight() == a)
-                .map(|e| e.target())
-        };
-        let mut at = NodeIndex::new(0);
-        for &a in &lasso.prefix {
-            at = step(at, a).ok_or("the prefix leaves the graph")?;
-        }
-        if at != lasso.entry {
-            return Err("the prefix misses the entry".into());
-        }
-        let mut visited = vec![at];
-        for &a in &lasso.cycle {
-            if !allowed(&a) || !region(at) || !graph.expanded(at) {
-                return Err(format!("step {a} from {at:?} is not allowed here"));
-            }
-            at = step(at, a).ok_or("the cycle leaves the graph")?;
-            visited.push(at);
-        }
-        if at != lasso.entry || !region(at) {
-            return Err("the cycle does not return".into());
-        }
-        for &n in &visited {
-            for e in graph.graph.edges(n) {
-                let a = *e.weight();
-                if allowed(&a) && fair(&a) && !lasso.cycle.contains(&a) {
-                    return Err(format!("fair action {a} enabled in {n:?}, never taken"));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn fair_traps_agree_with_brute_force_on_random_graphs() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |below: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % below
-        };
-        let (mut found, mut none) = (0, 0);
-        for round in 0..600 {
-            let states = 2 + next(5) as u8;
-            let mut edges = Vec::new();
-            for from in 0..states {
-                for action in 0..3u8 {
-                    let to = next(u64::from(states)) as u8;
-                    if to != from && next(3) > 0 {
-                        edges.push((from, action, to));
-                    }
-                }
-            }
-            let model = Edges(edges);
-            let (fair_mask, allowed_mask, region_mask) = (next(8), 1 + next(7), next(64));
-            let limits = if round % 4 == 0 {
-                Limits {
-                    max_depth: 1 + next(3) as usize,
-                    ..Limits::default()
-                }
-            } else {
-                Limits::default()
-            };
-            let graph = explore(&model, limits, |_| {});
-            let region = |n: NodeIndex| region_mask >> graph.graph[n] & 1 == 0;
-            let allowed = |a: &u8| allowed_mask >> a & 1 == 1;
-            let fair = |a: &u8| fair_mask >> a & 1 == 1;
-            let lasso = graph.fair_trap(region, allowed, fair);
-            let exists = fair_set_exists(&graph, &region, &allowed, &fair);
-            assert_eq!(lasso.is_some(), exists, "round {round}: {:?}", model.0);
-            if let Some(lasso) = lasso {
-                valid_lasso(&graph, &lasso, &region, &allowed, &fair)
-                    .unwrap_or_else(|e| panic!("round {round}: {e}: {lasso:?} {:?}", model.0));
-                assert!(lasso.states.contains(&lasso.entry));
-                found += 1;
-            } else {
-                none += 1;
-            }
-        }
-        assert!(found > 50 && none > 50, "{found} traps, {none} without");
-    }
-
-    #[test]
-    fn a_lasso_takes_the_fair_actions_and_only_the_steps_it_needs() {
-        // Two states, toggled by a fair action 0 and an unfair action 1: the cycle takes
-        // the fair action first, then the shortest way back (here the unfair action, the
-        // first edge petgraph lists); the unfair action is never a goal of its own.
-        let toggles = Edges(vec![(0, 0, 1), (1, 0, 0), (0, 1, 1), (1, 1, 0)]);
-        let graph = explore(&toggles, Limits::default(), |_| {});
-        let lasso = graph
-            .fair_trap(|_| true, |_| true, |a| *a == 0)
-            .expect("a trap");
-        assert_eq!(lasso.cycle, vec![0, 1]);
-        assert_eq!((lasso.entry.index(), lasso.states.len()), (0, 2));
-        let unfair_first = graph
-            .fair_trap(|_| true, |_| true, |a| *a == 1)
-            .expect("a trap");
-        assert_eq!(unfair_first.cycle, vec![1, 1]);
-        // With no fair action, a trap of several states still goes round; a run that
-        // stays in one state needs a state of its own.
-        let ring = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
-        let lasso = ring
-            .fair_trap(|n| ring.graph[n] != 3, |_| true, |_| false)
-            .expect("the ring");
-        assert_eq!(lasso.cycle, vec![Act::Step; 3]);
-        assert_eq!(lasso.states.len(), 3);
-        let absorbing = ring
-            .fair_trap(|n| ring.graph[n] == 3, |_| true, |_| true)
-            .expect("state 3");
-        assert_eq!((absorbing.cycle.len(), absorbing.states.len()), (0, 1));
-        assert_eq!(absorbing.prefix, vec![Act::Step, Act::Step, Act::Exit]);
-    }
-
-    #[test]
-    fn fairness_forces_an_exit_that_is_always_enabled_in_the_cycle() {
-        let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
-        let region = |node: NodeIndex| graph.graph[node] != 3;
-        // Both fair: the ring is left eventually.
-        assert_eq!(graph.fair_trap(region, |_| true, |_| true), None);
-        // Only Exit fair: the run may stay in 0 or 1, where Exit is not enabled.
-        let idle = graph
-            .fair_trap(region, |_| true, |a| *a == Act::Exit)
-            .expect("a stuttering run");
-        assert!(idle.cycle.is_empty());
-        // Exit unfair: the ring can go round forever.
-        let lasso = graph
-            .fair_trap(region, |_| true, |a| *a == Act::Step)
-            .expect("a fair cycle");
-        assert_eq!(lasso.prefix, Vec::<Act>::new());
-        assert_eq!(lasso.cycle, vec![Act::Step, Act::Step, Act::Step]);
-        assert_eq!(lasso.states.len(), 3);
-    }
-
-    #[test]
-    fn a_state_no_fair_action_moves_is_a_trap() {
-        let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
-        // Without Step allowed, state 0 cannot move: the run stays there.
-        let lasso = graph
-            .fair_trap(|node| graph.graph[node] != 3, |a| *a == Act::Exit, |_| true)
-            .expect("stuck");
-        assert_eq!(graph.graph[lasso.entry], 0);
-        assert!(lasso.cycle.is_empty());
-        // Exit from 2 is enabled and fair: {2} alone is not a trap, but 0 and 1 are.
-        assert_eq!(lasso.states.len(), 1);
-    }
-}
+mod tests;

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::table::{Machine, Outcome, Row};
+use crate::table::{Machine, Row, RowOutcome};
 use crate::Symbol;
 
 /// One row, by names.
@@ -47,9 +47,9 @@ pub struct TableView<E: Serialize, X: Serialize> {
 /// Describes one row by names.
 pub fn row_view<M: Machine>(index: usize, row: &Row<M>) -> RowView<M::Effect, M::Error> {
     let (outcome, emits, rejects) = match row.outcome {
-        Outcome::Move { emits, .. } => ("move", emits.to_vec(), None),
-        Outcome::Ignore => ("ignore", Vec::new(), None),
-        Outcome::Reject(error) => ("reject", Vec::new(), Some(error)),
+        RowOutcome::Move { emits, .. } => ("move", emits.to_vec(), None),
+        RowOutcome::Ignore => ("ignore", Vec::new(), None),
+        RowOutcome::Reject(error) => ("reject", Vec::new(), Some(error)),
     };
     RowView {
         index,

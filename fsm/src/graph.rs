@@ -9,8 +9,8 @@
 //!
 //! The output is deterministic: nodes are sorted by id, edges by `(from, to, kind)`, the
 //! lines of an edge by their text, so the same diagram gives the same bytes on every run.
-//! Every label is escaped for its target language (see [`dot_escape`] and
-//! [`mermaid_escape`]); node ids are restricted to plain identifiers, so they never need
+//! Every label is escaped for its target language (DOT's quoted strings; Mermaid's
+//! entity codes for what it would read as syntax); node ids are restricted to plain identifiers, so they never need
 //! escaping.
 //!
 //! # Examples
@@ -33,7 +33,6 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{Graph, NodeIndex};
@@ -42,7 +41,7 @@ use petgraph::Direction;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::table::{Machine, Outcome, Parameters};
+use crate::table::{Machine, Parameters, RowOutcome};
 use crate::Symbol;
 
 /// A state in a diagram.
@@ -81,7 +80,7 @@ impl Node {
     }
 
     /// The same node with another label.
-    pub fn labelled(mut self, label: &str) -> Self {
+    pub(crate) fn labelled(mut self, label: &str) -> Self {
         label.clone_into(&mut self.label);
         self
     }
@@ -89,12 +88,6 @@ impl Node {
     /// The same node, marked initial.
     pub fn initial(mut self) -> Self {
         self.initial = true;
-        self
-    }
-
-    /// The same node, marked final.
-    pub fn final_state(mut self) -> Self {
-        self.is_final = true;
         self
     }
 }
@@ -163,7 +156,7 @@ impl Edge {
     }
 
     /// The tooltip: one line per stimulus, `text: clause, clause`.
-    pub fn tooltip(&self) -> String {
+    pub(crate) fn tooltip(&self) -> String {
         self.lines
             .iter()
             .map(|line| format!("{}: {}", line.text, line.clauses.join(", ")))
@@ -224,14 +217,7 @@ const MERMAID_RESERVED: &[&str] = &[
 
 /// Whether `id` can be used as a node id: `[A-Za-z][A-Za-z0-9_]*` and not reserved by
 /// Mermaid.
-///
-/// # Examples
-/// ```
-/// assert!(ucma_ha_fsm::graph::is_plain_id("WaitingForRetry"));
-/// assert!(!ucma_ha_fsm::graph::is_plain_id("a;b"));
-/// assert!(!ucma_ha_fsm::graph::is_plain_id("end"));
-/// ```
-pub fn is_plain_id(id: &str) -> bool {
+pub(crate) fn is_plain_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -389,9 +375,9 @@ pub fn from_table<M: Machine>(
             format!(" [{}]", row.when.label)
         };
         let (kind, to, text) = match row.outcome {
-            Outcome::Ignore => continue,
-            Outcome::Reject(_) if !options.with_rejections => continue,
-            Outcome::Reject(error) => (
+            RowOutcome::Ignore => continue,
+            RowOutcome::Reject(_) if !options.with_rejections => continue,
+            RowOutcome::Reject(error) => (
                 EdgeKind::Reject,
                 row.from,
                 format!(
@@ -400,7 +386,7 @@ pub fn from_table<M: Machine>(
                     Into::<&str>::into(error)
                 ),
             ),
-            Outcome::Move { to, emits } => {
+            RowOutcome::Move { to, emits } => {
                 let effects: Vec<String> = emits.iter().filter_map(&effect).collect();
                 let text = if effects.is_empty() {
                     format!("{}{guard}", row.on.name())
@@ -548,292 +534,26 @@ pub fn from_graph<N, E>(
 // Writers
 // ---------------------------------------------------------------------------------------
 
-/// Escapes text for a double-quoted DOT string (an `escString` such as `label` or
-/// `tooltip`): `"` and `\` get a backslash, a newline becomes `\n` (a centred line
-/// break), a carriage return is dropped, and `&` becomes `&amp;` so that graphviz does
-/// not read `&lt;` and the like as entities.
-///
-/// # Examples
-/// ```
-/// assert_eq!(ucma_ha_fsm::graph::dot_escape("a \"b\"\\c\nd & e"), r#"a \"b\"\\c\nd &amp; e"#);
-/// ```
-pub fn dot_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes text for a Mermaid state diagram label (a transition label or a state
-/// description), as Mermaid 11 reads them: `;` would end the statement (`#59;`), quotes
-/// are not delimiters (`#quot;`), `<` and `>` would be read as HTML (`#lt;`, `#gt;`), `#`
-/// starts an entity code (`#35;`), `&` starts an HTML entity (`#amp;`) and `%%` a comment
-/// (`%` becomes `#37;`); a newline becomes `<br/>`, a carriage return is dropped. Colons,
-/// brackets, braces and parentheses pass unchanged.
-///
-/// # Examples
-/// ```
-/// assert_eq!(ucma_ha_fsm::graph::mermaid_escape("a;b \"c\" <d>\ne"), "a#59;b #quot;c#quot; #lt;d#gt;<br/>e");
-/// ```
-pub fn mermaid_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            ';' => out.push_str("#59;"),
-            '"' => out.push_str("#quot;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '#' => out.push_str("#35;"),
-            '&' => out.push_str("#amp;"),
-            '%' => out.push_str("#37;"),
-            '\n' => out.push_str("<br/>"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The line text of an edge label: the lines joined by newlines.
-fn edge_label(edge: &Edge) -> String {
-    edge.lines
-        .iter()
-        .map(|line| line.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+mod dot;
+mod json;
+mod mermaid;
+pub use dot::to_dot;
+pub use json::to_json;
+pub use mermaid::to_mermaid;
 
 /// Colours of strongly connected groups (light fills, readable with black text).
 const GROUP_FILLS: &[&str] = &[
     "#e3f2fd", "#e8f5e9", "#fff3e0", "#f3e5f5", "#e0f7fa", "#fce4ec", "#f9fbe7", "#ede7f6",
 ];
 
-/// The start marker's node id: not a plain identifier, so never a node's.
-const DOT_START: &str = "[*]";
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Writes a diagram as a graphviz DOT digraph.
-///
-/// Nodes are rounded boxes; the start marker is a point with an arrow to each initial
-/// state; final states have a double border; terminal states are filled grey; nodes of
-/// one strongly connected group share a fill colour and sit in a dashed cluster; rejected
-/// stimuli are dashed red self-loops. An edge label has one left-justified line per
-/// stimulus; its tooltip lists those lines with their clause IDs.
-///
-/// # Complexity
-/// O(n + e) after the diagram is built; the output is the same bytes on every run.
-pub fn to_dot(diagram: &Diagram) -> String {
-    let mut out = String::new();
-    let name = dot_escape(&diagram.name);
-    let _ = writeln!(out, "digraph \"{name}\" {{");
-    let _ = writeln!(
-        out,
-        "  graph [label=\"{name}\", labelloc=t, fontname=\"Helvetica\", fontsize=14, \
-         rankdir=TB, newrank=true, nodesep=0.5, ranksep=0.7];"
-    );
-    let _ = writeln!(
-        out,
-        "  node [shape=box, style=\"rounded\", fontname=\"Helvetica\", fontsize=11];"
-    );
-    let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];");
-    if diagram.nodes.iter().any(|node| node.initial) {
-        let _ = writeln!(
-            out,
-            "  \"{DOT_START}\" [shape=point, width=0.15, label=\"\", tooltip=\"start\"];"
-        );
+    #[test]
+    fn node_ids_are_plain_identifiers_mermaid_does_not_reserve() {
+        assert!(is_plain_id("WaitingForRetry"));
+        assert!(!is_plain_id("a;b"));
+        assert!(!is_plain_id("end"));
     }
-    for node in &diagram.nodes {
-        let mut attributes = vec![format!("label=\"{}\"", dot_escape(&node.label))];
-        let mut notes = Vec::new();
-        let mut styles = vec!["rounded"];
-        if node.initial {
-            notes.push("initial");
-        }
-        if node.is_final {
-            attributes.push("peripheries=2".to_owned());
-            notes.push("final");
-        }
-        if node.terminal {
-            styles.push("filled");
-            attributes.push("fillcolor=\"#d0d0d0\"".to_owned());
-            attributes.push("penwidth=2".to_owned());
-            notes.push("terminal");
-        } else if let Some(group) = node.group {
-            styles.push("filled");
-            let fill = GROUP_FILLS[group % GROUP_FILLS.len()];
-            attributes.push(format!("fillcolor=\"{fill}\""));
-        }
-        let component = node.group.map(|group| format!("component {group}"));
-        if let Some(text) = &component {
-            notes.push(text);
-        }
-        if !notes.is_empty() {
-            attributes.push(format!("tooltip=\"{}\"", notes.join(", ")));
-        }
-        if styles.len() > 1 {
-            attributes.push(format!("style=\"{}\"", styles.join(",")));
-        }
-        let _ = writeln!(out, "  \"{}\" [{}];", node.id, attributes.join(", "));
-    }
-    let mut groups: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
-    for node in &diagram.nodes {
-        if let Some(group) = node.group {
-            groups.entry(group).or_default().push(&node.id);
-        }
-    }
-    for (group, members) in &groups {
-        let _ = writeln!(
-            out,
-            "  subgraph \"cluster_{group}\" {{ label=\"component {group}\"; style=dashed; \
-             color=\"#909090\"; fontsize=10; {} }}",
-            members
-                .iter()
-                .map(|id| format!("\"{id}\";"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-    }
-    for node in diagram.nodes.iter().filter(|node| node.initial) {
-        let _ = writeln!(out, "  \"{DOT_START}\" -> \"{}\";", node.id);
-    }
-    for edge in &diagram.edges {
-        // One left-justified line (`\l`) per stimulus.
-        let label: String = edge
-            .lines
-            .iter()
-            .map(|line| format!("{}\\l", dot_escape(&line.text)))
-            .collect();
-        let mut attributes = vec![
-            format!("label=\"{label}\""),
-            format!("tooltip=\"{}\"", dot_escape(&edge.tooltip())),
-        ];
-        if edge.kind == EdgeKind::Reject {
-            attributes.push(
-                "style=dashed, color=\"#b03030\", fontcolor=\"#b03030\", arrowhead=empty"
-                    .to_owned(),
-            );
-        }
-        let _ = writeln!(
-            out,
-            "  \"{}\" -> \"{}\" [{}];",
-            edge.from,
-            edge.to,
-            attributes.join(", ")
-        );
-    }
-    out.push_str("}\n");
-    out
-}
-
-/// Writes a diagram as a Mermaid `stateDiagram-v2`.
-///
-/// A node whose label differs from its id is declared `state "label" as id`; initial
-/// states get an arrow from `[*]`, final states one to `[*]`; each edge is one
-/// transition whose label holds its lines separated by `<br/>`, rejections reading
-/// `... rejected: Error`, with a `%%` comment above it listing its clause IDs (Mermaid
-/// has no tooltips). Strongly connected groups and terminal states get a class
-/// (`component0`, ..., `terminal`) with a fill colour.
-///
-/// # Complexity
-/// O(n + e) after the diagram is built; the output is the same bytes on every run.
-pub fn to_mermaid(diagram: &Diagram) -> String {
-    let mut out = String::from("stateDiagram-v2\n");
-    let _ = writeln!(out, "    %% {}", diagram.name.replace(['\n', '\r'], " "));
-    for node in &diagram.nodes {
-        if node.label != node.id {
-            let _ = writeln!(
-                out,
-                "    state \"{}\" as {}",
-                mermaid_escape(&node.label),
-                node.id
-            );
-        }
-    }
-    for node in diagram.nodes.iter().filter(|node| node.initial) {
-        let _ = writeln!(out, "    [*] --> {}", node.id);
-    }
-    for edge in &diagram.edges {
-        // Mermaid has no tooltips: the clause IDs go in a comment above the transition.
-        let clauses = edge.clauses().join(", ").replace(['\n', '\r'], " ");
-        if !clauses.is_empty() {
-            let _ = writeln!(out, "    %% {clauses}");
-        }
-        let _ = writeln!(
-            out,
-            "    {} --> {} : {}",
-            edge.from,
-            edge.to,
-            mermaid_escape(&edge_label(edge))
-        );
-    }
-    for node in diagram.nodes.iter().filter(|node| node.is_final) {
-        let _ = writeln!(out, "    {} --> [*]", node.id);
-    }
-    // Strongly connected groups by number, then the terminal states.
-    let mut classes: BTreeMap<(bool, usize), Vec<&str>> = BTreeMap::new();
-    for node in &diagram.nodes {
-        if node.terminal {
-            classes.entry((true, 0)).or_default().push(&node.id);
-        } else if let Some(group) = node.group {
-            classes.entry((false, group)).or_default().push(&node.id);
-        }
-    }
-    for ((terminal, group), members) in &classes {
-        let (class, fill) = if *terminal {
-            ("terminal".to_owned(), "#d0d0d0")
-        } else {
-            (
-                format!("component{group}"),
-                GROUP_FILLS[group % GROUP_FILLS.len()],
-            )
-        };
-        let _ = writeln!(out, "    classDef {class} fill:{fill}");
-        let _ = writeln!(out, "    class {} {class}", members.join(","));
-    }
-    out
-}
-
-/// Writes a diagram as pretty-printed JSON: `{"name", "nodes": [{"id", "label",
-/// "initial", "final", "terminal", "group"?}], "edges": [{"from", "to", "kind", "lines":
-/// [{"text", "clauses"}], "clauses"}]}`, with a trailing newline.
-pub fn to_json(diagram: &Diagram) -> String {
-    #[derive(Serialize)]
-    struct JsonEdge<'a> {
-        from: &'a str,
-        to: &'a str,
-        kind: EdgeKind,
-        lines: &'a [EdgeLine],
-        clauses: Vec<&'a str>,
-    }
-    #[derive(Serialize)]
-    struct JsonDiagram<'a> {
-        name: &'a str,
-        nodes: &'a [Node],
-        edges: Vec<JsonEdge<'a>>,
-    }
-    let json = JsonDiagram {
-        name: &diagram.name,
-        nodes: &diagram.nodes,
-        edges: diagram
-            .edges
-            .iter()
-            .map(|edge| JsonEdge {
-                from: &edge.from,
-                to: &edge.to,
-                kind: edge.kind,
-                lines: &edge.lines,
-                clauses: edge.clauses(),
-            })
-            .collect(),
-    };
-    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
-    text.push('\n');
-    text
 }

@@ -10,7 +10,7 @@
 //! implements. [`symbol_enum!`] declares such an enum and implements [`Symbol`].
 //!
 //! ```
-//! use ucma_ha_fsm::{check, Guard, Machine, NoParameters, Outcome, Row, Table};
+//! use ucma_ha_fsm::{check, RowGuard, Machine, NoParameters, RowOutcome, Row, Table};
 //! use strum::IntoStaticStr;
 //!
 //! ucma_ha_fsm::symbol_enum! {
@@ -92,7 +92,7 @@ mod table;
 pub use check::{TableError, TableErrors, TableReport};
 pub use symbol::Symbol;
 pub use table::{
-    Guard, Machine, NoParameters, Outcome, Parameters, Rejected, Row, Table, Transition,
+    Machine, NoParameters, Parameters, Rejected, Row, RowGuard, RowOutcome, Table, Transition,
 };
 
 #[doc(hidden)]

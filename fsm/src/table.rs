@@ -6,9 +6,10 @@ use std::fmt::{self, Debug, Display};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::check::{check_parameters, TableErrors};
-use crate::Symbol;
 use strum::EnumCount;
+use thiserror::Error;
+
+use crate::Symbol;
 
 /// The parameters a machine is instantiated with (a plain struct with a [`Default`]).
 ///
@@ -37,9 +38,10 @@ impl Parameters for NoParameters {
 /// Rows with the same `(from, on)` pair must have guards that split the parameter space:
 /// for every instance exactly one of them holds ([`check`](crate::check::check_rows)
 /// verifies it).
-pub struct Guard<P: 'static> {
-    /// How the guard reads in tables and diagrams, e.g. `kind = user`; empty for
-    /// [`Guard::ALWAYS`].
+pub struct RowGuard<P: 'static> {
+    /// How the guard reads in tables and diagrams, e.g. `kind = user`; empty for the
+    /// guard of a row that applies to every instance (the one [`Row::moves`],
+    /// [`Row::ignores`] and [`Row::rejects`] give).
     pub label: &'static str,
     /// Whether the guard holds for an instance.
     pub holds: fn(&P) -> bool,
@@ -49,31 +51,31 @@ fn always<P>(_: &P) -> bool {
     true
 }
 
-impl<P: 'static> Guard<P> {
+impl<P: 'static> RowGuard<P> {
     /// The guard of a row that applies to every instance.
-    pub const ALWAYS: Guard<P> = Guard {
+    pub(crate) const ALWAYS: RowGuard<P> = RowGuard {
         label: "",
         holds: always::<P>,
     };
 
     /// A guard with a label and a predicate.
     pub const fn new(label: &'static str, holds: fn(&P) -> bool) -> Self {
-        Guard { label, holds }
+        RowGuard { label, holds }
     }
 
-    /// Whether this guard is [`Guard::ALWAYS`] (judged by its empty label).
+    /// Whether this guard applies to every instance (judged by its empty label).
     pub fn is_always(&self) -> bool {
         self.label.is_empty()
     }
 }
 
-impl<P> Clone for Guard<P> {
+impl<P> Clone for RowGuard<P> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<P> Copy for Guard<P> {}
-impl<P> Debug for Guard<P> {
+impl<P> Copy for RowGuard<P> {}
+impl<P> Debug for RowGuard<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_always() {
             f.write_str("always")
@@ -85,7 +87,7 @@ impl<P> Debug for Guard<P> {
 
 /// What a row does when it fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome<S: 'static, E: 'static, X> {
+pub enum RowOutcome<S: 'static, E: 'static, X> {
     /// The stimulus is accepted: the machine goes to `to` (possibly the same state) and
     /// raises `emits`, in order.
     Move {
@@ -147,9 +149,9 @@ pub struct Row<M: Machine> {
     /// The stimulus the row answers.
     pub on: M::Stimulus,
     /// The parameters the row applies under.
-    pub when: Guard<M::Parameters>,
+    pub when: RowGuard<M::Parameters>,
     /// What happens.
-    pub outcome: Outcome<M::State, M::Effect, M::Error>,
+    pub outcome: RowOutcome<M::State, M::Effect, M::Error>,
     /// The clause and fact IDs the row implements (e.g. `REG-2`, `AF-PUB`).
     pub clauses: &'static [&'static str],
 }
@@ -195,8 +197,8 @@ impl<M: Machine> Row<M> {
         Row {
             from,
             on,
-            when: Guard::ALWAYS,
-            outcome: Outcome::Move { to, emits },
+            when: RowGuard::ALWAYS,
+            outcome: RowOutcome::Move { to, emits },
             clauses,
         }
     }
@@ -210,8 +212,8 @@ impl<M: Machine> Row<M> {
         Row {
             from,
             on,
-            when: Guard::ALWAYS,
-            outcome: Outcome::Ignore,
+            when: RowGuard::ALWAYS,
+            outcome: RowOutcome::Ignore,
             clauses,
         }
     }
@@ -226,14 +228,14 @@ impl<M: Machine> Row<M> {
         Row {
             from,
             on,
-            when: Guard::ALWAYS,
-            outcome: Outcome::Reject(error),
+            when: RowGuard::ALWAYS,
+            outcome: RowOutcome::Reject(error),
             clauses,
         }
     }
 
     /// The same row, applying only where `guard` holds.
-    pub const fn when(self, guard: Guard<M::Parameters>) -> Self {
+    pub const fn when(self, guard: RowGuard<M::Parameters>) -> Self {
         Row {
             from: self.from,
             on: self.on,
@@ -246,8 +248,8 @@ impl<M: Machine> Row<M> {
     /// The state the row leads to: `to` for a move, `from` otherwise.
     pub fn target(&self) -> M::State {
         match self.outcome {
-            Outcome::Move { to, .. } => to,
-            Outcome::Ignore | Outcome::Reject(_) => self.from,
+            RowOutcome::Move { to, .. } => to,
+            RowOutcome::Ignore | RowOutcome::Reject(_) => self.from,
         }
     }
 }
@@ -401,7 +403,7 @@ impl<M: Machine> Table<M> {
         rows: Cow<'static, [Row<M>]>,
         parameters: M::Parameters,
     ) -> Result<Self, TableErrors> {
-        let index = check_parameters::<M>(&rows, &parameters).map_err(TableErrors)?;
+        let index = index_rows::<M>(&rows, &parameters).map_err(TableErrors)?;
         Ok(Table {
             parameters,
             rows,
@@ -452,21 +454,21 @@ impl<M: Machine> Table<M> {
     pub fn step(&self, state: M::State, on: M::Stimulus) -> Result<Transition<M>, Rejected<M>> {
         let row = self.row_index(state, on);
         match self.rows[row].outcome {
-            Outcome::Move { to, emits } => Ok(Transition {
+            RowOutcome::Move { to, emits } => Ok(Transition {
                 from: state,
                 on,
                 to,
                 emits,
                 row,
             }),
-            Outcome::Ignore => Ok(Transition {
+            RowOutcome::Ignore => Ok(Transition {
                 from: state,
                 on,
                 to: state,
                 emits: &[],
                 row,
             }),
-            Outcome::Reject(error) => Err(Rejected {
+            RowOutcome::Reject(error) => Err(Rejected {
                 state,
                 on,
                 error,
@@ -493,5 +495,157 @@ impl<M: Machine> Table<M> {
             }
         }
         seen
+    }
+}
+
+/// A rule of a well-formed table, broken.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
+#[serde(tag = "rule")]
+pub enum TableError {
+    /// A vocabulary enum whose discriminants are not `0..COUNT` in declaration order.
+    #[error("{machine}: {symbol} has index {index}, but is at position {position}")]
+    SymbolOrder {
+        /// The machine id.
+        machine: &'static str,
+        /// The value out of place.
+        symbol: &'static str,
+        /// What [`Symbol::index`] says.
+        index: usize,
+        /// Its position in declaration order.
+        position: usize,
+    },
+    /// No row answers a stimulus in a state (for some parameters).
+    #[error("{machine}: no row answers {stimulus} in {state} (parameters {parameters})")]
+    Missing {
+        /// The machine id.
+        machine: &'static str,
+        /// The state.
+        state: &'static str,
+        /// The stimulus.
+        stimulus: &'static str,
+        /// The parameters, as JSON.
+        parameters: String,
+    },
+    /// Two rows answer the same stimulus in the same state (for some parameters).
+    #[error("{machine}: rows {first} and {second} both answer {stimulus} in {state} (parameters {parameters})")]
+    Duplicate {
+        /// The machine id.
+        machine: &'static str,
+        /// The state.
+        state: &'static str,
+        /// The stimulus.
+        stimulus: &'static str,
+        /// The parameters, as JSON.
+        parameters: String,
+        /// The first row's index.
+        first: usize,
+        /// The second row's index.
+        second: usize,
+    },
+    /// A state that no instance reaches from its initial state.
+    #[error(
+        "{machine}: state {state} is unreachable from the initial state for every parameter set"
+    )]
+    Unreachable {
+        /// The machine id.
+        machine: &'static str,
+        /// The state.
+        state: &'static str,
+    },
+    /// A row that never fires: its guard never holds where its state is reachable.
+    #[error("{machine}: row {row} ({state}, {stimulus}) can never fire")]
+    DeadRow {
+        /// The machine id.
+        machine: &'static str,
+        /// The row's index.
+        row: usize,
+        /// The row's state.
+        state: &'static str,
+        /// The row's stimulus.
+        stimulus: &'static str,
+    },
+    /// A row that cites no clause or fact.
+    #[error("{machine}: row {row} ({state}, {stimulus}) cites no clause")]
+    Uncited {
+        /// The machine id.
+        machine: &'static str,
+        /// The row's index.
+        row: usize,
+        /// The row's state.
+        state: &'static str,
+        /// The row's stimulus.
+        stimulus: &'static str,
+    },
+}
+
+/// The rules a table broke when it was compiled ([`Table::new`]): a list of
+/// [`TableError`]s that is itself an error.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct TableErrors(pub Vec<TableError>);
+
+impl std::ops::Deref for TableErrors {
+    type Target = Vec<TableError>;
+    fn deref(&self) -> &Vec<TableError> {
+        &self.0
+    }
+}
+
+impl IntoIterator for TableErrors {
+    type Item = TableError;
+    type IntoIter = std::vec::IntoIter<TableError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+fn json<P: Serialize>(parameters: &P) -> String {
+    serde_json::to_string(parameters).unwrap_or_else(|error| error.to_string())
+}
+
+/// Checks totality and determinism of `rows` for one parameter set and builds the index
+/// that [`Table::step`] uses (`index[state * stimuli + stimulus]` = row).
+pub(crate) fn index_rows<M: Machine>(
+    rows: &[Row<M>],
+    parameters: &M::Parameters,
+) -> Result<Box<[u16]>, Vec<TableError>> {
+    let stimuli = M::Stimulus::COUNT;
+    let mut index: Vec<Option<usize>> = vec![None; M::State::COUNT * stimuli];
+    let mut errors = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if !(row.when.holds)(parameters) {
+            continue;
+        }
+        let slot = &mut index[row.from.index() * stimuli + row.on.index()];
+        match *slot {
+            None => *slot = Some(i),
+            Some(first) => errors.push(TableError::Duplicate {
+                machine: M::ID,
+                state: row.from.name(),
+                stimulus: row.on.name(),
+                parameters: json(parameters),
+                first,
+                second: i,
+            }),
+        }
+    }
+    let mut compiled = Vec::with_capacity(index.len());
+    for state in M::State::all() {
+        for on in M::Stimulus::all() {
+            match index[state.index() * stimuli + on.index()] {
+                Some(row) => compiled.push(u16::try_from(row).unwrap_or(u16::MAX)),
+                None => errors.push(TableError::Missing {
+                    machine: M::ID,
+                    state: state.name(),
+                    stimulus: on.name(),
+                    parameters: json(parameters),
+                }),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(compiled.into_boxed_slice())
+    } else {
+        Err(errors)
     }
 }

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use petgraph::graph::Graph;
 use support::fixtures::{effect_text, Door, DoorParameters, OddMachine};
 use ucma_ha_fsm::graph::{
-    self, dot_escape, from_graph, from_table, mermaid_escape, Diagram, DiagramError, Edge,
-    EdgeKind, EdgeLine, GraphLabels, Node, TableOptions,
+    self, from_graph, from_table, Diagram, DiagramError, Edge, EdgeKind, EdgeLine, GraphLabels,
+    Node, TableOptions,
 };
 
 fn door(with_rejections: bool) -> Diagram {
@@ -191,7 +191,6 @@ fn parallel_rows_merge_into_one_edge_with_guards_and_clauses() {
         ]
     );
     assert_eq!(edge.clauses(), ["D-1", "D-3", "D-4"]);
-    assert!(edge.tooltip().contains("Kick [spring] / slam: D-3, D-4"));
     let dot = graph::to_dot(&diagram);
     assert!(dot.contains("tooltip=\"Kick [no spring] / slam: D-3\\nKick [spring] / slam: D-3, D-4\\nPull [no spring]: D-1\""));
 }
@@ -221,43 +220,6 @@ fn initial_and_final_states_are_marked() {
     let mermaid = graph::to_mermaid(&diagram);
     assert!(mermaid.contains("[*] --> Closed\n"));
     assert!(mermaid.contains("Broken --> [*]\n"));
-}
-
-#[test]
-fn dot_escapes_quotes_backslashes_and_newlines() {
-    assert_eq!(dot_escape(r#"say "hi""#), r#"say \"hi\""#);
-    assert_eq!(dot_escape(r"C:\dir\"), r"C:\\dir\\");
-    assert_eq!(dot_escape("two\nlines\r"), r"two\nlines");
-    assert_eq!(dot_escape("&lt;"), "&amp;lt;");
-}
-
-#[test]
-fn mermaid_semicolon_ends_a_statement() {
-    assert_eq!(mermaid_escape("x;y"), "x#59;y");
-}
-
-#[test]
-fn mermaid_quotes_are_entities() {
-    assert_eq!(mermaid_escape(r#"go "now""#), "go #quot;now#quot;");
-}
-
-#[test]
-fn mermaid_angle_brackets_are_entities() {
-    assert_eq!(mermaid_escape("<b>x</b>"), "#lt;b#gt;x#lt;/b#gt;");
-}
-
-#[test]
-fn mermaid_entity_codes_in_text_are_escaped() {
-    // `#name;` and `#123;` would be read as entity codes.
-    assert_eq!(mermaid_escape("#quot;"), "#35;quot#59;");
-    assert_eq!(mermaid_escape("#123;"), "#35;123#59;");
-    assert_eq!(mermaid_escape("a & b %% c"), "a #amp; b #37;#37; c");
-}
-
-#[test]
-fn mermaid_colons_brackets_braces_parentheses_pass() {
-    assert_eq!(mermaid_escape("a: b: [c] {d} (e)"), "a: b: [c] {d} (e)");
-    assert_eq!(mermaid_escape("line\nbreak"), "line<br/>break");
 }
 
 #[test]

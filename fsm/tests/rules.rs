@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr};
 use ucma_ha_fsm::check::{check_rows, TableError};
-use ucma_ha_fsm::{Guard, Machine, Parameters, Row, Table};
+use ucma_ha_fsm::{Machine, Parameters, Row, RowGuard, Table};
 
 ucma_ha_fsm::symbol_enum! {
     enum Door {
@@ -57,8 +57,8 @@ impl Machine for DoorMachine {
     fn raise(_: Door, _: Door, _: &()) {}
 }
 
-const HAS_LOCK: Guard<Lockable> = Guard::new("has_lock", |p| p.has_lock);
-const NO_LOCK: Guard<Lockable> = Guard::new("!has_lock", |p| !p.has_lock);
+const HAS_LOCK: RowGuard<Lockable> = RowGuard::new("has_lock", |p| p.has_lock);
+const NO_LOCK: RowGuard<Lockable> = RowGuard::new("!has_lock", |p| !p.has_lock);
 type R = Row<DoorMachine>;
 
 static ROWS: [R; 10] = [
@@ -147,7 +147,7 @@ fn rule_duplicate_pair() {
 #[test]
 fn rule_overlapping_guards_are_duplicates() {
     let mut rows = ROWS.to_vec();
-    rows[3] = rows[3].when(Guard::ALWAYS);
+    rows[3] = rows[3].when(RowGuard::new("", |_| true));
     let errors = check_rows::<DoorMachine>(&rows).expect_err("both rows apply with a lock");
     assert_eq!(errors.len(), 1);
     assert!(matches!(
@@ -184,7 +184,7 @@ fn rule_dead_row() {
         check_rows::<DoorMachine>(&rows).is_ok(),
         "split by guard is fine"
     );
-    let never: Guard<Lockable> = Guard::new("never", |_| false);
+    let never: RowGuard<Lockable> = RowGuard::new("never", |_| false);
     let always_open = R::ignores(Door::Open, Push::Open, &["D-1"]);
     let mut rows = ROWS.to_vec();
     rows[4] = always_open;

@@ -545,7 +545,7 @@ mod tests {
         let mut rows = LocalOwnerPresence::rows().to_vec();
         for row in &mut rows {
             if row.from == St::WaitingForRetry && row.on == S::BeginPublishPresence {
-                row.outcome = fsm::Outcome::Ignore;
+                row.outcome = fsm::RowOutcome::Ignore;
             }
         }
         let (_, broken) = super::documented(&rows);

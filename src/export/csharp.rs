@@ -33,7 +33,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use fsm::{Machine, Outcome, Parameters, Symbol};
+use fsm::{Machine, Parameters, RowOutcome, Symbol};
 use serde_json::Value;
 use thiserror::Error;
 
@@ -820,7 +820,7 @@ fn machine_file<M: Machine<Event = Event>>() -> Result<MachineFile, String> {
             row.on.name()
         );
         let mut line = match row.outcome {
-            Outcome::Move { to, emits } => {
+            RowOutcome::Move { to, emits } => {
                 let raised: Vec<String> = emits
                     .iter()
                     .map(|effect| {
@@ -844,8 +844,8 @@ fn machine_file<M: Machine<Event = Event>>() -> Result<MachineFile, String> {
                     cites.join(", ")
                 )
             }
-            Outcome::Ignore => format!("Row.Ignore({head}, {})", cites.join(", ")),
-            Outcome::Reject(error) => {
+            RowOutcome::Ignore => format!("Row.Ignore({head}, {})", cites.join(", ")),
+            RowOutcome::Reject(error) => {
                 let error: &'static str = error.into();
                 format!(
                     "Row.Reject({head}, {}, {})",

@@ -35,7 +35,7 @@
 
 use std::fmt::Write as _;
 
-use fsm::{Machine, Outcome, Symbol, Table};
+use fsm::{Machine, RowOutcome, Symbol, Table};
 
 use crate::system::properties::spin::{SpinCondition, SpinModel};
 use crate::system::properties::{fair, Judgement, Property, PROPERTIES};
@@ -86,9 +86,9 @@ impl Part {
             for on in M::Stimulus::all() {
                 let row = table.row(from, on);
                 let (outcome, to) = match row.outcome {
-                    Outcome::Move { to, .. } => (MOVED, to.index()),
-                    Outcome::Ignore => (IGNORED, from.index()),
-                    Outcome::Reject(_) => (REJECTED, from.index()),
+                    RowOutcome::Move { to, .. } => (MOVED, to.index()),
+                    RowOutcome::Ignore => (IGNORED, from.index()),
+                    RowOutcome::Reject(_) => (REJECTED, from.index()),
                 };
                 let code = (from.index() + n - initial) % n;
                 cells[code * stimuli.len() + on.index()] =

@@ -20,7 +20,7 @@
 //! macro-step ([`System::step`]) on probe states, over the closure of shared parts and
 //! pairs reachable from the initial state, and checks what it relies on as it goes: a
 //! probe whose shared part afterwards depends on the views, or that diverges, fails the
-//! compilation. `tests/compiled.rs` checks the compiled step against [`System::step`] on
+//! compilation. `bench/tests/compiled.rs` checks the compiled step against [`System::step`] on
 //! every reachable state of many configurations.
 //!
 //! # Keys
@@ -60,16 +60,14 @@ use super::engine::{Engine, FIRST_VIEW};
 use super::{Packed, System, SystemStimulus, STIMULI};
 
 mod learn;
-mod ranked;
-pub use ranked::{BlockMoves, RankedSystem, MAX_RANKED_PAIRS, MAX_RANKED_VIEWS};
 
 /// The most distinct (view, subscription) pairs a compiled system handles.
 pub const MAX_PAIRS: usize = 16;
 /// Bits of the shared part in a [`Packed`] state (world and the first six slots).
 const SHARED_BITS: u32 = 20;
 const SHARED_MASK: u64 = (1 << SHARED_BITS) - 1;
-/// Marks a free-view move that is rejected.
-const REJECT: u8 = u8::MAX;
+/// Marks a free-view move that is rejected ([`Effect::free`]).
+pub const REJECT: u8 = u8::MAX;
 const STIMULUS_COUNT: usize = <SystemStimulus as strum::EnumCount>::COUNT;
 
 /// How a key holds the views.
@@ -104,9 +102,6 @@ pub enum CompileError {
         /// Needed.
         bits: u32,
     },
-    /// Numbering states ([`RankedSystem`]) needs a [`Layout::Lanes`] system.
-    #[error("only a system compiled in lanes can be numbered")]
-    NeedsLanes,
     /// A probe showed a dependency the compiled form cannot express.
     #[error("{stimulus} from shared part {shared:#x}: {what}")]
     Inexpressible {
@@ -119,21 +114,22 @@ pub enum CompileError {
     },
 }
 
-/// What one stimulus does from one shared part.
+/// What one stimulus does from one shared part, as learned; read through
+/// [`CompiledSystem::active_effects`] by searches that work on the tables themselves.
 #[derive(Debug, Clone, Copy)]
-struct Effect {
+pub struct Effect {
     /// Rejected whatever the views hold.
     rejected: bool,
     /// The shared id afterwards.
-    next: u64,
+    pub next: u64,
     /// Pair id afterwards of every view but the free one, by pair id before.
-    other: [u8; MAX_PAIRS],
+    pub other: [u8; MAX_PAIRS],
     /// Pair id afterwards of the free view, or [`REJECT`].
-    free: [u8; MAX_PAIRS],
+    pub free: [u8; MAX_PAIRS],
     /// Pair ids `p` with `other[p] != p`.
     changed: u16,
     /// Whether the free view must be found (`free` differs from `other` somewhere).
-    picks_free: bool,
+    pub picks_free: bool,
 }
 
 /// The system compiled into look-up tables over 64-bit keys (see the module docs).
@@ -189,8 +185,9 @@ fn bits_for(n: usize) -> u32 {
 impl CompiledSystem {
     /// The same system over `views` views, every view starting in the pair the first
     /// view starts in; [`Layout::Lanes`] only, and from 2 views on (where a pair's
-    /// effects no longer depend on the number of views).
-    fn with_views(&self, views: usize) -> Option<Self> {
+    /// effects no longer depend on the number of views); `None` otherwise or when the
+    /// key would not fit.
+    pub fn with_views(&self, views: usize) -> Option<Self> {
         let field_bits = u32::try_from(views).ok()?;
         if self.layout != Layout::Lanes
             || views < 2
@@ -461,7 +458,7 @@ impl CompiledSystem {
 
     /// The lanes (views) of a [`Layout::Lanes`] key that hold pair id `id`, as a mask.
     #[inline]
-    fn lanes_holding(&self, key: u64, id: usize) -> u64 {
+    pub fn lanes_holding(&self, key: u64, id: usize) -> u64 {
         let mut lanes = self.field_mask();
         for bit in 0..self.fields {
             let plane = self.field(key, bit);
@@ -512,10 +509,20 @@ impl fsm::explore::Model for CompiledSystem {
     fn canonical(&self, state: u64) -> u64 {
         CompiledSystem::canonical(self, state)
     }
+}
 
-    /// Only the stimuli that can change a key with this shared part are tried.
+/// The learned tables, read-only, for searches that work on them directly (a search that
+/// numbers states densely lives with the benches). The key's layout: the shared id in the
+/// low [`CompiledSystem::shared_bits`] bits, then [`CompiledSystem::planes`] fields of
+/// [`CompiledSystem::lane_mask`] bits each.
+impl CompiledSystem {
+    /// Appends to `out` every key after one stimulus that differs from `key`, in stimulus
+    /// order (what [`fsm::explore::Model::next`] gives for each stimulus, without the
+    /// unchanged ones); only the stimuli that can change a key with this shared part are
+    /// tried.
     #[inline]
-    fn successors(&self, state: &u64, out: &mut Vec<u64>) {
+    pub fn successors(&self, key: u64, out: &mut Vec<u64>) {
+        let state = &key;
         let shared = (*state & self.shared_id_mask) as usize;
         let (Some(&start), Some(&end)) = (self.starts.get(shared), self.starts.get(shared + 1))
         else {
@@ -531,5 +538,48 @@ impl fsm::explore::Model for CompiledSystem {
             (Layout::Lanes, _) => self.push_all(*state, effects, out, Self::lanes_step::<4>),
             (Layout::Counts, _) => self.push_all(*state, effects, out, Self::step_counts),
         }
+    }
+
+    /// Bits of the shared id at the bottom of a key.
+    pub fn shared_bits(&self) -> u32 {
+        self.shared_bits
+    }
+
+    /// The shared id's bits in a key.
+    pub fn shared_id_mask(&self) -> u64 {
+        self.shared_id_mask
+    }
+
+    /// Fields after the shared id: bit-planes ([`Layout::Lanes`]) or pairs
+    /// ([`Layout::Counts`]).
+    pub fn planes(&self) -> u32 {
+        self.fields
+    }
+
+    /// Where field `index` starts in a key.
+    pub fn plane_shift(&self, index: u32) -> u32 {
+        self.shifts[index as usize % MAX_PAIRS]
+    }
+
+    /// A field's bits, at the bottom.
+    pub fn lane_mask(&self) -> u64 {
+        self.mask
+    }
+
+    /// The pair ids whose view accepts `BeginSubscribe`, as a bit mask.
+    pub fn accepting_pairs(&self) -> u16 {
+        self.accepts
+    }
+
+    /// Every effect that can change a key, grouped by shared id (see
+    /// [`CompiledSystem::active_effects_of`]).
+    pub fn active_effects(&self) -> &[Effect] {
+        &self.active
+    }
+
+    /// The indices in [`CompiledSystem::active_effects`] of the effects of shared id `shared`;
+    /// `None` for an id outside the closure.
+    pub fn active_effects_of(&self, shared: usize) -> Option<std::ops::Range<usize>> {
+        Some(*self.starts.get(shared)?..*self.starts.get(shared + 1)?)
     }
 }

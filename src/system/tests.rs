@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use fsm::explore::{explore, Completeness, Limits};
-use fsm::{Machine, Outcome as RowOutcome, Row, Symbol, Table};
+use fsm::{Machine, Row, RowOutcome, Symbol, Table};
 
 use super::properties::{self, PROPERTIES};
 use super::wiring::{self, Action, Reaction, StimulusRow, Target};

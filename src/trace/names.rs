@@ -164,7 +164,7 @@ pub(crate) fn event_fields(event: &str) -> Option<Fields> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fsm::Outcome;
+    use fsm::RowOutcome;
     use serde_json::Value;
 
     /// Every event any row raises has exactly the listed fields, with listed values.
@@ -175,7 +175,7 @@ mod tests {
         fn visit<M: Machine<Event = Event>>(&mut self) -> usize {
             let mut seen = 0;
             for row in M::rows() {
-                if let Outcome::Move { to, emits } = row.outcome {
+                if let RowOutcome::Move { to, emits } = row.outcome {
                     for effect in emits {
                         let json = serde_json::to_value(M::raise(row.from, to, effect))
                             .expect("events serialise");

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr};
-use ucma_ha_fsm::{Guard, Machine, Parameters, Row};
+use ucma_ha_fsm::{Machine, Parameters, Row, RowGuard};
 
 ucma_ha_fsm::symbol_enum! {
     /// Door states.
@@ -69,8 +69,8 @@ impl Machine for Door {
     }
 }
 
-const SPRING: Guard<DoorParameters> = Guard::new("spring", |p| p.spring);
-const NO_SPRING: Guard<DoorParameters> = Guard::new("no spring", |p| !p.spring);
+const SPRING: RowGuard<DoorParameters> = RowGuard::new("spring", |p| p.spring);
+const NO_SPRING: RowGuard<DoorParameters> = RowGuard::new("no spring", |p| !p.spring);
 
 use DoorInput::*;
 use DoorState::*;

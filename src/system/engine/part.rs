@@ -1,6 +1,6 @@
 //! A component table with its types erased: names, cells and events by index.
 
-use fsm::{Machine, Outcome as RowOutcome, Symbol, Table};
+use fsm::{Machine, RowOutcome, Symbol, Table};
 
 use super::{Cell, Outcome, NONE};
 use crate::events::Event;

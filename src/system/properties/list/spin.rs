@@ -3,7 +3,7 @@
 //! [`crate::system::properties::spin`]). The cross-check with SPIN
 //! (`examples/spin_cross_check.rs`) holds the two to the same verdicts.
 
-use fsm::{Outcome as RowOutcome, Symbol};
+use fsm::{RowOutcome, Symbol};
 
 use super::registration_events_wrong;
 use crate::presence::{ContactGroupServicesStimulus, LocalOwnerPresenceStimulus};

@@ -5,7 +5,7 @@
 //!   search runs on;
 //! - [`Adapter`] steps the interpreted `System::step` (the packed 40-byte state).
 //!
-//! Shared by `benches/explore.rs` and `tests/stateright.rs`.
+//! Used by `benches/explore.rs` and `tests/stateright.rs`.
 
 use ucma_ha::system::compiled::CompiledSystem;
 use ucma_ha::system::{Packed, System, SystemStimulus};

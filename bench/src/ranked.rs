@@ -15,7 +15,7 @@
 //! leads to, say), so per-state work is left only where a state's successor depends on
 //! more than its block.
 //!
-//! The counts ([`Reach`]) are those [`super::reach`] reports for the same state space,
+//! The counts ([`Reach`]) are those [`crate::reach::reach`] reports for the same state space,
 //! provided the model reports every step: each one that changes the state with
 //! [`Sink::successor`], [`Sink::successors_at_same_ranks`], [`Sink::successors_into`] or
 //! [`Sink::unranked`], the others with [`Sink::unchanged`].
@@ -36,7 +36,8 @@
 //! A grid of `8 x 8` cells where block `row` holds the cells of one row, ranked by
 //! column; stepping right or down.
 //! ```
-//! use ucma_ha_fsm::explore::{reach_ranked, Completeness, Limits, Located, Place, Ranked, Sink, Target};
+//! use fsm::explore::{Completeness, Limits};
+//! use ucma_ha_bench::ranked::{reach_ranked, Located, Place, Ranked, Sink, Target};
 //! struct Grid;
 //! impl Ranked for Grid {
 //!     type State = u64;
@@ -65,8 +66,9 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use super::reach::{FastHash, Reach, StateSet};
-use super::{Completeness, Limits};
+use fsm::explore::{Completeness, FastHash, Limits};
+
+use crate::reach::{Reach, StateSet};
 
 /// The most slots (bits of each bitmap) a search may use: 2^34, 2 GiB a bitmap.
 pub const MAX_SLOTS: u64 = 1 << 34;
@@ -398,7 +400,7 @@ fn gather(bitmap: &[u64], block: &Block, from: u64, ranks: &mut Vec<u64>) -> Opt
 /// What [`reach_ranked`] found: the counts, and how well the numbering fitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RankedReach {
-    /// The counts, as [`super::reach`] reports them.
+    /// The counts, as [`crate::reach::reach`] reports them.
     pub reach: Reach,
     /// Slots of the blocks met (bits of each bitmap): `states - unranked` when every
     /// slot of every block met is a reachable state.
@@ -414,11 +416,11 @@ pub struct RankedReach {
 ///
 /// # Arguments
 /// * `model` - the model.
-/// * `limits` - `max_states` and `max_depth` as for [`super::reach`]; `symmetry` is the
+/// * `limits` - `max_states` and `max_depth` as for [`crate::reach::reach`]; `symmetry` is the
 ///   model's business here (a ranked model numbers the states it means to search).
 ///
 /// # Returns
-/// The counts, those of [`super::reach`] on the same state space and steps (a level is
+/// The counts, those of [`crate::reach::reach`] on the same state space and steps (a level is
 /// visited block by block, so under a state limit the steps counted before the search
 /// stops may differ); `set_bytes` is the bitmaps, the block table and the side set, not
 /// the model's [`Ranked::Prepared`] data. With them, the slots and blocks used and the
@@ -521,8 +523,9 @@ pub fn reach_ranked<R: Ranked>(model: &R, limits: Limits) -> RankedReach {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{reach, Model};
     use super::*;
+    use crate::reach::{reach, Successors};
+    use fsm::explore::Model;
 
     /// `3` tokens on a ring of `cells` cells, as a multiset: block = token count per cell
     /// (base 16 digits), rank = which of the tokens is "marked" (a second component so
@@ -600,6 +603,8 @@ mod tests {
             self.report(state >> 8, state & 255, sink);
         }
     }
+
+    impl Successors for Tokens {}
 
     /// The same model over (block, rank) pairs, for the hashing search.
     impl Model for Tokens {

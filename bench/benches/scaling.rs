@@ -4,7 +4,7 @@
 //! Each configuration runs in its own child process of this bench binary, so its peak
 //! resident set size (`VmHWM` of `/proc/self/status`, which includes the binary and the
 //! allocator's retained memory) is that configuration's alone. Per configuration:
-//! - `reach`: the lean count-only search ([`fsm::explore::reach_keys`]) over the
+//! - `reach`: the lean count-only search ([`reach_keys`]) over the
 //!   [`CompiledSystem`] in its counts layout (compiling included), best of
 //!   `UCMA_BENCH_RUNS` (default 3) runs, with its own peak RSS;
 //! - `check`: the full `ucma-ha check` work ([`properties::check`]: graph, every property,
@@ -12,22 +12,20 @@
 //!
 //! Views: `UCMA_BENCH_VIEWS` (comma-separated, default 1, 2, 4, 8, 12, ..., 32; at most
 //! `MAX_VIEWS`).
-//! Run: `cargo bench --bench scaling`. Not a criterion benchmark: each figure is one
+//! Run: `cargo bench -p ucma-ha-bench --bench scaling`. Not a criterion benchmark: each figure is one
 //! exhaustive search, timed with `Instant`.
 
 use std::process::Command;
 use std::time::Instant;
 
-use fsm::explore::{reach_keys, Limits};
+use fsm::explore::Limits;
 use ucma_ha::checker as properties;
 use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig, MAX_VIEWS};
 
-#[path = "support/peak_rss.rs"]
-mod peak_rss;
-
-use peak_rss::peak_rss_kib;
+use ucma_ha_bench::peak_rss::peak_rss_kib;
+use ucma_ha_bench::reach::reach_keys;
 
 const CHILD: &str = "UCMA_BENCH_CHILD";
 

@@ -1,18 +1,18 @@
 //! The lean breadth-first search: reachable states counted level by level, with no graph,
 //! no parents and no per-successor allocation.
 //!
-//! [`reach`] visits the same states as [`super::explore`] (same [`Limits`], same symmetry
+//! [`reach`] visits the same states as [`fsm::explore::explore`] (same [`Limits`], same symmetry
 //! reduction, same counts of states and state-changing transitions) but keeps only what a
 //! count needs:
 //! - a [`StateSet`]: open addressing with linear probing over a flat `Vec` of states and a
-//!   one-bit-per-slot occupancy bitmap, hashed by a multiply-rotate hasher ([`FastHasher`])
+//!   one-bit-per-slot occupancy bitmap, hashed by a multiply-rotate hasher (`fsm::explore::FastHash`)
 //!   instead of SipHash;
 //! - two frontiers (the level being expanded and the next one) as flat `Vec`s of states;
 //!   a level is dropped once expanded;
 //! - successors inserted in chunks grouped by the part of the visited set they fall in
 //!   (a counting sort), so that a chunk's look-ups stay within cache instead of
 //!   missing it one by one. The states of a level are therefore visited in another
-//!   order than [`super::explore`] stores them once the set outgrows a part, but level by
+//!   order than [`fsm::explore::explore`] stores them once the set outgrows a part, but level by
 //!   level all the same.
 //!
 //! [`reach_keys`] is the same search for models whose states are keys of a known width,
@@ -20,12 +20,13 @@
 //! [`QuotientSet`] (4-byte slots holding only the bits a slot's position does not imply).
 //!
 //! Use it when no property needs the graph (reachability counts, benchmarks, inline state
-//! checks through the `visit` callback); use [`super::explore`] for paths, liveness and
+//! checks through the `visit` callback); use [`fsm::explore::explore`] for paths, liveness and
 //! exports.
 //!
 //! # Examples
 //! ```
-//! use ucma_ha_fsm::explore::{reach, Limits, Model};
+//! use fsm::explore::{Limits, Model};
+//! use ucma_ha_bench::reach::{reach, Successors};
 //! struct Counter;
 //! impl Model for Counter {
 //!     type State = u32;
@@ -34,85 +35,33 @@
 //!     fn actions(&self) -> &[u8] { &[1, 2] }
 //!     fn next(&self, s: &u32, step: u8) -> u32 { (s + u32::from(step)) % 10 }
 //! }
+//! impl Successors for Counter {}
 //! let mut seen = 0;
 //! let counted = reach(&Counter, Limits::default(), |_| seen += 1);
 //! assert_eq!((counted.states, seen), (10, 10));
 //! assert_eq!(counted.transitions, 20);
 //! ```
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
 
-use super::{Completeness, Limits, Model};
+use fsm::explore::{Completeness, FastHash, Limits, Model};
 
-/// A fast, non-cryptographic hasher for small fixed-size keys (a multiply-rotate mix of
-/// each word written, finished by a 64-bit avalanche). Not DoS resistant: meant for
-/// states, not for untrusted input.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FastHasher {
-    hash: u64,
-}
-
+/// The multiplier of the key sets' hashes (the golden ratio in 64 bits).
 const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 
-impl FastHasher {
-    #[inline]
-    fn mix(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(26) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FastHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        let mut h = self.hash;
-        h ^= h >> 32;
-        h = h.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        h ^ (h >> 32)
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.mix(u64::from_le_bytes(word));
+/// A [`Model`] as the count-only searches expand it: all successors of a state at once.
+pub trait Successors: Model {
+    /// Appends to `out` every successor that differs from `state`, in action order: by
+    /// default [`Model::next`] for each action. Override it when a model can skip actions
+    /// that cannot change a state faster than it can try them; the result must be the
+    /// same.
+    fn successors(&self, state: &Self::State, out: &mut Vec<Self::State>) {
+        for &action in self.actions() {
+            let next = self.next(state, action);
+            if next != *state {
+                out.push(next);
+            }
         }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.mix(u64::from(i));
-    }
-    #[inline]
-    fn write_u16(&mut self, i: u16) {
-        self.mix(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.mix(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.mix(i);
-    }
-    #[inline]
-    fn write_u128(&mut self, i: u128) {
-        self.mix(i as u64);
-        self.mix((i >> 64) as u64);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.mix(i as u64);
-    }
-}
-
-/// Builds [`FastHasher`]s (for `HashMap::with_hasher`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FastHash;
-
-impl BuildHasher for FastHash {
-    type Hasher = FastHasher;
-    #[inline]
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher::default()
     }
 }
 
@@ -161,9 +110,7 @@ impl<S: Copy + Eq + Hash + Default> StateSet<S> {
 
     #[inline]
     fn home(&self, state: &S) -> usize {
-        let mut hasher = FastHasher::default();
-        state.hash(&mut hasher);
-        (hasher.finish() as usize) & self.mask
+        (FastHash.hash_one(state) as usize) & self.mask
     }
 
     #[inline]
@@ -750,7 +697,7 @@ impl Visited<u64> for CompactKeys {
 pub struct Reach {
     /// Reachable states stored (canonical ones with symmetry on).
     pub states: usize,
-    /// Steps that changed the state (the edges [`super::explore`] would store).
+    /// Steps that changed the state (the edges [`fsm::explore::explore`] would store).
     pub transitions: usize,
     /// Steps that left the state unchanged.
     pub unchanged: usize,
@@ -785,16 +732,16 @@ impl Reach {
 ///
 /// # Arguments
 /// * `model` - the model.
-/// * `limits` - bounds and symmetry reduction, as for [`super::explore`].
+/// * `limits` - bounds and symmetry reduction, as for [`fsm::explore::explore`].
 /// * `visit` - called once per stored state, level by level (for inline state checks).
 ///
 /// # Returns
-/// The counts; equal to those of [`super::explore`] under the same limits.
+/// The counts; equal to those of [`fsm::explore::explore`] under the same limits.
 ///
 /// # Complexity
 /// O(states x actions) calls of `next`; memory O(states) for the visited set plus the two
 /// widest consecutive levels and one chunk of successors.
-pub fn reach<M: Model>(model: &M, limits: Limits, visit: impl FnMut(&M::State)) -> Reach
+pub fn reach<M: Successors>(model: &M, limits: Limits, visit: impl FnMut(&M::State)) -> Reach
 where
     M::State: Default,
 {
@@ -807,7 +754,8 @@ where
 ///
 /// # Examples
 /// ```
-/// use ucma_ha_fsm::explore::{reach, reach_keys, Limits, Model};
+/// use fsm::explore::{Limits, Model};
+/// use ucma_ha_bench::reach::{reach, reach_keys, Successors};
 /// struct Ring;
 /// impl Model for Ring {
 ///     type State = u64;
@@ -816,12 +764,13 @@ where
 ///     fn actions(&self) -> &[u64] { &[1, 7] }
 ///     fn next(&self, s: &u64, step: u64) -> u64 { (s + step) % 1000 }
 /// }
+/// impl Successors for Ring {}
 /// let fast = reach_keys(&Ring, 10, Limits::default(), |_| {});
 /// let plain = reach(&Ring, Limits::default(), |_| {});
 /// assert_eq!((fast.states, fast.transitions), (plain.states, plain.transitions));
 /// assert_eq!(fast.states, 1000);
 /// ```
-pub fn reach_keys<M: Model<State = u64>>(
+pub fn reach_keys<M: Successors<State = u64>>(
     model: &M,
     bits: u32,
     limits: Limits,
@@ -871,15 +820,15 @@ fn partition<'a, S: Copy, V: Visited<S>>(
 /// The lean breadth-first search over any [`Visited`] set.
 ///
 /// Each level is expanded in batches of states: every successor of the batch
-/// ([`Model::successors`]) is made canonical, then touched in the set, then inserted in
+/// ([`Successors::successors`]) is made canonical, then touched in the set, then inserted in
 /// order, so the visiting order is that of a plain breadth-first search.
 ///
 /// # Returns
-/// The counts; equal to those of [`super::explore`] under the same limits.
+/// The counts; equal to those of [`fsm::explore::explore`] under the same limits.
 ///
 /// # Complexity
 /// As [`reach`].
-pub fn reach_with<M: Model, V: Visited<M::State>>(
+pub fn reach_with<M: Successors, V: Visited<M::State>>(
     model: &M,
     limits: Limits,
     mut seen: V,

@@ -1,7 +1,7 @@
 //! `step` latency of every machine, against a baseline in the same run: the same lookup done
 //! by scanning the rows (what a table without a compiled index would do).
 //!
-//! Run: `cargo bench --bench step`. Each benchmark steps a fixed pseudo-random walk of
+//! Run: `cargo bench -p ucma-ha-bench --bench step`. Each benchmark steps a fixed pseudo-random walk of
 //! 1 024 stimuli, so the reported time divided by 1 024 is the time per step.
 //!
 //! `step/system` does the same for one macro-step of the composed system (8 views):
@@ -11,7 +11,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use fsm::{Machine, Outcome, Symbol, Table};
+use fsm::{Machine, RowOutcome, Symbol, Table};
 use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig, SystemStimulus};
 use ucma_ha::{
@@ -47,8 +47,8 @@ fn scan_step<M: Machine>(table: &Table<M>, state: M::State, on: M::Stimulus) -> 
         .iter()
         .find(|row| row.from == state && row.on == on && (row.when.holds)(parameters))
         .map_or(state, |row| match row.outcome {
-            Outcome::Move { to, .. } => to,
-            Outcome::Ignore | Outcome::Reject(_) => state,
+            RowOutcome::Move { to, .. } => to,
+            RowOutcome::Ignore | RowOutcome::Reject(_) => state,
         })
 }
 

@@ -3,7 +3,7 @@
 //! socket, for the system with 8 remote views; the bare replay of the same trace
 //! (`ucma_ha::replay::replay`, what `ucma-ha replay` does) is the baseline in the same run.
 //!
-//! `cargo bench --bench serve` (the figures are in docs/PERFORMANCE.md).
+//! `cargo bench -p ucma-ha-bench --bench serve` (the figures are in docs/PERFORMANCE.md).
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -6,13 +6,13 @@
 //! only when it is new; the bench asserts that every engine counts the same states.
 //! Symmetry is off (stateright has no symmetry reduction here). User endpoint.
 //! - *compiled*: the [`CompiledSystem`] (lanes layout, 64-bit keys). `ours` is
-//!   [`fsm::explore::reach_ranked`] over the [`RankedSystem`] numbering (a bitmap visited
-//!   set), `ours-hashed` is [`fsm::explore::reach_keys`] (a hashed visited set of keys),
+//!   [`reach_ranked`] over the [`RankedSystem`] numbering (a bitmap visited
+//!   set), `ours-hashed` is [`reach_keys`] (a hashed visited set of keys),
 //!   `graph` is [`fsm::explore::explore`] (the search `check` uses), `stateright` is
 //!   `checker().threads(1).spawn_bfs()` over `CompiledSystem::step`. Our times include
 //!   compiling the system (and, for `ours`, learning the numbering).
 //! - *interpreted*: `System::step` on the packed 40-byte state: `ours (interpreted)` is
-//!   [`fsm::explore::reach`], `stateright (interpreted)` the same checker over it.
+//!   [`reach`], `stateright (interpreted)` the same checker over it.
 //!
 //! Two parts:
 //! 1. criterion groups `explore/views=N` for `remote_views` 1..=6;
@@ -21,25 +21,27 @@
 //!    of this bench binary, so the peak RSS (`VmHWM` of `/proc/self/status`) belongs to
 //!    that engine alone; best of `UCMA_BENCH_RUNS` (default 3) wall-clock runs.
 //!
-//! Run: `cargo bench --bench explore` (`-- --skip-criterion` prints only the table).
+//! The headline table also runs SPIN (`pan` on the model `ucma-ha export promela` writes,
+//! one core, breadth first and depth first, safety only) and asserts it stores as many
+//! states; without `spin` or `gcc` on the PATH its rows say so and the rest runs.
+//!
+//! Run: `cargo bench -p ucma-ha-bench --bench explore` (`-- --skip-criterion` prints only the table).
 
 use std::hint::black_box;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
-use fsm::explore::{explore, reach, reach_keys, reach_ranked, Limits};
+use fsm::explore::{explore, Limits};
 use stateright::{Checker, Model as _};
-use ucma_ha::system::compiled::{CompiledSystem, Layout, RankedSystem};
+use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig};
-
-#[path = "support/peak_rss.rs"]
-mod peak_rss;
-#[path = "support/stateright_adapter.rs"]
-mod stateright_adapter;
-
-use peak_rss::peak_rss_kib;
-use stateright_adapter::{Adapter, Compiled};
+use ucma_ha_bench::numbered::RankedSystem;
+use ucma_ha_bench::peak_rss::peak_rss_kib;
+use ucma_ha_bench::ranked::reach_ranked;
+use ucma_ha_bench::reach::{reach, reach_keys};
+use ucma_ha_bench::spin::{self, SpinSearch};
+use ucma_ha_bench::stateright_adapter::{Adapter, Compiled};
 
 fn system(views: usize) -> System {
     System::new(SystemConfig {
@@ -218,11 +220,49 @@ fn headline() {
             "| {v} | ours against stateright (interpreted) | | | | | | | | {:.1}x |",
             time("stateright-interpreted") / time("ours")
         );
+        spin_rows(v, runs[0].1.states, time("stateright"));
     }
     println!(
         "(ratio = stateright's time on the same model / this engine's time; stateright's \
          transitions count every successor it generated)"
     );
+}
+
+/// SPIN's rows of the headline table: `pan` on the exported model, breadth first and
+/// depth first, its state count asserted equal to ours and no error found. The time is
+/// pan's run alone (not `spin -a` and `gcc`), the memory pan's own report (it runs in a
+/// process of its own). Skipped, with the reason, when `spin` or `gcc` is missing.
+fn spin_rows(views: usize, states: usize, stateright_secs: f64) {
+    if let Some(reason) = spin::missing() {
+        println!("| {views} | SPIN skipped: {reason} | | | | | | | | |");
+        return;
+    }
+    let config = SystemConfig {
+        remote_views: views,
+        ..SystemConfig::default()
+    };
+    for (name, search) in [
+        ("spin-bfs", SpinSearch::BreadthFirst),
+        ("spin-dfs", SpinSearch::DepthFirst),
+    ] {
+        let run = spin::run(config, search).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            (run.states, run.errors),
+            (states as u64, 0),
+            "views={views}: {name} finds the same states and no error"
+        );
+        println!(
+            "| {views} | {name} | {} | {} | {:.3} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1}x |",
+            run.states,
+            run.transitions,
+            run.secs,
+            run.states as f64 / run.secs,
+            run.transitions as f64 / run.secs,
+            run.memory_mb,
+            run.memory_mb * 1024.0 * 1024.0 / run.states as f64,
+            stateright_secs / run.secs,
+        );
+    }
 }
 
 fn main() {

@@ -1,4 +1,4 @@
-//! The compiled system numbered densely, for [`fsm::explore::reach_ranked`].
+//! The compiled system numbered densely, for [`crate::ranked::reach_ranked`].
 //!
 //! # Blocks and words
 //! A [`Layout::Lanes`] key says which pair every view holds: read the views in order and
@@ -42,8 +42,11 @@
 //!
 //! # Examples
 //! ```
-//! use fsm::explore::{reach_keys, reach_ranked, Limits, Located};
-//! use ucma_ha::system::compiled::{CompiledSystem, Layout, RankedSystem};
+//! use fsm::explore::Limits;
+//! use ucma_ha::system::compiled::{CompiledSystem, Layout};
+//! use ucma_ha_bench::numbered::RankedSystem;
+//! use ucma_ha_bench::ranked::{reach_ranked, Located};
+//! use ucma_ha_bench::reach::reach_keys;
 //! use ucma_ha::system::{System, SystemConfig};
 //! let system = System::new(SystemConfig { remote_views: 5, ..SystemConfig::default() })?;
 //! let compiled = CompiledSystem::new(&system, Layout::Lanes)?;
@@ -59,10 +62,44 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use fsm::explore::{reach_keys, Limits, Located, Place, Ranked, Sink, Target};
+use fsm::explore::Limits;
+use strum::EnumCount;
+use thiserror::Error;
+use ucma_ha::system::compiled::{CompiledSystem, Effect, Layout, MAX_PAIRS, REJECT};
+use ucma_ha::system::SystemStimulus;
 
-use super::STIMULUS_COUNT;
-use super::{bits_for, CompileError, CompiledSystem, Effect, Layout, MAX_PAIRS, REJECT};
+use crate::ranked::{Located, Place, Ranked, Sink, Target};
+use crate::reach::reach_keys;
+
+/// Stimuli of the system.
+const STIMULUS_COUNT: usize = SystemStimulus::COUNT;
+
+/// Why a compiled system cannot be numbered.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum NumberError {
+    /// Numbering states needs a [`Layout::Lanes`] system.
+    #[error("only a system compiled in lanes can be numbered")]
+    NeedsLanes,
+    /// More distinct pairs than [`MAX_RANKED_PAIRS`].
+    #[error("{pairs} distinct (view, subscription) pairs; at most {max} are numbered")]
+    TooManyPairs {
+        /// Found.
+        pairs: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A block key needs more than 64 bits.
+    #[error("a block key needs {bits} bits; at most 64 fit")]
+    TooWide {
+        /// Needed.
+        bits: u32,
+    },
+}
+
+/// Bits needed to tell `n` values apart (at least one).
+fn bits_for(n: usize) -> u32 {
+    (usize::BITS - n.saturating_sub(1).leading_zeros()).max(1)
+}
 
 /// Lanes handled by one look-up in the compress and deposit tables.
 const CHUNK_BITS: u32 = 7;
@@ -200,17 +237,17 @@ impl<'a> RankedSystem<'a> {
     /// search of the same system with 3 views.
     ///
     /// # Errors
-    /// [`CompileError::NeedsLanes`] for a [`Layout::Counts`] system (its keys are blocks
-    /// already); [`CompileError::TooWide`] when a block key needs more than 64 bits;
-    /// [`CompileError::TooManyPairs`] above [`MAX_RANKED_PAIRS`] pairs; more than
+    /// [`NumberError::NeedsLanes`] for a [`Layout::Counts`] system (its keys are blocks
+    /// already); [`NumberError::TooWide`] when a block key needs more than 64 bits;
+    /// [`NumberError::TooManyPairs`] above [`MAX_RANKED_PAIRS`] pairs; more than
     /// [`MAX_RANKED_VIEWS`] views cannot be compiled in lanes anyway.
     ///
     /// # Complexity
     /// O(2^views) time and memory for the subset tables (64 KiB at 14 views), one plan
     /// per set of pairs, and a search of the 3-view system.
-    pub fn new(compiled: &'a CompiledSystem) -> Result<Self, CompileError> {
-        if compiled.layout != Layout::Lanes {
-            return Err(CompileError::NeedsLanes);
+    pub fn new(compiled: &'a CompiledSystem) -> Result<Self, NumberError> {
+        if compiled.layout() != Layout::Lanes {
+            return Err(NumberError::NeedsLanes);
         }
         let learned = learn_precedence(compiled);
         Self::with_precedence(compiled, |x, y| learned[x % MAX_PAIRS] >> y & 1 == 1)
@@ -226,22 +263,22 @@ impl<'a> RankedSystem<'a> {
     pub fn with_precedence(
         compiled: &'a CompiledSystem,
         may_precede: impl Fn(usize, usize) -> bool,
-    ) -> Result<Self, CompileError> {
-        if compiled.layout != Layout::Lanes {
-            return Err(CompileError::NeedsLanes);
+    ) -> Result<Self, NumberError> {
+        if compiled.layout() != Layout::Lanes {
+            return Err(NumberError::NeedsLanes);
         }
-        let views = compiled.views;
-        let pairs = compiled.pairs.len();
+        let views = compiled.views();
+        let pairs = compiled.pairs();
         if pairs > MAX_RANKED_PAIRS {
-            return Err(CompileError::TooManyPairs {
+            return Err(NumberError::TooManyPairs {
                 pairs,
                 max: MAX_RANKED_PAIRS,
             });
         }
         let count_bits = bits_for(views + 1);
-        let bits = compiled.shared_bits + count_bits * pairs as u32;
+        let bits = compiled.shared_bits() + count_bits * pairs as u32;
         if bits > 64 || views > MAX_RANKED_VIEWS {
-            return Err(CompileError::TooWide { bits });
+            return Err(NumberError::TooWide { bits });
         }
         let may_precede: [u16; MAX_PAIRS] = std::array::from_fn(|x| {
             (0..pairs)
@@ -284,7 +321,7 @@ impl<'a> RankedSystem<'a> {
         };
         Ok(RankedSystem {
             compiled,
-            lanes: compiled.mask,
+            lanes: compiled.lane_mask(),
             count_bits,
             may_precede,
             plans,
@@ -304,7 +341,7 @@ impl<'a> RankedSystem<'a> {
     }
 
     fn binomial(&self, n: u32, k: u32) -> u64 {
-        let row = self.compiled.views + 1;
+        let row = self.compiled.views() + 1;
         self.binomial
             .get(n as usize * row + k as usize)
             .copied()
@@ -312,13 +349,13 @@ impl<'a> RankedSystem<'a> {
     }
 
     fn count_shift(&self, id: usize) -> u32 {
-        self.compiled.shared_bits + id as u32 * self.count_bits
+        self.compiled.shared_bits() + id as u32 * self.count_bits
     }
 
     /// The views holding each pair id in a block key; `None` when they do not add up to
     /// the views, or the key has bits beyond the counts or an unknown shared id.
     fn counts(&self, block: u64) -> Option<[u32; MAX_PAIRS]> {
-        let pairs = self.compiled.pairs.len();
+        let pairs = self.compiled.pairs();
         let count_mask = (1u64 << self.count_bits) - 1;
         let counts: [u32; MAX_PAIRS] = std::array::from_fn(|id| {
             if id < pairs {
@@ -327,13 +364,13 @@ impl<'a> RankedSystem<'a> {
                 0
             }
         });
-        let used = self.compiled.shared_bits + self.count_bits * pairs as u32;
+        let used = self.compiled.shared_bits() + self.count_bits * pairs as u32;
         let beyond = if used >= 64 { 0 } else { block >> used };
-        let shared = block & self.compiled.shared_id_mask;
+        let shared = block & self.compiled.shared_id_mask();
         let total: u32 = counts.iter().sum();
-        (total as usize == self.compiled.views
+        (total as usize == self.compiled.views()
             && beyond == 0
-            && (shared as usize) < self.compiled.shared.len())
+            && (shared as usize) < self.compiled.shared_parts())
         .then_some(counts)
     }
 
@@ -386,7 +423,7 @@ impl<'a> RankedSystem<'a> {
             return (mask & free) >> from;
         }
         let (mut packed, mut at, mut lane) = (0u64, 0u32, 0u32);
-        while lane < self.compiled.views as u32 {
+        while lane < self.compiled.views() as u32 {
             let f = free >> lane & CHUNK_MASK;
             let i = (f << CHUNK_BITS | (mask >> lane & CHUNK_MASK)) as usize;
             packed |= u64::from(self.compress[i % CHUNK_TABLE]) << at;
@@ -403,7 +440,7 @@ impl<'a> RankedSystem<'a> {
             return (packed << from) & free;
         }
         let (mut mask, mut lane) = (0u64, 0u32);
-        while lane < self.compiled.views as u32 {
+        while lane < self.compiled.views() as u32 {
             let f = free >> lane & CHUNK_MASK;
             let n = f.count_ones();
             let i = (f << CHUNK_BITS | (packed & ((1 << n) - 1))) as usize;
@@ -521,7 +558,7 @@ impl<'a> RankedSystem<'a> {
     /// The lanes holding each pair id in a lanes key.
     fn masks(&self, key: u64) -> [u64; MAX_PAIRS] {
         std::array::from_fn(|id| {
-            if id < self.compiled.pairs.len() {
+            if id < self.compiled.pairs() {
                 self.compiled.lanes_holding(key, id)
             } else {
                 0
@@ -532,21 +569,21 @@ impl<'a> RankedSystem<'a> {
     /// The lanes key of a shared id and a word.
     fn key_of(&self, shared: u64, masks: &[u64; MAX_PAIRS]) -> u64 {
         let mut key = shared;
-        for bit in 0..self.compiled.fields {
+        for bit in 0..self.compiled.planes() {
             let mut plane = 0;
             for (id, mask) in masks.iter().enumerate() {
                 if id >> bit & 1 == 1 {
                     plane |= mask;
                 }
             }
-            key |= plane << self.compiled.shifts[bit as usize % MAX_PAIRS];
+            key |= plane << self.compiled.plane_shift(bit);
         }
         key
     }
 
     /// The block key of a shared id and the views holding each pair id.
     fn block_key(&self, shared: u64, counts: &[u32; MAX_PAIRS]) -> u64 {
-        let pairs = self.compiled.pairs.len();
+        let pairs = self.compiled.pairs();
         (0..pairs).fold(shared, |block, id| {
             block | u64::from(counts[id]) << self.count_shift(id)
         })
@@ -561,7 +598,7 @@ impl<'a> RankedSystem<'a> {
     pub fn locate(&self, key: u64) -> Located<u64> {
         let masks = self.masks(key);
         let block = self.block_key(
-            key & self.compiled.shared_id_mask,
+            key & self.compiled.shared_id_mask(),
             &masks.map(|mask| mask.count_ones()),
         );
         match self
@@ -581,7 +618,7 @@ impl<'a> RankedSystem<'a> {
             return None;
         }
         let masks = self.unrank(&shape, place.rank);
-        Some(self.key_of(place.block & self.compiled.shared_id_mask, &masks))
+        Some(self.key_of(place.block & self.compiled.shared_id_mask(), &masks))
     }
 
     /// What the effect at `index` of the compiled system's active effects does to every
@@ -594,11 +631,11 @@ impl<'a> RankedSystem<'a> {
         index: usize,
         sink: &mut Sink<'_, u64>,
     ) -> Option<Move> {
-        let effect = self.compiled.active.get(index)?;
+        let effect = self.compiled.active_effects().get(index)?;
         let held = ids(held(counts));
         let pick = if effect.picks_free {
             let first = |among: u16| held.clone().find(|&id| among >> id & 1 == 1);
-            first(self.compiled.accepts).or_else(|| first(u16::MAX))
+            first(self.compiled.accepting_pairs()).or_else(|| first(u16::MAX))
         } else {
             None
         };
@@ -810,10 +847,10 @@ impl Iterator for Ids {
 /// Which pair may stand before which, from every reachable word of the system with
 /// [`LEARNING_VIEWS`] views (or the system itself when it has no more views).
 fn learn_precedence(compiled: &CompiledSystem) -> [u16; MAX_PAIRS] {
-    let small = compiled.with_views(LEARNING_VIEWS.min(compiled.views));
+    let small = compiled.with_views(LEARNING_VIEWS.min(compiled.views()));
     let system = small.as_ref().unwrap_or(compiled);
     let mut may_precede = [0u16; MAX_PAIRS];
-    let pairs = system.pairs.len();
+    let pairs = system.pairs();
     reach_keys(system, system.key_bits(), Limits::default(), |&key| {
         let masks: Vec<u64> = (0..pairs).map(|id| system.lanes_holding(key, id)).collect();
         for (x, &mx) in masks.iter().enumerate() {
@@ -957,7 +994,7 @@ impl Ranked for RankedSystem<'_> {
     type Prepared = BlockMoves;
 
     fn initial(&self) -> Located<u64> {
-        self.locate(self.compiled.initial)
+        self.locate(self.compiled.initial())
     }
 
     fn block_len(&self, block: u64) -> Option<u64> {
@@ -966,18 +1003,17 @@ impl Ranked for RankedSystem<'_> {
 
     fn prepare(&self, block: u64, sink: &mut Sink<'_, u64>) -> BlockMoves {
         let compiled = self.compiled;
-        let shared = (block & compiled.shared_id_mask) as usize;
+        let shared = (block & compiled.shared_id_mask()) as usize;
         let counts = self.counts(block);
-        let (Some(counts), Some(shape), Some(&start), Some(&end)) = (
+        let (Some(counts), Some(shape), Some(effects)) = (
             counts,
             counts.as_ref().and_then(|counts| self.shape_of(counts)),
-            compiled.starts.get(shared),
-            compiled.starts.get(shared + 1),
+            compiled.active_effects_of(shared),
         ) else {
             return BlockMoves::default();
         };
         BlockMoves {
-            moves: (start..end)
+            moves: effects
                 .filter_map(|index| self.classify(block, &counts, shape.plan, index, sink))
                 .collect::<Vec<_>>()
                 .into_boxed_slice(),
@@ -1001,7 +1037,7 @@ impl Ranked for RankedSystem<'_> {
                     pick,
                     same_block,
                 } => {
-                    let Some(effect) = self.compiled.active.get(effect as usize) else {
+                    let Some(effect) = self.compiled.active_effects().get(effect as usize) else {
                         unchanged += ranks.len();
                         continue;
                     };
@@ -1031,7 +1067,7 @@ impl Ranked for RankedSystem<'_> {
 
     fn expand_unranked(&self, key: &u64, sink: &mut Sink<'_, u64>) {
         let mut next = Vec::with_capacity(STIMULUS_COUNT);
-        fsm::explore::Model::successors(self.compiled, key, &mut next);
+        self.compiled.successors(*key, &mut next);
         for &after in &next {
             match self.locate(after) {
                 Located::Ranked(place) => {

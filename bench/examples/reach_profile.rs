@@ -2,14 +2,17 @@
 //! interpreted), then the time of each stimulus's interpreted macro-step over every
 //! reachable state.
 //!
-//! `cargo run --release --example reach_profile -- VIEWS [sym] [application]`; for `perf`,
+//! `cargo run --release -p ucma-ha-bench --example reach_profile -- VIEWS [sym] [application]`; for `perf`,
 //! build with `CARGO_PROFILE_RELEASE_DEBUG=true`.
 use std::time::Instant;
 
-use fsm::explore::{reach, reach_keys, reach_ranked, Limits};
+use fsm::explore::Limits;
 use ucma_ha::local_endpoint::EndpointKind;
-use ucma_ha::system::compiled::{CompiledSystem, Layout, RankedSystem};
+use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{Packed, System, SystemConfig};
+use ucma_ha_bench::numbered::RankedSystem;
+use ucma_ha_bench::ranked::reach_ranked;
+use ucma_ha_bench::reach::{reach, reach_keys};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -2,7 +2,7 @@
 //! `ucma-ha replay` (one step held at a time) against a baseline in the same run, the
 //! same file read whole into memory first (`ucma_ha::trace::read_file`, then replay).
 //!
-//! Run: `cargo bench --bench replay` (release profile). It writes two registration traces
+//! Run: `cargo bench -p ucma-ha-bench --bench replay` (release profile). It writes two registration traces
 //! of `UCMA_BENCH_STEPS` steps (default 1 000 000) under `target/`: `bare`, stimuli only
 //! (`{"on": "RegisterOk"}`, about 24 bytes a step, the shape of the trace the target was
 //! set on), and `expect`, every step with a full expectation (about 100 bytes a step).
@@ -10,18 +10,15 @@
 //! variant's own; the `whole` baseline runs on `bare` only (on `expect` it needs over
 //! 2.5 GB). Target: `bare`, streaming, 1 000 000 steps: under 3 s and under 128 MiB.
 
-#[path = "support/peak_rss.rs"]
-mod peak_rss;
-
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use peak_rss::peak_rss_kib;
 use ucma_ha::catalog;
 use ucma_ha::replay::{replay, Replayer};
 use ucma_ha::trace::{read_file, read_steps};
+use ucma_ha_bench::peak_rss::peak_rss_kib;
 
 /// One cycle of the registration machine, each step with what it must do.
 const CYCLE: [&str; 4] = [

@@ -6,15 +6,16 @@
 //!
 //! Its numbering ([`RankedSystem`]) gives every reachable state its own place: the
 //! numbered search counts what the hashing search counts, one bit a state, and a
-//! numbering that fits badly still counts exactly through the side set. That it stays
-//! exact on a mutant (AF-RPSS changed) is a unit test next to the other mutants.
+//! numbering that fits badly still counts exactly through the side set. It stays exact
+//! on a mutant (AF-RPSS changed).
 
-use fsm::explore::{
-    explore, reach, reach_keys, reach_ranked, Completeness, Limits, Located, Ranked, Reach,
-};
+use fsm::explore::{explore, Completeness, Limits};
 use ucma_ha::local_endpoint::EndpointKind;
-use ucma_ha::system::compiled::{CompileError, CompiledSystem, Layout, RankedSystem};
+use ucma_ha::system::compiled::{CompileError, CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig, MAX_VIEWS};
+use ucma_ha_bench::numbered::{NumberError, RankedSystem};
+use ucma_ha_bench::ranked::{reach_ranked, Located, Ranked};
+use ucma_ha_bench::reach::{reach, reach_keys, Reach};
 
 fn every_shape(views: impl Iterator<Item = usize> + Clone) -> Vec<SystemConfig> {
     let mut configs = Vec::new();
@@ -319,6 +320,73 @@ fn only_a_lanes_system_is_numbered() {
     let counted = CompiledSystem::new(&system, Layout::Counts).expect("compiles");
     assert_eq!(
         RankedSystem::new(&counted).map(|_| ()),
-        Err(CompileError::NeedsLanes)
+        Err(NumberError::NeedsLanes)
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// The numbered search on a mutant: exact whatever the numbering covers
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_numbered_search_counts_a_mutant_like_the_hashing_search() {
+    // AF-RPSS mutated: a view waiting for retry accepts BeginSubscribe, so the free-view
+    // choice and the order of views change; the precedence is learned from the mutant.
+    use std::borrow::Cow;
+    use ucma_ha::remote_presence::{RemotePresenceParameters, RemotePresenceStimulus as Rps};
+    use ucma_ha::system::{wiring, Tables};
+    use ucma_ha::vocabulary::RemotePresentitySubscriptionState as Rss;
+    let mut t = Tables::for_config(&SystemConfig::default()).expect("tables");
+    let mut rows = <ucma_ha::remote_presence::RemotePresence as fsm::Machine>::rows().to_vec();
+    let picked: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].from == Rss::WaitingForRetry && rows[i].on == Rps::BeginSubscribe)
+        .collect();
+    assert_eq!(picked.len(), 1, "the mutation picks exactly one row");
+    rows[picked[0]].outcome = fsm::RowOutcome::Move {
+        to: Rss::Subscribing,
+        emits: &[],
+    };
+    t.remote_presence = fsm::Table::from_rows(
+        Cow::Owned(rows),
+        RemotePresenceParameters {
+            home_pool: SystemConfig::default().remote_home_pool,
+        },
+    )
+    .expect("the mutant compiles");
+    let config = SystemConfig {
+        remote_views: 6,
+        ..SystemConfig::default()
+    };
+    let system = System::with(
+        config,
+        t,
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
+    )
+    .expect("the mutant builds");
+    let compiled = CompiledSystem::new(&system, Layout::Lanes).expect("compiles");
+    let ranked = RankedSystem::new(&compiled).expect("numbers");
+    let dense = reach_ranked(&ranked, Limits::default());
+    let hashed = reach_keys(&compiled, compiled.key_bits(), Limits::default(), |_| {});
+    let shipped = System::new(config).expect("builds");
+    let shipped_states = reach_keys(
+        &CompiledSystem::new(&shipped, Layout::Lanes).expect("compiles"),
+        compiled.key_bits(),
+        Limits::default(),
+        |_| {},
+    )
+    .states;
+    assert_ne!(
+        hashed.states, shipped_states,
+        "the mutant changes the space"
+    );
+    assert_eq!(
+        (
+            dense.reach.states,
+            dense.reach.transitions,
+            dense.reach.unchanged
+        ),
+        (hashed.states, hashed.transitions, hashed.unchanged)
+    );
+    assert_eq!(dense.reach.depth, hashed.depth);
 }

@@ -4,16 +4,13 @@
 //! and over the compiled system it finds what `reach_keys` finds (the pair the
 //! performance bench times).
 
-#[path = "../benches/support/stateright_adapter.rs"]
-mod stateright_adapter;
-
-use fsm::explore::reach_keys;
 use fsm::explore::{explore, Completeness, Limits};
 use stateright::{Checker, Model as _};
-use stateright_adapter::{Adapter, Compiled};
 use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig};
+use ucma_ha_bench::reach::reach_keys;
+use ucma_ha_bench::stateright_adapter::{Adapter, Compiled};
 
 fn system(config: SystemConfig) -> System {
     System::new(config).expect("the shipped system builds")

@@ -1,0 +1,504 @@
+//! The breadth-first search, its limits, and liveness under fairness.
+
+use petgraph::visit::EdgeRef;
+
+use super::*;
+
+/// A ring 0 -> 1 -> 2 -> 0 on `Step`, plus `Exit` from 2 to 3 (absorbing).
+struct Ring {
+    exit_from: u8,
+}
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Act {
+    Step,
+    Exit,
+}
+impl Model for Ring {
+    type State = u8;
+    type Action = Act;
+    fn initial(&self) -> u8 {
+        0
+    }
+    fn actions(&self) -> &[Act] {
+        &[Act::Step, Act::Exit]
+    }
+    fn next(&self, s: &u8, action: Act) -> u8 {
+        match (action, *s) {
+            (Act::Step, 3) => 3,
+            (Act::Step, s) => (s + 1) % 3,
+            (Act::Exit, s) if s == self.exit_from => 3,
+            (Act::Exit, s) => s,
+        }
+    }
+}
+
+/// Three counters modulo 4 with a rotation symmetry-free canonical form (sorted).
+struct Triple;
+impl Model for Triple {
+    type State = u32;
+    type Action = u8;
+    fn initial(&self) -> u32 {
+        0
+    }
+    fn actions(&self) -> &[u8] {
+        &[0, 1, 2, 3]
+    }
+    fn next(&self, s: &u32, action: u8) -> u32 {
+        if action == 3 {
+            return *s;
+        }
+        let shift = 2 * u32::from(action);
+        let digit = ((s >> shift) + 1) & 3;
+        (s & !(3 << shift)) | (digit << shift)
+    }
+    fn canonical(&self, s: u32) -> u32 {
+        let mut digits = [s & 3, (s >> 2) & 3, (s >> 4) & 3];
+        digits.sort_unstable();
+        digits[0] | (digits[1] << 2) | (digits[2] << 4)
+    }
+}
+
+/// Three counters modulo 64 in one key (262 144 states): enough for the lean search
+/// to group successors by the part of the visited set they fall in.
+struct Cube;
+impl Model for Cube {
+    type State = u64;
+    type Action = u64;
+    fn initial(&self) -> u64 {
+        0
+    }
+    fn actions(&self) -> &[u64] {
+        &[0, 6, 12, 99]
+    }
+    fn next(&self, s: &u64, shift: u64) -> u64 {
+        if shift == 99 {
+            return 0;
+        }
+        let digit = ((s >> shift) + 1) & 63;
+        (s & !(63 << shift)) | (digit << shift)
+    }
+}
+
+#[test]
+fn breadth_first_paths_are_shortest() {
+    let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+    assert_eq!(graph.graph.node_count(), 4);
+    let exit = graph.first(|s| *s == 3).expect("reachable");
+    assert_eq!(graph.path(exit), vec![Act::Step, Act::Step, Act::Exit]);
+    assert_eq!(graph.depth(exit), 3);
+}
+
+#[test]
+fn limits_report_incomplete() {
+    let limited = explore(
+        &Ring { exit_from: 2 },
+        Limits {
+            max_states: 2,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    assert_eq!(limited.completeness, Completeness::StateLimit);
+    let shallow = explore(
+        &Ring { exit_from: 2 },
+        Limits {
+            max_depth: 1,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    assert_eq!(shallow.completeness, Completeness::DepthLimit);
+    assert_eq!(shallow.graph.node_count(), 2);
+}
+
+#[test]
+fn the_expanded_nodes_are_the_prefix_whose_successors_were_all_tried() {
+    let full = explore(&Triple, Limits::default(), |_| {});
+    assert_eq!(full.expanded_count(), full.graph.node_count());
+    // A state limit stops in the middle of a node: that node and the rest are the
+    // frontier, and the last expanded node has all its edges.
+    for max_states in [1, 2, 5, 10, 20] {
+        let cut = explore(
+            &Triple,
+            Limits {
+                max_states,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        assert_eq!(cut.completeness, Completeness::StateLimit);
+        assert!(
+            cut.expanded_count() < cut.graph.node_count(),
+            "{max_states}"
+        );
+        for node in cut.graph.node_indices() {
+            let edges = cut.graph.edges(node).count();
+            let want = full
+                .graph
+                .edges(full.node(&cut.graph[node]).expect("same state"))
+                .count();
+            assert_eq!(cut.expanded(node), node.index() < cut.expanded_count());
+            if cut.expanded(node) {
+                assert_eq!(edges, want, "{max_states}: node {node:?} has all its edges");
+            } else {
+                assert!(edges < want, "{max_states}: node {node:?} is the frontier");
+            }
+        }
+    }
+    // A depth limit: every node above the limit is expanded, none at it.
+    let shallow = explore(
+        &Triple,
+        Limits {
+            max_depth: 2,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    for node in shallow.graph.node_indices() {
+        assert_eq!(shallow.expanded(node), shallow.depth(node) < 2);
+    }
+    let none = explore(
+        &Triple,
+        Limits {
+            max_depth: 0,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    assert_eq!(none.expanded_count(), 0);
+}
+
+#[test]
+fn the_frontier_is_never_a_trap() {
+    // Cut after the first step: state 1 was stored but never expanded. It has no
+    // edges, yet it is no state that nothing moves.
+    for limits in [
+        Limits {
+            max_depth: 1,
+            ..Limits::default()
+        },
+        Limits {
+            max_states: 2,
+            ..Limits::default()
+        },
+    ] {
+        let cut = explore(&Ring { exit_from: 2 }, limits, |_| {});
+        assert_eq!(cut.graph.node_count(), 2, "{limits:?}");
+        assert!(!cut.expanded(NodeIndex::new(1)), "{limits:?}");
+        assert_eq!(
+            cut.fair_trap(|_| true, |_| true, |_| true),
+            None,
+            "{limits:?}"
+        );
+    }
+    // Expanded states do count: with Exit excluded, {0, 1, 2} is a trap once the
+    // whole ring was expanded, and the cut search cannot see it.
+    let full = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+    let region = |node: NodeIndex| full.graph[node] != 3;
+    let lasso = full
+        .fair_trap(region, |a| *a == Act::Step, |_| true)
+        .expect("the ring");
+    assert_eq!(lasso.cycle, vec![Act::Step; 3]);
+    let cut = explore(
+        &Ring { exit_from: 2 },
+        Limits {
+            max_depth: 2,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    assert_eq!(cut.fair_trap(|_| true, |a| *a == Act::Step, |_| true), None);
+}
+
+#[test]
+fn a_memory_budget_stops_the_search_before_its_tables_outgrow_it() {
+    let full = explore(&Cube, Limits::default(), |_| {});
+    let whole = full.bytes();
+    // At least every stored node, edge, index entry and tree entry.
+    let (nodes, edges) = (full.graph.node_count(), full.graph.edge_count());
+    let least = nodes * std::mem::size_of::<petgraph::graph::Node<u64, u32>>()
+        + edges * std::mem::size_of::<petgraph::graph::Edge<u64, u32>>()
+        + nodes * std::mem::size_of::<(u64, NodeIndex)>()
+        + nodes * std::mem::size_of::<Option<(NodeIndex, u64)>>()
+        + nodes * std::mem::size_of::<u32>();
+    assert!(whole >= least, "{whole} < {least}");
+    assert!(whole < 4 * least, "{whole} is no estimate of {least}");
+    for budget in [0, 1, 4_096, 1 << 20, whole / 2] {
+        let cut = explore(
+            &Cube,
+            Limits {
+                max_memory: budget,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        assert_eq!(cut.completeness, Completeness::MemoryLimit, "{budget}");
+        if budget < 4_096 {
+            // Only the initial state, stored before anything is counted.
+            assert_eq!(cut.graph.node_count(), 1, "{budget}");
+            assert_eq!(cut.expanded_count(), 0, "{budget}");
+        } else {
+            assert!(cut.bytes() <= budget, "{budget}: {} bytes", cut.bytes());
+            assert!(cut.expanded_count() > 0, "{budget}");
+        }
+        assert!(cut.graph.node_count() < full.graph.node_count());
+    }
+    // Whatever the budget, the tables never hold more than it when the search stops.
+    for share in 1..=40 {
+        let budget = whole * share / 40;
+        let cut = explore(
+            &Cube,
+            Limits {
+                max_memory: budget,
+                ..Limits::default()
+            },
+            |_| {},
+        );
+        assert!(cut.bytes() <= budget, "{budget}: {} bytes", cut.bytes());
+    }
+    let roomy = explore(
+        &Cube,
+        Limits {
+            max_memory: 4 * whole,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    assert_eq!(roomy.completeness, Completeness::Complete);
+}
+
+/// A model given by its edges: `(from, action, to)`; any other action changes nothing.
+struct Edges(Vec<(u8, u8, u8)>);
+impl Model for Edges {
+    type State = u8;
+    type Action = u8;
+    fn initial(&self) -> u8 {
+        0
+    }
+    fn actions(&self) -> &[u8] {
+        &[0, 1, 2]
+    }
+    fn next(&self, s: &u8, action: u8) -> u8 {
+        self.0
+            .iter()
+            .find(|&&(from, a, _)| from == *s && a == action)
+            .map_or(*s, |&(_, _, to)| to)
+    }
+}
+
+/// Whether a fair run can stay in `region` for ever, by brute force over sets of
+/// states: a set strongly connected by allowed edges (or one state no fair allowed
+/// action moves) in which every fair allowed action enabled somewhere has an edge
+/// inside.
+fn fair_set_exists(
+    graph: &Exploration<u8, u8>,
+    region: &dyn Fn(NodeIndex) -> bool,
+    allowed: &dyn Fn(&u8) -> bool,
+    fair: &dyn Fn(&u8) -> bool,
+) -> bool {
+    let nodes: Vec<NodeIndex> = graph
+        .graph
+        .node_indices()
+        .filter(|&n| graph.expanded(n) && region(n))
+        .collect();
+    let edges = |n: NodeIndex| {
+        graph
+            .graph
+            .edges(n)
+            .filter(|e| allowed(e.weight()))
+            .map(|e| (e.target(), *e.weight()))
+            .collect::<Vec<_>>()
+    };
+    (1u32..1 << nodes.len()).any(|mask| {
+        let set: Vec<NodeIndex> = (0..nodes.len())
+            .filter(|i| mask >> i & 1 == 1)
+            .map(|i| nodes[i])
+            .collect();
+        let inside = |n: &NodeIndex| set.contains(n);
+        let fair_ok = set.iter().all(|&n| {
+            edges(n).iter().filter(|(_, a)| fair(a)).all(|&(_, a)| {
+                set.iter()
+                    .any(|&m| edges(m).iter().any(|(t, b)| *b == a && inside(t)))
+            })
+        });
+        if !fair_ok {
+            return false;
+        }
+        if set.len() == 1 {
+            return edges(set[0]).iter().all(|(_, a)| !fair(a));
+        }
+        set.iter().all(|&from| {
+            let mut seen = vec![from];
+            let mut stack = vec![from];
+            while let Some(n) = stack.pop() {
+                for (t, _) in edges(n) {
+                    if inside(&t) && !seen.contains(&t) {
+                        seen.push(t);
+                        stack.push(t);
+                    }
+                }
+            }
+            seen.len() == set.len()
+        })
+    })
+}
+
+/// Checks a lasso against the graph: the prefix leads from the initial state to the
+/// entry, the cycle follows allowed edges inside `region` back to the entry, and it
+/// takes every fair allowed action enabled in a state it visits.
+fn valid_lasso(
+    graph: &Exploration<u8, u8>,
+    lasso: &Lasso<u8>,
+    region: &dyn Fn(NodeIndex) -> bool,
+    allowed: &dyn Fn(&u8) -> bool,
+    fair: &dyn Fn(&u8) -> bool,
+) -> Result<(), String> {
+    let step = |n: NodeIndex, a: u8| {
+        graph
+            .graph
+            .edges(n)
+            .find(|e| *e.weight() == a)
+            .map(|e| e.target())
+    };
+    let mut at = NodeIndex::new(0);
+    for &a in &lasso.prefix {
+        at = step(at, a).ok_or("the prefix leaves the graph")?;
+    }
+    if at != lasso.entry {
+        return Err("the prefix misses the entry".into());
+    }
+    let mut visited = vec![at];
+    for &a in &lasso.cycle {
+        if !allowed(&a) || !region(at) || !graph.expanded(at) {
+            return Err(format!("step {a} from {at:?} is not allowed here"));
+        }
+        at = step(at, a).ok_or("the cycle leaves the graph")?;
+        visited.push(at);
+    }
+    if at != lasso.entry || !region(at) {
+        return Err("the cycle does not return".into());
+    }
+    for &n in &visited {
+        for e in graph.graph.edges(n) {
+            let a = *e.weight();
+            if allowed(&a) && fair(&a) && !lasso.cycle.contains(&a) {
+                return Err(format!("fair action {a} enabled in {n:?}, never taken"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn fair_traps_agree_with_brute_force_on_random_graphs() {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |below: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % below
+    };
+    let (mut found, mut none) = (0, 0);
+    for round in 0..600 {
+        let states = 2 + next(5) as u8;
+        let mut edges = Vec::new();
+        for from in 0..states {
+            for action in 0..3u8 {
+                let to = next(u64::from(states)) as u8;
+                if to != from && next(3) > 0 {
+                    edges.push((from, action, to));
+                }
+            }
+        }
+        let model = Edges(edges);
+        let (fair_mask, allowed_mask, region_mask) = (next(8), 1 + next(7), next(64));
+        let limits = if round % 4 == 0 {
+            Limits {
+                max_depth: 1 + next(3) as usize,
+                ..Limits::default()
+            }
+        } else {
+            Limits::default()
+        };
+        let graph = explore(&model, limits, |_| {});
+        let region = |n: NodeIndex| region_mask >> graph.graph[n] & 1 == 0;
+        let allowed = |a: &u8| allowed_mask >> a & 1 == 1;
+        let fair = |a: &u8| fair_mask >> a & 1 == 1;
+        let lasso = graph.fair_trap(region, allowed, fair);
+        let exists = fair_set_exists(&graph, &region, &allowed, &fair);
+        assert_eq!(lasso.is_some(), exists, "round {round}: {:?}", model.0);
+        if let Some(lasso) = lasso {
+            valid_lasso(&graph, &lasso, &region, &allowed, &fair)
+                .unwrap_or_else(|e| panic!("round {round}: {e}: {lasso:?} {:?}", model.0));
+            assert!(lasso.states.contains(&lasso.entry));
+            found += 1;
+        } else {
+            none += 1;
+        }
+    }
+    assert!(found > 50 && none > 50, "{found} traps, {none} without");
+}
+
+#[test]
+fn a_lasso_takes_the_fair_actions_and_only_the_steps_it_needs() {
+    // Two states, toggled by a fair action 0 and an unfair action 1: the cycle takes
+    // the fair action first, then the shortest way back (here the unfair action, the
+    // first edge petgraph lists); the unfair action is never a goal of its own.
+    let toggles = Edges(vec![(0, 0, 1), (1, 0, 0), (0, 1, 1), (1, 1, 0)]);
+    let graph = explore(&toggles, Limits::default(), |_| {});
+    let lasso = graph
+        .fair_trap(|_| true, |_| true, |a| *a == 0)
+        .expect("a trap");
+    assert_eq!(lasso.cycle, vec![0, 1]);
+    assert_eq!((lasso.entry.index(), lasso.states.len()), (0, 2));
+    let unfair_first = graph
+        .fair_trap(|_| true, |_| true, |a| *a == 1)
+        .expect("a trap");
+    assert_eq!(unfair_first.cycle, vec![1, 1]);
+    // With no fair action, a trap of several states still goes round; a run that
+    // stays in one state needs a state of its own.
+    let ring = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+    let lasso = ring
+        .fair_trap(|n| ring.graph[n] != 3, |_| true, |_| false)
+        .expect("the ring");
+    assert_eq!(lasso.cycle, vec![Act::Step; 3]);
+    assert_eq!(lasso.states.len(), 3);
+    let absorbing = ring
+        .fair_trap(|n| ring.graph[n] == 3, |_| true, |_| true)
+        .expect("state 3");
+    assert_eq!((absorbing.cycle.len(), absorbing.states.len()), (0, 1));
+    assert_eq!(absorbing.prefix, vec![Act::Step, Act::Step, Act::Exit]);
+}
+
+#[test]
+fn fairness_forces_an_exit_that_is_always_enabled_in_the_cycle() {
+    let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+    let region = |node: NodeIndex| graph.graph[node] != 3;
+    // Both fair: the ring is left eventually.
+    assert_eq!(graph.fair_trap(region, |_| true, |_| true), None);
+    // Only Exit fair: the run may stay in 0 or 1, where Exit is not enabled.
+    let idle = graph
+        .fair_trap(region, |_| true, |a| *a == Act::Exit)
+        .expect("a stuttering run");
+    assert!(idle.cycle.is_empty());
+    // Exit unfair: the ring can go round forever.
+    let lasso = graph
+        .fair_trap(region, |_| true, |a| *a == Act::Step)
+        .expect("a fair cycle");
+    assert_eq!(lasso.prefix, Vec::<Act>::new());
+    assert_eq!(lasso.cycle, vec![Act::Step, Act::Step, Act::Step]);
+    assert_eq!(lasso.states.len(), 3);
+}
+
+#[test]
+fn a_state_no_fair_action_moves_is_a_trap() {
+    let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+    // Without Step allowed, state 0 cannot move: the run stays there.
+    let lasso = graph
+        .fair_trap(|node| graph.graph[node] != 3, |a| *a == Act::Exit, |_| true)
+        .expect("stuck");
+    assert_eq!(graph.graph[lasso.entry], 0);
+    assert!(lasso.cycle.is_empty());
+    // Exit from 2 is enabled and fair: {2} alone is not a trap, but 0 and 1 are.
+    assert_eq!(lasso.states.len(), 1);
+}

@@ -5,7 +5,7 @@
 //! the model (machine, config keys, stimuli, states, exceptions, event fields), so that a
 //! bad file is reported with its line and column and, where one is close, the valid name
 //! the author probably meant. [`Trace::validate`] runs the same checks on a trace built in
-//! memory. Replaying a valid trace is [`crate::replay`]'s business.
+//! memory. Replaying a valid trace is the business of `ucma_ha::replay`.
 //!
 //! # Examples
 //! ```

@@ -5,18 +5,14 @@
 use std::time::Instant;
 
 use clap::Args;
+use fsm::check;
 use fsm::explore::{Completeness, Limits, DEFAULT_MAX_STATES};
-use fsm::{check, Machine};
 
 use crate::catalog::{for_each_machine, MachineVisitor};
+use crate::checker::{self, Report, Status};
 use crate::invariants::{self, Documented};
 use crate::local_endpoint::EndpointKind;
-use crate::system::properties::{self, Report, Status};
 use crate::system::{System, SystemConfig};
-use crate::{
-    ContactGroupServices, Event, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
-    SipSubscription,
-};
 
 /// Arguments of `ucma-ha check`.
 #[derive(Debug, Args)]
@@ -153,7 +149,7 @@ struct TableChecks;
 
 impl MachineVisitor for TableChecks {
     type Output = Line;
-    fn visit<M: Machine<Event = Event>>(&mut self) -> Line {
+    fn visit<M: invariants::Documented>(&mut self) -> Line {
         use strum::EnumCount;
         Line {
             machine: M::ID,
@@ -164,16 +160,7 @@ impl MachineVisitor for TableChecks {
                 Ok(_) => Vec::new(),
                 Err(errors) => errors.iter().map(ToString::to_string).collect(),
             },
-            // The documented properties need the concrete machine: dispatch on its id.
-            documented: match M::ID {
-                Registration::ID => documented(Registration::rows()),
-                LocalEndpoint::ID => documented(LocalEndpoint::rows()),
-                SipSubscription::ID => documented(SipSubscription::rows()),
-                LocalOwnerPresence::ID => documented(LocalOwnerPresence::rows()),
-                ContactGroupServices::ID => documented(ContactGroupServices::rows()),
-                RemotePresence::ID => documented(RemotePresence::rows()),
-                other => (0, Some(format!("{other} has no documented properties"))),
-            },
+            documented: documented(M::rows()),
         }
     }
 }
@@ -427,7 +414,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         };
         let display = super::progress::Progress::new(&describe(&config), args.quiet);
-        let report = properties::check(&system, limits, |progress| {
+        let report = checker::check(&system, limits, |progress| {
             display.update(progress.states, progress.transitions, progress.depth);
         });
         display.finish();

@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use fsm::explore::Limits;
 use fsm::{Machine, Row, RowOutcome, Symbol, Table};
-use ucma_ha::system::properties::{check, Status};
+use ucma_ha::checker::{check, Status};
 use ucma_ha::system::wiring::{STIMULUS_ROWS, WIRING_ROWS};
 use ucma_ha::system::{System, SystemConfig, Tables};
 use ucma_ha::vocabulary::Exception;
@@ -412,8 +412,8 @@ fn cross_check() -> u8 {
             let Ok(system) = System::with(
                 config,
                 mutant.tables.clone(),
-                std::borrow::Cow::Borrowed(&STIMULUS_ROWS[..]),
-                std::borrow::Cow::Borrowed(&WIRING_ROWS[..]),
+                std::borrow::Cow::Borrowed(STIMULUS_ROWS),
+                std::borrow::Cow::Borrowed(WIRING_ROWS),
             ) else {
                 continue;
             };
@@ -456,8 +456,8 @@ fn cross_check() -> u8 {
             let model = ucma_ha::export::promela::export_rows(
                 config,
                 &mutant.tables,
-                &STIMULUS_ROWS,
-                &WIRING_ROWS,
+                STIMULUS_ROWS,
+                WIRING_ROWS,
                 false,
             );
             let spin_says = match model

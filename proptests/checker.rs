@@ -16,8 +16,9 @@ use std::collections::HashMap;
 use fsm::explore::{Completeness, Limits};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
+use ucma_ha::checker::{self, Report, Status};
 use ucma_ha::local_endpoint::EndpointKind;
-use ucma_ha::system::properties::{self, Report, Status, PROPERTIES};
+use ucma_ha::system::properties::{self, PROPERTIES};
 use ucma_ha::system::{System, SystemConfig};
 
 use crate::harness;
@@ -117,7 +118,7 @@ fn a_cut_search_never_contradicts_the_complete_one() {
             .borrow_mut()
             .entry(key)
             .or_insert_with(|| {
-                properties::check(
+                checker::check(
                     &system,
                     Limits {
                         symmetry,
@@ -134,7 +135,7 @@ fn a_cut_search_never_contradicts_the_complete_one() {
             max_memory: max_memory.unwrap_or(usize::MAX),
             symmetry,
         };
-        let report = properties::check(&system, limits, |_| {});
+        let report = checker::check(&system, limits, |_| {});
         let found = contradictions(&full, &report);
         prop_assert!(
             found.is_empty(),
@@ -159,7 +160,7 @@ fn each_mutant_is_caught_by_its_property_in_the_default_configuration() {
     assert_eq!(names, all);
     for mutant in &MUTANTS {
         let system = (mutant.build)(SystemConfig::default());
-        let report = properties::check(
+        let report = checker::check(
             &system,
             Limits {
                 symmetry: true,

@@ -10,7 +10,8 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{TestCaseError, TestError, TestRunner};
 use serde_json::json;
-use ucma_ha::system::properties::{step_violations, trace};
+use ucma_ha::checker::trace;
+use ucma_ha::system::properties::step_violations;
 use ucma_ha::system::{System, SystemStimulus, MAX_VIEWS};
 
 use crate::harness;

@@ -66,8 +66,8 @@ fn with(config: SystemConfig, change: impl FnOnce(&mut Tables)) -> System {
     System::with(
         config,
         tables,
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("the mutant builds")
 }
@@ -181,7 +181,7 @@ pub static MUTANTS: [Mutant; 9] = [
                 config,
                 Tables::for_config(&config).expect("tables"),
                 Cow::Owned(rows),
-                Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+                Cow::Borrowed(wiring::WIRING_ROWS),
             )
             .expect("the mutant builds")
         },

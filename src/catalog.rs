@@ -4,48 +4,29 @@
 //! A typed user steps a [`fsm::Table`] directly; a tool that reads a trace file names the
 //! machine, its parameters and its stimuli as strings and gets a [`DynModel`] here.
 
+use std::borrow::Cow;
+
 use fsm::{Machine, Parameters, Symbol, Table};
 use serde_json::Value;
 use thiserror::Error;
 
 use crate::events::Event;
-use crate::{
-    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
-    SipSubscription,
-};
 
-/// The ids of the single machines, in the order of the seed page (CONTRACT section 2).
-pub const MACHINES: &[&str] = &[
-    Registration::ID,
-    LocalEndpoint::ID,
-    SipSubscription::ID,
-    LocalOwnerPresence::ID,
-    ContactGroupServices::ID,
-    RemotePresence::ID,
-];
+pub use crate::machines::{for_each_machine, MachineVisitor, MACHINES};
 
 /// A model state, opaque to tools: they compare, hash and store it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Snapshot(pub Vec<u64>);
 
-/// The state of one component, by name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateName {
-    /// The component (`registration`, `remote_presence[0]`, ...; a machine's own id for a
-    /// single machine).
-    pub component: String,
-    /// The observable .NET state name (e.g. `Registered`).
-    pub observed: &'static str,
-    /// The table's state name, which may fold in hidden knowledge (e.g.
-    /// `RegisteredUserServicesUnavailable`); equal to `observed` for most machines.
-    pub internal: &'static str,
-}
+pub use crate::system::StateName;
+
+mod composed;
 
 /// A row (or, for a composed model, an edge) that fired, for coverage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Fired {
-    /// The component whose table fired.
-    pub component: String,
+    /// The component whose table fired (borrowed as in [`StateName`]).
+    pub component: Cow<'static, str>,
     /// The machine id of that component.
     pub machine: &'static str,
     /// The row's index in that machine's table.
@@ -63,7 +44,7 @@ pub struct Reaction {
     pub events: Vec<Event>,
     /// For a composed model, the component that raised each event (in the order of
     /// `events`, e.g. `remote_presence[1]`); empty for a single machine.
-    pub raised_by: Vec<String>,
+    pub raised_by: Vec<Cow<'static, str>>,
     /// The rows that fired, in order.
     pub fired: Vec<Fired>,
 }
@@ -80,7 +61,7 @@ impl Reaction {
                 if let (Some(component), Value::Object(object)) =
                     (self.raised_by.get(i), &mut value)
                 {
-                    object.insert("component".into(), Value::from(component.as_str()));
+                    object.insert("component".into(), Value::from(component.as_ref()));
                 }
                 value
             })
@@ -94,7 +75,7 @@ pub enum CatalogError {
     /// No machine has this id.
     #[error(
         "unknown machine `{}`{}",
-        crate::trace::json::shorten(name),
+        crate::words::shorten(name),
         hint(suggestion)
     )]
     UnknownMachine {
@@ -106,7 +87,7 @@ pub enum CatalogError {
     /// The machine has no stimulus of this name.
     #[error(
         "`{machine}` has no stimulus `{}`{}",
-        crate::trace::json::shorten(name),
+        crate::words::shorten(name),
         hint(suggestion)
     )]
     UnknownStimulus {
@@ -133,25 +114,7 @@ fn hint(suggestion: &Option<&'static str>) -> String {
         .unwrap_or_default()
 }
 
-/// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let length = name.chars().count();
-    let limit = (length / 3).max(2);
-    candidates
-        .into_iter()
-        // The difference in length is a lower bound of the distance: skip the work (a
-        // megabyte-long name is no typo of anything).
-        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
-        .map(|candidate| {
-            (
-                strsim::levenshtein(&name.to_lowercase(), &candidate.to_lowercase()),
-                candidate,
-            )
-        })
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
+pub use crate::words::nearest;
 
 /// A model stepped by names.
 pub trait DynModel: Send + Sync {
@@ -226,7 +189,7 @@ impl<M: Machine<Event = Event>> DynModel for TableModel<M> {
         })?;
         let fired = |row| {
             vec![Fired {
-                component: M::ID.to_owned(),
+                component: Cow::Borrowed(M::ID),
                 machine: M::ID,
                 row,
             }]
@@ -252,7 +215,7 @@ impl<M: Machine<Event = Event>> DynModel for TableModel<M> {
     fn states(&self, at: &Snapshot) -> Vec<StateName> {
         let state = self.state(at);
         vec![StateName {
-            component: M::ID.to_owned(),
+            component: Cow::Borrowed(M::ID),
             observed: M::observed(state),
             internal: state.name(),
         }]
@@ -295,39 +258,19 @@ fn table_model<M: Machine<Event = Event>>(
 /// # Ok::<(), ucma_ha::catalog::CatalogError>(())
 /// ```
 pub fn machine(id: &str, parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
-    match id {
-        Registration::ID => table_model::<Registration>(parameters),
-        LocalEndpoint::ID => table_model::<LocalEndpoint>(parameters),
-        SipSubscription::ID => table_model::<SipSubscription>(parameters),
-        LocalOwnerPresence::ID => table_model::<LocalOwnerPresence>(parameters),
-        ContactGroupServices::ID => table_model::<ContactGroupServices>(parameters),
-        RemotePresence::ID => table_model::<RemotePresence>(parameters),
-        _ => Err(CatalogError::UnknownMachine {
+    struct Build<'a>(&'a Value);
+    impl MachineVisitor for Build<'_> {
+        type Output = Result<Box<dyn DynModel>, CatalogError>;
+        fn visit<M: Machine<Event = Event>>(&mut self) -> Self::Output {
+            table_model::<M>(self.0)
+        }
+    }
+    crate::machines::visit_machine(id, &mut Build(parameters)).unwrap_or_else(|| {
+        Err(CatalogError::UnknownMachine {
             name: id.to_owned(),
             suggestion: nearest(id, MACHINES.iter().copied()),
-        }),
-    }
-}
-
-/// Calls `visit` with every single machine's type, for code that is generic over
-/// [`Machine`] (checks, exports, diagrams).
-pub trait MachineVisitor {
-    /// What the visit produces.
-    type Output;
-    /// Visits one machine.
-    fn visit<M: Machine<Event = Event>>(&mut self) -> Self::Output;
-}
-
-/// Visits every single machine in [`MACHINES`] order and collects the outputs.
-pub fn for_each_machine<V: MachineVisitor>(visitor: &mut V) -> Vec<V::Output> {
-    vec![
-        visitor.visit::<Registration>(),
-        visitor.visit::<LocalEndpoint>(),
-        visitor.visit::<SipSubscription>(),
-        visitor.visit::<LocalOwnerPresence>(),
-        visitor.visit::<ContactGroupServices>(),
-        visitor.visit::<RemotePresence>(),
-    ]
+        })
+    })
 }
 
 /// Every parameter set of a machine, as JSON, for tools that sweep them.
@@ -344,7 +287,7 @@ pub fn all_parameters<M: Machine>() -> Vec<Value> {
 /// As [`machine`].
 pub fn model(id: &str, parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
     match id {
-        crate::system::ID => crate::system::model(parameters),
+        crate::system::ID => composed::model(parameters),
         _ => machine(id, parameters),
     }
 }

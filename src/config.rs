@@ -153,30 +153,7 @@ pub fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// Replaces the Rust type names serde puts in its messages with the words of JSON.
-pub fn user_words(message: &str) -> String {
-    let mut out = message.to_owned();
-    for (rust, words) in [
-        ("expected usize", "expected a whole number, 0 or more"),
-        ("expected u64", "expected a whole number, 0 or more"),
-        ("expected u32", "expected a whole number, 0 or more"),
-        ("expected u16", "expected a whole number, 0 or more"),
-        ("expected u8", "expected a whole number, 0 or more"),
-        ("expected a boolean", "expected true or false"),
-        ("invalid type: map", "invalid type: an object"),
-        ("invalid type: sequence", "invalid type: an array"),
-        ("invalid type: unit value", "invalid type: null"),
-        ("floating point", "number"),
-        ("unknown variant", "unknown value"),
-    ] {
-        out = out.replace(rust, words);
-    }
-    if let Some(at) = out.find("expected struct ") {
-        out.truncate(at);
-        out.push_str("expected an object");
-    }
-    out
-}
+pub use crate::words::user_words;
 
 #[cfg(test)]
 mod tests {

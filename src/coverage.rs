@@ -189,7 +189,7 @@ mod tests {
 
     fn fired(machine: &'static str, row: usize) -> Fired {
         Fired {
-            component: machine.to_owned(),
+            component: machine.into(),
             machine,
             row,
         }

@@ -23,11 +23,9 @@ use serde::Serialize;
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::catalog::{nearest, MACHINES};
-use crate::{
-    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
-    SipSubscription,
-};
+use crate::catalog::nearest;
+use crate::invariants::Documented;
+use crate::machines::{visit_machine, MachineVisitor, MACHINES};
 
 /// The id of the composed model (CONTRACT section 2).
 pub const SYSTEM: &str = "system";
@@ -123,19 +121,29 @@ pub fn machine_diagram(
     with_rejections: bool,
     config: &Value,
 ) -> Result<Diagram, DiagramsError> {
-    match id {
-        Registration::ID => table_diagram::<Registration>(with_rejections, config),
-        LocalEndpoint::ID => table_diagram::<LocalEndpoint>(with_rejections, config),
-        SipSubscription::ID => table_diagram::<SipSubscription>(with_rejections, config),
-        LocalOwnerPresence::ID => table_diagram::<LocalOwnerPresence>(with_rejections, config),
-        ContactGroupServices::ID => table_diagram::<ContactGroupServices>(with_rejections, config),
-        RemotePresence::ID => table_diagram::<RemotePresence>(with_rejections, config),
-        SYSTEM => system_diagram(with_rejections, config),
-        _ => Err(DiagramsError::UnknownMachine {
+    struct Draw<'a> {
+        with_rejections: bool,
+        config: &'a Value,
+    }
+    impl MachineVisitor for Draw<'_> {
+        type Output = Result<Diagram, DiagramsError>;
+        fn visit<M: Documented>(&mut self) -> Result<Diagram, DiagramsError> {
+            table_diagram::<M>(self.with_rejections, self.config)
+        }
+    }
+    if id == SYSTEM {
+        return system_diagram(with_rejections, config);
+    }
+    let mut draw = Draw {
+        with_rejections,
+        config,
+    };
+    visit_machine(id, &mut draw).unwrap_or_else(|| {
+        Err(DiagramsError::UnknownMachine {
             name: id.to_owned(),
             suggestion: nearest(id, MACHINES.iter().copied().chain([SYSTEM])),
-        }),
-    }
+        })
+    })
 }
 
 /// The most states a `system` diagram draws; a larger reachable graph is refused rather

@@ -161,19 +161,6 @@ pub fn catalogue<M: Documented>() -> Vec<&'static Property> {
         .collect()
 }
 
-/// The [`catalogue`] of a machine, by id (empty for an unknown id).
-pub fn properties(machine: &str) -> Vec<&'static Property> {
-    match machine {
-        Registration::ID => catalogue::<Registration>(),
-        LocalEndpoint::ID => catalogue::<LocalEndpoint>(),
-        SipSubscription::ID => catalogue::<SipSubscription>(),
-        LocalOwnerPresence::ID => catalogue::<LocalOwnerPresence>(),
-        ContactGroupServices::ID => catalogue::<ContactGroupServices>(),
-        RemotePresence::ID => catalogue::<RemotePresence>(),
-        _ => Vec::new(),
-    }
-}
-
 /// One observed step of a machine: where it was, what happened, and what it did.
 #[derive(Debug, Clone, Copy)]
 pub struct Step<'a, M: Machine> {
@@ -637,7 +624,7 @@ mod tests {
                 scenario.property.name
             );
         }
-        assert_eq!(properties(M::ID), listed);
+        assert_eq!(crate::machines::documented_properties(M::ID), listed);
     }
 
     #[test]
@@ -648,7 +635,7 @@ mod tests {
         catalogue_checks::<LocalOwnerPresence>();
         catalogue_checks::<ContactGroupServices>();
         catalogue_checks::<RemotePresence>();
-        assert!(properties("no_such_machine").is_empty());
+        assert!(crate::machines::documented_properties("no_such_machine").is_empty());
         // A machine without a final state does not list `final-is-final`.
         let registration = catalogue::<Registration>();
         let has_final = RegistrationStatus::all().any(Registration::is_final);

@@ -4,18 +4,17 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod catalog;
+pub mod checker;
 pub mod clauses;
-#[cfg(feature = "cli")]
-#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
-pub mod cli;
 pub mod config;
 pub mod coverage;
 pub mod diagrams;
-pub mod docs;
 pub mod events;
 pub mod export;
+pub mod files;
 pub mod invariants;
 pub mod local_endpoint;
+pub mod machines;
 pub mod presence;
 #[cfg(feature = "reference")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reference")))]
@@ -32,6 +31,7 @@ pub mod system;
 pub mod trace;
 pub mod vectors;
 pub mod vocabulary;
+pub mod words;
 
 pub use events::Event;
 pub use fsm;

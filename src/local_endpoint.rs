@@ -126,7 +126,7 @@ impl Machine for LocalEndpoint {
     type Parameters = LocalEndpointParameters;
 
     fn rows() -> &'static [Row<Self>] {
-        &ROWS
+        ROWS
     }
 
     fn initial(_: &LocalEndpointParameters) -> LocalEndpointState {
@@ -197,7 +197,7 @@ type R = Row<LocalEndpoint>;
 const NO: Exception = InvalidOperationException;
 
 #[rustfmt::skip]
-static ROWS: [R; 101] = [
+static ROWS: &[R] = &[
     // Idle: created, not established.
     R::moves(Idle, BeginEstablish, Establishing, BY_CALL, &["AF-LEP-T", "LARG-1"]),
     R::ignores(Idle, EstablishOk, &["AF-LEP-T"]),

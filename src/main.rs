@@ -1,6 +1,20 @@
-//! The `ucma-ha` command line; see `ucma-ha --help`.
+//! The `ucma-ha` command line; see `ucma-ha --help`. The command line and the docs
+//! generator are the binary's own modules, not library API: they reach the library by
+//! the names imported below.
 #![forbid(unsafe_code)]
 
+mod cli;
+mod docs;
+
+#[cfg(feature = "serve")]
+use ucma_ha::serve;
+use ucma_ha::{
+    catalog, checker, clauses, config, coverage, diagrams, events, export, files, invariants,
+    local_endpoint, replay, report, system, trace, vectors, Event,
+};
+#[cfg(test)]
+use ucma_ha::{presence, vocabulary, LocalOwnerPresence};
+
 fn main() -> std::process::ExitCode {
-    ucma_ha::cli::main()
+    cli::main()
 }

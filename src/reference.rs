@@ -411,7 +411,7 @@ impl SystemModelState {
     pub fn states(&self) -> Vec<(String, &'static str)> {
         DynModel::states(self.system.as_ref(), &self.at)
             .into_iter()
-            .map(|name| (name.component, name.observed))
+            .map(|name| (name.component.into_owned(), name.observed))
             .collect()
     }
 

@@ -168,7 +168,7 @@ impl Machine for Registration {
     type Parameters = RegistrationParameters;
 
     fn rows() -> &'static [Row<Self>] {
-        &ROWS
+        ROWS
     }
 
     fn initial(_: &RegistrationParameters) -> RegistrationStatus {
@@ -248,7 +248,7 @@ const DROP_UNREGISTERS: RowGuard<RegistrationParameters> =
 type R = Row<Registration>;
 
 #[rustfmt::skip]
-static ROWS: [R; 81] = [
+static ROWS: &[R] = &[
     // Unregistered: only the application's BeginRegister does anything.
     R::moves(Unregistered, BeginRegister, Registering, &[raised(Why::None, false, Unknown)], &["AF-RS", "RARG-2"]),
     R::ignores(Unregistered, RegisterOk, &["AF-RS"]),

@@ -96,7 +96,7 @@ impl Machine for RemotePresence {
     type Parameters = RemotePresenceParameters;
 
     fn rows() -> &'static [Row<Self>] {
-        &ROWS
+        ROWS
     }
 
     fn initial(_: &RemotePresenceParameters) -> RemotePresentitySubscriptionState {
@@ -143,7 +143,7 @@ type R = Row<RemotePresence>;
 const NO: Exception = Exception::InvalidOperationException;
 
 #[rustfmt::skip]
-static ROWS: [R; 60] = [
+static ROWS: &[R] = &[
     // Idle.
     R::moves(Idle, BeginSubscribe, Subscribing, CHANGED, &["AF-RPSS"]),
     R::ignores(Idle, SubscribeOk, &["AF-RPSS"]),

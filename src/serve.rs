@@ -18,7 +18,7 @@
 //! cannot be used, and 413 for a body over [`BODY_LIMIT`] bytes or a trace over
 //! [`MAX_STEPS`] steps.
 
-use std::io;
+use std::io::{self, Write};
 use std::net::SocketAddr;
 
 use axum::body::Bytes;
@@ -151,7 +151,10 @@ pub fn run(address: SocketAddr) -> io::Result<()> {
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(address).await?;
         let bound = listener.local_addr()?;
-        println!("ucma-ha explorer: http://{bound}/");
+        // The URL is a courtesy: a closed standard output does not stop the server.
+        let mut stdout = io::stdout().lock();
+        let _ = writeln!(stdout, "ucma-ha explorer: http://{bound}/").and_then(|()| stdout.flush());
+        drop(stdout);
         axum::serve(listener, router()).await
     })
 }

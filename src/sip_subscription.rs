@@ -139,7 +139,7 @@ impl Machine for SipSubscription {
     type Parameters = SipSubscriptionParameters;
 
     fn rows() -> &'static [Row<Self>] {
-        &ROWS
+        ROWS
     }
 
     fn initial(_: &SipSubscriptionParameters) -> SubscriptionSignalingState {
@@ -196,7 +196,7 @@ type R = Row<SipSubscription>;
 const NO: Exception = InvalidOperationException;
 
 #[rustfmt::skip]
-static ROWS: [R; 95] = [
+static ROWS: &[R] = &[
     // Idle: Subscribe not called yet.
     R::moves(Idle, BeginSubscribe, Subscribing, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Idle, SubscribeOk, &["AF-SSS"]),

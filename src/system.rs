@@ -26,51 +26,10 @@
 //! exactly one row and watch a property fail.
 //!
 //! # Decisions where the sources are silent
-//! - The registrar stays reachable while User Services is down; a refresh sent then gets
-//!   no answer within the step and changes nothing; healing takes a refresh with the pool
-//!   back (REG-3). A REGISTER's 200 OK tells nothing of the pool (`Unknown`, SVC-1); the
-//!   outage NOTIFY that may follow says `Unavailable` (REG-1), and reaches the endpoint as
-//!   a NOTIFY of a kind it has no reason for (D1).
-//! - A dropped connection times requests out; a SipSubscription cannot tell that from an
-//!   unresponsive pool (SUB-3). The refresh that a drop triggers (AF-DROP) therefore fails
-//!   and the registration ends Unregistered; a user endpoint then terminates, an
-//!   application endpoint re-establishes when the connection is restored (AF-LEP-T), and a
-//!   draining one stays Draining and registers again then (AF-DRAIN). Without refresh on
-//!   drop the endpoint hears `ConnectionDropped` (Reason None), not a refresh failure; an
-//!   endpoint establishing without a connection ends with `ServerDiscoveryFailed` (D5).
-//! - `OwnerDisabled` and `TooManyEndpoints` arrive as registrar NOTIFYs, so they need the
-//!   connection up and a registration; `OwnerDisabled` also terminates every
-//!   subscription by NOTIFY (AF-6665), which is how PRES-3 is exercised.
-//! - Sessions and views may subscribe only while the endpoint is Established or Draining;
-//!   publishing and contact operations need a registration, and a user endpoint's
-//!   publishing a subscription (AF-PUB). With
-//!   `endpoint: "application"` there is no ContactGroupServices (AF-CGS: user endpoints
-//!   only): its calls are rejected and it is not listed.
-//! - `SubscribeRemotePresence` subscribes one view: the one with the least (view,
-//!   subscription) pair among those that accept (`wiring::Target::FreeView`), so the
-//!   stimulus set stays fixed and commutes with permuting views.
-//! - The timers fire for every component at once: `SubscriptionRefreshDue` refreshes
-//!   every Subscribed SipSubscription, `RetryTimerFires` retries every waiting one; while
-//!   the registration reports User Services Unavailable it fires as
-//!   `RetryTimerFiredUserServicesUnavailable`, which protected subscriptions' own rows
-//!   hold back (SUB-2); they are re-subscribed by `PoolRecovered` after the healing
-//!   refresh (REG-3, PRES-4), and also after a fresh registration that no outage NOTIFY
-//!   follows.
-//! - An owner whose SipSubscription is Terminated gets a new instance when it subscribes
-//!   again (AF-SIPSUB: a Terminated instance is not reused). An owner that re-subscribes
-//!   over a SipSubscription that stayed Subscribed through the outage refreshes it, and is
-//!   Subscribed once the refresh is answered.
-//! - A SUBSCRIBE that times out while the registration reports User Services Unavailable
-//!   tells its owner `PoolOffline` (PRES-1), so an owner subscribed during an outage waits
-//!   in WaitingForRetry like the others.
-//! - A connection restored under a Reestablishing endpoint, or a Draining one whose
-//!   registration was lost, re-registers at once; the
-//!   registrar's answer completes the re-establishment (AF-LEP-T) and, with the pool up,
-//!   counts as the pool's recovery for the owners (PRES-4).
-//! - Terminating an endpoint unregisters, unsubscribes every owner and completes at once.
-//! - A world event that finds the world already so (`PoolFails` with the pool down, ...)
-//!   does nothing; an application call whose precondition fails is rejected with
-//!   `InvalidOperationException` and changes nothing.
+//! What the system does where the UCMA documentation is silent (the registrar during an
+//! outage, a dropped connection, the timers, which view `SubscribeRemotePresence`
+//! subscribes, ...) is recorded once, in `docs/DECISIONS.md` (section "The composed
+//! system"); the wiring rows cite the clauses they rest on.
 //!
 //! # State
 //! The whole state is one [`Packed`] (a fixed array of words): two world bits and three
@@ -79,12 +38,13 @@
 //!
 //! For exhaustive search, [`compiled::CompiledSystem`] learns every macro-step into
 //! look-ups on a 64-bit key (a shared part, then the views as bit-planes or as counts
-//! per pair) and steps exactly like [`System::step`]; [`properties::check`] searches
+//! per pair) and steps exactly like [`System::step`]; `ucma_ha::checker::check` searches
 //! through it.
 //!
 //! # Properties
 //! [`properties`] names the safety, liveness and reachability properties, each citing its
-//! clauses, and checks them on the reachable graph ([`properties::check`]).
+//! clauses, with the judgement that decides it; `ucma_ha::checker::check` decides them on the
+//! reachable graph.
 //!
 //! # Examples
 //! ```
@@ -104,13 +64,13 @@
 //! ```
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use fsm::{Symbol, Table};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::catalog::{nearest, CatalogError, DynModel, Reaction, Snapshot, StateName};
 use crate::local_endpoint::{EndpointKind, LocalEndpointParameters};
 use crate::presence::LocalOwnerPresenceParameters;
 use crate::registration::RegistrationParameters;
@@ -123,10 +83,12 @@ use crate::{
 
 pub mod compiled;
 mod engine;
+mod layout;
 pub mod properties;
 mod reaction;
 #[cfg(test)]
 mod tests;
+pub mod view;
 pub mod wiring;
 pub mod world;
 
@@ -152,6 +114,7 @@ pub const ID: &str = "system";
     strum::EnumIter,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantArray,
 )]
 pub enum SystemStimulus {
     /// The application calls `LocalEndpoint.BeginEstablish` (AF-LEP-T).
@@ -353,25 +316,8 @@ impl std::fmt::Debug for System {
 }
 
 /// Every system stimulus in order, as a static slice (the explorer's action list).
-static STIMULI: [SystemStimulus; 17] = [
-    SystemStimulus::BeginEstablish,
-    SystemStimulus::BeginTerminate,
-    SystemStimulus::BeginDrain,
-    SystemStimulus::SubscribePresence,
-    SystemStimulus::PublishPresence,
-    SystemStimulus::SubscribeContactGroups,
-    SystemStimulus::AddContact,
-    SystemStimulus::SubscribeRemotePresence,
-    SystemStimulus::PoolFails,
-    SystemStimulus::PoolRecovers,
-    SystemStimulus::ConnectionDrops,
-    SystemStimulus::ConnectionRestores,
-    SystemStimulus::OwnerDisabled,
-    SystemStimulus::TooManyEndpoints,
-    SystemStimulus::RegistrationRefreshDue,
-    SystemStimulus::SubscriptionRefreshDue,
-    SystemStimulus::RetryTimerFires,
-];
+/// Every system stimulus, in declaration order.
+pub(crate) static STIMULI: &[SystemStimulus] = <SystemStimulus as strum::VariantArray>::VARIANTS;
 
 impl System {
     /// The system with the machines' own tables and the shipped wiring.
@@ -382,8 +328,8 @@ impl System {
         Self::with(
             config,
             Tables::for_config(&config)?,
-            Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-            Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+            Cow::Borrowed(wiring::STIMULUS_ROWS),
+            Cow::Borrowed(wiring::WIRING_ROWS),
         )
     }
 
@@ -439,7 +385,7 @@ impl System {
 
     /// Every system stimulus, in order.
     pub fn stimuli() -> &'static [SystemStimulus] {
-        &STIMULI
+        STIMULI
     }
 
     /// The initial state: everything Idle or Unregistered, pool and connection up.
@@ -477,14 +423,11 @@ impl System {
     }
 
     /// The slots of the components present, with their names, in display order.
-    pub fn components(&self) -> Vec<(usize, String)> {
-        let mut out = Vec::new();
-        for slot in 0..self.engine.slots() {
-            if self.engine.present(slot) {
-                out.push((slot, slot_name(slot)));
-            }
-        }
-        out
+    pub fn components(&self) -> Vec<(usize, &'static str)> {
+        (0..self.engine.slots())
+            .filter(|&slot| self.engine.present(slot))
+            .map(|slot| (slot, slot_name(slot)))
+            .collect()
     }
 
     /// The table-state index of a slot.
@@ -526,64 +469,86 @@ impl System {
     /// The state of every component, by name.
     pub fn state_names(&self, state: Packed) -> Vec<StateName> {
         let world = engine::world(state);
-        let mut names = vec![
-            StateName {
-                component: "pool".into(),
-                observed: if world.pool_up { "Up" } else { "Unresponsive" },
-                internal: if world.pool_up { "Up" } else { "Unresponsive" },
-            },
-            StateName {
-                component: "connection".into(),
-                observed: if world.connection_up { "Up" } else { "Dropped" },
-                internal: if world.connection_up { "Up" } else { "Dropped" },
-            },
-        ];
-        for (slot, name) in self.components() {
+        let mut names = Vec::with_capacity(2 + self.engine.slots());
+        names.push(StateName {
+            component: Cow::Borrowed("pool"),
+            observed: if world.pool_up { "Up" } else { "Unresponsive" },
+            internal: if world.pool_up { "Up" } else { "Unresponsive" },
+        });
+        names.push(StateName {
+            component: Cow::Borrowed("connection"),
+            observed: if world.connection_up { "Up" } else { "Dropped" },
+            internal: if world.connection_up { "Up" } else { "Dropped" },
+        });
+        for slot in (0..self.engine.slots()).filter(|&slot| self.engine.present(slot)) {
             let part = &self.engine.parts[engine::kind_of(slot) as usize];
             let index = engine::get(state, slot);
             names.push(StateName {
-                component: name,
+                component: Cow::Borrowed(slot_name(slot)),
                 observed: part.observed(index),
                 internal: part.state_name(index),
             });
         }
         names
     }
+
+    /// Whether every reaction stays within an (owner, subscription) pair, so a step's
+    /// effect on a view is a function of the shared part and that pair.
+    pub(crate) fn pair_local(&self) -> bool {
+        self.engine.pair_local
+    }
+
+    /// Whether a remote view in state `view` (its table index) accepts `BeginSubscribe`.
+    pub(crate) fn accepts_subscribe(&self, view: u8) -> bool {
+        self.engine.accepts_subscribe(view)
+    }
+
+    /// The six bits of remote view `view`'s (view, subscription) pair.
+    pub(crate) fn view_pair(&self, state: Packed, view: usize) -> u8 {
+        state.pair(FIRST_VIEW + 2 * view)
+    }
+
+    /// The machine id of a component kind's table.
+    pub fn machine_of(&self, kind: Kind) -> &'static str {
+        self.engine.parts[kind as usize].machine()
+    }
+}
+
+/// The state of one component, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateName {
+    /// The component (`registration`, `remote_presence[0]`, ...; a machine's own id for a
+    /// single machine); borrowed where the name is known in advance, as every name of
+    /// the crate's own models is, so that naming states allocates nothing.
+    pub component: Cow<'static, str>,
+    /// The observable .NET state name (e.g. `Registered`).
+    pub observed: &'static str,
+    /// The table's state name, which may fold in hidden knowledge (e.g.
+    /// `RegisteredUserServicesUnavailable`); equal to `observed` for most machines.
+    pub internal: &'static str,
 }
 
 /// The name of a slot's component.
-pub fn slot_name(slot: usize) -> String {
-    match slot {
-        engine::REGISTRATION => "registration".into(),
-        ENDPOINT => "local_endpoint".into(),
-        LOCAL_OWNER_PRESENCE => "local_owner_presence".into(),
-        3 => "local_owner_presence.subscription".into(),
-        CONTACT_GROUP_SERVICES => "contact_group_services".into(),
-        5 => "contact_group_services.subscription".into(),
-        s if s % 2 == 0 => format!("remote_presence[{}]", (s - FIRST_VIEW) / 2),
-        s => format!("remote_presence[{}].subscription", (s - FIRST_VIEW) / 2),
-    }
-}
-
-fn pack(state: Packed) -> Snapshot {
-    Snapshot(state.0.to_vec())
+pub fn slot_name(slot: usize) -> &'static str {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        (0..FIRST_VIEW + 2 * MAX_VIEWS)
+            .map(|slot| match slot {
+                engine::REGISTRATION => "registration".into(),
+                ENDPOINT => "local_endpoint".into(),
+                LOCAL_OWNER_PRESENCE => "local_owner_presence".into(),
+                3 => "local_owner_presence.subscription".into(),
+                CONTACT_GROUP_SERVICES => "contact_group_services".into(),
+                5 => "contact_group_services.subscription".into(),
+                s if s % 2 == 0 => format!("remote_presence[{}]", (s - FIRST_VIEW) / 2),
+                s => format!("remote_presence[{}].subscription", (s - FIRST_VIEW) / 2),
+            })
+            .collect()
+    });
+    names.get(slot).map_or("", String::as_str)
 }
 
 impl System {
-    /// The packed state of a snapshot; the initial state when the snapshot is not a
-    /// state of this system (so no input can index outside a table).
-    fn unpack(&self, snapshot: &Snapshot) -> Packed {
-        let mut state = Packed::default();
-        for (word, value) in state.0.iter_mut().zip(&snapshot.0) {
-            *word = *value;
-        }
-        if snapshot.0.len() <= engine::WORDS && self.engine.valid(state) {
-            state
-        } else {
-            self.engine.initial
-        }
-    }
-
     /// Whether a packed state is a state of this system (every slot within its table).
     pub fn is_valid(&self, state: Packed) -> bool {
         self.engine.valid(state)
@@ -599,7 +564,7 @@ impl fsm::explore::Model for System {
     }
 
     fn actions(&self) -> &[SystemStimulus] {
-        &STIMULI
+        STIMULI
     }
 
     #[inline]
@@ -610,51 +575,4 @@ impl fsm::explore::Model for System {
     fn canonical(&self, state: Packed) -> Packed {
         self.engine.canonical(state)
     }
-}
-
-impl DynModel for System {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
-    fn parameters(&self) -> Value {
-        serde_json::to_value(self.config).unwrap_or(Value::Null)
-    }
-
-    fn stimuli(&self) -> Vec<&'static str> {
-        STIMULI.iter().map(|s| s.name()).collect()
-    }
-
-    fn initial(&self) -> Snapshot {
-        pack(self.engine.initial)
-    }
-
-    fn step(&self, at: &Snapshot, stimulus: &str) -> Result<Reaction, CatalogError> {
-        let on = SystemStimulus::parse(stimulus).ok_or_else(|| CatalogError::UnknownStimulus {
-            machine: ID,
-            name: stimulus.to_owned(),
-            suggestion: nearest(stimulus, STIMULI.iter().map(|s| s.name())),
-        })?;
-        Ok(self.reaction(self.unpack(at), on))
-    }
-
-    fn states(&self, at: &Snapshot) -> Vec<StateName> {
-        self.state_names(self.unpack(at))
-    }
-}
-
-/// Builds the system behind [`DynModel`] from JSON parameters (for [`crate::catalog::model`]).
-///
-/// # Errors
-/// [`CatalogError::BadParameters`] when the config does not fit.
-pub fn model(parameters: &Value) -> Result<Box<dyn DynModel>, CatalogError> {
-    let bad = |error: SystemError| CatalogError::BadParameters {
-        machine: ID,
-        message: match error {
-            SystemError::Config(message) => crate::config::user_words(&message),
-            other => other.to_string(),
-        },
-    };
-    let config = System::config_from_json(parameters).map_err(bad)?;
-    Ok(Box::new(System::new(config).map_err(bad)?))
 }

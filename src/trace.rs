@@ -5,7 +5,7 @@
 //! the model (machine, config keys, stimuli, states, exceptions, event fields), so that a
 //! bad file is reported with its line and column and, where one is close, the valid name
 //! the author probably meant. [`Trace::validate`] runs the same checks on a trace built in
-//! memory. Replaying a valid trace is [`crate::replay`]'s business.
+//! memory. Replaying a valid trace is the business of `ucma_ha::replay`.
 //!
 //! A trace is written with `format_version` ([`FORMAT_VERSION`]) first; one read without
 //! it is version 1, and another version is refused. In a composed model's trace each
@@ -253,7 +253,7 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Problem {
     /// The file could not be read.
-    #[error("cannot read: {0}")]
+    #[error("{0}")]
     Io(String),
     /// The text is not JSON.
     #[error("invalid JSON: {0}")]
@@ -522,7 +522,7 @@ pub fn open(path: &Path) -> Result<(String, Box<dyn BufRead>), TraceError> {
             file: Some(name),
             position: None,
             path: String::new(),
-            problem: Box::new(Problem::Io(error.to_string())),
+            problem: Box::new(Problem::Io(crate::files::reason(&error))),
         }),
     }
 }

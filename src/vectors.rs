@@ -626,7 +626,7 @@ fn trace_of(
                 Some(
                     states
                         .iter()
-                        .map(|s| (s.component.clone(), s.observed.to_owned()))
+                        .map(|s| (s.component.to_string(), s.observed.to_owned()))
                         .collect(),
                 ),
             ),

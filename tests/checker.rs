@@ -1,4 +1,4 @@
-//! The checker's confirmation of counterexamples (`properties::confirm`): what the search
+//! The checker's confirmation of counterexamples (`checker::confirm`): what the search
 //! finds in the mutants is confirmed by stepping the system alone, and forged witnesses
 //! (a step that breaks nothing, a state something moves, a lasso that does not return, is
 //! unfair, reaches its goal or takes a stimulus the property rules out) are refused.
@@ -10,10 +10,9 @@ use fsm::explore::{explore, Exploration, Limits};
 use fsm::Symbol;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use ucma_ha::system::properties::confirm::{close_cycle, confirm, Refuted, Witness};
-use ucma_ha::system::properties::{
-    self, excluded_after_recovery, fair, recovering, stable_world, Status,
-};
+use ucma_ha::checker::confirm::{close_cycle, confirm, Refuted, Witness};
+use ucma_ha::checker::{self, Status};
+use ucma_ha::system::properties::{excluded_after_recovery, fair, recovering, stable_world};
 use ucma_ha::system::{Packed, System, SystemConfig, SystemStimulus};
 
 use system_mutants::MUTANTS;
@@ -83,7 +82,7 @@ fn every_mutant_counterexample_confirms_by_stepping_the_system_alone() {
     for mutant in &MUTANTS {
         let system = (mutant.build)(SystemConfig::default());
         for symmetry in [false, true] {
-            let report = properties::check(
+            let report = checker::check(
                 &system,
                 Limits {
                     symmetry,
@@ -233,8 +232,8 @@ fn toggling() -> System {
     System::with(
         config,
         tables,
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("builds")
 }

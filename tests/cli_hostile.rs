@@ -469,7 +469,7 @@ fn an_unwritable_out_is_bad_input_naming_the_path() {
     assert_eq!(stdout(&output), "");
     assert_eq!(
         stderr(&output),
-        format!("error: cannot create {name}: Not a directory\n")
+        format!("error: cannot create {name}: a part of the path is a file, not a directory\n")
     );
 }
 
@@ -527,4 +527,206 @@ fn replace_removes_only_what_the_tool_wrote() {
         "stale vectors of the sweep are gone, notes.txt stays"
     );
     assert!(present.len() < before + 1);
+}
+
+// Long arguments, missing files, and every command that writes files.
+
+/// A path below a regular file: no one, not even root, can create it.
+fn below_a_file(test: &str) -> String {
+    let file = dir(test).join("a-file");
+    std::fs::write(&file, "x").expect("writes");
+    file.join("below").display().to_string()
+}
+
+#[test]
+fn a_long_argument_is_quoted_cut_short_with_the_reason_and_position() {
+    let long = format!("{{{}", "x".repeat(100_000));
+    let cut = format!("'{{{}...'", "x".repeat(63));
+    for args in [
+        &["check", "--tables-only", "--config", &long][..],
+        &["export", "promela", "--config", &long],
+        &["graph", "system", "--config", &long],
+    ] {
+        let output = ucma_ha(args);
+        assert_eq!(code(&output), 2, "{:?}", &args[..2]);
+        let message = stderr(&output);
+        assert!(
+            message.len() < 400,
+            "{:?}: {} bytes",
+            &args[..2],
+            message.len()
+        );
+        assert!(
+            message.contains("--config:1:2: invalid JSON: key must be a string"),
+            "{:?}: {message}",
+            &args[..2]
+        );
+        if args[0] != "graph" {
+            // clap quotes the value it refused; `graph` reads its own and quotes nothing.
+            assert!(message.contains(&cut), "{:?}: {message}", &args[..2]);
+        }
+    }
+    let output = ucma_ha(&["check", "--max-states", &"9".repeat(100_000)]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).len() < 400, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!("'{}...'", "9".repeat(64))),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_long_unknown_argument_is_quoted_cut_short() {
+    let output = ucma_ha(&["check", &format!("--{}", "x".repeat(100_000))]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).len() < 400, "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with(&format!(
+            "error: unexpected argument '--{}...'",
+            "x".repeat(62)
+        )),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_missing_file_is_named_in_plain_words_by_every_reader() {
+    let missing = dir("missing").join("no-such.json");
+    let name = missing.display().to_string();
+    for args in [&["replay", &name][..], &["coverage", &name]] {
+        let output = ucma_ha(args);
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            format!("error: {name}: no such file or directory\n"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_directory_given_as_a_trace_is_named_without_a_position() {
+    let folder = dir("folder_trace");
+    let name = folder.display().to_string();
+    let output = ucma_ha(&["replay", &name]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output),
+        format!("error: {name}: it is a directory, not a file\n")
+    );
+}
+
+#[test]
+fn export_csharp_into_an_unwritable_out_is_bad_input_naming_the_path() {
+    let name = below_a_file("csharp_unwritable");
+    let output = ucma_ha(&["export", "csharp", "--out", &name]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        format!("error: cannot create {name}: a part of the path is a file, not a directory\n")
+    );
+    let file = dir("csharp_onto_file").join("a-file");
+    std::fs::write(&file, "x").expect("writes");
+    let name = file.display().to_string();
+    let output = ucma_ha(&["export", "csharp", "--out", &name]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output),
+        format!("error: --out {name}: exists and is not a directory\n")
+    );
+}
+
+#[test]
+fn export_csharp_onto_a_directory_in_the_way_of_a_file_is_bad_input_naming_it() {
+    let out = dir("csharp_file_blocked");
+    // A directory where the export writes its runner's source.
+    std::fs::create_dir(out.join("Runner.cs")).expect("a dir");
+    let output = ucma_ha(&["export", "csharp", "--out", &out.display().to_string()]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: cannot write {}: it is a directory, not a file\n",
+            out.join("Runner.cs").display()
+        )
+    );
+}
+
+#[test]
+fn an_unwritable_counterexamples_directory_is_refused_before_the_search() {
+    let name = below_a_file("counterexamples");
+    let output = ucma_ha(&["check", "--counterexamples", &name]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(stdout(&output), "", "nothing runs");
+    assert_eq!(
+        stderr(&output),
+        format!("error: cannot create {name}: a part of the path is a file, not a directory\n")
+    );
+}
+
+#[test]
+fn man_into_an_unwritable_out_is_bad_input_naming_the_path() {
+    let name = below_a_file("man");
+    let output = ucma_ha(&["man", "--out", &name]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output),
+        format!("error: cannot create {name}: a part of the path is a file, not a directory\n")
+    );
+}
+
+#[test]
+fn docs_into_a_root_whose_docs_is_a_file_is_bad_input_naming_it() {
+    let root = dir("docs_root");
+    std::fs::write(root.join("Cargo.toml"), "").expect("writes");
+    std::fs::write(root.join("docs"), "x").expect("writes");
+    let output = ucma_ha(&["docs", "--root", &root.display().to_string()]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: {}: exists and is not a directory\n",
+            root.join("docs").display()
+        )
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_every_writing_command_quietly_with_its_files_written() {
+    let out = dir("closed_pipe_writers");
+    let path = |name: &str| out.join(name).display().to_string();
+    let cases: [(Vec<String>, &str); 6] = [
+        (
+            vec!["export".into(), "csharp".into(), "--out".into(), path("cs")],
+            "cs/Runner.cs",
+        ),
+        (
+            vec![
+                "vectors".into(),
+                "registration".into(),
+                "--out".into(),
+                path("v"),
+            ],
+            "v/.ucma-ha-vectors",
+        ),
+        (
+            vec!["man".into(), "--out".into(), path("man")],
+            "man/ucma-ha.1",
+        ),
+        (vec!["export".into(), "promela".into()], ""),
+        (vec!["man".into()], ""),
+        (vec!["completions".into(), "bash".into()], ""),
+    ];
+    for (args, written) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = closed_stdout(&args);
+        assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
+        assert_eq!(stderr(&output), "", "{args:?}");
+        if !written.is_empty() {
+            assert!(out.join(written).is_file(), "{args:?}: {written}");
+        }
+    }
 }

@@ -4,6 +4,8 @@
 //! stimulus going to whichever component has it (CONTRACT section 2: components are
 //! addressed by name, `remote_presence[i]` included).
 
+use std::borrow::Cow;
+
 use serde_json::{json, Value};
 use ucma_ha::catalog::{self, CatalogError, DynModel, Fired, Reaction, Snapshot, StateName};
 use ucma_ha::replay::{replay_on, ReplayError};
@@ -73,11 +75,11 @@ impl DynModel for Pair {
             reaction.events.extend(own.events);
             reaction
                 .raised_by
-                .extend(std::iter::repeat_n(component.clone(), raised));
+                .extend(std::iter::repeat_n(Cow::from(component.clone()), raised));
             reaction
                 .fired
                 .extend(own.fired.into_iter().map(|fired| Fired {
-                    component: component.clone(),
+                    component: component.clone().into(),
                     ..fired
                 }));
         }
@@ -88,7 +90,7 @@ impl DynModel for Pair {
             .iter()
             .enumerate()
             .map(|(i, (component, part))| StateName {
-                component: component.clone(),
+                component: component.clone().into(),
                 ..part.states(&Snapshot(vec![at.0[i]]))[0].clone()
             })
             .collect()

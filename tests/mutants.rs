@@ -15,10 +15,6 @@ use fsm::{Machine, Row, RowOutcome, Symbol};
 use ucma_ha::catalog::{for_each_machine, MachineVisitor};
 use ucma_ha::invariants::{self, Documented};
 use ucma_ha::vocabulary::Exception;
-use ucma_ha::{
-    ContactGroupServices, Event, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
-    SipSubscription,
-};
 
 /// What a mutated row does, observably: accepted or not, where to, which effects.
 fn behaviour<M: Machine>(row: &Row<M>) -> (bool, M::State, usize) {
@@ -105,18 +101,8 @@ struct Run;
 
 impl MachineVisitor for Run {
     type Output = Vec<Verdict>;
-    fn visit<M: Machine<Event = Event>>(&mut self) -> Vec<Verdict> {
-        // `for_each_machine` is generic over `Machine`; the documented properties need the
-        // concrete machine, so dispatch on its id.
-        match M::ID {
-            Registration::ID => judge::<Registration>(),
-            LocalEndpoint::ID => judge::<LocalEndpoint>(),
-            SipSubscription::ID => judge::<SipSubscription>(),
-            LocalOwnerPresence::ID => judge::<LocalOwnerPresence>(),
-            ContactGroupServices::ID => judge::<ContactGroupServices>(),
-            RemotePresence::ID => judge::<RemotePresence>(),
-            other => panic!("a machine without documented properties: {other}"),
-        }
+    fn visit<M: Documented<Error = Exception>>(&mut self) -> Vec<Verdict> {
+        judge::<M>()
     }
 }
 

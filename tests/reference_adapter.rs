@@ -211,7 +211,7 @@ fn client_step(
         .states(&client.at)
         .into_iter()
         .filter(|name| name.component != "pool" && name.component != "connection")
-        .map(|name| (name.component, name.observed))
+        .map(|name| (name.component.into_owned(), name.observed))
         .collect();
     let states: Vec<(&str, &str)> = states.iter().map(|(c, s)| (c.as_str(), *s)).collect();
     if let Err(divergence) = reference.expect(&states, rejected, &events) {

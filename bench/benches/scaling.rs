@@ -19,9 +19,9 @@ use std::process::Command;
 use std::time::Instant;
 
 use fsm::explore::Limits;
+use ucma_ha::checker as properties;
 use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::system::compiled::{CompiledSystem, Layout};
-use ucma_ha::system::properties;
 use ucma_ha::system::{System, SystemConfig, MAX_VIEWS};
 
 use ucma_ha_bench::peak_rss::peak_rss_kib;

@@ -77,7 +77,7 @@ fn clicks(c: &mut Criterion) {
         .sample_size(30)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    for steps in [20, 100, 400] {
+    for steps in [20, 100, 200, 400] {
         let trace = run(steps);
         let body = serde_json::to_string(&trace).expect("serialises");
         group.bench_with_input(BenchmarkId::new("api", steps), &body, |b, body| {

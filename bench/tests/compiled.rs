@@ -360,8 +360,8 @@ fn the_numbered_search_counts_a_mutant_like_the_hashing_search() {
     let system = System::with(
         config,
         t,
-        Cow::Borrowed(&wiring::STIMULUS_ROWS[..]),
-        Cow::Borrowed(&wiring::WIRING_ROWS[..]),
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("the mutant builds");
     let compiled = CompiledSystem::new(&system, Layout::Lanes).expect("compiles");

@@ -5,20 +5,16 @@
 use std::time::Instant;
 
 use clap::Args;
+use fsm::check;
 use fsm::explore::{Completeness, Limits, DEFAULT_MAX_STATES};
-use fsm::{check, Machine};
 
 use super::out::Format;
 use crate::catalog::{for_each_machine, MachineVisitor};
+use crate::checker::{self, Report, Status};
 use crate::invariants::{self, Documented};
 use crate::local_endpoint::EndpointKind;
 use crate::report::check::{CheckReport, ConfigurationCheck, TableCheck, Verdict};
-use crate::system::properties::{self, Report, Status};
 use crate::system::{System, SystemConfig};
-use crate::{
-    ContactGroupServices, Event, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
-    SipSubscription,
-};
 
 /// Arguments of `ucma-ha check`.
 #[derive(Debug, Args)]
@@ -54,7 +50,8 @@ pub struct CheckArgs {
     #[arg(long = "max-memory", value_name = "BYTES", value_parser = parse_bytes)]
     pub max_memory: Option<usize>,
     /// Also write each counterexample as a trace file into this directory (one file per
-    /// violated property, `ucma-ha replay` reads them).
+    /// violated property, `ucma-ha replay` reads them); created before the search if
+    /// missing, exit 2 when it cannot be.
     #[arg(long = "counterexamples", value_name = "DIR")]
     pub counterexamples: Option<std::path::PathBuf>,
     /// Check only the machines' tables, not the system.
@@ -101,12 +98,8 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(digits);
-    // A long argument is quoted cut short.
-    let quoted: String = if text.chars().count() > 40 {
-        text.chars().take(40).chain(['…']).collect()
-    } else {
-        text.to_owned()
-    };
+    // A long argument is quoted cut short, as every message does.
+    let quoted = crate::trace::json::shorten(text);
     let bad = || {
         format!(
             "`{quoted}` is not a memory size (expected bytes or a number with K, M, G or T, e.g. 2G)"
@@ -151,22 +144,13 @@ struct TableChecks;
 
 impl MachineVisitor for TableChecks {
     type Output = TableCheck;
-    fn visit<M: Machine<Event = Event>>(&mut self) -> TableCheck {
+    fn visit<M: invariants::Documented>(&mut self) -> TableCheck {
         use strum::EnumCount;
         let mut errors: Vec<String> = match check::check::<M>() {
             Ok(_) => Vec::new(),
             Err(errors) => errors.iter().map(ToString::to_string).collect(),
         };
-        // The documented properties need the concrete machine: dispatch on its id.
-        let (properties, broken) = match M::ID {
-            Registration::ID => documented(Registration::rows()),
-            LocalEndpoint::ID => documented(LocalEndpoint::rows()),
-            SipSubscription::ID => documented(SipSubscription::rows()),
-            LocalOwnerPresence::ID => documented(LocalOwnerPresence::rows()),
-            ContactGroupServices::ID => documented(ContactGroupServices::rows()),
-            RemotePresence::ID => documented(RemotePresence::rows()),
-            other => (0, Some(format!("{other} has no documented properties"))),
-        };
+        let (properties, broken) = documented(M::rows());
         errors.extend(broken);
         TableCheck {
             machine: M::ID,
@@ -266,16 +250,16 @@ fn write_counterexamples(
         };
         let path = directory.join(file_name(&report.config, verdict.property.name));
         let result = serde_json::to_string_pretty(&counterexample.trace)
-            .map_err(|e| e.to_string())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
             .and_then(|json| {
-                std::fs::create_dir_all(directory)
-                    .and_then(|()| std::fs::write(&path, json + "\n"))
-                    .map_err(|e| e.to_string())
+                crate::files::create_dir("--counterexamples", directory)?;
+                std::fs::write(&path, json + "\n")
+                    .map_err(|e| crate::files::cannot_write(&path, &e))
             });
         match result {
             Ok(()) => written.push((verdict.property.name, path)),
-            Err(error) => {
-                errln!("error: cannot write {}: {error}", path.display());
+            Err(message) => {
+                errln!("error: {message}");
                 unwritable = true;
             }
         }
@@ -351,6 +335,14 @@ fn print_report(report: &Report, limits: &Limits, written: &[(&str, std::path::P
 /// Runs the checks and prints the tables (or the JSON report); exit 1 when anything
 /// fails.
 pub fn run(args: &CheckArgs) -> u8 {
+    // The directory is made before anything runs, so that a path that cannot take the
+    // counterexamples is refused at once rather than after a long search.
+    if let Some(directory) = &args.counterexamples {
+        if let Err(message) = crate::files::create_dir("--counterexamples", directory) {
+            errln!("error: {message}");
+            return super::BAD_INPUT;
+        }
+    }
     let text = args.format == Format::Text;
     let started = Instant::now();
     let lines = for_each_machine(&mut TableChecks);
@@ -381,7 +373,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 }
             };
             let display = super::progress::Progress::new(&describe(&config), args.quiet);
-            let report = properties::check(&system, limits, |progress| {
+            let report = checker::check(&system, limits, |progress| {
                 display.update(progress.states, progress.transitions, progress.depth);
             });
             display.finish();

@@ -28,6 +28,14 @@ pub fn run(args: &DocsArgs) -> u8 {
         );
         return super::BAD_INPUT;
     }
+    let folder = args.root.join("docs");
+    // A folder that cannot be written is refused before graphviz runs.
+    if !args.check {
+        if let Err(message) = crate::files::create_dir("", &folder) {
+            errln!("error: {message}");
+            return super::BAD_INPUT;
+        }
+    }
     let files = match docs::generate(&args.root) {
         Ok(files) => files,
         Err(error) => {
@@ -35,7 +43,6 @@ pub fn run(args: &DocsArgs) -> u8 {
             return super::BAD_INPUT;
         }
     };
-    let folder = args.root.join("docs");
     if args.check {
         match docs::stale(&folder, &files) {
             Ok(stale) if stale.is_empty() => {

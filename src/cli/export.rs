@@ -46,34 +46,27 @@ pub struct PromelaArgs {
     pub no_symmetry: bool,
 }
 
+/// Reads `--config` with the rules every command shares (`crate::config`).
 fn parse_config(text: &str) -> Result<SystemConfig, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    System::config_from_json(&value).map_err(|e| e.to_string())
+    crate::config::model(crate::system::ID, text)?;
+    let object = crate::config::from_arg(text)?;
+    System::config_from_json(&serde_json::Value::Object(object)).map_err(|e| e.to_string())
 }
 
-/// Writes the model to standard output; exit 2 for a configuration that cannot be built.
+/// Writes the model to standard output (a closed pipe ends it quietly, another write
+/// error is exit 2, as every command's output); exit 2 for a configuration that cannot
+/// be built.
 fn promela(args: &PromelaArgs) -> u8 {
     let config = args.config.unwrap_or_default();
     match crate::export::promela::export(config, !args.no_symmetry) {
-        Ok(model) => write_out(&model),
+        Ok(model) => {
+            out!("{model}");
+            super::SUCCESS
+        }
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             super::BAD_INPUT
         }
-    }
-}
-
-/// Writes text to standard output; a closed pipe ends the output quietly.
-fn write_out(text: &str) -> u8 {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write the model: {error}");
-            super::FAILED
-        }
-        _ => super::SUCCESS,
     }
 }
 
@@ -91,7 +84,7 @@ pub struct CsharpArgs {
 }
 
 /// Runs the export; exit 2 for a bad `--system-config` (or a table that does not fit
-/// C#), 1 when a file cannot be written.
+/// C#) and when `--out` or a file in it cannot be written, with a message naming it.
 pub fn run(args: &ExportArgs) -> u8 {
     match &args.format {
         ExportFormat::Csharp(args) => {
@@ -118,6 +111,10 @@ pub fn run(args: &ExportArgs) -> u8 {
 }
 
 fn write(args: &CsharpArgs, config: &serde_json::Value) -> u8 {
+    if let Err(message) = crate::files::create_dir("--out", &args.out) {
+        errln!("error: {message}");
+        return super::BAD_INPUT;
+    }
     match csharp::write(&args.out, config) {
         Ok(written) => {
             outln!(
@@ -128,13 +125,9 @@ fn write(args: &CsharpArgs, config: &serde_json::Value) -> u8 {
             );
             super::SUCCESS
         }
-        Err(error @ csharp::ExportError::Model { .. }) => {
-            errln!("error: {error}");
-            super::BAD_INPUT
-        }
         Err(error) => {
             errln!("error: {error}");
-            super::FAILED
+            super::BAD_INPUT
         }
     }
 }

@@ -68,8 +68,44 @@ pub enum Command {
 
 /// Parses the process arguments and runs the subcommand.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => shorten_echo(error).exit(),
+    };
     ExitCode::from(run(cli))
+}
+
+/// A usage error that quotes the user's argument back (`invalid value '...' for
+/// '--config <JSON>'`, an unknown argument) quotes at most
+/// [`crate::trace::json::MAX_NAME`] characters of it, cut with `...`, so that a long
+/// argument does not bury the reason; our own parsers' reasons, which follow, carry the
+/// position (`--config:1:2: ...`).
+fn shorten_echo(mut error: clap::Error) -> clap::Error {
+    use crate::trace::json::shorten;
+    use clap::error::{ContextKind, ContextValue};
+    let quoted: Vec<(ContextKind, ContextValue)> = error
+        .context()
+        .filter_map(|(kind, value)| match value {
+            ContextValue::String(text) if text.chars().count() > crate::trace::json::MAX_NAME => {
+                Some((kind, ContextValue::String(shorten(text))))
+            }
+            ContextValue::Strings(texts)
+                if texts
+                    .iter()
+                    .any(|text| text.chars().count() > crate::trace::json::MAX_NAME) =>
+            {
+                Some((
+                    kind,
+                    ContextValue::Strings(texts.iter().map(|text| shorten(text)).collect()),
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    for (kind, value) in quoted {
+        error.insert(kind, value);
+    }
+    error
 }
 
 /// Runs a parsed command line and returns its exit code.

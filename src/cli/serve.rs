@@ -1,7 +1,6 @@
 //! `ucma-ha serve [--port N] [--bind ADDR]`: the explorer page and its JSON API
 //! (CONTRACT section 8; see [`crate::serve`]).
 
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use clap::Args;
@@ -23,8 +22,11 @@ pub fn run(args: &ServeArgs) -> u8 {
     match crate::serve::run(address) {
         Ok(()) => super::SUCCESS,
         Err(error) => {
-            let _ = std::io::stdout().flush();
-            eprintln!("error: cannot serve on {address}: {error}");
+            super::out::flush();
+            errln!(
+                "error: cannot serve on {address}: {}",
+                crate::files::reason(&error)
+            );
             super::BAD_INPUT
         }
     }

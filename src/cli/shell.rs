@@ -2,7 +2,6 @@
 //! roff man page (clap_mangen), both generated from the command line's own definition so
 //! they cannot drift from it.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory};
@@ -35,36 +34,33 @@ pub fn completions(args: &CompletionsArgs) -> u8 {
     print(&out)
 }
 
-/// Prints the man page (roff, section 1) on stdout, or writes every page into a folder.
+/// Prints the man page (roff, section 1) on stdout, or writes every page into a folder;
+/// exit 2, naming the folder, when it cannot be written.
 pub fn man(args: &ManArgs) -> u8 {
     if let Some(dir) = &args.out {
-        let written = std::fs::create_dir_all(dir)
-            .and_then(|()| clap_mangen::generate_to(Cli::command(), dir));
-        return match written {
+        if let Err(message) = crate::files::create_dir("--out", dir) {
+            errln!("error: {message}");
+            return BAD_INPUT;
+        }
+        return match clap_mangen::generate_to(Cli::command(), dir) {
             Ok(()) => SUCCESS,
             Err(error) => {
-                eprintln!("error: {}: {error}", dir.display());
+                errln!("error: {}", crate::files::cannot_write(dir, &error));
                 BAD_INPUT
             }
         };
     }
     let mut out = Vec::new();
     if let Err(error) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
-        eprintln!("error: cannot render the man page: {error}");
+        errln!("error: cannot render the man page: {error}");
         return FAILED;
     }
     print(&out)
 }
 
-/// Writes to stdout; a closed pipe (`ucma-ha man | head`) ends the run quietly.
+/// Writes to stdout through [`super::out`]: a closed pipe (`ucma-ha man | head`) ends
+/// the run quietly, another write error is exit 2.
 fn print(bytes: &[u8]) -> u8 {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => SUCCESS,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => SUCCESS,
-        Err(error) => {
-            eprintln!("error: cannot write to stdout: {error}");
-            BAD_INPUT
-        }
-    }
+    out!("{}", String::from_utf8_lossy(bytes));
+    SUCCESS
 }

@@ -20,7 +20,7 @@ use crate::report::coverage::VectorsCoverage;
 use crate::vectors::{
     check_budget, generate_with, Cover, Options, Progress, VectorError, DEFAULT_MAX_MEMORY,
 };
-use crate::Event;
+use crate::{files, Event};
 
 /// The file in `--out` that lists the vectors written there, one name a line.
 pub const MANIFEST: &str = ".ucma-ha-vectors";
@@ -234,17 +234,10 @@ impl Writer {
     /// Checks and prepares the directory: created if missing; refused if it is not a
     /// directory, or not empty (unless `replace`: then the files of the old manifest go).
     fn prepare(out: &Path, replace: bool) -> Result<Writer, String> {
-        if out.exists() && !out.is_dir() {
-            return Err(format!(
-                "--out {}: exists and is not a directory",
-                out.display()
-            ));
-        }
-        fs::create_dir_all(out)
-            .map_err(|error| format!("cannot create {}: {}", out.display(), os(&error)))?;
+        files::create_dir("--out", out)?;
         let manifest = out.join(MANIFEST);
         let entries = fs::read_dir(out)
-            .map_err(|error| format!("cannot read {}: {}", out.display(), os(&error)))?
+            .map_err(|error| files::cannot_read(out, &error))?
             .count();
         if entries > 0 {
             if !replace {
@@ -263,14 +256,18 @@ impl Writer {
                     let path = out.join(name);
                     if path.is_file() {
                         fs::remove_file(&path).map_err(|error| {
-                            format!("cannot remove {}: {}", path.display(), os(&error))
+                            format!(
+                                "cannot remove {}: {}",
+                                path.display(),
+                                files::reason(&error)
+                            )
                         })?;
                     }
                 }
             }
         }
-        let file = File::create(&manifest)
-            .map_err(|error| format!("cannot write {}: {}", manifest.display(), os(&error)))?;
+        let file =
+            File::create(&manifest).map_err(|error| files::cannot_write(&manifest, &error))?;
         Ok(Writer {
             out: out.to_owned(),
             manifest: BufWriter::new(file),
@@ -280,21 +277,11 @@ impl Writer {
     /// Writes one file and lists it.
     fn write(&mut self, name: &str, text: &str) -> Result<(), String> {
         let path = self.out.join(name);
-        fs::write(&path, text)
-            .map_err(|error| format!("cannot write {}: {}", path.display(), os(&error)))?;
+        fs::write(&path, text).map_err(|error| files::cannot_write(&path, &error))?;
         let manifest = self.out.join(MANIFEST);
         writeln!(self.manifest, "{name}")
             .and_then(|()| self.manifest.flush())
-            .map_err(|error| format!("cannot write {}: {}", manifest.display(), os(&error)))
-    }
-}
-
-/// An OS error without its Rust-side code suffix (`(os error 13)`).
-fn os(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    match text.find(" (os error") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
+            .map_err(|error| files::cannot_write(&manifest, &error))
     }
 }
 

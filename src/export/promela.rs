@@ -37,12 +37,15 @@ use std::fmt::Write as _;
 
 use fsm::{Machine, RowOutcome, Symbol, Table};
 
-use crate::events::Event;
-use crate::system::properties::{excluded_after_recovery, fair, PROPERTIES};
+use crate::system::properties::spin::{SpinCondition, SpinModel};
+use crate::system::properties::{fair, Judgement, Property, PROPERTIES};
 use crate::system::wiring::{Action, Guard, Request, Source, StimulusRow, Target, WiringRow};
 use crate::system::world::{reply, World};
-use crate::system::{Packed, System, SystemConfig, SystemError, SystemStimulus, Tables, MAX_VIEWS};
-use crate::vocabulary::{RegistrationTransitionReason, ServiceState};
+use crate::system::{
+    Kind, Outcome as Delivered, Packed, System, SystemConfig, SystemError, SystemStimulus, Tables,
+    MAX_VIEWS,
+};
+use crate::Registration;
 
 const NONE: u8 = 255;
 const KINDS: usize = 7;
@@ -54,15 +57,6 @@ const KIND_NAMES: [&str; KINDS] = [
     "remote_presence",
     "session_subscription",
     "view_subscription",
-];
-const REQUESTS: [Request; 7] = [
-    Request::Register,
-    Request::Refresh,
-    Request::Unregister,
-    Request::UserServicesStatus,
-    Request::Subscribe,
-    Request::SubscriptionRefresh,
-    Request::Unsubscribe,
 ];
 const FIRST_VIEW: usize = 6;
 
@@ -200,7 +194,7 @@ struct Generator<'a> {
     stimulus_rows: Vec<&'a StimulusRow>,
     wiring_rows: &'a [WiringRow],
     views_home: bool,
-    registration_events_bad: Vec<bool>,
+    registration: Table<Registration>,
     system: System,
 }
 
@@ -271,7 +265,6 @@ pub fn export_rows(
             _ => return Err(bad(format!("{stimulus} needs exactly one stimulus row"))),
         }
     }
-    let registration_events_bad = registration_events_bad(&tables.registration);
     let generator = Generator {
         config,
         symmetry,
@@ -279,7 +272,7 @@ pub fn export_rows(
         stimulus_rows: ordered,
         wiring_rows,
         views_home: tables.view_subscription.parameters().home_pool,
-        registration_events_bad,
+        registration: tables.registration.clone(),
         system,
     };
     generator.generate()
@@ -303,64 +296,10 @@ pub fn export(config: SystemConfig, symmetry: bool) -> Result<String, SystemErro
     export_with(
         config,
         &Tables::for_config(&config)?,
-        &STIMULUS_ROWS,
-        &WIRING_ROWS,
+        STIMULUS_ROWS,
+        WIRING_ROWS,
         symmetry,
     )
-}
-
-/// Per registration cell (state index x stimulus, table numbering), whether the
-/// property `outage_and_healing_event_args` (REG-1, REG-2, REG-3, D2, D4) is violated when
-/// that row moves the registration: the events of an outage must say Reason None and
-/// Unavailable (and the outage NOTIFY must raise one), the healing refresh's must say
-/// RegisterationRefresh and Available.
-fn registration_events_bad(table: &Table<crate::Registration>) -> Vec<bool> {
-    use crate::registration::{RegistrationStatus, RegistrationStimulus};
-    let down = RegistrationStatus::RegisteredUserServicesUnavailable;
-    let up = RegistrationStatus::Registered;
-    let mut out = Vec::new();
-    for from in RegistrationStatus::all() {
-        for on in RegistrationStimulus::all() {
-            let transition = table.step(from, on).ok();
-            let violated = match &transition {
-                Some(t) if matches!(table.row(from, on).outcome, RowOutcome::Move { .. }) => {
-                    let events: Vec<Event> = t.events().collect();
-                    let args = |reason, services| {
-                        events.iter().all(|event| match event {
-                            Event::RegistrationStateChanged {
-                                reason: r,
-                                user_services_state: s,
-                                ..
-                            } => *r == reason && *s == services,
-                            _ => true,
-                        })
-                    };
-                    if on == RegistrationStimulus::RegisterOk {
-                        // SVC-1, AF-SVC: the 200 OK says nothing of the pool.
-                        !args(RegistrationTransitionReason::None, ServiceState::Unknown)
-                    } else if t.to == down {
-                        let notify =
-                            on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable;
-                        !(args(
-                            RegistrationTransitionReason::None,
-                            ServiceState::Unavailable,
-                        ) && (!notify || !events.is_empty()))
-                    } else if from == down && t.to == up {
-                        events.is_empty()
-                            || !args(
-                                RegistrationTransitionReason::RegistrationRefresh,
-                                ServiceState::Available,
-                            )
-                    } else {
-                        false
-                    }
-                }
-                _ => false,
-            };
-            out.push(violated);
-        }
-    }
-    out
 }
 
 impl Generator<'_> {
@@ -562,254 +501,6 @@ impl Generator<'_> {
         self.system.step(state, stimulus).next != state
     }
 
-    /// The constant tables as C arrays (`c_decl`), which SPIN does not store.
-    fn tables(&self, w: &mut String) -> Result<(), SystemError> {
-        let slots = self.slots();
-        let mut bases = Vec::new();
-        let mut total = 0usize;
-        for part in &self.parts {
-            bases.push(total);
-            total += part.states.len() * part.stimuli.len();
-        }
-        // Reactions: stimulus rows first (in stimulus order), then the wiring rows.
-        let mut lists: Vec<(usize, usize)> = Vec::new();
-        let mut reactions: Vec<&crate::system::wiring::Reaction> = Vec::new();
-        for row in &self.stimulus_rows {
-            lists.push((reactions.len(), row.then.len()));
-            reactions.extend(row.then.iter());
-        }
-        for row in self.wiring_rows {
-            lists.push((reactions.len(), row.then.len()));
-            reactions.extend(row.then.iter());
-        }
-        // Triggers: per (kind, stimulus, to) the wiring rows, in row order.
-        let mut triggers: Vec<Vec<usize>> = vec![Vec::new(); total];
-        for (i, row) in self.wiring_rows.iter().enumerate() {
-            let mut matched = false;
-            for &kind in source_kinds(row.on.source) {
-                let part = &self.parts[kind];
-                let on = match row.on.on {
-                    None => None,
-                    Some(name) => match part.stimulus(name) {
-                        Some(s) => Some(s),
-                        None => continue,
-                    },
-                };
-                let to = match row.on.to {
-                    None => None,
-                    Some(name) => match part.state(name) {
-                        Some(s) => Some(s),
-                        None => continue,
-                    },
-                };
-                matched = true;
-                for stimulus in 0..part.stimuli.len() {
-                    for state in 0..part.states.len() {
-                        if on.is_none_or(|on| usize::from(on) == stimulus)
-                            && to.is_none_or(|to| usize::from(to) == state)
-                        {
-                            triggers[bases[kind] + state * part.stimuli.len() + stimulus]
-                                .push(self.stimulus_rows.len() + i);
-                        }
-                    }
-                }
-            }
-            if !matched {
-                return Err(bad(format!("wiring row {i}: trigger matches no component")));
-            }
-        }
-        let list = |values: &mut dyn Iterator<Item = usize>| -> String {
-            let v: Vec<String> = values.map(|x| x.to_string()).collect();
-            if v.is_empty() {
-                "0".to_owned()
-            } else {
-                v.join(", ")
-            }
-        };
-        let _ = writeln!(
-            w,
-            "\nc_decl {{\n/* Constant tables, generated from the tables and the wiring. */"
-        );
-        let _ = writeln!(
-            w,
-            "static const unsigned char KO[SLOTS] = {{ {} }}; /* kind of each slot */",
-            list(&mut (0..slots).map(kind_of))
-        );
-        let _ = writeln!(
-            w,
-            "static const unsigned char PR[SLOTS] = {{ {} }}; /* slot present */",
-            list(&mut (0..slots).map(|s| usize::from(self.present(s))))
-        );
-        let _ = writeln!(
-            w,
-            "static const short CB[{KINDS}] = {{ {} }};\nstatic const unsigned char NS[{KINDS}] = {{ {} }};",
-            list(&mut bases.iter().copied()),
-            list(&mut self.parts.iter().map(|p| p.stimuli.len()))
-        );
-        // Cells, one line per cell with its row's clauses.
-        let mut outcomes = Vec::new();
-        let mut tos = Vec::new();
-        let _ = writeln!(w, "/* cells (kind, state, stimulus: outcome, to; clauses):");
-        for (kind, part) in self.parts.iter().enumerate() {
-            for code in 0..part.states.len() {
-                for (s, stimulus) in part.stimuli.iter().enumerate() {
-                    let (outcome, to, clauses) = part.cells[code * part.stimuli.len() + s];
-                    outcomes.push(usize::from(outcome));
-                    tos.push(usize::from(to));
-                    let what = match outcome {
-                        MOVED => format!("-> {}", part.states[part.index(usize::from(to))]),
-                        IGNORED => "ignored".to_owned(),
-                        _ => "rejected".to_owned(),
-                    };
-                    let _ = writeln!(
-                        w,
-                        "   {} {} {stimulus}: {what} ({})",
-                        KIND_NAMES[kind],
-                        part.states[part.index(code)],
-                        clauses.join(", ")
-                    );
-                }
-            }
-        }
-        let _ = writeln!(w, "*/");
-        let _ = writeln!(
-            w,
-            "static const unsigned char CO[{total}] = {{ {} }};\nstatic const unsigned char CT[{total}] = {{ {} }};",
-            list(&mut outcomes.into_iter()),
-            list(&mut tos.into_iter())
-        );
-        let mut tn = Vec::new();
-        let mut ts = Vec::new();
-        let mut tl = Vec::new();
-        for rows in &triggers {
-            tn.push(rows.len());
-            ts.push(tl.len());
-            tl.extend(rows.iter().copied());
-        }
-        let _ = writeln!(
-            w,
-            "static const unsigned char TN[{total}] = {{ {} }};\nstatic const short TS[{total}] = {{ {} }};\nstatic const unsigned char TL[{}] = {{ {} }};",
-            list(&mut tn.into_iter()),
-            list(&mut ts.into_iter()),
-            tl.len().max(1),
-            list(&mut tl.iter().copied())
-        );
-        let mut replies = Vec::new();
-        for kind in 0..KINDS {
-            let home = kind != 6 || self.views_home;
-            for request in REQUESTS {
-                for bits in 0..4usize {
-                    let world = World {
-                        pool_up: bits & 1 == 0,
-                        connection_up: bits & 2 == 0,
-                    };
-                    let answer = reply(request, world, home)
-                        .and_then(|name| self.parts[kind].stimulus(name))
-                        .unwrap_or(NONE);
-                    replies.push(usize::from(answer));
-                }
-            }
-        }
-        let _ = writeln!(
-            w,
-            "/* the world's answer per (kind, request, world bits) */\nstatic const unsigned char REPLY[{}] = {{ {} }};",
-            replies.len(),
-            list(&mut replies.into_iter())
-        );
-        let _ = writeln!(w, "/* reaction lists:");
-        for (l, _) in lists.iter().enumerate() {
-            let what = if l < self.stimulus_rows.len() {
-                let row = self.stimulus_rows[l];
-                format!("stimulus row {} ({})", row.on, row.clauses.join(", "))
-            } else {
-                let row = &self.wiring_rows[l - self.stimulus_rows.len()];
-                format!(
-                    "wiring row {}: {:?} {} -> {} ({})",
-                    l - self.stimulus_rows.len(),
-                    row.on.source,
-                    row.on.on.unwrap_or("any"),
-                    row.on.to.unwrap_or("any"),
-                    row.clauses.join(", ")
-                )
-            };
-            let _ = writeln!(w, "   {l}: {what}");
-        }
-        let _ = writeln!(w, "*/");
-        let _ = writeln!(
-            w,
-            "static const unsigned char LB[{}] = {{ {} }};\nstatic const unsigned char LN[{}] = {{ {} }};",
-            lists.len(),
-            list(&mut lists.iter().map(|l| l.0)),
-            lists.len(),
-            list(&mut lists.iter().map(|l| l.1))
-        );
-        let mut rt = Vec::new();
-        let mut ra = Vec::new();
-        let mut rx = Vec::new();
-        let mut rs = Vec::new();
-        for (r, reaction) in reactions.iter().enumerate() {
-            let (action, arg) = match reaction.action {
-                Action::Call(_) => (0, 0),
-                Action::Deliver(_) => (1, 0),
-                Action::Reply(request) => {
-                    (2, REQUESTS.iter().position(|q| *q == request).unwrap_or(0))
-                }
-                Action::Renew => (3, 0),
-                Action::SetPool(up) => (4, usize::from(up)),
-                Action::SetConnection(up) => (5, usize::from(up)),
-            };
-            rt.push(usize::from(target_code(reaction.target)));
-            ra.push(action);
-            rx.push(arg);
-            let mut resolved = [NONE; KINDS];
-            if let Action::Call(name) | Action::Deliver(name) = reaction.action {
-                for &kind in target_kinds(reaction.target) {
-                    if let Some(s) = self.parts[kind].stimulus(name) {
-                        resolved[kind] = s;
-                    }
-                }
-                if resolved.iter().all(|&s| s == NONE) {
-                    return Err(bad(format!(
-                        "reaction {r}: `{name}` is no stimulus of its target"
-                    )));
-                }
-            }
-            rs.extend(resolved.iter().map(|&s| usize::from(s)));
-        }
-        let n = reactions.len();
-        let _ = writeln!(
-            w,
-            "static const unsigned char RT[{n}] = {{ {} }};\nstatic const unsigned char RA[{n}] = {{ {} }};\n\
-             static const unsigned char RX[{n}] = {{ {} }};\nstatic const unsigned char RS[{}] = {{ {} }};",
-            list(&mut rt.into_iter()),
-            list(&mut ra.into_iter()),
-            list(&mut rx.into_iter()),
-            n * KINDS,
-            list(&mut rs.into_iter())
-        );
-        let view = &self.parts[4];
-        let sub = &self.parts[6];
-        let begin = view.stimulus("BeginSubscribe");
-        let acc: Vec<usize> = (0..8)
-            .map(|code| {
-                usize::from(
-                    code < view.states.len()
-                        && begin.is_some_and(|b| {
-                            view.cells[code * view.stimuli.len() + usize::from(b)].0 != REJECTED
-                        }),
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            w,
-            "static const unsigned char ACC[8] = {{ {} }};\nstatic const unsigned char VO[8] = {{ {} }};\nstatic const unsigned char SO[8] = {{ {} }};",
-            list(&mut acc.into_iter()),
-            list(&mut (0..8).map(|c| if c < view.states.len() { view.index(c) } else { 0 })),
-            list(&mut (0..8).map(|c| if c < sub.states.len() { sub.index(c) } else { 0 }))
-        );
-        Ok(())
-    }
-
     /// The reaction guards and the preconditions as C functions.
     fn guards(&self, w: &mut String) -> Result<(), SystemError> {
         let _ = writeln!(w, "}}\n\n/* The interpreter, in C: it reads and writes the state `now`. */\nc_code {{\nextern void (*uerror)(char *);");
@@ -859,6 +550,7 @@ impl Generator<'_> {
             "{}",
             INTERPRETER
                 .replace("@BUDGET@", &budget.to_string())
+                .replace("@PROPERTIES@", &PROPERTIES.len().to_string())
                 .replace(
                     "@CANONICAL@",
                     if self.symmetry && self.config.remote_views > 1 {
@@ -896,259 +588,7 @@ impl Generator<'_> {
             done.join(" && "),
             reset.join(" ")
         );
-        let _ = writeln!(
-            w,
-            "/* no_deadlock (AF-LES, AF-LEP-T): a state that only the world's pool and connection\n   \
-             can move is final (endpoint Terminated). */\nstatic void probe(void) {{\n  int k, moves = 0;\n  \
-             for (k = 0; k < {}; k++) {{\n    if ({}) continue;\n    if (would_move(k)) moves = 1;\n  }}\n  \
-             if (!moves && now.st[1] != {}) uerror(\"assertion violated: no_deadlock\");\n}}\n}}",
-            SystemStimulus::all().count(),
-            SystemStimulus::all()
-                .filter(|s| s.is_world_toggle())
-                .map(|s| format!("k == SYS_{}", s.name()))
-                .collect::<Vec<_>>()
-                .join(" || "),
-            self.state(1, "Terminated")?
-        );
-        Ok(())
-    }
-
-    /// `observe(kd, stim, from, oc, to)` judges one delivery for the safety properties;
-    /// `judge_step(k)` judges the step as a whole.
-    fn properties(&self, w: &mut String) -> Result<(), SystemError> {
-        let lop = 2;
-        let cgs = 3;
-        let rp = 4;
-        let sub = 5;
-        let mut checks = Vec::new();
-        let mut ops = Vec::new();
-        if let Some(s) = self.parts[lop].stimulus("BeginPublishPresence") {
-            ops.push(format!(
-                "(kd == {lop} && stim == {s} && from == {})",
-                self.state(lop, "WaitingForRetry")?
-            ));
-        }
-        if let Some(s) = self.parts[cgs].stimulus("BeginAddContact") {
-            ops.push(format!(
-                "(kd == {cgs} && stim == {s} && from == {})",
-                self.state(cgs, "WaitingForRetry")?
-            ));
-        }
-        if !ops.is_empty() {
-            checks.push(format!(
-                "  /* no_publish_in_waiting_for_retry (PRES-2, AF-PUB, AF-CGS, D6) */\n  \
-                 if (({}) && oc != {REJECTED}) violated[0] = 1;",
-                ops.join(" || ")
-            ));
-        }
-        let protected: Vec<String> = [5usize, 6]
-            .iter()
-            .filter(|&&k| self.parts[k].protected)
-            .map(|k| format!("kd == {k}"))
-            .collect();
-        if !protected.is_empty() {
-            let timeouts: Vec<String> = ["RefreshFailedPoolUnresponsive", "SubscribeFailed"]
-                .iter()
-                .filter_map(|n| self.parts[sub].stimulus(n))
-                .map(|s| format!("stim == {s}"))
-                .collect();
-            checks.push(format!(
-                "  /* home_subscription_survives_unresponsive_pool (SUB-3, SUB-4, SUB-1) */\n  \
-                 if (({}) && ({}) && (from == {} || from == {}) && oc == {MOVED} && to == {}) violated[2] = 1;",
-                protected.join(" || "),
-                if timeouts.is_empty() { "0".to_owned() } else { timeouts.join(" || ") },
-                self.state(sub, "Subscribed")?,
-                self.state(sub, "Subscribing")?,
-                self.state(sub, "Terminated")?
-            ));
-            checks.push(format!(
-                "  /* no_retry_while_user_services_unavailable (SUB-2, SUB-4) */\n  \
-                 if (({}) && oc == {MOVED} && from == {} && to == {} && now.st[0] == {}) violated[5] = 1;",
-                protected.join(" || "),
-                self.state(sub, "WaitingForRetry")?,
-                self.state(sub, "Subscribing")?,
-                self.state(0, "RegisteredUserServicesUnavailable")?
-            ));
-        }
-        let mut owners = Vec::new();
-        let mut owner_kinds = vec![lop, cgs];
-        if self.views_home {
-            owner_kinds.push(rp);
-        }
-        for kind in owner_kinds {
-            if let Some(s) = self.parts[kind].stimulus("UnderlyingSubscriptionTerminated") {
-                let idle = self.state(kind, "Idle")?;
-                owners.push(format!(
-                    "(kd == {kind} && stim == {s} && from != {idle} && to == {idle})"
-                ));
-            }
-        }
-        if !owners.is_empty() {
-            checks.push(format!(
-                "  /* underlying_termination_never_idles_owner (PRES-3, RP-1) */\n  \
-                 if (oc == {MOVED} && ({})) violated[3] = 1;",
-                owners.join(" || ")
-            ));
-        }
-        let registration = &self.parts[0];
-        let mut bad_cells = Vec::new();
-        for code in 0..registration.states.len() {
-            for s in 0..registration.stimuli.len() {
-                let index = registration.index(code) * registration.stimuli.len() + s;
-                if self.registration_events_bad.get(index) == Some(&true) {
-                    bad_cells.push(format!("(from == {code} && stim == {s})"));
-                }
-            }
-        }
-        if !bad_cells.is_empty() {
-            checks.push(format!(
-                "  /* outage_and_healing_event_args (REG-1, REG-2, REG-3, D2, D4): the rows whose events are wrong */\n  \
-                 if (kd == 0 && oc == {MOVED} && ({})) violated[4] = 1;",
-                bad_cells.join(" || ")
-            ));
-        }
-        checks.push(format!(
-            "  /* terminated_is_final (AF-SIPSUB, AF-LES) */\n  \
-             if (oc == {MOVED} && ((kd == 1 && from == {ep} && to != {ep}) || ((kd == 5 || kd == 6) && from == {t} && to != {t}))) violated[6] = 1;",
-            ep = self.state(1, "Terminated")?,
-            t = self.state(sub, "Terminated")?
-        ));
-        let _ = writeln!(
-            w,
-            "static void observe(int kd, int stim, int from, int oc, int to) {{\n{}\n}}",
-            checks.join("\n")
-        );
-        let registered = format!(
-            "({})",
-            [
-                "RegisteredUserServicesUnknown",
-                "Registered",
-                "RegisteredUserServicesUnavailable"
-            ]
-            .iter()
-            .filter_map(|name| self.parts[0].state(name))
-            .map(|code| format!("saved[0] == {code}"))
-            .collect::<Vec<_>>()
-            .join(" || ")
-        );
-        // AF-PUB: only a user endpoint must subscribe before publishing.
-        let publish_states = if self.has_cgs() {
-            format!("saved[2] == {}", self.state(lop, "Subscribed")?)
-        } else {
-            format!(
-                "(saved[2] == {} || saved[2] == {})",
-                self.state(lop, "Subscribed")?,
-                self.state(lop, "Idle")?
-            )
-        };
-        let cgs_allowed = if self.has_cgs() {
-            format!(
-                "((saved[4] == {} || saved[4] == {}) && {registered})",
-                self.state(cgs, "Subscribed")?,
-                self.state(cgs, "Idle")?
-            )
-        } else {
-            "0".to_owned()
-        };
-        let _ = writeln!(
-            w,
-            "static void judge_step(int k) {{\n  \
-             /* operations_need_subscription_and_registration (AF-PUB, AF-CGS, D6) */\n  \
-             if (k == SYS_PublishPresence && !rejected && !({publish_states} && {registered})) violated[1] = 1;\n  \
-             if (k == SYS_AddContact && !rejected && !{cgs_allowed}) violated[1] = 1;\n  \
-             /* no_deadlock (AF-LES, AF-LEP-T): every macro-step settles */\n  \
-             if (diverged) violated[7] = 1;\n}}"
-        );
-        let names: Vec<String> = PROPERTIES
-            .iter()
-            .take(8)
-            .map(|p| format!("\"assertion violated: {}\"", p.name))
-            .collect();
-        let _ = writeln!(
-            w,
-            "static const char *PROPERTY[8] = {{ {} }};\n\
-             /* One real step of stimulus k: run it, judge it, report every violated property. */\n\
-             static void step(int k) {{\n  int p;\n  for (p = 0; p < 8; p++) violated[p] = 0;\n  \
-             macro(k);\n  judge_step(k);\n  canonical();\n  changed = compare();\n  \
-           #ifndef LIVENESS\n  for (p = 0; p < 8; p++) if (violated[p]) uerror((char *) PROPERTY[p]);\n#endif\n}}",
-            names.join(", ")
-        );
-        Ok(())
-    }
-
-    fn process(&self, w: &mut String) -> Result<(), SystemError> {
-        let _ = writeln!(w, "\nactive proctype system() {{\n  do");
-        for (k, stimulus) in SystemStimulus::all().enumerate() {
-            let row = self.stimulus_rows[k];
-            let _ = writeln!(
-                w,
-                "  /* {stimulus} ({}) */\n  :: d_step {{\n       {} ->\n       printf(\"{{\\\"on\\\": \\\"{}\\\"}},\\n\");\n       c_code {{ step({k});\n#ifdef LIVENESS\n         now.last = changed ? {k} : NONE; enabledness(); fair_rounds();\n#endif\n       }}\n     }}",
-                row.clauses.join(", "),
-                self.guard(&row.requires, Context::Precondition)?,
-                stimulus.name()
-            );
-        }
-        let _ = writeln!(
-            w,
-            "#ifndef LIVENESS\n  \
-             /* no_deadlock (AF-LES, AF-LEP-T): runs every other stimulus on a copy of this\n     \
-             state; changes nothing, so it stores no new state. */\n  \
-             :: d_step {{ c_code {{ probe(); }} }}\n#endif\n  od\n}}"
-        );
-        Ok(())
-    }
-
-    fn ltl(&self, w: &mut String) -> Result<(), SystemError> {
-        let mut pending = vec![format!(
-            "st[0] == {}",
-            self.state(0, "RegisteredUserServicesUnavailable")?
-        )];
-        for slot in 2..self.slots() {
-            if !self.present(slot) {
-                continue;
-            }
-            let kind = kind_of(slot);
-            let counts = match kind {
-                2 | 3 => true,
-                4 => self.views_home,
-                5 | 6 => self.parts[kind].protected,
-                _ => false,
-            };
-            if counts {
-                pending.push(format!(
-                    "st[{slot}] == {} || st[{slot}] == {}",
-                    self.state(kind, "WaitingForRetry")?,
-                    self.state(kind, "Subscribing")?
-                ));
-            }
-        }
-        let excluded: Vec<String> = SystemStimulus::all()
-            .filter(|s| excluded_after_recovery(*s))
-            .map(|s| format!("last == SYS_{}", s.name()))
-            .collect();
-        let fair_names: Vec<&str> = SystemStimulus::all()
-            .filter(|s| fair(*s))
-            .map(Symbol::name)
-            .collect();
-        let _ = writeln!(
-            w,
-            "\n#ifdef LIVENESS\n\
-             /* recovery_after_outage (PRES-4, RP-1, REG-3, SUB-2): with the pool back and the\n   \
-             connection up (draining or not), and none of the excluded stimuli any more,\n   \
-             recovery is pending only finitely long, on every run that is strongly fair to {}\n   \
-             ([]<> fair_round; see fair_rounds()). Checked by SPIN's acceptance-cycle search. */\n\
-             #define stable (pool_down == 0 && connection_dropped == 0)\n\
-             #define recovering ({})\n\
-             #define excluded ({})\n\
-             ltl recovery_after_outage {{ (([]<> fair_round) && (<>[] !excluded)) -> ([]<> !(stable && recovering)) }}\n#endif",
-            fair_names.join(", "),
-            pending
-                .iter()
-                .map(|p| format!("({p})"))
-                .collect::<Vec<_>>()
-                .join(" || "),
-            excluded.join(" || ")
-        );
+        self.probe(w)?;
         Ok(())
     }
 }
@@ -1171,212 +611,69 @@ const CANONICAL: &str = r"
       tmp = now.st[v + 1]; now.st[v + 1] = now.st[v - 1]; now.st[v - 1] = tmp;
     }";
 
+/// The kind of each kind code (`kd`): the [`Kind`] of that discriminant.
+const KIND_OF_CODE: [Kind; KINDS] = [
+    Kind::Registration,
+    Kind::Endpoint,
+    Kind::LocalOwnerPresence,
+    Kind::ContactGroupServices,
+    Kind::RemotePresence,
+    Kind::SessionSubscription,
+    Kind::ViewSubscription,
+];
+
+impl SpinModel for Generator<'_> {
+    fn state_code(&self, kind: Kind, name: &'static str) -> Result<u8, SystemError> {
+        self.state(kind as usize, name)
+    }
+
+    fn stimulus_code(&self, kind: Kind, name: &'static str) -> Option<u8> {
+        self.parts[kind as usize].stimulus(name)
+    }
+
+    fn outcome_code(&self, outcome: Delivered) -> u8 {
+        match outcome {
+            Delivered::Moved => MOVED,
+            Delivered::Ignored => IGNORED,
+            Delivered::Rejected => REJECTED,
+            // A renewal is no delivery in the model: `observe` never sees one.
+            Delivered::Renewed => NONE,
+        }
+    }
+
+    fn protected(&self, kind: Kind) -> bool {
+        self.parts[kind as usize].protected
+    }
+
+    fn views_home(&self) -> bool {
+        self.views_home
+    }
+
+    fn slot(&self, kind: Kind) -> Option<usize> {
+        (0..self.slots()).find(|&slot| self.present(slot) && kind_of(slot) == kind as usize)
+    }
+
+    fn slots(&self) -> Vec<(usize, Kind)> {
+        (0..self.slots())
+            .filter(|&slot| self.present(slot))
+            .map(|slot| (slot, KIND_OF_CODE[kind_of(slot)]))
+            .collect()
+    }
+
+    fn registration(&self) -> &Table<Registration> {
+        &self.registration
+    }
+}
+
 /// The macro-step interpreter, in C inside the model: the engine's semantics, run on
 /// the generated tables (targets, guards, deliveries, the world's answers, the wiring
 /// rows each move triggers, depth first, within the step budget).
-const INTERPRETER: &str = r"
-/* Scratch of the interpreter (C globals: not part of a stored state). */
-static int budget, rejected, diverged, aborted, changed;
-static int violated[8];
-static unsigned char saved[SLOTS];
-static int saved_pool, saved_connection;
-static void observe(int kd, int stim, int from, int oc, int to);
-static void react(int list, int source);
+/// The macro-step interpreter, in C inside the model: the engine's semantics, run on
+/// the generated tables (targets, guards, deliveries, the world's answers, the wiring
+/// rows each move triggers, depth first, within the step budget).
+const INTERPRETER: &str = concat!("\n", include_str!("promela/interpreter.c"));
 
-static void save(void) {
-  int i;
-  for (i = 0; i < SLOTS; i++) saved[i] = now.st[i];
-  saved_pool = now.pool_down; saved_connection = now.connection_dropped;
-}
-static void restore(void) {
-  int i;
-  for (i = 0; i < SLOTS; i++) now.st[i] = saved[i];
-  now.pool_down = saved_pool; now.connection_dropped = saved_connection;
-}
-static int compare(void) {
-  int i;
-  for (i = 0; i < SLOTS; i++) if (now.st[i] != saved[i]) return 1;
-  return now.pool_down != saved_pool || now.connection_dropped != saved_connection;
-}
-static void canonical(void) {@CANONICAL@
-}
-
-/* One delivery: the cell, the judgements, the move, and the wiring rows the move
-   triggers, each run to completion in row order. */
-static void deliver(int slot, int stim, int primary) {
-  int kd, from, ci, oc, to, ti, i;
-  if (aborted) return;
-  if (budget == 0) { diverged = 1; aborted = 1; return; }
-  budget--;
-  kd = KO[slot]; from = now.st[slot];
-  ci = CB[kd] + from * NS[kd] + stim;
-  oc = CO[ci]; to = CT[ci];
-  observe(kd, stim, from, oc, to);
-  if (oc == 2) { if (primary) { rejected = 1; aborted = 1; } return; }
-  if (oc != 0) return;
-  now.st[slot] = to;
-  ti = CB[kd] + to * NS[kd] + stim;
-  for (i = 0; i < TN[ti]; i++) react(TL[TS[ti] + i], slot);
-}
-
-/* The target of reaction r from source s (Target order: Registration, Endpoint,
-   LocalOwnerPresence, ContactGroupServices, FreeView, Owner, Subscription). */
-static int target_of(int r, int s) {
-  int v, key, best = 255, t = NONE;
-  switch (RT[r]) {
-  case 0: return 0;
-  case 1: return 1;
-  case 2: return 2;
-  case 3: return PR[4] ? 4 : NONE;
-  case 4:
-    /* the view with the least (view, subscription) pair among those that accept
-       BeginSubscribe, else the least pair; the first such view on a tie */
-    for (v = 6; v < SLOTS; v += 2) {
-      key = VO[now.st[v]] + 8 * SO[now.st[v + 1]];
-      if (ACC[now.st[v]] && key < best) { best = key; t = v; }
-    }
-    if (t == NONE)
-      for (v = 6; v < SLOTS; v += 2) {
-        key = VO[now.st[v]] + 8 * SO[now.st[v + 1]];
-        if (key < best) { best = key; t = v; }
-      }
-    return t;
-  case 5: return (s != NONE && s >= 2) ? s - (s - 2) % 2 : NONE;
-  case 6: return (s != NONE && s >= 2) ? s + 1 - (s - 2) % 2 : NONE;
-  default: return NONE;
-  }
-}
-
-/* Reaction r on target t from source s (Action order: Call, Deliver, Reply, Renew,
-   SetPool, SetConnection). */
-static void apply(int r, int t, int s) {
-  int stim;
-  if (aborted || !reaction_guard(r, t, s)) return;
-  switch (RA[r]) {
-  case 0:
-    stim = t != NONE ? RS[r * 7 + KO[t]] : NONE;
-    if (stim == NONE) { rejected = 1; aborted = 1; } else deliver(t, stim, 1);
-    break;
-  case 1:
-    stim = t != NONE ? RS[r * 7 + KO[t]] : NONE;
-    if (stim != NONE) deliver(t, stim, 0);
-    break;
-  case 2:
-    if (t == NONE) break;
-    stim = REPLY[(KO[t] * 7 + RX[r]) * 4 + now.pool_down + 2 * now.connection_dropped];
-    if (stim != NONE) deliver(t, stim, 0);
-    break;
-  case 3:
-    if (t != NONE && (KO[t] == 5 || KO[t] == 6)) now.st[t] = 0;
-    break;
-  case 4: now.pool_down = 1 - RX[r]; break;
-  case 5: now.connection_dropped = 1 - RX[r]; break;
-  }
-}
-
-/* The reactions of a list, in order; a broadcast reaches every present owner (or its
-   subscription) in slot order. */
-static void react(int list, int source) {
-  int i, r, owner;
-  for (i = 0; i < LN[list]; i++) {
-    if (aborted) return;
-    r = LB[list] + i;
-    if (RT[r] == 7 || RT[r] == 8) {
-      for (owner = 2; owner < SLOTS; owner += 2) {
-        if (aborted) return;
-        if (PR[owner]) apply(r, owner + (RT[r] - 7), source);
-      }
-    } else apply(r, target_of(r, source), source);
-  }
-}
-
-/* The macro-step of system stimulus k; a rejected application call restores the state. */
-static void macro(int k) {
-  save();
-  budget = @BUDGET@; rejected = 0; diverged = 0; aborted = 0;
-  react(k, NONE);
-  if (rejected) restore();
-}
-
-/* Whether stimulus k would move the system from the current state (which it keeps). */
-static int would_move(int k) {
-  int moved;
-  if (!requires_of(k)) return 0;
-  macro(k);
-  canonical();
-  moved = compare();
-  restore();
-  return moved;
-}
-";
-
+mod properties;
+mod tables;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_stimulus_is_one_d_step_guarded_by_its_precondition() {
-        let model = export(SystemConfig::default(), false).expect("builds");
-        for stimulus in SystemStimulus::all() {
-            assert!(
-                model.contains(&format!(
-                    "printf(\"{{\\\"on\\\": \\\"{}\\\"}},\\n\")",
-                    stimulus.name()
-                )),
-                "{stimulus} has no d_step"
-            );
-        }
-        assert_eq!(
-            model.matches(":: d_step {").count(),
-            SystemStimulus::all().count() + 1
-        );
-        // PoolFails needs the pool up (REG-1): its guard is the precondition.
-        assert!(
-            model.contains("(pool_down == 0) ->\n       printf(\"{\\\"on\\\": \\\"PoolFails\\\"}")
-        );
-        // BFS refuses hidden variables; the model has none.
-        assert!(!model.contains("hidden "));
-    }
-
-    #[test]
-    fn every_property_is_named_in_the_model() {
-        let model = export(SystemConfig::default(), true).expect("builds");
-        for property in PROPERTIES.iter() {
-            assert!(model.contains(property.name), "{} missing", property.name);
-        }
-        assert!(model.contains("ltl recovery_after_outage"));
-    }
-
-    #[test]
-    fn cells_cite_their_rows_clauses() {
-        let model = export(SystemConfig::default(), false).expect("builds");
-        assert!(
-            model.contains("registration Registered RegistrarNotifyUserServicesUnavailable: -> RegisteredUserServicesUnavailable (REG-1"),
-            "the outage row is listed with its clause"
-        );
-    }
-
-    #[test]
-    fn symmetry_sorts_views_only_when_asked() {
-        let config = SystemConfig {
-            remote_views: 2,
-            ..SystemConfig::default()
-        };
-        let sorted = export(config, true).expect("builds");
-        let plain = export(config, false).expect("builds");
-        assert!(sorted.contains("for (c = 8; c < SLOTS; c += 2)"));
-        assert!(!plain.contains("for (c = 8; c < SLOTS; c += 2)"));
-    }
-
-    #[test]
-    fn too_many_views_is_an_error_not_a_model() {
-        let config = SystemConfig {
-            remote_views: MAX_VIEWS + 1,
-            ..SystemConfig::default()
-        };
-        assert!(matches!(
-            export(config, false),
-            Err(SystemError::TooManyViews { .. })
-        ));
-    }
-}
+mod tests;

@@ -5,9 +5,10 @@
 //! # Examples
 //! ```
 //! use ucma_ha::report::check::{CheckReport, ConfigurationCheck, Verdict};
-//! use ucma_ha::system::{properties, System, SystemConfig};
+//! use ucma_ha::checker;
+//! use ucma_ha::system::{System, SystemConfig};
 //! let system = System::new(SystemConfig { remote_views: 0, ..SystemConfig::default() })?;
-//! let report = properties::check(&system, Default::default(), |_| {});
+//! let report = checker::check(&system, Default::default(), |_| {});
 //! let json = CheckReport::new(Vec::new(), vec![ConfigurationCheck::from(&report)]);
 //! assert!(json.passed);
 //! assert!(json.configurations[0].properties.iter().all(|p| p.verdict == Verdict::Held));
@@ -19,7 +20,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::FORMAT_VERSION;
-use crate::system::properties::{PropertyKind, Report, Status};
+use crate::checker::{Report, Status};
+use crate::system::properties::PropertyKind;
 use crate::trace::Trace;
 
 /// The whole `check` report.
@@ -252,7 +254,8 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::system::properties::{self, Counterexample, PROPERTIES};
+    use crate::checker::{self, Counterexample};
+    use crate::system::properties::PROPERTIES;
     use crate::system::SystemConfig;
 
     #[test]
@@ -266,7 +269,7 @@ mod tests {
         let verdicts = PROPERTIES
             .iter()
             .enumerate()
-            .map(|(i, property)| properties::Verdict {
+            .map(|(i, property)| checker::Verdict {
                 property,
                 status: if i == 0 {
                     Status::Violated(Box::new(Counterexample {

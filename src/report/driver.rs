@@ -1,9 +1,10 @@
 //! Stepping a trace's model with every delivery attributed to its component and row:
 //! the composed system (kept by configuration) or a single machine.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::types::{
     Component, EventReport, FiredRow, NextReport, Rejection, States, StepReport, WiredRow,
@@ -101,7 +102,7 @@ fn rows(machine: &str) -> &'static [RowInfo] {
     .map_or(&[], |(_, rows)| rows.as_slice())
 }
 
-fn fired_row(component: String, machine: &'static str, row: usize) -> FiredRow {
+fn fired_row(component: Cow<'static, str>, machine: &'static str, row: usize) -> FiredRow {
     match rows(machine).get(row) {
         Some(info) => FiredRow {
             component,
@@ -115,7 +116,7 @@ fn fired_row(component: String, machine: &'static str, row: usize) -> FiredRow {
             } else {
                 info.from
             },
-            clauses: info.clauses.to_vec(),
+            clauses: info.clauses,
         },
         None => FiredRow {
             component,
@@ -125,7 +126,7 @@ fn fired_row(component: String, machine: &'static str, row: usize) -> FiredRow {
             on: "",
             outcome: "",
             to: "",
-            clauses: Vec::new(),
+            clauses: &[],
         },
     }
 }
@@ -134,7 +135,7 @@ fn rejection_by(row: &FiredRow, exception: &'static str) -> Rejection {
     Rejection {
         exception,
         component: Some(row.component.clone()),
-        clauses: row.clauses.clone(),
+        clauses: row.clauses,
         reason: format!("{} rejects {} in {}", row.component, row.on, row.from),
     }
 }
@@ -252,7 +253,7 @@ impl Driver {
                     Driver::System(_) => component_machine(&name.component),
                     Driver::Machine(model) => model.id(),
                 },
-                component: name.component,
+                component: name.component.into_owned(),
             })
             .collect()
     }
@@ -275,17 +276,14 @@ impl Driver {
                         fired_row(fired.component.clone(), fired.machine, fired.row)
                     })
                     .collect();
-                let clauses = fired
-                    .first()
-                    .map(|row| row.clauses.clone())
-                    .unwrap_or_default();
+                let clauses = fired.first().map_or(&[][..], |row| row.clauses);
                 let events = reaction
                     .events
                     .iter()
                     .map(|event| EventReport {
-                        event: event_object(event),
-                        component: model.id().to_owned(),
-                        clauses: clauses.clone(),
+                        event: *event,
+                        component: Cow::Borrowed(model.id()),
+                        clauses,
                     })
                     .collect();
                 let rejected = reaction.rejected.map(|exception| match fired.first() {
@@ -293,7 +291,7 @@ impl Driver {
                     None => Rejection {
                         exception,
                         component: None,
-                        clauses: Vec::new(),
+                        clauses: &[],
                         reason: String::new(),
                     },
                 });
@@ -301,7 +299,7 @@ impl Driver {
                     index,
                     on: on.to_owned(),
                     rejected,
-                    after: States::of(&model.states(&reaction.next)),
+                    after: States::of(model.states(&reaction.next)),
                     events,
                     fired,
                     wiring: Vec::new(),
@@ -376,13 +374,6 @@ fn system_next(system: &System, state: Packed, stimulus: SystemStimulus) -> Next
     }
 }
 
-fn event_object(event: &crate::Event) -> Map<String, Value> {
-    match serde_json::to_value(event) {
-        Ok(Value::Object(object)) => object,
-        _ => Map::new(),
-    }
-}
-
 /// One macro-step of the system with every delivery attributed to its component.
 fn system_step(
     system: &System,
@@ -400,7 +391,7 @@ fn system_step(
             continue;
         }
         let row = fired_row(
-            system::slot_name(delivery.slot),
+            Cow::Borrowed(system::slot_name(delivery.slot)),
             kind_machine(delivery.kind),
             usize::from(delivery.row),
         );
@@ -409,9 +400,9 @@ fn system_step(
             system.events_of(delivery, &mut raised);
             for event in &raised {
                 events.push(EventReport {
-                    event: event_object(event),
+                    event: *event,
                     component: row.component.clone(),
-                    clauses: row.clauses.clone(),
+                    clauses: row.clauses,
                 });
             }
         }
@@ -429,7 +420,7 @@ fn system_step(
             Rejection {
                 exception,
                 component: None,
-                clauses: row.map(|row| row.clauses.to_vec()).unwrap_or_default(),
+                clauses: row.map_or(&[][..], |row| row.clauses),
                 reason: match row {
                     Some(row) => format!("the system requires {:?} for {stimulus}", row.requires),
                     None => String::new(),
@@ -445,15 +436,14 @@ fn system_step(
             clauses: system
                 .wiring_rows()
                 .get(row)
-                .map(|row| row.clauses.to_vec())
-                .unwrap_or_default(),
+                .map_or(&[][..], |row| row.clauses),
         })
         .collect();
     let report = StepReport {
         index,
         on: stimulus.name().to_owned(),
         rejected,
-        after: States::of(&system.state_names(result.next)),
+        after: States::of(system.state_names(result.next)),
         events,
         fired,
         wiring,

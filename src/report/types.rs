@@ -1,7 +1,10 @@
 //! The types of the replay report: what each trace, step, event and divergence says.
 
+use std::borrow::Cow;
+
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::FORMAT_VERSION;
 use crate::catalog::StateName;
@@ -115,26 +118,67 @@ pub struct Component {
 pub struct States {
     /// Component to observed .NET state name, in component order (what `expect.states`
     /// compares).
-    pub states: Map<String, Value>,
+    pub states: Names,
     /// Component to table state name, only where it differs from the observed name (e.g.
     /// `RegisteredUserServicesUnavailable`); the diagrams' node names.
-    pub table_states: Map<String, Value>,
+    pub table_states: Names,
 }
 
 impl States {
-    pub(crate) fn of(names: &[StateName]) -> Self {
-        let mut states = Map::new();
-        let mut table_states = Map::new();
-        for name in names {
-            states.insert(name.component.clone(), Value::from(name.observed));
-            if name.internal != name.observed {
-                table_states.insert(name.component.clone(), Value::from(name.internal));
-            }
-        }
+    pub(crate) fn of(names: Vec<StateName>) -> Self {
+        let table_states = names
+            .iter()
+            .filter(|name| name.internal != name.observed)
+            .map(|name| (name.component.clone(), name.internal))
+            .collect();
+        let states = names
+            .into_iter()
+            .map(|name| (name.component, name.observed))
+            .collect();
         States {
-            states,
-            table_states,
+            states: Names(states),
+            table_states: Names(table_states),
         }
+    }
+}
+
+/// Component names to state names, in component order; written as a JSON object. The
+/// names are the models' own, borrowed, so a report of many steps copies no text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names(Vec<(Cow<'static, str>, &'static str)>);
+
+impl Names {
+    /// The state name of a component, if it is listed.
+    pub fn get(&self, component: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == component)
+            .map(|&(_, state)| state)
+    }
+
+    /// Every (component, state name), in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        self.0.iter().map(|(name, state)| (name.as_ref(), *state))
+    }
+
+    /// How many components are listed.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Names {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, state) in &self.0 {
+            map.serialize_entry(name.as_ref(), state)?;
+        }
+        map.end()
     }
 }
 
@@ -171,9 +215,9 @@ pub struct Rejection {
     pub exception: &'static str,
     /// The component whose row rejected it; absent when the system's precondition for
     /// the call failed before any component saw it.
-    pub component: Option<String>,
+    pub component: Option<Cow<'static, str>>,
     /// The clause and fact IDs of the rejecting row (or of the system stimulus row).
-    pub clauses: Vec<&'static str>,
+    pub clauses: &'static [&'static str],
     /// In words, e.g. `local_owner_presence rejects BeginPublishPresence in WaitingForRetry`.
     pub reason: String,
 }
@@ -182,20 +226,20 @@ pub struct Rejection {
 /// raised it and the clauses of the row that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventReport {
-    /// `event` and the .NET argument names, as in a trace's `emits`.
+    /// The event, written as in a trace's `emits`: `event` and the .NET argument names.
     #[serde(flatten)]
-    pub event: Map<String, Value>,
+    pub event: crate::Event,
     /// The component that raised it.
-    pub component: String,
+    pub component: Cow<'static, str>,
     /// The clause and fact IDs of the row that fired.
-    pub clauses: Vec<&'static str>,
+    pub clauses: &'static [&'static str],
 }
 
 /// A row of a component's table that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FiredRow {
     /// The component.
-    pub component: String,
+    pub component: Cow<'static, str>,
     /// Its machine id.
     pub machine: &'static str,
     /// The row's index in that machine's table.
@@ -209,7 +253,7 @@ pub struct FiredRow {
     /// The (table) state after it.
     pub to: &'static str,
     /// Its clause and fact IDs.
-    pub clauses: Vec<&'static str>,
+    pub clauses: &'static [&'static str],
 }
 
 /// A wiring row of the composed system that fired.
@@ -218,7 +262,7 @@ pub struct WiredRow {
     /// Its index in the system's wiring rows.
     pub row: usize,
     /// Its clause and fact IDs.
-    pub clauses: Vec<&'static str>,
+    pub clauses: &'static [&'static str],
 }
 
 /// The first step whose expectations failed.

@@ -1,11 +1,10 @@
-//! What one macro-step did, by component: the events each component raised and the rows
-//! that fired, for replay, vectors and the exports (CONTRACT sections 3 and 6).
+//! What one macro-step raised, by component: the events each component raised, named
+//! with the component, for the exports and the system's own output (CONTRACT sections 3
+//! and 6).
 
 use serde_json::Value;
 
-use super::engine::Outcome;
-use super::{pack, slot_name, Packed, System, SystemStimulus};
-use crate::catalog::{Fired, Reaction};
+use super::{slot_name, Packed, System, SystemStimulus};
 
 impl System {
     /// The events one macro-step raises, in order, as JSON objects with a `component`
@@ -22,36 +21,23 @@ impl System {
     /// # Ok::<(), ucma_ha::system::SystemError>(())
     /// ```
     pub fn labelled_events(&self, state: Packed, stimulus: SystemStimulus) -> Vec<Value> {
-        self.reaction(state, stimulus).event_values()
-    }
-
-    /// The component tables' reaction to a macro-step: the events with the component
-    /// that raised each, and the rows that fired.
-    pub(super) fn reaction(&self, state: Packed, stimulus: SystemStimulus) -> Reaction {
         let mut log = Vec::new();
-        let result = self.engine.step(state, stimulus, &mut log);
+        let result = self.step_observed(state, stimulus, &mut log);
+        let mut out = Vec::new();
+        if result.rejected.is_some() {
+            return out;
+        }
         let mut events = Vec::new();
-        let mut raised_by = Vec::new();
-        let mut fired = Vec::new();
         for delivery in &log {
-            if result.rejected.is_none() {
-                self.events_of(delivery, &mut events);
-                raised_by.resize(events.len(), slot_name(delivery.slot));
-            }
-            if delivery.outcome != Outcome::Renewed {
-                fired.push(Fired {
-                    component: slot_name(delivery.slot),
-                    machine: self.engine.parts[delivery.kind as usize].machine(),
-                    row: usize::from(delivery.row),
-                });
+            events.clear();
+            self.events_of(delivery, &mut events);
+            for event in &events {
+                if let Ok(Value::Object(mut object)) = serde_json::to_value(event) {
+                    object.insert("component".into(), Value::from(slot_name(delivery.slot)));
+                    out.push(Value::Object(object));
+                }
             }
         }
-        Reaction {
-            next: pack(result.next),
-            rejected: result.rejected,
-            events,
-            raised_by,
-            fired,
-        }
+        out
     }
 }

@@ -2,8 +2,11 @@
 //! component reacts to which internal change ([`WiringRow`]s).
 //!
 //! Names of states and stimuli are the machines' own (strum) names; [`super::System::new`]
-//! resolves them against every component kind they can apply to and refuses a name that
-//! fits none, so a typo cannot silently disconnect a reaction.
+//! resolves them against every component kind they can apply to (a trigger's source
+//! kinds, a reaction's target kinds, a guard's target or source kinds) and refuses a name
+//! that one of them lacks, so a typo cannot silently disconnect a reaction for some kinds.
+//! A guard on the target's or source's state where there is none (a precondition, a
+//! stimulus row's source) is refused too.
 
 use serde::Serialize;
 
@@ -61,7 +64,7 @@ pub enum Target {
 }
 
 /// A request the world answers (see [`super::world::reply`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter, strum::EnumCount)]
 pub enum Request {
     /// A REGISTER to the registrar.
     Register,
@@ -210,7 +213,7 @@ const USERVICES_DOWN: &[&str] = &["RegisteredUserServicesUnavailable"];
 const NOT_REPORTED_DOWN: &[&str] = &["RegisteredUserServicesUnknown"];
 
 /// What each system stimulus does (one row per stimulus, in [`SystemStimulus`] order).
-pub static STIMULUS_ROWS: [StimulusRow; 17] = [
+pub static STIMULUS_ROWS: &[StimulusRow] = &[
     StimulusRow {
         on: SystemStimulus::BeginEstablish,
         requires: Guard::Always,
@@ -349,7 +352,7 @@ pub static STIMULUS_ROWS: [StimulusRow; 17] = [
 ];
 
 /// Which component reacts to which internal change.
-pub static WIRING_ROWS: [WiringRow; 25] = [
+pub static WIRING_ROWS: &[WiringRow] = &[
     // Registration: the registrar's answers and NOTIFYs, and what they mean for the rest.
     WiringRow {
         on: on(

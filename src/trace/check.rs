@@ -141,7 +141,7 @@ impl Checker<'_> {
             .into_iter()
             .map(|state| Component {
                 states: names::state_names(names::component_machine(&state.component)),
-                name: state.component,
+                name: state.component.into_owned(),
             })
             .collect();
         for (i, step) in steps.iter().enumerate() {

@@ -20,17 +20,7 @@ use super::spans::Position;
 /// The UTF-8 byte order mark.
 pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
-/// The longest name a message repeats in full; a longer one is cut with an ellipsis.
-pub const MAX_NAME: usize = 64;
-
-/// A name as a message shows it: at most [`MAX_NAME`] characters, a longer one cut with
-/// `...` so that a message never repeats a megabyte of input.
-pub fn shorten(name: &str) -> String {
-    match name.char_indices().nth(MAX_NAME) {
-        None => name.to_owned(),
-        Some((cut, _)) => format!("{}...", &name[..cut]),
-    }
-}
+pub use crate::words::{shorten, MAX_NAME};
 
 /// A JSON value read with the shared rules (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]

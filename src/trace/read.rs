@@ -64,13 +64,23 @@ pub fn read_steps<R: BufRead>(
                         position.column -= width;
                     }
                 }
+                if let Some(kind) = error.io_error_kind() {
+                    // A read that failed (a directory, a device error) has no position
+                    // in the text: name the file and say why, as when it cannot be opened.
+                    return Err(TraceError {
+                        file: file.map(str::to_owned),
+                        position: None,
+                        path: String::new(),
+                        problem: Box::new(Problem::Io(crate::files::reason(
+                            &std::io::Error::from(kind),
+                        ))),
+                    });
+                }
                 TraceError {
                     file: file.map(str::to_owned),
                     position: Some(position),
                     path: String::new(),
-                    problem: Box::new(if error.is_io() {
-                        Problem::Io(message)
-                    } else if message.starts_with("duplicate key") {
+                    problem: Box::new(if message.starts_with("duplicate key") {
                         Problem::Invalid(message)
                     } else {
                         Problem::Syntax(message)
@@ -156,7 +166,7 @@ impl Reading<'_, '_> {
             .into_iter()
             .map(|state| Component {
                 states: names::state_names(names::component_machine(&state.component)),
-                name: state.component,
+                name: state.component.into_owned(),
             })
             .collect();
         Ready { model, components }

@@ -120,7 +120,7 @@ fn system_vectors_name_the_component_of_every_event_and_replay_rp_1() {
     let components: Vec<String> = model
         .states(&model.initial())
         .into_iter()
-        .map(|state| state.component)
+        .map(|state| state.component.into_owned())
         .collect();
     let mut named = BTreeSet::new();
     for vector in &generated.vectors {

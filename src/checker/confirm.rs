@@ -18,13 +18,10 @@
 
 use thiserror::Error;
 
-use super::{
-    excluded_after_recovery, fair, judge, recovering, stable_world, Edge, Log, NO_DEADLOCK,
-    PROPERTIES, RECOVERY, TRANSITION_PROPERTIES,
-};
-use crate::system::engine::{get, ENDPOINT};
+use super::Log;
+use crate::system::properties::{property, Edge, Judgement, Liveness};
+use crate::system::view::ComponentStates;
 use crate::system::{Packed, System, SystemStimulus};
-use crate::vocabulary::LocalEndpointState;
 
 /// What a counterexample claims, as stimuli from the initial state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +125,7 @@ fn run(system: &System, stimuli: &[SystemStimulus]) -> Packed {
 }
 
 /// Confirms that `witness` shows a violation of the property `name` (a name of
-/// [`PROPERTIES`]), using only [`System::step`] and the property's own judgement.
+/// [`PROPERTIES`](crate::system::properties::PROPERTIES)), using only [`System::step`] and the property's own judgement.
 ///
 /// # Arguments
 /// * `symmetry` - whether the check merged states that differ only by the order of the
@@ -142,13 +139,14 @@ pub fn confirm(
     witness: &Witness,
     symmetry: bool,
 ) -> Result<(), Refuted> {
-    let property = PROPERTIES.iter().position(|p| p.name == name);
+    let found = property(name);
+    let judgement = found.map(|p| p.judgement);
     let wrong = || Refuted::WrongKind {
         property: name.to_owned(),
         kind: kind(witness),
     };
-    match (property, witness) {
-        (Some(p), Witness::Step(stimuli)) if p < TRANSITION_PROPERTIES => {
+    match (judgement, witness) {
+        (Some(Judgement::Step(judge)), Witness::Step(stimuli)) => {
             let (&last, stem) = stimuli.split_last().ok_or(Refuted::Empty)?;
             let before = run(system, stem);
             let mut log = Log {
@@ -157,21 +155,22 @@ pub fn confirm(
             };
             let result = system.step_observed(before, last, &mut log);
             let edge = Edge {
+                system,
                 before,
                 stimulus: last,
                 result: &result,
                 log: &log.deliveries,
             };
-            if judge(system, p, &edge).violated {
+            if judge(&edge).violated {
                 Ok(())
             } else {
                 Err(Refuted::Kept {
-                    property: PROPERTIES[p].name,
+                    property: found.map_or("", |p| p.name),
                     stimulus: last,
                 })
             }
         }
-        (Some(NO_DEADLOCK), Witness::Diverges(stimuli)) => {
+        (Some(Judgement::Settles { .. }), Witness::Diverges(stimuli)) => {
             let (&last, stem) = stimuli.split_last().ok_or(Refuted::Empty)?;
             if system.step(run(system, stem), last).diverged {
                 Ok(())
@@ -179,9 +178,9 @@ pub fn confirm(
                 Err(Refuted::Settles(last))
             }
         }
-        (Some(NO_DEADLOCK), Witness::Stuck(stimuli)) => {
+        (Some(Judgement::Settles { is_final }), Witness::Stuck(stimuli)) => {
             let end = run(system, stimuli);
-            if get(end, ENDPOINT) == super::idx(LocalEndpointState::Terminated) {
+            if is_final(&ComponentStates::new(system, end)) {
                 return Err(Refuted::Final);
             }
             match System::stimuli().iter().find(|&&stimulus| {
@@ -191,23 +190,29 @@ pub fn confirm(
                 None => Ok(()),
             }
         }
-        (Some(RECOVERY), Witness::Lasso { stem, cycle }) => lasso(system, symmetry, stem, cycle),
+        (Some(Judgement::Eventually(liveness)), Witness::Lasso { stem, cycle }) => {
+            lasso(system, liveness, symmetry, stem, cycle)
+        }
         _ => Err(wrong()),
     }
 }
 
 fn lasso(
     system: &System,
+    liveness: Liveness,
     symmetry: bool,
     stem: &[SystemStimulus],
     cycle: &[SystemStimulus],
 ) -> Result<(), Refuted> {
-    let pending = |state| stable_world(system, state) && recovering(system, state);
+    let pending = |state| {
+        let states = ComponentStates::new(system, state);
+        (liveness.premise)(&states) && (liveness.pending)(&states)
+    };
     let first = run(system, stem);
     let mut states = Vec::with_capacity(cycle.len().max(1));
     let mut at = first;
     for (step, &stimulus) in cycle.iter().enumerate() {
-        if excluded_after_recovery(stimulus) {
+        if (liveness.excluded)(stimulus) {
             return Err(Refuted::Excluded(stimulus));
         }
         if !pending(at) {
@@ -228,7 +233,8 @@ fn lasso(
         return Err(Refuted::Open);
     }
     for &stimulus in System::stimuli() {
-        if !fair(stimulus) || excluded_after_recovery(stimulus) || cycle.contains(&stimulus) {
+        if !(liveness.fair)(stimulus) || (liveness.excluded)(stimulus) || cycle.contains(&stimulus)
+        {
             continue;
         }
         if states
@@ -270,7 +276,7 @@ pub fn close_cycle(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Confirmer, Status, NO_DEADLOCK, RECOVERY};
+    use super::super::{Confirmer, Status};
     use super::*;
     use crate::system::SystemConfig;
 
@@ -284,12 +290,14 @@ mod tests {
         };
         // The initial state is no deadlock (the application can establish), and nothing
         // is pending there (no outage to recover from).
-        let stuck = confirmer.violated(NO_DEADLOCK, Witness::Stuck(Vec::new()), String::new(), &[]);
+        let no_deadlock = property("no_deadlock").expect("a property");
+        let recovery = property("recovery_after_outage").expect("a property");
+        let stuck = confirmer.violated(no_deadlock, Witness::Stuck(Vec::new()), String::new(), &[]);
         let lasso = Witness::Lasso {
             stem: Vec::new(),
             cycle: Vec::new(),
         };
-        let idle = confirmer.violated(RECOVERY, lasso, String::new(), &[]);
+        let idle = confirmer.violated(recovery, lasso, String::new(), &[]);
         assert_eq!((stuck, idle), (Status::Unknown, Status::Unknown));
         assert_eq!(confirmer.internal_errors.len(), 2);
         assert!(
@@ -304,7 +312,7 @@ mod tests {
             internal_errors: Vec::new(),
         };
         let status = good.violated(
-            0,
+            property("no_publish_in_waiting_for_retry").expect("a property"),
             Witness::Step(vec![SystemStimulus::BeginEstablish]),
             String::new(),
             &[0],

@@ -1,0 +1,90 @@
+//! The one registry of the six documented machines: their ids, lookup by id and a
+//! visitor over their types. Every tool that works on "every machine" (the catalogue,
+//! the table checks, diagrams, exports, coverage, the tests) goes through it, so a new
+//! machine is listed here once (see "Adding a machine" in the README).
+
+use crate::invariants::Documented;
+use crate::vocabulary::Exception;
+use crate::{
+    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
+    SipSubscription,
+};
+
+/// Calls `visit` with a machine's type, for code that is generic over the machines
+/// (checks, exports, diagrams).
+pub trait MachineVisitor {
+    /// What the visit produces.
+    type Output;
+    /// Visits one machine: its table, its documented properties, its errors.
+    fn visit<M: Documented<Error = Exception>>(&mut self) -> Self::Output;
+}
+
+/// Declares the registry from one list of machine types, in the order of the seed page.
+macro_rules! registry {
+    ($($machine:ident),+ $(,)?) => {
+        /// The ids of the single machines, in the order of the seed page (CONTRACT
+        /// section 2).
+        pub const MACHINES: &[&str] = &[$(<$machine as fsm::Machine>::ID),+];
+
+        /// Visits every single machine in [`MACHINES`] order and collects the outputs.
+        pub fn for_each_machine<V: MachineVisitor>(visitor: &mut V) -> Vec<V::Output> {
+            vec![$(visitor.visit::<$machine>()),+]
+        }
+
+        /// Visits the machine whose id is `id`; `None` for an id no machine has.
+        pub fn visit_machine<V: MachineVisitor>(id: &str, visitor: &mut V) -> Option<V::Output> {
+            $(
+                if id == <$machine as fsm::Machine>::ID {
+                    return Some(visitor.visit::<$machine>());
+                }
+            )+
+            None
+        }
+    };
+}
+
+registry!(
+    Registration,
+    LocalEndpoint,
+    SipSubscription,
+    LocalOwnerPresence,
+    ContactGroupServices,
+    RemotePresence,
+);
+
+/// The documented properties of a machine, by id ([`crate::invariants::catalogue`]; empty
+/// for an unknown id).
+pub fn documented_properties(id: &str) -> Vec<&'static crate::invariants::Property> {
+    struct Catalogue;
+    impl MachineVisitor for Catalogue {
+        type Output = Vec<&'static crate::invariants::Property>;
+        fn visit<M: Documented<Error = Exception>>(&mut self) -> Self::Output {
+            crate::invariants::catalogue::<M>()
+        }
+    }
+    visit_machine(id, &mut Catalogue).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Id;
+
+    impl MachineVisitor for Id {
+        type Output = &'static str;
+        fn visit<M: Documented>(&mut self) -> &'static str {
+            M::ID
+        }
+    }
+
+    #[test]
+    fn ids_lookup_and_visitor_agree() {
+        assert_eq!(for_each_machine(&mut Id), MACHINES);
+        for id in MACHINES {
+            assert_eq!(visit_machine(id, &mut Id), Some(*id));
+        }
+        assert_eq!(visit_machine("system", &mut Id), None);
+        assert_eq!(visit_machine("no_such_machine", &mut Id), None);
+    }
+}

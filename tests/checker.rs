@@ -405,7 +405,7 @@ fn a_counterexample_trace_lists_every_component_and_the_rejection_at_its_last_st
     // so that replaying the trace checks the whole system there.
     for mutant in MUTANTS.iter().filter(|m| m.property != RECOVERY) {
         let system = (mutant.build)(SystemConfig::default());
-        let report = properties::check(&system, Limits::default(), |_| {});
+        let report = checker::check(&system, Limits::default(), |_| {});
         let verdict = report.verdict(mutant.property).expect("known");
         let Status::Violated(counterexample) = &verdict.status else {
             panic!("{}: {:?}", mutant.change, verdict.status);
@@ -421,7 +421,7 @@ fn a_counterexample_trace_lists_every_component_and_the_rejection_at_its_last_st
         assert_eq!(states.len(), names.len(), "{}", mutant.change);
         for name in &names {
             assert_eq!(
-                states.get(name.component.as_str()).map(String::as_str),
+                states.get(&name.component.to_string()).map(String::as_str),
                 Some(name.observed),
                 "{}",
                 mutant.change
@@ -444,7 +444,7 @@ fn a_cut_check_explores_within_its_limits_and_gives_the_search_half_the_memory()
     // the cut search cannot decide is unknown), and the search gets half the memory
     // budget, the rest being for deciding the properties on its graph.
     let system = shipped();
-    let cut = properties::check(
+    let cut = checker::check(
         &system,
         Limits {
             max_states: 50,
@@ -466,7 +466,7 @@ fn a_cut_check_explores_within_its_limits_and_gives_the_search_half_the_memory()
         ..Limits::default()
     };
     assert_eq!(
-        properties::explore_limits(limits),
+        checker::explore_limits(limits),
         Limits {
             max_memory: 1 << 19,
             ..limits
@@ -484,7 +484,7 @@ fn with_two_remote_views_each_mutant_is_caught_and_the_shipped_system_holds() {
         remote_home_pool: true,
         ..SystemConfig::default()
     };
-    let shipped = properties::check(
+    let shipped = checker::check(
         &System::new(config).expect("builds"),
         Limits::default(),
         |_| {},
@@ -496,7 +496,7 @@ fn with_two_remote_views_each_mutant_is_caught_and_the_shipped_system_holds() {
         shipped.internal_errors
     );
     for mutant in &MUTANTS {
-        let report = properties::check(&(mutant.build)(config), Limits::default(), |_| {});
+        let report = checker::check(&(mutant.build)(config), Limits::default(), |_| {});
         assert!(
             report.internal_errors.is_empty(),
             "{:?}",
@@ -517,7 +517,7 @@ fn a_complete_check_of_the_shipped_system_holds_every_property_with_its_premise_
     // `held`, not `VACUOUS`: in the default configuration every property's premise
     // occurs (a publish, an outage, a terminate, ...) and the search is complete.
     for symmetry in [false, true] {
-        let report = properties::check(
+        let report = checker::check(
             &shipped(),
             Limits {
                 symmetry,

@@ -19,11 +19,14 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use fsm::explore::Limits;
-use fsm::{Machine, Row, RowOutcome, Symbol, Table};
+use fsm::{Machine, Row, RowOutcome, Table};
 use ucma_ha::checker::{check, Status};
 use ucma_ha::system::wiring::{STIMULUS_ROWS, WIRING_ROWS};
 use ucma_ha::system::{System, SystemConfig, Tables};
 use ucma_ha::vocabulary::Exception;
+
+#[path = "../tests/support/row_mutants.rs"]
+mod row_mutants;
 
 /// What SPIN said about one model.
 struct SpinVerdict {
@@ -191,17 +194,8 @@ fn mutate<M: Machine<Error = Exception>>(
             RowOutcome::Move { emits, .. } => emits,
             _ => &[],
         };
-        let mut outcomes: Vec<RowOutcome<M::State, M::Effect, Exception>> = vec![
-            RowOutcome::Ignore,
-            RowOutcome::Reject(Exception::InvalidOperationException),
-        ];
-        outcomes.extend(M::State::all().map(|to| RowOutcome::Move { to, emits }));
-        if !emits.is_empty() {
-            if let RowOutcome::Move { to, .. } = row.outcome {
-                outcomes.push(RowOutcome::Move { to, emits: &[] });
-            }
-        }
-        for outcome in outcomes {
+        for replacement in row_mutants::replacements(row) {
+            let outcome = replacement.outcome;
             let same = match (&row.outcome, &outcome) {
                 (RowOutcome::Move { to: a, emits: x }, RowOutcome::Move { to: b, emits: y }) => {
                     a == b && x.len() == y.len()
@@ -214,7 +208,7 @@ fn mutate<M: Machine<Error = Exception>>(
                 continue;
             }
             let mut rows = original.clone();
-            rows[i] = Row { outcome, ..*row };
+            rows[i] = replacement;
             let what = match outcome {
                 RowOutcome::Move { to, emits: [] } if !emits.is_empty() => {
                     format!("move to {to} silently")

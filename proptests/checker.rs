@@ -17,37 +17,23 @@ use fsm::explore::{Completeness, Limits};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use ucma_ha::checker::{self, Report, Status};
-use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::system::properties::{self, PROPERTIES};
 use ucma_ha::system::{System, SystemConfig};
 
 use crate::harness;
 use crate::system_mutants::MUTANTS;
+use crate::systems::{config, shapes, Shape};
 
-/// A case: (user endpoint, remote views, home pool, refresh on a drop), the mutant (one
-/// past the last: the shipped system), symmetry, and the limits.
+/// A case: the configuration's shape, the mutant (one past the last: the shipped
+/// system), symmetry, and the limits.
 type Case = (
-    (bool, usize, bool, bool),
+    Shape,
     usize,
     bool,
     (Option<usize>, Option<usize>, Option<usize>),
 );
 
-fn config(shape: (bool, usize, bool, bool)) -> SystemConfig {
-    let (user, remote_views, remote_home_pool, refresh_on_connection_drop) = shape;
-    SystemConfig {
-        endpoint: if user {
-            EndpointKind::User
-        } else {
-            EndpointKind::Application
-        },
-        remote_views,
-        remote_home_pool,
-        refresh_on_connection_drop,
-    }
-}
-
-fn build(shape: (bool, usize, bool, bool), mutant: usize) -> System {
+fn build(shape: Shape, mutant: usize) -> System {
     let config = config(shape);
     match MUTANTS.get(mutant) {
         Some(mutant) => (mutant.build)(config),
@@ -56,7 +42,7 @@ fn build(shape: (bool, usize, bool, bool), mutant: usize) -> System {
 }
 
 fn cases() -> impl Strategy<Value = Case> {
-    let shape = (any::<bool>(), 0..=2usize, any::<bool>(), any::<bool>());
+    let shape = shapes(0..=2usize);
     let limits = (
         prop::option::of(1..=1_200usize),
         prop::option::of(0..=16usize),

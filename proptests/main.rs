@@ -8,6 +8,7 @@
 
 mod harness;
 mod system_mutants;
+mod systems;
 mod traces;
 
 mod checker;

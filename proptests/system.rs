@@ -5,7 +5,6 @@
 //! finality of a terminated endpoint (AF-LES). A failing run is shrunk and kept as a
 //! trace file for `ucma-ha replay`.
 
-use fsm::Symbol;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{TestCaseError, TestError, TestRunner};
@@ -15,30 +14,13 @@ use ucma_ha::system::properties::step_violations;
 use ucma_ha::system::{System, SystemStimulus, MAX_VIEWS};
 
 use crate::harness;
+use crate::systems::{shaped_system, shapes, stimuli};
 
 /// How many remote views the long runs use: 20, or as many as the system holds.
 const REMOTE_VIEWS: usize = if MAX_VIEWS < 20 { MAX_VIEWS } else { 20 };
 
 /// The longest run.
 const MAX_STEPS: usize = 200;
-
-/// The system stimuli (CONTRACT section 2), weighted: the world and the timers, which
-/// drive outages and recoveries, about as often as the application's calls.
-fn stimuli() -> BoxedStrategy<SystemStimulus> {
-    let of = |keep: fn(SystemStimulus) -> bool| {
-        prop::sample::select(
-            SystemStimulus::all()
-                .filter(|&s| keep(s))
-                .collect::<Vec<_>>(),
-        )
-    };
-    prop_oneof![
-        3 => of(SystemStimulus::is_application),
-        2 => of(|s| !s.is_application() && !s.is_timer()),
-        3 => of(SystemStimulus::is_timer),
-    ]
-    .boxed()
-}
 
 /// The first violated property along a run, as `step i (stimulus): names`.
 fn first_violation(system: &System, run: &[SystemStimulus]) -> Option<(usize, String)> {
@@ -126,25 +108,6 @@ fn the_runs_reach_outages_and_recoveries() {
     assert!(down && healed, "outage reached: {down}, healed: {healed}");
 }
 
-/// The shipped system in a configuration shape: (user endpoint, subscribing in the home
-/// pool, refreshing on a dropped connection, remote views).
-fn shaped_system(shape: (bool, bool, bool, usize)) -> System {
-    use ucma_ha::local_endpoint::EndpointKind;
-    use ucma_ha::system::SystemConfig;
-    let (user, remote_home_pool, refresh_on_connection_drop, remote_views) = shape;
-    System::new(SystemConfig {
-        endpoint: if user {
-            EndpointKind::User
-        } else {
-            EndpointKind::Application
-        },
-        remote_views,
-        remote_home_pool,
-        refresh_on_connection_drop,
-    })
-    .expect("builds")
-}
-
 /// The compiled system (`ucma_ha::system::compiled`) steps like the system along random
 /// runs in random configurations, up to [`MAX_VIEWS`] views: lanes (where a key holds
 /// them) decode to the system's next state, counts to its canonical form. This reaches
@@ -158,12 +121,7 @@ fn compiled_steps_like_the_system_along_random_runs() {
 
     type Compiled = (System, Option<CompiledSystem>, CompiledSystem);
     let cache: RefCell<HashMap<(bool, bool, bool, usize), Compiled>> = RefCell::default();
-    let shape = (
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-        prop::sample::select(vec![1usize, 2, 7, 19, MAX_VIEWS]),
-    );
+    let shape = shapes(prop::sample::select(vec![1usize, 2, 7, 19, MAX_VIEWS]));
     let strategy = (shape, prop::collection::vec(stimuli(), 1..=MAX_STEPS));
     let mut runner = TestRunner::new(harness::config());
     let result = runner.run(&strategy, |(shape, run)| {

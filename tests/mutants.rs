@@ -11,10 +11,13 @@
 
 use std::collections::BTreeSet;
 
-use fsm::{Machine, Row, RowOutcome, Symbol};
+use fsm::{Machine, Row, RowOutcome};
 use ucma_ha::catalog::{for_each_machine, MachineVisitor};
 use ucma_ha::invariants::{self, Documented};
 use ucma_ha::vocabulary::Exception;
+
+#[path = "support/row_mutants.rs"]
+mod row_mutants;
 
 /// What a mutated row does, observably: accepted or not, where to, which effects.
 fn behaviour<M: Machine>(row: &Row<M>) -> (bool, M::State, usize) {
@@ -54,23 +57,8 @@ fn mutants<M: Machine<Error = Exception>>() -> Vec<Mutant<M>> {
     let original = M::rows();
     let mut out = Vec::new();
     for (i, row) in original.iter().enumerate() {
-        let emits = match row.outcome {
-            RowOutcome::Move { emits, .. } => emits,
-            _ => &[],
-        };
-        let mut outcomes: Vec<RowOutcome<M::State, M::Effect, Exception>> = vec![
-            RowOutcome::Ignore,
-            RowOutcome::Reject(Exception::InvalidOperationException),
-        ];
-        outcomes.extend(M::State::all().map(|to| RowOutcome::Move { to, emits }));
-        if !emits.is_empty() {
-            if let RowOutcome::Move { to, .. } = row.outcome {
-                outcomes.push(RowOutcome::Move { to, emits: &[] });
-            }
-        }
         let mut seen = BTreeSet::from([behaviour(row)]);
-        for outcome in outcomes {
-            let mutated = Row { outcome, ..*row };
+        for mutated in row_mutants::replacements(row) {
             if !seen.insert(behaviour(&mutated)) {
                 continue;
             }

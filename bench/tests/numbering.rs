@@ -4,14 +4,15 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use fsm::Symbol;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use ucma_ha::local_endpoint::EndpointKind;
 use ucma_ha::system::compiled::{CompiledSystem, Layout};
-use ucma_ha::system::{System, SystemConfig, SystemStimulus};
 use ucma_ha_bench::numbered::RankedSystem;
 use ucma_ha_bench::ranked::{Located, Ranked};
+
+#[path = "../../proptests/systems.rs"]
+mod systems;
+use systems::{shaped_system, shapes, stimuli};
 
 /// The longest run.
 const MAX_STEPS: usize = 200;
@@ -23,42 +24,6 @@ fn config() -> Config {
         failure_persistence: None,
         ..Config::default()
     }
-}
-
-/// The system stimuli, weighted as in the property tests of the system: the world and
-/// the timers, which drive outages and recoveries, about as often as the application's
-/// calls.
-fn stimuli() -> BoxedStrategy<SystemStimulus> {
-    let of = |keep: fn(SystemStimulus) -> bool| {
-        prop::sample::select(
-            SystemStimulus::all()
-                .filter(|&s| keep(s))
-                .collect::<Vec<_>>(),
-        )
-    };
-    prop_oneof![
-        3 => of(SystemStimulus::is_application),
-        2 => of(|s| !s.is_application() && !s.is_timer()),
-        3 => of(SystemStimulus::is_timer),
-    ]
-    .boxed()
-}
-
-/// The shipped system in a configuration shape: (user endpoint, subscribing in the home
-/// pool, refreshing on a dropped connection, remote views).
-fn shaped_system(shape: (bool, bool, bool, usize)) -> System {
-    let (user, remote_home_pool, refresh_on_connection_drop, remote_views) = shape;
-    System::new(SystemConfig {
-        endpoint: if user {
-            EndpointKind::User
-        } else {
-            EndpointKind::Application
-        },
-        remote_views,
-        remote_home_pool,
-        refresh_on_connection_drop,
-    })
-    .expect("builds")
 }
 
 /// The numbering of the compiled system (`RankedSystem`) along random runs in random
@@ -74,12 +39,7 @@ fn numbering_round_trips_along_random_runs() {
         RankedSystem<'static>,
     );
     let cache: RefCell<HashMap<(bool, bool, bool, usize), Numbered>> = RefCell::default();
-    let shape = (
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-        prop::sample::select(vec![1usize, 3, 8, 14, 19]),
-    );
+    let shape = shapes(prop::sample::select(vec![1usize, 3, 8, 14, 19]));
     let strategy = (shape, prop::collection::vec(stimuli(), 1..=MAX_STEPS));
     let mut runner = TestRunner::new(config());
     let result = runner.run(&strategy, |(shape, run)| {

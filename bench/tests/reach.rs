@@ -7,32 +7,12 @@ use ucma_ha_bench::reach::{
     reach, reach_with, CompactKeys, KeySet, QuotientSet, StateSet, Successors, Visited,
 };
 
-/// Three counters modulo 4 with a rotation symmetry-free canonical form (sorted).
-struct Triple;
+#[path = "../../fsm/src/explore/tests/models.rs"]
+mod models;
+use models::{Cube, Triple};
+
 impl Successors for Triple {}
-impl Model for Triple {
-    type State = u32;
-    type Action = u8;
-    fn initial(&self) -> u32 {
-        0
-    }
-    fn actions(&self) -> &[u8] {
-        &[0, 1, 2, 3]
-    }
-    fn next(&self, s: &u32, action: u8) -> u32 {
-        if action == 3 {
-            return *s;
-        }
-        let shift = 2 * u32::from(action);
-        let digit = ((s >> shift) + 1) & 3;
-        (s & !(3 << shift)) | (digit << shift)
-    }
-    fn canonical(&self, s: u32) -> u32 {
-        let mut digits = [s & 3, (s >> 2) & 3, (s >> 4) & 3];
-        digits.sort_unstable();
-        digits[0] | (digits[1] << 2) | (digits[2] << 4)
-    }
-}
+impl Successors for Cube {}
 
 #[test]
 fn the_lean_search_counts_what_the_graph_search_stores() {
@@ -173,28 +153,6 @@ fn compact_keys_move_into_a_quotient_set_only_when_it_is_smaller() {
         matches!(fill(60), CompactKeys::Plain { .. }),
         "too wide to quotient"
     );
-}
-
-/// Three counters modulo 64 in one key (262 144 states): enough for the lean search
-/// to group successors by the part of the visited set they fall in.
-struct Cube;
-impl Successors for Cube {}
-impl Model for Cube {
-    type State = u64;
-    type Action = u64;
-    fn initial(&self) -> u64 {
-        0
-    }
-    fn actions(&self) -> &[u64] {
-        &[0, 6, 12, 99]
-    }
-    fn next(&self, s: &u64, shift: u64) -> u64 {
-        if shift == 99 {
-            return 0;
-        }
-        let digit = ((s >> shift) + 1) & 63;
-        (s & !(63 << shift)) | (digit << shift)
-    }
 }
 
 #[test]

@@ -48,7 +48,7 @@ use crate::system::{
 use crate::Registration;
 
 const NONE: u8 = 255;
-const KINDS: usize = 7;
+const KINDS: usize = Kind::ALL.len();
 const KIND_NAMES: [&str; KINDS] = [
     "registration",
     "local_endpoint",
@@ -131,16 +131,9 @@ impl Part {
     }
 }
 
+/// The kind code (`kd`) of the component in a slot.
 fn kind_of(slot: usize) -> usize {
-    match slot {
-        0 => 0,
-        1 => 1,
-        2 => 2,
-        4 => 3,
-        3 | 5 => 5,
-        s if s % 2 == 0 => 4,
-        _ => 6,
-    }
+    Kind::in_slot(slot) as usize
 }
 
 fn target_code(target: Target) -> u8 {
@@ -611,17 +604,6 @@ const CANONICAL: &str = r"
       tmp = now.st[v + 1]; now.st[v + 1] = now.st[v - 1]; now.st[v - 1] = tmp;
     }";
 
-/// The kind of each kind code (`kd`): the [`Kind`] of that discriminant.
-const KIND_OF_CODE: [Kind; KINDS] = [
-    Kind::Registration,
-    Kind::Endpoint,
-    Kind::LocalOwnerPresence,
-    Kind::ContactGroupServices,
-    Kind::RemotePresence,
-    Kind::SessionSubscription,
-    Kind::ViewSubscription,
-];
-
 impl SpinModel for Generator<'_> {
     fn state_code(&self, kind: Kind, name: &'static str) -> Result<u8, SystemError> {
         self.state(kind as usize, name)
@@ -656,7 +638,7 @@ impl SpinModel for Generator<'_> {
     fn slots(&self) -> Vec<(usize, Kind)> {
         (0..self.slots())
             .filter(|&slot| self.present(slot))
-            .map(|slot| (slot, KIND_OF_CODE[kind_of(slot)]))
+            .map(|slot| (slot, Kind::ALL[kind_of(slot)]))
             .collect()
     }
 
@@ -665,9 +647,6 @@ impl SpinModel for Generator<'_> {
     }
 }
 
-/// The macro-step interpreter, in C inside the model: the engine's semantics, run on
-/// the generated tables (targets, guards, deliveries, the world's answers, the wiring
-/// rows each move triggers, depth first, within the step budget).
 /// The macro-step interpreter, in C inside the model: the engine's semantics, run on
 /// the generated tables (targets, guards, deliveries, the world's answers, the wiring
 /// rows each move triggers, depth first, within the step budget).

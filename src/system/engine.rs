@@ -16,8 +16,8 @@ mod build;
 mod part;
 
 pub(crate) use super::layout::{
-    get, kind_of, set, world, world_of, ALL_KINDS, CONTACT_GROUP_SERVICES, ENDPOINT, FIRST_VIEW,
-    KINDS, LOCAL_OWNER_PRESENCE, NONE, REGISTRATION, WIDTH, WORLD_BITS,
+    get, kind_of, set, world, world_of, CONTACT_GROUP_SERVICES, ENDPOINT, FIRST_VIEW, KINDS,
+    LOCAL_OWNER_PRESENCE, NONE, REGISTRATION, WIDTH, WORLD_BITS,
 };
 pub use super::layout::{Kind, Packed, MAX_VIEWS};
 pub(crate) use build::compile;

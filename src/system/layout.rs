@@ -25,15 +25,25 @@ pub enum Kind {
 
 /// Number of [`Kind`]s.
 pub const KINDS: usize = 7;
-pub(crate) const ALL_KINDS: [Kind; KINDS] = [
-    Kind::Registration,
-    Kind::Endpoint,
-    Kind::LocalOwnerPresence,
-    Kind::ContactGroupServices,
-    Kind::RemotePresence,
-    Kind::SessionSubscription,
-    Kind::ViewSubscription,
-];
+
+impl Kind {
+    /// Every kind, in discriminant order: `Kind::ALL[k as usize] == k`.
+    pub(crate) const ALL: [Kind; KINDS] = [
+        Kind::Registration,
+        Kind::Endpoint,
+        Kind::LocalOwnerPresence,
+        Kind::ContactGroupServices,
+        Kind::RemotePresence,
+        Kind::SessionSubscription,
+        Kind::ViewSubscription,
+    ];
+
+    /// The kind of the component in a slot (see [`kind_of`]).
+    pub(crate) fn in_slot(slot: usize) -> Kind {
+        kind_of(slot)
+    }
+}
+
 pub(crate) const NONE: u8 = u8::MAX;
 
 /// Slot of the registration in the packed state.

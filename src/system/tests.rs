@@ -372,8 +372,16 @@ fn mutate<M: Machine>(
 }
 
 fn moves_to<M: Machine>(to: M::State) -> impl FnOnce(Row<M>) -> Row<M> {
+    moves_emitting(to, &[])
+}
+
+/// A row changed into a move to `to` that emits `emits`.
+fn moves_emitting<M: Machine>(
+    to: M::State,
+    emits: &'static [M::Effect],
+) -> impl FnOnce(Row<M>) -> Row<M> {
     move |row| Row {
-        outcome: RowOutcome::Move { to, emits: &[] },
+        outcome: RowOutcome::Move { to, emits },
         ..row
     }
 }
@@ -397,6 +405,40 @@ fn mutant(tables: Tables) -> System {
         Cow::Borrowed(wiring::WIRING_ROWS),
     )
     .expect("the mutant builds")
+}
+
+/// The shipped system (default configuration) with the stimulus row of `on` replaced
+/// by `change`.
+fn with_stimulus_row(
+    on: SystemStimulus,
+    change: impl FnOnce(StimulusRow) -> StimulusRow,
+) -> System {
+    let mut rows = wiring::STIMULUS_ROWS.to_vec();
+    let i = rows.iter().position(|r| r.on == on).expect("a row");
+    rows[i] = change(rows[i]);
+    System::with(
+        SystemConfig::default(),
+        tables(),
+        Cow::Owned(rows),
+        Cow::Borrowed(wiring::WIRING_ROWS),
+    )
+    .expect("builds")
+}
+
+/// The last stimulus of a counterexample.
+fn last_stimulus(counterexample: &checker::Counterexample) -> Option<&str> {
+    counterexample.trace.steps.last().map(|s| s.on.as_str())
+}
+
+/// The state a counterexample ends in.
+fn end_of(system: &System, counterexample: &checker::Counterexample) -> Packed {
+    let stimuli: Vec<SystemStimulus> = counterexample
+        .trace
+        .steps
+        .iter()
+        .map(|step| SystemStimulus::parse(&step.on).expect("known"))
+        .collect();
+    run(system, &stimuli)
 }
 
 /// Checks `system`, expects `name` violated, and replays the counterexample through the

@@ -184,9 +184,10 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
             .filter(|action| !stays.contains(action))
             .collect();
         if escaping.is_empty() {
-            // A component with an internal cycle is a trap; a single state is one when no
-            // fair action can move it (the run may stay there).
-            let stutters = component.len() == 1 && stays.is_empty();
+            // A component with an internal cycle is a trap; so is a single state no fair
+            // action moves (none stays in it: the graph has no edge from a state to
+            // itself), since the run may stay there.
+            let stutters = component.len() == 1;
             return if internal_edge || stutters {
                 Refined::Trap
             } else {
@@ -280,7 +281,9 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
                 }
             }
         }
-        if cycle.is_empty() && trap.len() > 1 {
+        // No fair action in the trap: go round it once by any edge (a trap of one state
+        // has none, as no edge leads from a state to itself, and its cycle stays empty).
+        if cycle.is_empty() {
             if let Some((_, target, action)) = self
                 .out_edges(entry, allowed)
                 .find(|(_, target, _)| set.contains(target))

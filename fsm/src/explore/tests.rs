@@ -4,6 +4,10 @@ use petgraph::visit::EdgeRef;
 
 use super::*;
 
+/// `Triple` and `Cube`, shared with the speed layers' tests (`bench/tests/reach.rs`).
+mod models;
+use models::{Cube, Triple};
+
 /// A ring 0 -> 1 -> 2 -> 0 on `Step`, plus `Exit` from 2 to 3 (absorbing).
 struct Ring {
     exit_from: u8,
@@ -29,53 +33,6 @@ impl Model for Ring {
             (Act::Exit, s) if s == self.exit_from => 3,
             (Act::Exit, s) => s,
         }
-    }
-}
-
-/// Three counters modulo 4 with a rotation symmetry-free canonical form (sorted).
-struct Triple;
-impl Model for Triple {
-    type State = u32;
-    type Action = u8;
-    fn initial(&self) -> u32 {
-        0
-    }
-    fn actions(&self) -> &[u8] {
-        &[0, 1, 2, 3]
-    }
-    fn next(&self, s: &u32, action: u8) -> u32 {
-        if action == 3 {
-            return *s;
-        }
-        let shift = 2 * u32::from(action);
-        let digit = ((s >> shift) + 1) & 3;
-        (s & !(3 << shift)) | (digit << shift)
-    }
-    fn canonical(&self, s: u32) -> u32 {
-        let mut digits = [s & 3, (s >> 2) & 3, (s >> 4) & 3];
-        digits.sort_unstable();
-        digits[0] | (digits[1] << 2) | (digits[2] << 4)
-    }
-}
-
-/// Three counters modulo 64 in one key (262 144 states): enough for the lean search
-/// to group successors by the part of the visited set they fall in.
-struct Cube;
-impl Model for Cube {
-    type State = u64;
-    type Action = u64;
-    fn initial(&self) -> u64 {
-        0
-    }
-    fn actions(&self) -> &[u64] {
-        &[0, 6, 12, 99]
-    }
-    fn next(&self, s: &u64, shift: u64) -> u64 {
-        if shift == 99 {
-            return 0;
-        }
-        let digit = ((s >> shift) + 1) & 63;
-        (s & !(63 << shift)) | (digit << shift)
     }
 }
 
@@ -501,4 +458,132 @@ fn a_state_no_fair_action_moves_is_a_trap() {
     assert!(lasso.cycle.is_empty());
     // Exit from 2 is enabled and fair: {2} alone is not a trap, but 0 and 1 are.
     assert_eq!(lasso.states.len(), 1);
+}
+
+#[test]
+fn a_state_maps_to_its_own_node_and_an_unreached_one_to_none() {
+    let graph = explore(&Ring { exit_from: 2 }, Limits::default(), |_| {});
+    for node in graph.graph.node_indices() {
+        assert_eq!(graph.node(&graph.graph[node]), Some(node));
+    }
+    assert_eq!(graph.node(&7), None);
+}
+
+/// The tables of a search, given one by one.
+fn tables<'a>(
+    graph: &'a DiGraph<u64, u64, u32>,
+    index: &'a HashMap<u64, NodeIndex, FastHash>,
+    parent: &'a Vec<Option<(NodeIndex, u64)>>,
+    depth: &'a Vec<u32>,
+    queue: &'a VecDeque<NodeIndex>,
+) -> Tables<'a, u64, u64> {
+    Tables {
+        graph,
+        index,
+        parent,
+        depth,
+        queue,
+    }
+}
+
+#[test]
+fn the_memory_estimate_counts_a_table_three_times_exactly_when_it_must_grow() {
+    let (graph, parent, queue) = (DiGraph::default(), Vec::new(), VecDeque::new());
+    // A vector (the depths) with room for a few pushes: counted once while the pushes
+    // fit, three times (its doubled buffer and the old one) once they do not.
+    let no_index = HashMap::with_hasher(FastHash);
+    let mut depth: Vec<u32> = Vec::with_capacity(8);
+    depth.extend([0; 6]);
+    let room = depth.capacity() - depth.len();
+    let held = depth.capacity() * std::mem::size_of::<u32>();
+    let empty = Vec::new();
+    let without = tables(&graph, &no_index, &parent, &empty, &queue);
+    let with = tables(&graph, &no_index, &parent, &depth, &queue);
+    assert_eq!(with.bytes(), without.bytes() + held);
+    for more in 1..room + 4 {
+        let counted = if more <= room { held } else { 3 * held };
+        assert_eq!(
+            with.bytes_if_grown(more),
+            without.bytes_if_grown(more) + counted,
+            "{more} pushes into room for {room}"
+        );
+    }
+    // The state index, alone: the same rule.
+    let mut index = HashMap::with_capacity_and_hasher(7, FastHash);
+    for state in 0..5u64 {
+        index.insert(state, NodeIndex::new(0));
+    }
+    let room = index.capacity() - index.len();
+    let alone = tables(&graph, &index, &parent, &empty, &queue);
+    for more in 1..room + 4 {
+        let times = if more <= room { 1 } else { 3 };
+        assert_eq!(
+            alone.bytes_if_grown(more),
+            times * alone.bytes(),
+            "{more} insertions into room for {room}"
+        );
+    }
+}
+
+#[test]
+fn the_memory_estimate_of_the_state_index_covers_its_buckets() {
+    // A hash table of capacity c keeps an eighth of its buckets free: it holds the
+    // power of two at or above 8c/7 buckets (at least 4), each an entry and a control
+    // byte. The estimate counts at least that, and at most one bucket more.
+    let (graph, parent, depth, queue) =
+        (DiGraph::default(), Vec::new(), Vec::new(), VecDeque::new());
+    let bucket = std::mem::size_of::<(u64, NodeIndex)>() + 1;
+    for wanted in [1, 3, 4, 7, 8, 14, 15, 28, 100, 1_000, 10_000] {
+        let index = HashMap::with_capacity_and_hasher(wanted, FastHash);
+        let capacity = index.capacity();
+        let buckets = (capacity * 8 / 7).next_power_of_two().max(4);
+        let estimate = tables(&graph, &index, &parent, &depth, &queue).bytes();
+        assert!(
+            (buckets * bucket..=(buckets + 1) * bucket).contains(&estimate),
+            "capacity {capacity}: {buckets} buckets, estimate {estimate} bytes"
+        );
+    }
+}
+
+#[test]
+fn a_memory_budget_the_tables_would_just_reach_is_enough() {
+    // The estimate before the initial state is expanded, from the tables of a search
+    // cut just before that expansion (its queue held the initial state, now taken).
+    let root = explore(
+        &Cube,
+        Limits {
+            max_depth: 0,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    let mut queue = VecDeque::from([NodeIndex::new(0)]);
+    queue.pop_front();
+    let needed = Tables {
+        graph: &root.graph,
+        index: &root.index,
+        parent: &root.parent,
+        depth: &root.depth,
+        queue: &queue,
+    }
+    .bytes_if_grown(Cube.actions().len());
+    let search = |max_memory| {
+        explore(
+            &Cube,
+            Limits {
+                max_memory,
+                ..Limits::default()
+            },
+            |_| {},
+        )
+    };
+    assert!(
+        search(needed).expanded_count() > 0,
+        "{needed} bytes are enough"
+    );
+    let short = search(needed - 1);
+    assert_eq!(
+        (short.completeness, short.expanded_count()),
+        (Completeness::MemoryLimit, 0)
+    );
 }

@@ -66,7 +66,7 @@ impl Engine {
         let view_home = tables.view_subscription.parameters().home_pool;
         let session_protected = tables.session_subscription.parameters().protected();
         let view_protected = tables.view_subscription.parameters().protected();
-        let protected = std::array::from_fn(|k| match ALL_KINDS[k] {
+        let protected = std::array::from_fn(|k| match Kind::ALL[k] {
             Kind::SessionSubscription => session_protected,
             Kind::ViewSubscription => view_protected,
             _ => false,
@@ -354,7 +354,7 @@ fn replies_of(
 ) -> [[[u8; 4]; Request::COUNT]; KINDS] {
     let mut replies = [[[NONE; 4]; Request::COUNT]; KINDS];
     for (k, per_kind) in replies.iter_mut().enumerate() {
-        let home = ALL_KINDS[k] != Kind::ViewSubscription || view_home;
+        let home = Kind::ALL[k] != Kind::ViewSubscription || view_home;
         for request in Request::iter() {
             for (bits, answer) in per_kind[request as usize].iter_mut().enumerate() {
                 if let Some(name) = reply(request, world_of(bits), home) {

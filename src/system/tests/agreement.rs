@@ -187,19 +187,10 @@ fn every_wiring_row_fires_somewhere_and_cites_a_clause() {
 fn a_world_without_outages_makes_the_outage_properties_vacuous() {
     // One stimulus row changed: the pool never fails. Nothing is violated, but the
     // properties about outages are reported vacuous, and the check does not pass.
-    let mut rows = wiring::STIMULUS_ROWS.to_vec();
-    let i = rows.iter().position(|r| r.on == PoolFails).expect("a row");
-    rows[i] = StimulusRow {
+    let s = with_stimulus_row(PoolFails, |row| StimulusRow {
         requires: wiring::Guard::Not(&wiring::Guard::Always),
-        ..rows[i]
-    };
-    let s = System::with(
-        SystemConfig::default(),
-        tables(),
-        Cow::Owned(rows),
-        Cow::Borrowed(wiring::WIRING_ROWS),
-    )
-    .expect("builds");
+        ..row
+    });
     let report = check(&s, true);
     assert!(!report.passed());
     for name in [

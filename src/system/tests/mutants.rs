@@ -13,10 +13,7 @@ fn mutant_publishing_in_waiting_for_retry_is_caught_pres_2() {
     );
     let s = mutant(t);
     let cx = caught(&s, "no_publish_in_waiting_for_retry");
-    assert_eq!(
-        cx.trace.steps.last().map(|s| s.on.as_str()),
-        Some("PublishPresence")
-    );
+    assert_eq!(last_stimulus(&cx), Some("PublishPresence"));
 }
 
 #[test]
@@ -60,10 +57,7 @@ fn mutant_idling_on_underlying_termination_is_caught_pres_3() {
         moves_to(Css::Idle),
     );
     let cx = caught(&mutant(t), "underlying_termination_never_idles_owner");
-    assert_eq!(
-        cx.trace.steps.last().map(|s| s.on.as_str()),
-        Some("OwnerDisabled")
-    );
+    assert_eq!(last_stimulus(&cx), Some("OwnerDisabled"));
 }
 
 static WRONG_REASON: [RegistrationEffect; 1] = [RegistrationEffect {
@@ -81,19 +75,13 @@ fn mutant_outage_reason_is_caught_reg_2() {
             r.from == RegistrationStatus::Registered
                 && r.on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable
         },
-        |row| Row {
-            outcome: RowOutcome::Move {
-                to: RegistrationStatus::RegisteredUserServicesUnavailable,
-                emits: &WRONG_REASON,
-            },
-            ..row
-        },
+        moves_emitting(
+            RegistrationStatus::RegisteredUserServicesUnavailable,
+            &WRONG_REASON,
+        ),
     );
     let cx = caught(&mutant(t), "outage_and_healing_event_args");
-    assert_eq!(
-        cx.trace.steps.last().map(|s| s.on.as_str()),
-        Some("PoolFails")
-    );
+    assert_eq!(last_stimulus(&cx), Some("PoolFails"));
 }
 
 static REGISTER_SAYS_AVAILABLE: [RegistrationEffect; 1] = [RegistrationEffect {
@@ -110,13 +98,10 @@ fn mutant_register_claiming_available_is_caught_svc_1_af_svc() {
     t.registration = mutate(
         Default::default(),
         |r| r.from == RegistrationStatus::Registering && r.on == RegistrationStimulus::RegisterOk,
-        |row| Row {
-            outcome: RowOutcome::Move {
-                to: RegistrationStatus::RegisteredUserServicesUnknown,
-                emits: &REGISTER_SAYS_AVAILABLE,
-            },
-            ..row
-        },
+        moves_emitting(
+            RegistrationStatus::RegisteredUserServicesUnknown,
+            &REGISTER_SAYS_AVAILABLE,
+        ),
     );
     let cx = caught(&mutant(t), "outage_and_healing_event_args");
     assert_eq!(
@@ -137,27 +122,12 @@ static RETRY_ALWAYS: [Reaction; 1] = [Reaction {
 
 #[test]
 fn mutant_wiring_that_retries_during_the_outage_is_caught_sub_2() {
-    let mut rows = wiring::STIMULUS_ROWS.to_vec();
-    let i = rows
-        .iter()
-        .position(|r| r.on == RetryTimerFires)
-        .expect("a row");
-    rows[i] = StimulusRow {
+    let s = with_stimulus_row(RetryTimerFires, |row| StimulusRow {
         then: &RETRY_ALWAYS,
-        ..rows[i]
-    };
-    let s = System::with(
-        SystemConfig::default(),
-        tables(),
-        Cow::Owned(rows),
-        Cow::Borrowed(wiring::WIRING_ROWS),
-    )
-    .expect("builds");
+        ..row
+    });
     let cx = caught(&s, "no_retry_while_user_services_unavailable");
-    assert_eq!(
-        cx.trace.steps.last().map(|s| s.on.as_str()),
-        Some("RetryTimerFires")
-    );
+    assert_eq!(last_stimulus(&cx), Some("RetryTimerFires"));
 }
 
 #[test]
@@ -187,13 +157,7 @@ fn mutant_stuck_in_terminating_is_caught_as_deadlock() {
     );
     let s = mutant(t);
     let cx = caught(&s, "no_deadlock");
-    let stimuli: Vec<SystemStimulus> = cx
-        .trace
-        .steps
-        .iter()
-        .map(|step| SystemStimulus::parse(&step.on).expect("known"))
-        .collect();
-    let end = run(&s, &stimuli);
+    let end = end_of(&s, &cx);
     for &stimulus in System::stimuli() {
         if !stimulus.is_world_toggle() {
             assert_eq!(
@@ -226,13 +190,7 @@ fn mutant_that_never_resubscribes_is_caught_pres_4() {
     let s = mutant(t);
     let cx = caught(&s, "recovery_after_outage");
     // The lasso ends where recovery is pending, with the pool and connection up.
-    let stimuli: Vec<SystemStimulus> = cx
-        .trace
-        .steps
-        .iter()
-        .map(|step| SystemStimulus::parse(&step.on).expect("known"))
-        .collect();
-    let end = run(&s, &stimuli);
+    let end = end_of(&s, &cx);
     assert!(properties::stable_world(&s, end));
     assert!(properties::recovering(&s, end));
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Turning a log of a real UCMA application into a trace file: the log names stimuli and
 //! the event args the application's handlers printed, with the .NET enum names as they are
-//! (CONTRACT section 1: they parse without mapping). The trace can then be replayed
+//! (docs/CONTRACT.md section 1: they parse without mapping). The trace can then be replayed
 //! (`ucma-ha replay`) or counted (`ucma-ha coverage`).
 //!
 //! The log format is an example; adapt `parse_line` to yours. Lines are

@@ -14,7 +14,7 @@ use ucma_ha::replay::{replay, ReplayError};
 use ucma_ha::trace::{Expect, Step, Trace};
 
 /// A toy client: the state it exposes and the event args it raises (as JSON, the way the
-/// crate's `Event` serialises them, CONTRACT section 3).
+/// crate's `Event` serialises them, docs/CONTRACT.md section 3).
 struct ToyClient {
     state: &'static str,
 }

@@ -37,7 +37,7 @@ pub fn shaped_system(shape: Shape) -> System {
     System::new(config(shape)).expect("the shipped system builds")
 }
 
-/// The system stimuli (CONTRACT section 2), weighted: the world and the timers, which
+/// The system stimuli (docs/CONTRACT.md section 2), weighted: the world and the timers, which
 /// drive outages and recoveries, about as often as the application's calls.
 pub fn stimuli() -> BoxedStrategy<SystemStimulus> {
     let of = |keep: fn(SystemStimulus) -> bool| {

@@ -1,4 +1,4 @@
-//! Failing runs kept as trace files (CONTRACT section 4), with every step's full
+//! Failing runs kept as trace files (docs/CONTRACT.md section 4), with every step's full
 //! expectation taken from the model, so that `ucma-ha replay` reproduces them.
 
 use std::path::PathBuf;

@@ -50,8 +50,8 @@ pub struct Reaction {
 }
 
 impl Reaction {
-    /// The raised events as JSON objects (CONTRACT section 3), each with the component
-    /// that raised it under `component` when the model is composed (CONTRACT section 6).
+    /// The raised events as JSON objects (docs/CONTRACT.md section 3), each with the component
+    /// that raised it under `component` when the model is composed (docs/CONTRACT.md section 6).
     pub fn event_values(&self) -> Vec<Value> {
         self.events
             .iter()

@@ -10,7 +10,7 @@
 //! - Every property also has a *reachability* ("sometimes") check: the situation its
 //!   premise talks about must occur, or the property is reported vacuous.
 //!
-//! Counterexamples are trace files (CONTRACT section 4) for machine `system`: replaying
+//! Counterexamples are trace files (docs/CONTRACT.md section 4) for machine `system`: replaying
 //! the stimuli from the initial state reaches the violation; the last step lists the
 //! states of every component.
 //!
@@ -59,7 +59,7 @@ pub enum Status {
 /// A counterexample: a trace file and what it shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counterexample {
-    /// The trace (CONTRACT section 4); replaying it reaches the violation.
+    /// The trace (docs/CONTRACT.md section 4); replaying it reaches the violation.
     pub trace: Trace,
     /// What goes wrong, in words.
     pub summary: String,

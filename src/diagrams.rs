@@ -27,7 +27,7 @@ use crate::catalog::nearest;
 use crate::invariants::Documented;
 use crate::machines::{visit_machine, MachineVisitor, MACHINES};
 
-/// The id of the composed model (CONTRACT section 2).
+/// The id of the composed model (docs/CONTRACT.md section 2).
 pub const SYSTEM: &str = "system";
 
 /// Why a diagram cannot be drawn.
@@ -328,7 +328,7 @@ pub fn projection_stem(component: &str) -> String {
     format!("{SYSTEM}-{}", stem.replace("__", "_"))
 }
 
-/// The configuration of the system graph in `docs/` (CONTRACT: `remote_views = 1`).
+/// The configuration of the system graph in `docs/` (docs/CONTRACT.md: `remote_views = 1`).
 pub fn docs_system_config() -> Value {
     serde_json::json!({ "remote_views": 1 })
 }

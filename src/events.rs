@@ -1,5 +1,5 @@
 //! The events the machines raise, named after the .NET events and carrying the .NET
-//! argument names (CONTRACT section 3).
+//! argument names (docs/CONTRACT.md section 3).
 
 use serde::{Deserialize, Serialize};
 

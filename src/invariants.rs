@@ -263,7 +263,7 @@ fn rule(
 }
 
 /// A stimulus named after a UCMA method (`Begin...`) is an application call; every other
-/// stimulus comes from the world (CONTRACT section 2).
+/// stimulus comes from the world (docs/CONTRACT.md section 2).
 pub fn is_call<S: Symbol>(on: S) -> bool {
     on.name().starts_with("Begin")
 }
@@ -302,7 +302,7 @@ fn event_states(event: &Event) -> (&'static str, &'static str) {
 /// machine's own ([`Documented::rules`]).
 ///
 /// The generic properties are the [`GENERIC`] catalogue: a rejection changes nothing and
-/// only calls are rejected (CONTRACT sections 2 and 3), a change of the observable state
+/// only calls are rejected (docs/CONTRACT.md sections 2 and 3), a change of the observable state
 /// raises one event of the machine's kind naming both states, and an unchanged state
 /// raises nothing except the NOTIFYs of [`Documented::reports_without_change`].
 ///

@@ -21,7 +21,7 @@ use crate::vocabulary::{
 // ---------------------------------------------------------------------------------------
 
 fsm::symbol_enum! {
-    /// What can happen to a LocalEndpoint (CONTRACT section 2).
+    /// What can happen to a LocalEndpoint (docs/CONTRACT.md section 2).
     pub enum LocalEndpointStimulus {
         /// The application calls `BeginEstablish` (AF-LEP-T).
         BeginEstablish,
@@ -77,7 +77,7 @@ impl EndpointKind {
     }
 }
 
-/// Parameters of a LocalEndpoint (CONTRACT section 2).
+/// Parameters of a LocalEndpoint (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LocalEndpointParameters {

@@ -22,7 +22,7 @@ pub trait MachineVisitor {
 /// Declares the registry from one list of machine types, in the order of the seed page.
 macro_rules! registry {
     ($($machine:ident),+ $(,)?) => {
-        /// The ids of the single machines, in the order of the seed page (CONTRACT
+        /// The ids of the single machines, in the order of the seed page (docs/CONTRACT.md
         /// section 2).
         pub const MACHINES: &[&str] = &[$(<$machine as fsm::Machine>::ID),+];
 

@@ -28,7 +28,7 @@ use crate::vocabulary::{
 // ---------------------------------------------------------------------------------------
 
 fsm::symbol_enum! {
-    /// What can happen to LocalOwnerPresence (CONTRACT section 2).
+    /// What can happen to LocalOwnerPresence (docs/CONTRACT.md section 2).
     pub enum LocalOwnerPresenceStimulus {
         /// The application calls `BeginSubscribe` (AF-PSS).
         BeginSubscribe,
@@ -52,7 +52,7 @@ fsm::symbol_enum! {
 }
 
 fsm::symbol_enum! {
-    /// What can happen to ContactGroupServices (CONTRACT section 2).
+    /// What can happen to ContactGroupServices (docs/CONTRACT.md section 2).
     pub enum ContactGroupServicesStimulus {
         /// The application calls `BeginSubscribe` (AF-PSS).
         BeginSubscribe,
@@ -75,7 +75,7 @@ fsm::symbol_enum! {
     }
 }
 
-/// Parameters of LocalOwnerPresence (CONTRACT section 2).
+/// Parameters of LocalOwnerPresence (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LocalOwnerPresenceParameters {

@@ -350,7 +350,7 @@ use crate::catalog::{DynModel, Snapshot};
 use crate::system::{System, SystemConfig, SystemError, SystemStimulus};
 use crate::Event;
 
-/// The reference model of the composed `system` (CONTRACT section 2) for
+/// The reference model of the composed `system` (docs/CONTRACT.md section 2) for
 /// proptest-state-machine: transitions are [`SystemStimulus`] macro-steps.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemReference;

@@ -74,7 +74,7 @@ impl RegistrationStatus {
 
 fsm::symbol_enum! {
     /// What can happen to a registration: SipEndpoint calls, registrar answers and NOTIFYs,
-    /// the refresh timer and the connection (CONTRACT section 2).
+    /// the refresh timer and the connection (docs/CONTRACT.md section 2).
     pub enum RegistrationStimulus {
         /// The application calls `BeginRegister` (AF-RS).
         BeginRegister,
@@ -108,7 +108,7 @@ fsm::symbol_enum! {
     }
 }
 
-/// Parameters of a registration (CONTRACT section 2).
+/// Parameters of a registration (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RegistrationParameters {

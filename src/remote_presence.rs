@@ -26,7 +26,7 @@ use crate::vocabulary::{
 // ---------------------------------------------------------------------------------------
 
 fsm::symbol_enum! {
-    /// What can happen to a remote presentity's subscription (CONTRACT section 2).
+    /// What can happen to a remote presentity's subscription (docs/CONTRACT.md section 2).
     pub enum RemotePresenceStimulus {
         /// The application starts subscribing to the presentity (AF-RPSS).
         BeginSubscribe,
@@ -47,7 +47,7 @@ fsm::symbol_enum! {
     }
 }
 
-/// Parameters of a remote presence subscription (CONTRACT section 2).
+/// Parameters of a remote presence subscription (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RemotePresenceParameters {

@@ -1,4 +1,4 @@
-//! Replaying a trace against the model (CONTRACT section 4): every step's stimulus is
+//! Replaying a trace against the model (docs/CONTRACT.md section 4): every step's stimulus is
 //! executed and its expectations compared with what the model did; the first step that
 //! differs is reported as a [`Divergence`], with the path that led there.
 //!
@@ -56,7 +56,7 @@ pub struct Actual {
     pub states: Vec<StateName>,
     /// The exception when the stimulus was rejected.
     pub rejected: Option<&'static str>,
-    /// The raised events, as JSON (CONTRACT section 3).
+    /// The raised events, as JSON (docs/CONTRACT.md section 3).
     pub events: Vec<Value>,
 }
 

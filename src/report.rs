@@ -44,7 +44,7 @@ pub const FORMAT_VERSION: u32 = 1;
 ///
 /// # Arguments
 /// * `file` - the file's name, for messages (`None` for a request body).
-/// * `bytes` - the trace document (CONTRACT section 4).
+/// * `bytes` - the trace document (docs/CONTRACT.md section 4).
 /// * `options` - what to add to the report.
 ///
 /// # Returns

@@ -1,5 +1,5 @@
 //! `ucma-ha serve`: the explorer, a page to click through the composed system (or any
-//! machine) and a stateless JSON API behind it (CONTRACT section 8).
+//! machine) and a stateless JSON API behind it (docs/CONTRACT.md section 8).
 //!
 //! The page, its script and style, and the machines' diagrams (the graphviz SVGs that
 //! `ucma-ha docs` writes to `docs/`) are compiled into the binary: nothing is fetched

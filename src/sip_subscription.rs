@@ -28,7 +28,7 @@ use crate::vocabulary::{
 // ---------------------------------------------------------------------------------------
 
 fsm::symbol_enum! {
-    /// What can happen to a SipSubscription (CONTRACT section 2).
+    /// What can happen to a SipSubscription (docs/CONTRACT.md section 2).
     pub enum SipSubscriptionStimulus {
         /// The owner calls `BeginSubscribe` (AF-SIPSUB).
         BeginSubscribe,
@@ -65,7 +65,7 @@ fsm::symbol_enum! {
     }
 }
 
-/// Parameters of a SipSubscription (CONTRACT section 2).
+/// Parameters of a SipSubscription (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SipSubscriptionParameters {

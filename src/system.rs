@@ -1,7 +1,7 @@
 //! The composed system: one SipEndpoint registration, one LocalEndpoint, LocalOwnerPresence,
 //! ContactGroupServices and `remote_views` remote presence views, each of the last three
 //! kinds over its own SipSubscription, in a world with the User Services pool, the
-//! registrar connection and the timers (CONTRACT section 2).
+//! registrar connection and the timers (docs/CONTRACT.md section 2).
 //!
 //! # Vocabulary
 //! A [`SystemStimulus`] is one thing the application, the world or a timer does. Each is
@@ -98,7 +98,7 @@ use engine::{Engine, CONTACT_GROUP_SERVICES, ENDPOINT, FIRST_VIEW, LOCAL_OWNER_P
 /// The machine id of the composed system.
 pub const ID: &str = "system";
 
-/// What can happen to the system (CONTRACT section 2).
+/// What can happen to the system (docs/CONTRACT.md section 2).
 #[derive(
     Clone,
     Copy,
@@ -182,7 +182,7 @@ impl SystemStimulus {
     }
 }
 
-/// Parameters of the system (CONTRACT section 2); a JSON object, every key optional.
+/// Parameters of the system (docs/CONTRACT.md section 2); a JSON object, every key optional.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SystemConfig {

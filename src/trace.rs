@@ -1,4 +1,4 @@
-//! Trace files (CONTRACT section 4): a machine, its config, and a list of steps, each a
+//! Trace files (docs/CONTRACT.md section 4): a machine, its config, and a list of steps, each a
 //! stimulus with optional expectations. Replay and test vectors use this format.
 //!
 //! [`parse`] and [`read_file`] read a trace from text and check every name in it against
@@ -47,7 +47,7 @@ use json::shorten;
 pub use read::read_steps;
 use spans::Position;
 
-/// The example trace of CONTRACT section 4: the application unregisters a healthy
+/// The example trace of docs/CONTRACT.md section 4: the application unregisters a healthy
 /// endpoint. Valid, and consistent with the model.
 pub const EXAMPLE: &str = r#"{"machine": "registration", "config": {"refresh_on_connection_drop": true},
  "steps": [

@@ -1,7 +1,7 @@
 //! Test vectors: trace files that together fire every row of a machine's table (or every
 //! edge of a composed model's reachable graph), each as short as possible and each with
 //! full expectations on every step, for teams that test their own implementation in any
-//! language (CONTRACT section 4).
+//! language (docs/CONTRACT.md section 4).
 //!
 //! # How vectors are chosen
 //! 1. The model is walked breadth-first from its initial state, trying every stimulus in

@@ -1,6 +1,6 @@
 //! The .NET vocabulary the model speaks: every enum of the UCMA API reference that a table,
 //! an event or a trace names, with its .NET numeric value and its exact .NET spelling as
-//! the string form (CONTRACT section 1). Each value cites the fact it comes from.
+//! the string form (docs/CONTRACT.md section 1). Each value cites the fact it comes from.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -246,7 +246,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// The .NET exceptions a rejected stimulus reports (CONTRACT section 3).
+    /// The .NET exceptions a rejected stimulus reports (docs/CONTRACT.md section 3).
     pub enum Exception {
         /// The call is not valid in the object's current state (PRES-2, AF-PUB, AF-PSS,
         /// AF-SIPSUB, AF-DRAIN).

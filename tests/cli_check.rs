@@ -1,5 +1,5 @@
 //! `ucma-ha check` end to end under limits: a cut search never states a violation it has
-//! not proven (CONTRACT section 5: `held` only after a complete search, `VIOLATED` only
+//! not proven (docs/CONTRACT.md section 5: `held` only after a complete search, `VIOLATED` only
 //! with a confirmed counterexample, otherwise `unknown`), the built-in state cap is the
 //! visible default of `--max-states`, and `--max-memory` stops the search with `unknown`.
 

@@ -1,4 +1,4 @@
-//! `--format json` of `check`, `coverage` and `vectors --coverage` (CONTRACT section 6):
+//! `--format json` of `check`, `coverage` and `vectors --coverage` (docs/CONTRACT.md section 6):
 //! each command prints one JSON document with `format_version`, whose content agrees with
 //! the text output and with the files it was given.
 

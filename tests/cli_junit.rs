@@ -1,4 +1,4 @@
-//! `ucma-ha replay --format junit` (CONTRACT section 6): well-formed JUnit XML, read
+//! `ucma-ha replay --format junit` (docs/CONTRACT.md section 6): well-formed JUnit XML, read
 //! here with a parser independent of the writer, with one test case per trace file, a
 //! divergence as a failure and a bad file as an error; exit codes as `replay`'s.
 

@@ -1,5 +1,5 @@
 //! `ucma-ha replay`, `vectors` and `coverage` end to end: exit codes and messages
-//! (CONTRACT sections 4 and 5).
+//! (docs/CONTRACT.md sections 4 and 5).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -291,7 +291,7 @@ fn vectors_for_an_unknown_machine_exit_2() {
 }
 
 /// `replay --format json`: one report document for all files, with the exit code of the
-/// worst outcome (CONTRACT section 6).
+/// worst outcome (docs/CONTRACT.md section 6).
 #[test]
 fn replay_format_json_reports_every_file_step_by_step() {
     let folder = dir("format_json");

@@ -1,7 +1,7 @@
 //! Replay, vectors and the trace reader work on any `DynModel` by names, so a composed
 //! model (such as `system`) works as soon as the catalog builds it. This stands in a small
 //! hand-made composition: a registration and a remote presence view side by side, each
-//! stimulus going to whichever component has it (CONTRACT section 2: components are
+//! stimulus going to whichever component has it (docs/CONTRACT.md section 2: components are
 //! addressed by name, `remote_presence[i]` included).
 
 use std::borrow::Cow;

@@ -1,4 +1,4 @@
-//! `ucma-ha export csharp` (CONTRACT section 7): the export is deterministic and names
+//! `ucma-ha export csharp` (docs/CONTRACT.md section 7): the export is deterministic and names
 //! every machine, state and stimulus of the tables it is generated from; the response
 //! file lists every source. Compiling and running it under Mono is CI's job
 //! (`.ci/run`, step "C# export under Mono").
@@ -101,7 +101,7 @@ fn response_files_list_every_source() {
 }
 
 /// The composed system is exported as its reachable graph: every system stimulus, every
-/// component, and as many states as the model reaches (CONTRACT section 2).
+/// component, and as many states as the model reaches (docs/CONTRACT.md section 2).
 #[test]
 fn system_is_exported_with_every_stimulus_and_component() {
     use fsm::Symbol;

@@ -1,4 +1,4 @@
-//! The JSON Schemas in `schemas/` (CONTRACT section 6) are draft 2020-12 documents named
+//! The JSON Schemas in `schemas/` (docs/CONTRACT.md section 6) are draft 2020-12 documents named
 //! after their files, and each pins the `format_version` the code writes. CI validates
 //! every document the tool emits against them (`.ci/schemas`, Python's jsonschema).
 

@@ -1,4 +1,4 @@
-//! The explorer's HTTP API (`ucma-ha serve`, CONTRACT section 8), driven through its
+//! The explorer's HTTP API (`ucma-ha serve`, docs/CONTRACT.md section 8), driven through its
 //! router: the replay report of a known trace, the positioned 400 for bad JSON, the size
 //! limits, and the embedded assets.
 #![cfg(feature = "serve")]

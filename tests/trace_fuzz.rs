@@ -1,5 +1,5 @@
 //! The trace reader never panics, whatever the bytes: arbitrary bytes, arbitrary JSON, and
-//! trace-shaped documents with random names and values in every place (CONTRACT
+//! trace-shaped documents with random names and values in every place (docs/CONTRACT.md
 //! section 4: a bad file is reported, exit 2, never a crash). Case count honours
 //! `PROPTEST_CASES`.
 

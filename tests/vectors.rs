@@ -1,5 +1,5 @@
 //! The generated test vectors agree with the model, cover every row of every table, and
-//! catch a model that differs in any single row (CONTRACT section 4).
+//! catch a model that differs in any single row (docs/CONTRACT.md section 4).
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;

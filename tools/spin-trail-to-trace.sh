@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Turns a SPIN trail of a model written by `ucma-ha export promela` into a trace file
-# (CONTRACT section 4) that `ucma-ha replay` runs.
+# (docs/CONTRACT.md section 4) that `ucma-ha replay` runs.
 #
 # Usage: tools/spin-trail-to-trace.sh DIR [PAN] > trace.json
 #   DIR  the directory holding model.pml, model.pml.trail and the pan that wrote the trail

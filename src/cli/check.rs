@@ -1,6 +1,6 @@
 //! `ucma-ha check`: table checks of every machine, then an exhaustive check of the
 //! composed `system` for each configuration asked for, printed as tables. A violation
-//! prints its shortest counterexample as a trace file (CONTRACT section 4).
+//! prints its shortest counterexample as a trace file (docs/CONTRACT.md section 4).
 
 use std::time::Instant;
 

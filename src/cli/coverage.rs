@@ -14,7 +14,7 @@ use crate::report::Outcome as FileOutcome;
 /// Arguments of `ucma-ha coverage`.
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
-    /// Trace files (JSON, CONTRACT section 4); `-` reads standard input.
+    /// Trace files (JSON, docs/CONTRACT.md section 4); `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Also list the rows that fired.

@@ -1,5 +1,5 @@
 //! `ucma-ha export csharp --out DIR`: the tables as C# sources for .NET and Mono;
-//! `ucma-ha export promela`: the composed system as a Promela model for SPIN (CONTRACT
+//! `ucma-ha export promela`: the composed system as a Promela model for SPIN (docs/CONTRACT.md
 //! section 7).
 
 use std::path::PathBuf;

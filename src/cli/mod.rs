@@ -1,4 +1,4 @@
-//! The `ucma-ha` command line (CONTRACT section 5). Each subcommand lives in its own
+//! The `ucma-ha` command line (docs/CONTRACT.md section 5). Each subcommand lives in its own
 //! module; exit codes: 0 success, 1 a failed check or replay, 2 bad input.
 
 use std::process::ExitCode;

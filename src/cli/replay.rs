@@ -1,4 +1,4 @@
-//! `ucma-ha replay FILE...`: replays trace files against the model (CONTRACT section 4).
+//! `ucma-ha replay FILE...`: replays trace files against the model (docs/CONTRACT.md section 4).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use crate::trace::{open, read_file, read_steps};
 /// Arguments of `ucma-ha replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Trace files (JSON, CONTRACT section 4); `-` reads standard input.
+    /// Trace files (JSON, docs/CONTRACT.md section 4); `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// `text` (a line per file, the divergence in words), `json` (one report document on

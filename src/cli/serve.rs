@@ -1,5 +1,5 @@
 //! `ucma-ha serve [--port N] [--bind ADDR]`: the explorer page and its JSON API
-//! (CONTRACT section 8; see [`crate::serve`]).
+//! (docs/CONTRACT.md section 8; see [`crate::serve`]).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 

@@ -1,4 +1,4 @@
-//! `ucma-ha vectors MACHINE --out DIR`: transition-covering trace files (CONTRACT
+//! `ucma-ha vectors MACHINE --out DIR`: transition-covering trace files (docs/CONTRACT.md
 //! sections 4 and 5).
 //!
 //! Files are written as they are found, each name appended to the manifest

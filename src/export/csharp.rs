@@ -1,5 +1,5 @@
 //! `ucma-ha export csharp`: C# 7 sources for Mono's `mcs` (and any .NET compiler),
-//! generated from the tables at run time (CONTRACT section 7).
+//! generated from the tables at run time (docs/CONTRACT.md section 7).
 //!
 //! What is written:
 //! - `Vocabulary.cs`: every .NET enum an event carries, with its exact .NET member names

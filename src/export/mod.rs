@@ -1,4 +1,4 @@
-//! Exports of the tables for other languages and tools (CONTRACT section 7).
+//! Exports of the tables for other languages and tools (docs/CONTRACT.md section 7).
 //!
 //! Everything here is generated at run time from the same rows, parameters and events
 //! the model executes, so an export never falls behind a changed table.

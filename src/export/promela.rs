@@ -1,6 +1,6 @@
 //! `ucma-ha export promela`: the composed system as a Promela model for SPIN, generated at
 //! run time from the same component tables, stimulus rows and wiring rows the checker
-//! explores (CONTRACT section 7), so that SPIN is an independent second opinion on the
+//! explores (docs/CONTRACT.md section 7), so that SPIN is an independent second opinion on the
 //! checker's state count and verdicts.
 //!
 //! # Shape of the model

@@ -97,7 +97,7 @@ pub struct TableCheck {
     pub errors: Vec<String>,
 }
 
-/// A verdict (CONTRACT section 5).
+/// A verdict (docs/CONTRACT.md section 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
     /// The property holds in the whole reachable graph (the search was complete).

@@ -222,7 +222,7 @@ pub struct Rejection {
     pub reason: String,
 }
 
-/// One raised event: the event object of CONTRACT section 3, with the component that
+/// One raised event: the event object of docs/CONTRACT.md section 3, with the component that
 /// raised it and the clauses of the row that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventReport {

@@ -1,5 +1,5 @@
 //! What one macro-step raised, by component: the events each component raised, named
-//! with the component, for the exports and the system's own output (CONTRACT sections 3
+//! with the component, for the exports and the system's own output (docs/CONTRACT.md sections 3
 //! and 6).
 
 use serde_json::Value;
@@ -8,7 +8,7 @@ use super::{slot_name, Packed, System, SystemStimulus};
 
 impl System {
     /// The events one macro-step raises, in order, as JSON objects with a `component`
-    /// key naming the component that raised each (CONTRACT section 6); none when the
+    /// key naming the component that raised each (docs/CONTRACT.md section 6); none when the
     /// stimulus is rejected.
     ///
     /// # Examples

@@ -1,5 +1,5 @@
 //! The world around the endpoint: the User Services pool, the registrar connection, and
-//! how the servers answer a request in each of their states (CONTRACT section 2).
+//! how the servers answer a request in each of their states (docs/CONTRACT.md section 2).
 //!
 //! | request | connection dropped | pool unresponsive (connection up) | healthy |
 //! |---|---|---|---|

@@ -1,6 +1,6 @@
 //! The names a trace may use besides machines and stimuli (which [`crate::catalog`]
 //! knows): state names per machine, exception names, and each event's fields with the
-//! values they take (CONTRACT sections 3 and 4).
+//! values they take (docs/CONTRACT.md sections 3 and 4).
 
 use fsm::{Machine, Symbol};
 
@@ -45,7 +45,7 @@ pub(crate) fn state_names(machine: &str) -> Option<Vec<&'static str>> {
         .map(|(_, names)| names)
 }
 
-/// The exception names a rejection reports (CONTRACT section 3).
+/// The exception names a rejection reports (docs/CONTRACT.md section 3).
 pub(crate) fn exception_names() -> Vec<&'static str> {
     Exception::all().map(Symbol::name).collect()
 }
@@ -53,7 +53,7 @@ pub(crate) fn exception_names() -> Vec<&'static str> {
 /// What values an event field takes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum FieldType {
-    /// A JSON boolean (`MessageData`, CONTRACT section 3).
+    /// A JSON boolean (`MessageData`, docs/CONTRACT.md section 3).
     Bool,
     /// One of the names of a vocabulary enum.
     Names(fn() -> Vec<&'static str>),

@@ -80,7 +80,7 @@ pub(super) const ENUM_SOURCES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// .NET property names that differ from the trace files' field names (CONTRACT section
+/// .NET property names that differ from the trace files' field names (docs/CONTRACT.md section
 /// 3 keeps `State` and `Reason` for every event): `(event, field, property, fact)`.
 pub(super) const PROPERTY_NAMES: &[(&str, &str, &str, &str)] = &[
     ("SubscriptionStateChanged", "State", "NewState", "AF-SIPSUB"),

@@ -6,7 +6,6 @@
 pub mod catalog;
 pub mod checker;
 pub mod clauses;
-pub mod config;
 pub mod coverage;
 pub mod diagrams;
 pub mod events;
@@ -32,6 +31,9 @@ pub mod trace;
 pub mod vectors;
 pub mod vocabulary;
 pub mod words;
+/// The one reader of configurations, which lives with the trace reader whose rules it
+/// shares; `ucma_ha::config` is kept as its public path.
+pub use trace::config;
 
 pub use events::Event;
 pub use fsm;

@@ -9,7 +9,7 @@ mod docs;
 #[cfg(feature = "serve")]
 use ucma_ha::serve;
 use ucma_ha::{
-    catalog, checker, clauses, config, coverage, diagrams, events, export, files, invariants,
+    catalog, checker, clauses, coverage, diagrams, events, export, files, invariants,
     local_endpoint, replay, report, system, trace, vectors, Event,
 };
 #[cfg(test)]

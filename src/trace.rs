@@ -35,6 +35,7 @@ use thiserror::Error;
 use crate::catalog::{self, CatalogError, DynModel};
 
 mod check;
+pub mod config;
 pub mod json;
 pub(crate) mod names;
 mod read;
@@ -114,7 +115,7 @@ pub(crate) fn check_version(version: &Value) -> Result<(), Problem> {
         return Err(Problem::WrongType {
             path: "format_version".into(),
             expected: "an integer",
-            found: crate::config::type_name(version),
+            found: crate::trace::config::type_name(version),
         });
     }
     if version.as_u64() == Some(u64::from(FORMAT_VERSION)) {

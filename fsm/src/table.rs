@@ -36,7 +36,7 @@ impl Parameters for NoParameters {
 /// A condition on the parameters under which a row applies.
 ///
 /// Rows with the same `(from, on)` pair must have guards that split the parameter space:
-/// for every instance exactly one of them holds ([`check`](crate::check::check_rows)
+/// for every instance exactly one of them holds (the table check `check::check_rows`
 /// verifies it).
 pub struct RowGuard<P: 'static> {
     /// How the guard reads in tables and diagrams, e.g. `kind = user`; empty for the

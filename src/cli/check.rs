@@ -123,10 +123,10 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
     Ok(bytes)
 }
 
-/// Reads `--config` with the rules every command shares (`crate::config`).
+/// Reads `--config` with the rules every command shares (`crate::trace::config`).
 fn parse_config(text: &str) -> Result<SystemConfig, String> {
-    crate::config::model(crate::system::ID, text)?;
-    let object = crate::config::from_arg(text)?;
+    crate::trace::config::model(crate::system::ID, text)?;
+    let object = crate::trace::config::from_arg(text)?;
     System::config_from_json(&serde_json::Value::Object(object)).map_err(|e| e.to_string())
 }
 

@@ -46,10 +46,10 @@ pub struct PromelaArgs {
     pub no_symmetry: bool,
 }
 
-/// Reads `--config` with the rules every command shares (`crate::config`).
+/// Reads `--config` with the rules every command shares (`crate::trace::config`).
 fn parse_config(text: &str) -> Result<SystemConfig, String> {
-    crate::config::model(crate::system::ID, text)?;
-    let object = crate::config::from_arg(text)?;
+    crate::trace::config::model(crate::system::ID, text)?;
+    let object = crate::trace::config::from_arg(text)?;
     System::config_from_json(&serde_json::Value::Object(object)).map_err(|e| e.to_string())
 }
 
@@ -88,11 +88,11 @@ pub struct CsharpArgs {
 pub fn run(args: &ExportArgs) -> u8 {
     match &args.format {
         ExportFormat::Csharp(args) => {
-            // The one config reader (`crate::config`), named after this option.
+            // The one config reader (`crate::trace::config`), named after this option.
             let config = match &args.system_config {
                 None => serde_json::Value::Null,
-                Some(text) => match crate::config::model(crate::system::ID, text)
-                    .and_then(|_| crate::config::from_arg(text))
+                Some(text) => match crate::trace::config::model(crate::system::ID, text)
+                    .and_then(|_| crate::trace::config::from_arg(text))
                 {
                     Ok(object) => serde_json::Value::Object(object),
                     Err(message) => {

@@ -6,8 +6,8 @@ use fsm::graph;
 use serde_json::Value;
 
 use crate::catalog::MACHINES;
-use crate::config::from_arg;
 use crate::diagrams::machine_diagram;
+use crate::trace::config::from_arg;
 
 /// The output language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -47,7 +47,7 @@ pub fn run(args: &GraphArgs) -> u8 {
         None => Value::Null,
         Some(text) => {
             let read = if known {
-                crate::config::model(&args.machine, text).and_then(|_| from_arg(text))
+                crate::trace::config::model(&args.machine, text).and_then(|_| from_arg(text))
             } else {
                 from_arg(text)
             };

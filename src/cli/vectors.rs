@@ -289,8 +289,8 @@ impl Writer {
 fn configs(args: &VectorsArgs) -> Result<Vec<Value>, String> {
     match &args.config {
         Some(text) => {
-            crate::config::model(&args.machine, text)?;
-            Ok(vec![Value::Object(crate::config::from_arg(text)?)])
+            crate::trace::config::model(&args.machine, text)?;
+            Ok(vec![Value::Object(crate::trace::config::from_arg(text)?)])
         }
         None => Ok(for_each_machine(&mut Sweep)
             .into_iter()

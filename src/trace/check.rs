@@ -7,7 +7,7 @@ use super::names::{self, FieldType};
 use super::spans::{display_path, Segment, Spans};
 use super::{Models, Problem, Trace, TraceError};
 use crate::catalog::{nearest, CatalogError, DynModel};
-use crate::config::{self, bad_config, type_name};
+use crate::trace::config::{self, bad_config, type_name};
 
 pub(super) const TRACE_FIELDS: &[&str] = &["format_version", "machine", "config", "steps"];
 pub(super) const STEP_FIELDS: &[&str] = &["on", "expect"];

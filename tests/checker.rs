@@ -691,6 +691,30 @@ fn worded(report: &checker::Report) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// A mutant that breaks `terminated_is_final` (AF-SIPSUB) in the remote views alone: a
+/// view's Terminated SipSubscription goes back to Subscribed on a refresh, so whether a
+/// transition violates depends on the views' pairs, not only on the shared part.
+fn renewing_terminated_views(config: SystemConfig) -> System {
+    use ucma_ha::sip_subscription::SipSubscriptionStimulus as Sss;
+    use ucma_ha::vocabulary::SubscriptionSignalingState as Ss;
+    changed(config, |t| {
+        let mut rows = t.view_subscription.rows().to_vec();
+        for row in &mut rows {
+            if (row.from, row.on) == (Ss::Terminated, Sss::RefreshDue) {
+                row.outcome = fsm::RowOutcome::Move {
+                    to: Ss::Subscribed,
+                    emits: &[],
+                };
+            }
+        }
+        t.view_subscription = fsm::Table::from_rows(
+            std::borrow::Cow::Owned(rows),
+            t.view_subscription.parameters().clone(),
+        )
+        .expect("compiles");
+    })
+}
+
 #[test]
 fn memoised_judgements_agree_with_judging_every_transition_with_several_views() {
     // PRES-2, AF-PUB, AF-CGS, SUB-3, PRES-3, REG-2, SUB-2, AF-LES, AF-SIPSUB: the
@@ -710,6 +734,10 @@ fn memoised_judgements_agree_with_judging_every_transition_with_several_views() 
     }
     for config in configs {
         let mut systems = vec![("shipped", System::new(config).expect("builds"))];
+        systems.push((
+            "a remote view's Terminated SipSubscription is renewed by a refresh",
+            renewing_terminated_views(config),
+        ));
         if config.remote_views == 2 {
             systems.extend(MUTANTS.iter().map(|m| (m.change, (m.build)(config))));
         }
@@ -721,6 +749,15 @@ fn memoised_judgements_agree_with_judging_every_transition_with_several_views() 
                 };
                 let expected = unmemoised(system, symmetry);
                 let context = format!("{name}, {config:?}, symmetry {symmetry}");
+                if name.starts_with("a remote view's") {
+                    assert!(
+                        expected
+                            .iter()
+                            .any(|(property, verdict)| *property == "terminated_is_final"
+                                && verdict.starts_with("terminated_is_final violated")),
+                        "{context}: {expected:?}"
+                    );
+                }
                 let uncompiled = checker::check_uncompiled(system, limits, |_| {});
                 assert_eq!(worded(&uncompiled), expected, "{context}");
                 let compiled = checker::check(system, limits, |_| {});

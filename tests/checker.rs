@@ -573,7 +573,7 @@ fn refresh_toggling() -> System {
             _ => row.outcome,
         };
     }
-    let parameters = tables.registration.parameters().clone();
+    let parameters = *tables.registration.parameters();
     tables.registration = Table::from_rows(Cow::Owned(rows), parameters).expect("compiles");
     System::with(
         config,
@@ -709,7 +709,7 @@ fn renewing_terminated_views(config: SystemConfig) -> System {
         }
         t.view_subscription = fsm::Table::from_rows(
             std::borrow::Cow::Owned(rows),
-            t.view_subscription.parameters().clone(),
+            *t.view_subscription.parameters(),
         )
         .expect("compiles");
     })

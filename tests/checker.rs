@@ -536,3 +536,370 @@ fn a_complete_check_of_the_shipped_system_holds_every_property_with_its_premise_
         }
     }
 }
+
+/// A mutant whose pending states all move on a timer (PRES-4, AF-DROP): LocalOwnerPresence
+/// ignores the pool's recovery, and each registration refresh toggles the registration
+/// between Registered and RegisteredUsUnknown, so the fair trap is a cycle through
+/// `RegistrationRefreshDue`, never a state that stays put.
+fn refresh_toggling() -> System {
+    use fsm::{RowOutcome, Table};
+    use std::borrow::Cow;
+    use ucma_ha::presence::LocalOwnerPresenceStimulus as Lop;
+    use ucma_ha::registration::RegistrationStatus as Reg;
+    use ucma_ha::registration::RegistrationStimulus as Rs;
+    use ucma_ha::system::{wiring, Tables};
+    use ucma_ha::vocabulary::CollaborationSubscriptionState as Css;
+    let config = SystemConfig::default();
+    let mut tables = Tables::for_config(&config).expect("tables");
+    let mut rows = tables.local_owner_presence.rows().to_vec();
+    for row in &mut rows {
+        if (row.from, row.on) == (Css::WaitingForRetry, Lop::PoolRecovered) {
+            row.outcome = RowOutcome::Ignore;
+        }
+    }
+    let parameters = *tables.local_owner_presence.parameters();
+    tables.local_owner_presence = Table::from_rows(Cow::Owned(rows), parameters).expect("compiles");
+    let mut rows = tables.registration.rows().to_vec();
+    for row in &mut rows {
+        row.outcome = match (row.from, row.on) {
+            (Reg::Registered, Rs::RefreshDue) => RowOutcome::Move {
+                to: Reg::RegisteredUserServicesUnknown,
+                emits: &[],
+            },
+            (Reg::RegisteredUserServicesUnknown, Rs::RefreshDue) => RowOutcome::Move {
+                to: Reg::Registered,
+                emits: &[],
+            },
+            _ => row.outcome,
+        };
+    }
+    let parameters = *tables.registration.parameters();
+    tables.registration = Table::from_rows(Cow::Owned(rows), parameters).expect("compiles");
+    System::with(
+        config,
+        tables,
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
+    )
+    .expect("builds")
+}
+
+/// `table` with every row that `select` picks ignored.
+fn ignore_rows<M: fsm::Machine>(
+    table: &fsm::Table<M>,
+    select: impl Fn(&fsm::Row<M>) -> bool,
+) -> fsm::Table<M> {
+    let mut rows = table.rows().to_vec();
+    for row in rows.iter_mut().filter(|row| select(row)) {
+        row.outcome = fsm::RowOutcome::Ignore;
+    }
+    fsm::Table::from_rows(std::borrow::Cow::Owned(rows), table.parameters().clone())
+        .expect("compiles")
+}
+
+/// The system of `config` with its tables changed by `change`.
+fn changed(config: SystemConfig, change: impl FnOnce(&mut ucma_ha::system::Tables)) -> System {
+    use std::borrow::Cow;
+    use ucma_ha::system::{wiring, Tables};
+    let mut tables = Tables::for_config(&config).expect("tables");
+    change(&mut tables);
+    System::with(
+        config,
+        tables,
+        Cow::Borrowed(wiring::STIMULUS_ROWS),
+        Cow::Borrowed(wiring::WIRING_ROWS),
+    )
+    .expect("builds")
+}
+
+/// Every transition property's verdict judged without memo: each transition of the
+/// search stepped with its own delivery log and judged, in breadth-first order, the first
+/// violation giving the counterexample's length and last stimulus (as the checker words
+/// it), else `held` when its premise was met and `VACUOUS` when not.
+fn unmemoised(system: &System, symmetry: bool) -> Vec<(&'static str, String)> {
+    use ucma_ha::system::properties::{Edge, Judgement, PROPERTIES};
+    let found = explore(
+        system,
+        Limits {
+            symmetry,
+            ..Limits::default()
+        },
+        |_| {},
+    );
+    assert_eq!(found.completeness, fsm::explore::Completeness::Complete);
+    let mut first: Vec<Option<String>> = vec![None; PROPERTIES.len()];
+    let mut premise = vec![false; PROPERTIES.len()];
+    for node in found.graph.node_indices() {
+        let before = found.graph[node];
+        for &stimulus in System::stimuli() {
+            let mut log = Vec::new();
+            let result = system.step_observed(before, stimulus, &mut log);
+            let edge = Edge {
+                system,
+                before,
+                stimulus,
+                result: &result,
+                log: &log,
+            };
+            for (p, property) in PROPERTIES.iter().enumerate() {
+                let Judgement::Step(judge) = property.judgement else {
+                    continue;
+                };
+                let finding = judge(&edge);
+                premise[p] |= finding.premise;
+                if finding.violated && first[p].is_none() {
+                    first[p] = Some(format!(
+                        "{} violated at step {} ({stimulus})",
+                        property.name,
+                        found.path(node).len() + 1
+                    ));
+                }
+            }
+        }
+    }
+    PROPERTIES
+        .iter()
+        .enumerate()
+        .filter(|(_, property)| matches!(property.judgement, Judgement::Step(_)))
+        .map(|(p, property)| {
+            let verdict = match (&first[p], premise[p]) {
+                (Some(summary), _) => summary.clone(),
+                (None, true) => "held".to_owned(),
+                (None, false) => "VACUOUS".to_owned(),
+            };
+            (property.name, verdict)
+        })
+        .collect()
+}
+
+/// The transition properties' verdicts of a report, worded as [`unmemoised`] does.
+fn worded(report: &checker::Report) -> Vec<(&'static str, String)> {
+    use ucma_ha::system::properties::Judgement;
+    report
+        .verdicts
+        .iter()
+        .filter(|verdict| matches!(verdict.property.judgement, Judgement::Step(_)))
+        .map(|verdict| {
+            let worded = match &verdict.status {
+                Status::Violated(counterexample) => counterexample.summary.clone(),
+                Status::Held => "held".to_owned(),
+                Status::Vacuous => "VACUOUS".to_owned(),
+                Status::Unknown => "unknown".to_owned(),
+            };
+            (verdict.property.name, worded)
+        })
+        .collect()
+}
+
+/// A mutant that breaks `terminated_is_final` (AF-SIPSUB) in the remote views alone: a
+/// view's Terminated SipSubscription goes back to Subscribed on a refresh, so whether a
+/// transition violates depends on the views' pairs, not only on the shared part.
+fn renewing_terminated_views(config: SystemConfig) -> System {
+    use ucma_ha::sip_subscription::SipSubscriptionStimulus as Sss;
+    use ucma_ha::vocabulary::SubscriptionSignalingState as Ss;
+    changed(config, |t| {
+        let mut rows = t.view_subscription.rows().to_vec();
+        for row in &mut rows {
+            if (row.from, row.on) == (Ss::Terminated, Sss::RefreshDue) {
+                row.outcome = fsm::RowOutcome::Move {
+                    to: Ss::Subscribed,
+                    emits: &[],
+                };
+            }
+        }
+        t.view_subscription = fsm::Table::from_rows(
+            std::borrow::Cow::Owned(rows),
+            *t.view_subscription.parameters(),
+        )
+        .expect("compiles");
+    })
+}
+
+#[test]
+fn memoised_judgements_agree_with_judging_every_transition_with_several_views() {
+    // PRES-2, AF-PUB, AF-CGS, SUB-3, PRES-3, REG-2, SUB-2, AF-LES, AF-SIPSUB: the
+    // transition properties are judged once per situation of a transition (the stimulus,
+    // the shared part, the views' pairs); with two and three remote views, in and out of
+    // the home pool, whose pairs differ from state to state, the verdicts (which step first
+    // violates, or whether the premise occurs) are those of judging every transition.
+    let mut configs = Vec::new();
+    for remote_views in [2, 3] {
+        for remote_home_pool in [true, false] {
+            configs.push(SystemConfig {
+                remote_views,
+                remote_home_pool,
+                ..SystemConfig::default()
+            });
+        }
+    }
+    for config in configs {
+        let mut systems = vec![("shipped", System::new(config).expect("builds"))];
+        systems.push((
+            "a remote view's Terminated SipSubscription is renewed by a refresh",
+            renewing_terminated_views(config),
+        ));
+        if config.remote_views == 2 {
+            systems.extend(MUTANTS.iter().map(|m| (m.change, (m.build)(config))));
+        }
+        for (name, system) in &systems {
+            for symmetry in [false, true] {
+                let limits = Limits {
+                    symmetry,
+                    ..Limits::default()
+                };
+                let expected = unmemoised(system, symmetry);
+                let context = format!("{name}, {config:?}, symmetry {symmetry}");
+                if name.starts_with("a remote view's") {
+                    assert!(
+                        expected
+                            .iter()
+                            .any(|(property, verdict)| *property == "terminated_is_final"
+                                && verdict.starts_with("terminated_is_final violated")),
+                        "{context}: {expected:?}"
+                    );
+                }
+                let uncompiled = checker::check_uncompiled(system, limits, |_| {});
+                assert_eq!(worded(&uncompiled), expected, "{context}");
+                let compiled = checker::check(system, limits, |_| {});
+                assert_eq!(worded(&compiled), expected, "{context}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_property_whose_premise_never_occurs_is_vacuous_and_one_whose_premise_occurs_is_not() {
+    // PRES-2, AF-PUB, AF-CGS: with neither LocalOwnerPresence nor ContactGroupServices
+    // ever reaching WaitingForRetry (every row into it ignored), no publish or contact call
+    // meets WaitingForRetry: `no_publish_in_waiting_for_retry` is VACUOUS, while every
+    // other property, its premise met, holds.
+    use ucma_ha::vocabulary::CollaborationSubscriptionState as Css;
+    fn to_retry<M: fsm::Machine<State = Css>>(row: &fsm::Row<M>) -> bool {
+        matches!(
+            row.outcome,
+            fsm::RowOutcome::Move {
+                to: Css::WaitingForRetry,
+                ..
+            }
+        )
+    }
+    for remote_views in [0, 2] {
+        let config = SystemConfig {
+            remote_views,
+            remote_home_pool: true,
+            ..SystemConfig::default()
+        };
+        let system = changed(config, |t| {
+            t.local_owner_presence = ignore_rows(&t.local_owner_presence, to_retry);
+            t.contact_group_services = ignore_rows(&t.contact_group_services, to_retry);
+        });
+        for symmetry in [false, true] {
+            let limits = Limits {
+                symmetry,
+                ..Limits::default()
+            };
+            for report in [
+                checker::check(&system, limits, |_| {}),
+                checker::check_uncompiled(&system, limits, |_| {}),
+            ] {
+                for verdict in &report.verdicts {
+                    let expected = if verdict.property.name == "no_publish_in_waiting_for_retry" {
+                        Status::Vacuous
+                    } else {
+                        Status::Held
+                    };
+                    assert_eq!(
+                        verdict.status, expected,
+                        "{} ({remote_views} views, symmetry {symmetry})",
+                        verdict.property.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_lasso_whose_cycle_takes_a_timer_is_reported_with_its_summary_and_two_checked_steps_pres_4() {
+    // PRES-4, AF-DROP: LocalOwnerPresence ignores the pool's recovery and each
+    // registration refresh toggles the registration, so recovery stays pending on a cycle
+    // that takes the (fair) refresh timer. The counterexample is that lasso: the summary
+    // gives the stem's length and the cycle's, and only the stem's last step and the
+    // cycle's last step carry expectations (every component's state there).
+    let system = refresh_toggling();
+    for symmetry in [false, true] {
+        let limits = Limits {
+            symmetry,
+            ..Limits::default()
+        };
+        for report in [
+            checker::check(&system, limits, |_| {}),
+            checker::check_uncompiled(&system, limits, |_| {}),
+        ] {
+            assert!(
+                report.internal_errors.is_empty(),
+                "{:?}",
+                report.internal_errors
+            );
+            let Status::Violated(counterexample) = &report.verdict(RECOVERY).expect("known").status
+            else {
+                panic!("{:?}", report.verdict(RECOVERY));
+            };
+            assert_eq!(
+                counterexample.summary,
+                "after step 5 the system can stay among 2 states where recovery is pending \
+                 forever, under fairness (cycle of 2 steps)"
+            );
+            let stimuli = stimuli_of(&counterexample.trace);
+            assert_eq!(
+                stimuli,
+                [
+                    BeginEstablish,
+                    SubscribePresence,
+                    PoolFails,
+                    PoolRecovers,
+                    RegistrationRefreshDue,
+                    RegistrationRefreshDue,
+                    RegistrationRefreshDue
+                ]
+            );
+            let checked: Vec<usize> = (counterexample.trace.steps.iter().enumerate())
+                .filter(|(_, step)| step.expect.is_some())
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(checked, [4, 6]);
+            // The cycle's last step returns to the state the stem ends in.
+            let states = |i: usize| counterexample.trace.steps[i].expect.clone();
+            assert_eq!(states(4), states(6));
+            let (stem, cycle) = stimuli.split_at(5);
+            let lasso = Witness::Lasso {
+                stem: stem.to_vec(),
+                cycle: cycle.to_vec(),
+            };
+            assert_eq!(confirm(&system, RECOVERY, &lasso, symmetry), Ok(()));
+        }
+    }
+}
+
+#[test]
+fn a_deadlock_counterexample_names_its_length_and_checks_only_its_last_step_af_les() {
+    // AF-LES, AF-LEP-T: the endpoint that stays Terminating is stuck after one step; the
+    // summary says so, and only that step carries expectations.
+    let mutant = MUTANTS
+        .iter()
+        .find(|m| m.property == "no_deadlock")
+        .expect("a deadlock mutant");
+    let system = (mutant.build)(SystemConfig::default());
+    let report = checker::check(&system, Limits::default(), |_| {});
+    let Status::Violated(counterexample) = &report.verdict("no_deadlock").expect("known").status
+    else {
+        panic!("{:?}", report.verdict("no_deadlock"));
+    };
+    assert_eq!(
+        counterexample.summary,
+        "after 1 steps only the world can move the system, and the endpoint is not Terminated"
+    );
+    let steps = &counterexample.trace.steps;
+    assert_eq!(stimuli_of(&counterexample.trace), [BeginTerminate]);
+    assert!(steps[0].expect.is_some());
+}

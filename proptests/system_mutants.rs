@@ -29,7 +29,7 @@ pub struct Mutant {
 }
 
 /// `table` with every row that `select` picks changed by `change` (at least one).
-fn mutate<M: Machine>(
+pub fn mutate<M: Machine>(
     table: &Table<M>,
     select: impl Fn(&Row<M>) -> bool,
     change: impl Fn(Row<M>) -> Row<M>,
@@ -46,21 +46,24 @@ fn mutate<M: Machine>(
     Table::from_rows(Cow::Owned(rows), table.parameters().clone()).expect("the mutant compiles")
 }
 
-fn moves_to<M: Machine>(to: M::State) -> impl Fn(Row<M>) -> Row<M> {
+/// A row change: move to `to`, raising nothing.
+pub fn moves_to<M: Machine>(to: M::State) -> impl Fn(Row<M>) -> Row<M> {
     move |row| Row {
         outcome: RowOutcome::Move { to, emits: &[] },
         ..row
     }
 }
 
-fn ignores<M: Machine>(row: Row<M>) -> Row<M> {
+/// A row change: ignore the stimulus.
+pub fn ignores<M: Machine>(row: Row<M>) -> Row<M> {
     Row {
         outcome: RowOutcome::Ignore,
         ..row
     }
 }
 
-fn with(config: SystemConfig, change: impl FnOnce(&mut Tables)) -> System {
+/// The system of `config` with its tables changed by `change` and the shipped wiring.
+pub fn with(config: SystemConfig, change: impl FnOnce(&mut Tables)) -> System {
     let mut tables = Tables::for_config(&config).expect("tables");
     change(&mut tables);
     System::with(

@@ -15,7 +15,7 @@ use ucma_ha::checker::{self, Status};
 use ucma_ha::system::properties::{excluded_after_recovery, fair, recovering, stable_world};
 use ucma_ha::system::{Packed, System, SystemConfig, SystemStimulus};
 
-use system_mutants::MUTANTS;
+use system_mutants::{ignores, moves_to, mutate, with, MUTANTS};
 use SystemStimulus::*;
 
 const RECOVERY: &str = "recovery_after_outage";
@@ -205,37 +205,23 @@ fn staying_pending_in_the_shipped_system_is_refused_as_unfair_pres_4() {
 /// A mutant with a cycle through pending states (PRES-4): LocalOwnerPresence ignores the
 /// pool's recovery, and a publish toggles it between WaitingForRetry and Subscribing.
 fn toggling() -> System {
-    use fsm::{RowOutcome, Table};
-    use std::borrow::Cow;
     use ucma_ha::presence::LocalOwnerPresenceStimulus as Lop;
-    use ucma_ha::system::{wiring, Tables};
     use ucma_ha::vocabulary::CollaborationSubscriptionState as Css;
-    let config = SystemConfig::default();
-    let mut tables = Tables::for_config(&config).expect("tables");
-    let mut rows = tables.local_owner_presence.rows().to_vec();
-    for row in &mut rows {
-        row.outcome = match (row.from, row.on) {
-            (Css::WaitingForRetry, Lop::PoolRecovered) => RowOutcome::Ignore,
-            (Css::WaitingForRetry, Lop::BeginPublishPresence) => RowOutcome::Move {
-                to: Css::Subscribing,
-                emits: &[],
-            },
-            (Css::Subscribing, Lop::BeginPublishPresence) => RowOutcome::Move {
-                to: Css::WaitingForRetry,
-                emits: &[],
-            },
-            _ => row.outcome,
-        };
-    }
-    let parameters = *tables.local_owner_presence.parameters();
-    tables.local_owner_presence = Table::from_rows(Cow::Owned(rows), parameters).expect("compiles");
-    System::with(
-        config,
-        tables,
-        Cow::Borrowed(wiring::STIMULUS_ROWS),
-        Cow::Borrowed(wiring::WIRING_ROWS),
-    )
-    .expect("builds")
+    with(SystemConfig::default(), |t| {
+        let lop = &mut t.local_owner_presence;
+        let on = |from, stimulus| move |row: &fsm::Row<_>| (row.from, row.on) == (from, stimulus);
+        *lop = mutate(lop, on(Css::WaitingForRetry, Lop::PoolRecovered), ignores);
+        *lop = mutate(
+            lop,
+            on(Css::WaitingForRetry, Lop::BeginPublishPresence),
+            moves_to(Css::Subscribing),
+        );
+        *lop = mutate(
+            lop,
+            on(Css::Subscribing, Lop::BeginPublishPresence),
+            moves_to(Css::WaitingForRetry),
+        );
+    })
 }
 
 #[test]
@@ -542,74 +528,28 @@ fn a_complete_check_of_the_shipped_system_holds_every_property_with_its_premise_
 /// between Registered and RegisteredUsUnknown, so the fair trap is a cycle through
 /// `RegistrationRefreshDue`, never a state that stays put.
 fn refresh_toggling() -> System {
-    use fsm::{RowOutcome, Table};
-    use std::borrow::Cow;
     use ucma_ha::presence::LocalOwnerPresenceStimulus as Lop;
     use ucma_ha::registration::RegistrationStatus as Reg;
     use ucma_ha::registration::RegistrationStimulus as Rs;
-    use ucma_ha::system::{wiring, Tables};
     use ucma_ha::vocabulary::CollaborationSubscriptionState as Css;
-    let config = SystemConfig::default();
-    let mut tables = Tables::for_config(&config).expect("tables");
-    let mut rows = tables.local_owner_presence.rows().to_vec();
-    for row in &mut rows {
-        if (row.from, row.on) == (Css::WaitingForRetry, Lop::PoolRecovered) {
-            row.outcome = RowOutcome::Ignore;
-        }
-    }
-    let parameters = *tables.local_owner_presence.parameters();
-    tables.local_owner_presence = Table::from_rows(Cow::Owned(rows), parameters).expect("compiles");
-    let mut rows = tables.registration.rows().to_vec();
-    for row in &mut rows {
-        row.outcome = match (row.from, row.on) {
-            (Reg::Registered, Rs::RefreshDue) => RowOutcome::Move {
-                to: Reg::RegisteredUserServicesUnknown,
-                emits: &[],
-            },
-            (Reg::RegisteredUserServicesUnknown, Rs::RefreshDue) => RowOutcome::Move {
-                to: Reg::Registered,
-                emits: &[],
-            },
-            _ => row.outcome,
-        };
-    }
-    let parameters = *tables.registration.parameters();
-    tables.registration = Table::from_rows(Cow::Owned(rows), parameters).expect("compiles");
-    System::with(
-        config,
-        tables,
-        Cow::Borrowed(wiring::STIMULUS_ROWS),
-        Cow::Borrowed(wiring::WIRING_ROWS),
-    )
-    .expect("builds")
-}
-
-/// `table` with every row that `select` picks ignored.
-fn ignore_rows<M: fsm::Machine>(
-    table: &fsm::Table<M>,
-    select: impl Fn(&fsm::Row<M>) -> bool,
-) -> fsm::Table<M> {
-    let mut rows = table.rows().to_vec();
-    for row in rows.iter_mut().filter(|row| select(row)) {
-        row.outcome = fsm::RowOutcome::Ignore;
-    }
-    fsm::Table::from_rows(std::borrow::Cow::Owned(rows), table.parameters().clone())
-        .expect("compiles")
-}
-
-/// The system of `config` with its tables changed by `change`.
-fn changed(config: SystemConfig, change: impl FnOnce(&mut ucma_ha::system::Tables)) -> System {
-    use std::borrow::Cow;
-    use ucma_ha::system::{wiring, Tables};
-    let mut tables = Tables::for_config(&config).expect("tables");
-    change(&mut tables);
-    System::with(
-        config,
-        tables,
-        Cow::Borrowed(wiring::STIMULUS_ROWS),
-        Cow::Borrowed(wiring::WIRING_ROWS),
-    )
-    .expect("builds")
+    with(SystemConfig::default(), |t| {
+        t.local_owner_presence = mutate(
+            &t.local_owner_presence,
+            |row| (row.from, row.on) == (Css::WaitingForRetry, Lop::PoolRecovered),
+            ignores,
+        );
+        let reg = &mut t.registration;
+        *reg = mutate(
+            reg,
+            |row| (row.from, row.on) == (Reg::Registered, Rs::RefreshDue),
+            moves_to(Reg::RegisteredUserServicesUnknown),
+        );
+        *reg = mutate(
+            reg,
+            |row| (row.from, row.on) == (Reg::RegisteredUserServicesUnknown, Rs::RefreshDue),
+            moves_to(Reg::Registered),
+        );
+    })
 }
 
 /// Every transition property's verdict judged without memo: each transition of the
@@ -697,21 +637,12 @@ fn worded(report: &checker::Report) -> Vec<(&'static str, String)> {
 fn renewing_terminated_views(config: SystemConfig) -> System {
     use ucma_ha::sip_subscription::SipSubscriptionStimulus as Sss;
     use ucma_ha::vocabulary::SubscriptionSignalingState as Ss;
-    changed(config, |t| {
-        let mut rows = t.view_subscription.rows().to_vec();
-        for row in &mut rows {
-            if (row.from, row.on) == (Ss::Terminated, Sss::RefreshDue) {
-                row.outcome = fsm::RowOutcome::Move {
-                    to: Ss::Subscribed,
-                    emits: &[],
-                };
-            }
-        }
-        t.view_subscription = fsm::Table::from_rows(
-            std::borrow::Cow::Owned(rows),
-            *t.view_subscription.parameters(),
-        )
-        .expect("compiles");
+    with(config, |t| {
+        t.view_subscription = mutate(
+            &t.view_subscription,
+            |row| (row.from, row.on) == (Ss::Terminated, Sss::RefreshDue),
+            moves_to(Ss::Subscribed),
+        );
     })
 }
 
@@ -789,9 +720,9 @@ fn a_property_whose_premise_never_occurs_is_vacuous_and_one_whose_premise_occurs
             remote_home_pool: true,
             ..SystemConfig::default()
         };
-        let system = changed(config, |t| {
-            t.local_owner_presence = ignore_rows(&t.local_owner_presence, to_retry);
-            t.contact_group_services = ignore_rows(&t.contact_group_services, to_retry);
+        let system = with(config, |t| {
+            t.local_owner_presence = mutate(&t.local_owner_presence, to_retry, ignores);
+            t.contact_group_services = mutate(&t.contact_group_services, to_retry, ignores);
         });
         for symmetry in [false, true] {
             let limits = Limits {

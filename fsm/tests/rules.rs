@@ -402,3 +402,65 @@ fn a_table_that_does_not_compile_lists_every_broken_rule() {
     assert_eq!(errors.to_string().matches("; ").count(), 2);
     assert_eq!(errors.into_iter().count(), 3);
 }
+
+#[test]
+fn a_table_keeps_its_parameters_and_all_its_rows_and_shows_them_when_debugged() {
+    // The compiled table answers with the parameters it was built for (not the default)
+    // and every row, the guarded-out ones too (`Table::rows`).
+    let table = Table::<DoorMachine>::new(Lockable { has_lock: true }).expect("total");
+    assert_eq!(table.parameters(), &Lockable { has_lock: true });
+    assert_eq!(table.rows(), &ROWS[..]);
+    assert_eq!(
+        format!("{table:?}"),
+        "Table { machine: \"door\", parameters: Lockable { has_lock: true }, rows: 10 }"
+    );
+}
+
+#[test]
+fn rows_steps_and_refusals_read_in_debug_output_with_every_field() {
+    // What a failed assertion on a mutated table shows: a guard by its label, "always"
+    // for a row that applies everywhere; each field of a row, a step and a refusal.
+    assert_eq!(format!("{:?}", ROWS[2].when), "has_lock");
+    assert_eq!(format!("{:?}", ROWS[0].when), "always");
+    assert_eq!(
+        format!("{:?}", ROWS[2]),
+        "Row { from: Closed, on: Lock, when: has_lock, outcome: Move { to: Locked, \
+         emits: [()] }, clauses: [\"D-2\"] }"
+    );
+    let table = Table::<DoorMachine>::new(Lockable { has_lock: true }).expect("total");
+    let lock = table.step(Door::Closed, Push::Lock).expect("accepted");
+    assert_eq!(
+        format!("{lock:?}"),
+        "Transition { from: Closed, on: Lock, to: Locked, emits: [()], row: 2 }"
+    );
+    let refused = table.step(Door::Locked, Push::Open).expect_err("locked");
+    assert_eq!(
+        format!("{refused:?}"),
+        "Rejected { state: Locked, on: Open, error: Locked, row: 7 }"
+    );
+}
+
+#[test]
+fn a_step_raises_one_event_per_effect_of_its_row_and_an_ignore_none() {
+    // D-2: locking raises the row's one effect as an event; opening (a move with no
+    // effects) and an ignored stimulus raise none.
+    let table = Table::<DoorMachine>::new(Lockable { has_lock: true }).expect("total");
+    let lock = table.step(Door::Closed, Push::Lock).expect("accepted");
+    assert_eq!(lock.events().count(), 1);
+    let open = table.step(Door::Closed, Push::Open).expect("accepted");
+    assert_eq!(open.events().count(), 0);
+    let ignored = table.step(Door::Open, Push::Open).expect("accepted");
+    assert_eq!((ignored.to, ignored.events().count()), (Door::Open, 0));
+}
+
+#[test]
+fn a_machine_that_folds_nothing_is_observed_by_its_states_own_names() {
+    // `Machine::observed` defaults to the state's own name.
+    for (state, name) in [
+        (Door::Closed, "Closed"),
+        (Door::Open, "Open"),
+        (Door::Locked, "Locked"),
+    ] {
+        assert_eq!(DoorMachine::observed(state), name);
+    }
+}

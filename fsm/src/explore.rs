@@ -413,6 +413,7 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
     }
 }
 
+pub mod compact;
 mod liveness;
 pub use liveness::Lasso;
 

@@ -6,7 +6,7 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
@@ -89,220 +89,292 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
         allowed: impl Fn(&A) -> bool,
         fair: impl Fn(&A) -> bool,
     ) -> Option<Lasso<A>> {
-        let n = self.graph.node_count();
-        let mut member = vec![false; n];
-        for node in self.graph.node_indices() {
-            member[node.index()] = self.expanded(node) && region(node);
-        }
-        let mut work: Vec<Vec<NodeIndex>> = vec![self
+        let members: Vec<NodeIndex> = self
             .graph
             .node_indices()
-            .filter(|node| member[node.index()])
-            .collect()];
-        let mut traps: Vec<Vec<NodeIndex>> = Vec::new();
-        let mut local = vec![u32::MAX; n];
-        while let Some(set) = work.pop() {
-            let mut sub = DiGraph::<NodeIndex, (), u32>::with_capacity(set.len(), set.len());
-            for &node in &set {
-                local[node.index()] = sub.add_node(node).index() as u32;
-            }
-            for &node in &set {
-                for (_, target, _) in self.out_edges(node, &allowed) {
-                    let to = local[target.index()];
-                    if to != u32::MAX {
-                        sub.add_edge(
-                            NodeIndex::new(local[node.index()] as usize),
-                            NodeIndex::new(to as usize),
-                            (),
-                        );
-                    }
-                }
-            }
-            for &node in &set {
-                local[node.index()] = u32::MAX;
-            }
-            let components: Vec<Vec<NodeIndex>> = tarjan_scc(&sub)
-                .into_iter()
-                .map(|component| component.into_iter().map(|local| sub[local]).collect())
-                .collect();
-            for component in components {
-                match self.refine(&component, &allowed, &fair) {
-                    Refined::Trap => traps.push(component),
-                    Refined::Smaller(rest) => {
-                        if !rest.is_empty() {
-                            work.push(rest);
-                        }
-                    }
-                    Refined::Empty => {}
-                }
-            }
-        }
-        let trap = traps
-            .into_iter()
-            .min_by_key(|trap| trap.iter().map(|node| node.index()).min())?;
-        Some(self.lasso(trap, &allowed, &fair))
+            .filter(|&node| self.expanded(node) && region(node))
+            .collect();
+        fair_trap(self, members, &allowed, &fair)
     }
+}
 
-    fn out_edges<'a>(
-        &'a self,
-        node: NodeIndex,
-        allowed: &'a impl Fn(&A) -> bool,
-    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, A)> + 'a {
+impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Edges<A> for Exploration<S, A> {
+    fn out_edges(&self, node: NodeIndex, allowed: &dyn Fn(&A) -> bool) -> Vec<(NodeIndex, A)> {
         self.graph
             .edges_directed(node, Direction::Outgoing)
-            .filter(move |edge| allowed(edge.weight()))
-            .map(|edge| (edge.id(), edge.target(), *edge.weight()))
+            .filter(|edge| allowed(edge.weight()))
+            .map(|edge| (edge.target(), *edge.weight()))
+            .collect()
     }
 
-    fn refine(
-        &self,
-        component: &[NodeIndex],
-        allowed: &impl Fn(&A) -> bool,
-        fair: &impl Fn(&A) -> bool,
-    ) -> Refined {
-        let set: std::collections::HashSet<NodeIndex> = component.iter().copied().collect();
-        // Fair actions enabled somewhere, and those that also have an edge staying inside.
-        let mut enabled: Vec<A> = Vec::new();
-        let mut stays: Vec<A> = Vec::new();
-        let mut internal_edge = false;
-        for &node in component {
-            for (_, target, action) in self.out_edges(node, allowed) {
-                let within = set.contains(&target);
-                internal_edge |= within;
-                if fair(&action) {
-                    if !enabled.contains(&action) {
-                        enabled.push(action);
-                    }
-                    if within && !stays.contains(&action) {
-                        stays.push(action);
-                    }
+    fn path_to(&self, node: NodeIndex) -> Vec<A> {
+        self.path(node)
+    }
+}
+
+/// A graph the fair-trap search walks: the edges out of an expanded node, and a shortest
+/// path from the initial state. The stored graph ([`Exploration`]) and the compact search
+/// ([`super::compact::Compact`], successors recomputed) both are one.
+pub(super) trait Edges<A> {
+    /// The edges out of `node` whose action is allowed, as (target, action), in the order
+    /// the stored graph lists them (last action first).
+    fn out_edges(&self, node: NodeIndex, allowed: &dyn Fn(&A) -> bool) -> Vec<(NodeIndex, A)>;
+    /// The actions of a shortest path from the initial state to `node`.
+    fn path_to(&self, node: NodeIndex) -> Vec<A>;
+}
+
+/// [`Exploration::fair_trap`] on any [`Edges`], `members` being the expanded nodes of
+/// the region in ascending order.
+pub(super) fn fair_trap<A: Copy + Eq + Debug>(
+    graph: &impl Edges<A>,
+    members: Vec<NodeIndex>,
+    allowed: &dyn Fn(&A) -> bool,
+    fair: &dyn Fn(&A) -> bool,
+) -> Option<Lasso<A>> {
+    let mut work: Vec<Vec<NodeIndex>> = vec![members];
+    let mut traps: Vec<Vec<NodeIndex>> = Vec::new();
+    while let Some(set) = work.pop() {
+        let edges = SetEdges::new(graph, set, allowed);
+        let set = &edges.set;
+        let mut sub = DiGraph::<NodeIndex, (), u32>::with_capacity(set.len(), edges.len());
+        for &node in set {
+            sub.add_node(node);
+        }
+        for (i, &node) in set.iter().enumerate() {
+            for &(target, _) in edges.of(node) {
+                if let Some(j) = edges.position(target) {
+                    sub.add_edge(NodeIndex::new(i), NodeIndex::new(j), ());
                 }
             }
         }
-        let escaping: Vec<A> = enabled
+        let components: Vec<Vec<NodeIndex>> = tarjan_scc(&sub)
             .into_iter()
-            .filter(|action| !stays.contains(action))
+            .map(|component| component.into_iter().map(|local| sub[local]).collect())
             .collect();
-        if escaping.is_empty() {
-            // A component with an internal cycle is a trap; so is a single state no fair
-            // action moves (none stays in it: the graph has no edge from a state to
-            // itself), since the run may stay there.
-            let stutters = component.len() == 1;
-            return if internal_edge || stutters {
-                Refined::Trap
-            } else {
-                Refined::Empty
-            };
+        for component in components {
+            match refine(&edges, &component, fair) {
+                Refined::Trap => traps.push(component),
+                Refined::Smaller(rest) => {
+                    if !rest.is_empty() {
+                        work.push(rest);
+                    }
+                }
+                Refined::Empty => {}
+            }
         }
-        let rest: Vec<NodeIndex> = component
-            .iter()
-            .copied()
-            .filter(|&node| {
-                !self
-                    .out_edges(node, allowed)
-                    .any(|(_, _, action)| escaping.contains(&action))
-            })
-            .collect();
-        if rest.is_empty() {
-            Refined::Empty
+    }
+    let trap = traps
+        .into_iter()
+        .min_by_key(|trap| trap.iter().map(|node| node.index()).min())?;
+    Some(lasso(graph, trap, allowed, fair))
+}
+
+fn refine<A: Copy + Eq + Debug>(
+    edges: &SetEdges<A>,
+    component: &[NodeIndex],
+    fair: &dyn Fn(&A) -> bool,
+) -> Refined {
+    let set: std::collections::HashSet<NodeIndex> = component.iter().copied().collect();
+    // Fair actions enabled somewhere, and those that also have an edge staying inside.
+    let mut enabled: Vec<A> = Vec::new();
+    let mut stays: Vec<A> = Vec::new();
+    let mut internal_edge = false;
+    for &node in component {
+        for &(target, action) in edges.of(node) {
+            let within = set.contains(&target);
+            internal_edge |= within;
+            if fair(&action) {
+                if !enabled.contains(&action) {
+                    enabled.push(action);
+                }
+                if within && !stays.contains(&action) {
+                    stays.push(action);
+                }
+            }
+        }
+    }
+    let escaping: Vec<A> = enabled
+        .into_iter()
+        .filter(|action| !stays.contains(action))
+        .collect();
+    if escaping.is_empty() {
+        // A component with an internal cycle is a trap; so is a single state no fair
+        // action moves (none stays in it: the graph has no edge from a state to
+        // itself), since the run may stay there.
+        let stutters = component.len() == 1;
+        return if internal_edge || stutters {
+            Refined::Trap
         } else {
-            Refined::Smaller(rest)
+            Refined::Empty
+        };
+    }
+    let rest: Vec<NodeIndex> = component
+        .iter()
+        .copied()
+        .filter(|&node| {
+            !edges
+                .of(node)
+                .iter()
+                .any(|(_, action)| escaping.contains(action))
+        })
+        .collect();
+    if rest.is_empty() {
+        Refined::Empty
+    } else {
+        Refined::Smaller(rest)
+    }
+}
+
+/// A shortest path inside `set` from `from` to a node satisfying `goal`, as actions and
+/// the node reached.
+fn walk<A: Copy + Eq + Debug>(
+    graph: &impl Edges<A>,
+    set: &std::collections::HashSet<NodeIndex>,
+    from: NodeIndex,
+    allowed: &dyn Fn(&A) -> bool,
+    goal: impl Fn(NodeIndex) -> bool,
+) -> Option<(Vec<A>, NodeIndex)> {
+    let mut back: HashMap<NodeIndex, (NodeIndex, A)> = HashMap::new();
+    let mut queue = VecDeque::from([from]);
+    let mut seen = std::collections::HashSet::from([from]);
+    while let Some(node) = queue.pop_front() {
+        if goal(node) {
+            let mut actions = Vec::new();
+            let mut at = node;
+            while at != from {
+                let Some(&(previous, action)) = back.get(&at) else {
+                    break;
+                };
+                actions.push(action);
+                at = previous;
+            }
+            actions.reverse();
+            return Some((actions, node));
+        }
+        for (target, action) in graph.out_edges(node, allowed) {
+            if set.contains(&target) && seen.insert(target) {
+                back.insert(target, (node, action));
+                queue.push_back(target);
+            }
         }
     }
+    None
+}
 
-    /// A shortest path inside `set` from `from` to a node satisfying `goal`, as actions and
-    /// the node reached.
-    fn walk(
-        &self,
-        set: &std::collections::HashSet<NodeIndex>,
-        from: NodeIndex,
-        allowed: &impl Fn(&A) -> bool,
-        goal: impl Fn(NodeIndex) -> bool,
-    ) -> Option<(Vec<A>, NodeIndex)> {
-        let mut back: HashMap<NodeIndex, (NodeIndex, A)> = HashMap::new();
-        let mut queue = VecDeque::from([from]);
-        let mut seen = std::collections::HashSet::from([from]);
-        while let Some(node) = queue.pop_front() {
-            if goal(node) {
-                let mut actions = Vec::new();
-                let mut at = node;
-                while at != from {
-                    let Some(&(previous, action)) = back.get(&at) else {
-                        break;
-                    };
-                    actions.push(action);
-                    at = previous;
-                }
-                actions.reverse();
-                return Some((actions, node));
-            }
-            for (_, target, action) in self.out_edges(node, allowed) {
-                if set.contains(&target) && seen.insert(target) {
-                    back.insert(target, (node, action));
-                    queue.push_back(target);
-                }
+fn lasso<A: Copy + Eq + Debug>(
+    graph: &impl Edges<A>,
+    trap: Vec<NodeIndex>,
+    allowed: &dyn Fn(&A) -> bool,
+    fair: &dyn Fn(&A) -> bool,
+) -> Lasso<A> {
+    let set: std::collections::HashSet<NodeIndex> = trap.iter().copied().collect();
+    let entry = trap.iter().copied().min().unwrap_or(NodeIndex::new(0));
+    let mut cycle = Vec::new();
+    let mut at = entry;
+    // Take every fair action enabled in the trap once, then return to the entry.
+    let mut pending: Vec<A> = Vec::new();
+    for &node in &trap {
+        for (target, action) in graph.out_edges(node, allowed) {
+            if fair(&action) && set.contains(&target) && !pending.contains(&action) {
+                pending.push(action);
             }
         }
-        None
     }
-
-    fn lasso(
-        &self,
-        trap: Vec<NodeIndex>,
-        allowed: &impl Fn(&A) -> bool,
-        fair: &impl Fn(&A) -> bool,
-    ) -> Lasso<A> {
-        let set: std::collections::HashSet<NodeIndex> = trap.iter().copied().collect();
-        let entry = trap.iter().copied().min().unwrap_or(NodeIndex::new(0));
-        let mut cycle = Vec::new();
-        let mut at = entry;
-        // Take every fair action enabled in the trap once, then return to the entry.
-        let mut pending: Vec<A> = Vec::new();
-        for &node in &trap {
-            for (_, target, action) in self.out_edges(node, allowed) {
-                if fair(&action) && set.contains(&target) && !pending.contains(&action) {
-                    pending.push(action);
-                }
-            }
-        }
-        for action in pending {
-            let has_edge = |node: NodeIndex| {
-                self.out_edges(node, allowed)
-                    .any(|(_, target, a)| a == action && set.contains(&target))
-            };
-            if let Some((mut steps, reached)) = self.walk(&set, at, allowed, has_edge) {
-                if let Some((_, target, _)) = self
-                    .out_edges(reached, allowed)
-                    .find(|(_, target, a)| *a == action && set.contains(target))
-                {
-                    steps.push(action);
-                    cycle.extend(steps);
-                    at = target;
-                }
-            }
-        }
-        // No fair action in the trap: go round it once by any edge (a trap of one state
-        // has none, as no edge leads from a state to itself, and its cycle stays empty).
-        if cycle.is_empty() {
-            if let Some((_, target, action)) = self
-                .out_edges(entry, allowed)
-                .find(|(_, target, _)| set.contains(target))
+    for action in pending {
+        let has_edge = |node: NodeIndex| {
+            graph
+                .out_edges(node, allowed)
+                .into_iter()
+                .any(|(target, a)| a == action && set.contains(&target))
+        };
+        if let Some((mut steps, reached)) = walk(graph, &set, at, allowed, has_edge) {
+            if let Some((target, _)) = graph
+                .out_edges(reached, allowed)
+                .into_iter()
+                .find(|(target, a)| *a == action && set.contains(target))
             {
-                cycle.push(action);
+                steps.push(action);
+                cycle.extend(steps);
                 at = target;
             }
         }
-        if at != entry {
-            if let Some((steps, _)) = self.walk(&set, at, allowed, |node| node == entry) {
-                cycle.extend(steps);
-            }
+    }
+    // No fair action in the trap: go round it once by any edge (a trap of one state
+    // has none, as no edge leads from a state to itself, and its cycle stays empty).
+    if cycle.is_empty() {
+        if let Some((target, action)) = graph
+            .out_edges(entry, allowed)
+            .into_iter()
+            .find(|(target, _)| set.contains(target))
+        {
+            cycle.push(action);
+            at = target;
         }
-        Lasso {
-            prefix: self.path(entry),
-            entry,
-            cycle,
-            states: trap,
+    }
+    if at != entry {
+        if let Some((steps, _)) = walk(graph, &set, at, allowed, |node| node == entry) {
+            cycle.extend(steps);
         }
+    }
+    Lasso {
+        prefix: graph.path_to(entry),
+        entry,
+        cycle,
+        states: trap,
+    }
+}
+
+/// The allowed edges out of the nodes of one set, computed once per set: what the
+/// decomposition and the refinement of the set read.
+struct SetEdges<A> {
+    /// The nodes, in the order given.
+    set: Vec<NodeIndex>,
+    /// Each node with its position in `set`, by node.
+    positions: Vec<(NodeIndex, usize)>,
+    /// `edges[starts[i]..starts[i + 1]]`: the edges of `set[i]`.
+    starts: Vec<usize>,
+    edges: Vec<(NodeIndex, A)>,
+}
+
+impl<A: Copy> SetEdges<A> {
+    fn new(graph: &impl Edges<A>, set: Vec<NodeIndex>, allowed: &dyn Fn(&A) -> bool) -> Self {
+        let mut starts = Vec::with_capacity(set.len() + 1);
+        let mut edges = Vec::new();
+        starts.push(0);
+        for &node in &set {
+            edges.extend(graph.out_edges(node, allowed));
+            starts.push(edges.len());
+        }
+        let mut positions: Vec<(NodeIndex, usize)> =
+            set.iter().enumerate().map(|(i, &node)| (node, i)).collect();
+        positions.sort_unstable();
+        SetEdges {
+            set,
+            positions,
+            starts,
+            edges,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Where `node` is in the set.
+    fn position(&self, node: NodeIndex) -> Option<usize> {
+        let at = self
+            .positions
+            .binary_search_by_key(&node, |&(node, _)| node)
+            .ok()?;
+        self.positions.get(at).map(|&(_, i)| i)
+    }
+
+    /// The edges out of `node` (none when it is not in the set).
+    fn of(&self, node: NodeIndex) -> &[(NodeIndex, A)] {
+        self.position(node)
+            .and_then(|i| Some(*self.starts.get(i)?..*self.starts.get(i + 1)?))
+            .and_then(|range| self.edges.get(range.start..range.end))
+            .unwrap_or(&[])
     }
 }
 

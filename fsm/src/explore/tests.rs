@@ -369,19 +369,53 @@ fn fair_traps_agree_with_brute_force_on_random_graphs() {
         }
         let model = Edges(edges);
         let (fair_mask, allowed_mask, region_mask) = (next(8), 1 + next(7), next(64));
-        let limits = if round % 4 == 0 {
-            Limits {
+        let limits = match round % 4 {
+            0 => Limits {
                 max_depth: 1 + next(3) as usize,
                 ..Limits::default()
-            }
-        } else {
-            Limits::default()
+            },
+            1 => Limits {
+                max_states: 1 + next(5) as usize,
+                ..Limits::default()
+            },
+            _ => Limits::default(),
         };
         let graph = explore(&model, limits, |_| {});
         let region = |n: NodeIndex| region_mask >> graph.graph[n] & 1 == 0;
         let allowed = |a: &u8| allowed_mask >> a & 1 == 1;
         let fair = |a: &u8| fair_mask >> a & 1 == 1;
         let lasso = graph.fair_trap(region, allowed, fair);
+        // The compact search numbers the states alike and finds the same lasso.
+        let numbered = compact::search(&model, limits, |_, _, _| {}, |_| {}).expect("3 actions");
+        let stored: Vec<u8> = graph.graph.node_weights().copied().collect();
+        assert_eq!(numbered.states(), &stored[..], "round {round}");
+        assert_eq!(
+            (
+                numbered.transitions,
+                numbered.max_depth(),
+                numbered.completeness
+            ),
+            (
+                graph.graph.edge_count(),
+                graph.max_depth(),
+                graph.completeness
+            ),
+            "round {round}"
+        );
+        assert_eq!(
+            numbered.expanded_count(),
+            graph.expanded_count(),
+            "round {round}"
+        );
+        let in_region: Vec<u32> = (0..numbered.len() as u32)
+            .filter(|&id| region(NodeIndex::new(id as usize)))
+            .collect();
+        assert_eq!(
+            numbered.fair_trap(&in_region, allowed, fair),
+            lasso,
+            "round {round}: {:?}",
+            model.0
+        );
         let exists = fair_set_exists(&graph, &region, &allowed, &fair);
         assert_eq!(lasso.is_some(), exists, "round {round}: {:?}", model.0);
         if let Some(lasso) = lasso {

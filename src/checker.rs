@@ -14,6 +14,14 @@
 //! the stimuli from the initial state reaches the violation; the last step lists the
 //! states of every component.
 //!
+//! # Engines
+//! With symmetry on, a system that compiles ([`CompiledSystem`], [`Layout::Counts`]) is
+//! checked on the compact search (`compact.rs`: states and parents, no stored edges, every
+//! property judged while a state is expanded, successors recomputed for liveness). The
+//! stored graph ([`fsm::explore::explore`]) serves the rest and [`check_uncompiled`], the
+//! reference the compact search is tested against (`tests/compact.rs`): the same states,
+//! numbering, verdicts and counterexamples.
+//!
 //! # Cut searches
 //! Under a limit ([`Limits`]) the explored graph has a frontier: states stored but never
 //! expanded. A transition property is judged on every stored state's macro-steps (each one
@@ -30,17 +38,18 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use fsm::explore::{explore, Completeness, Exploration, FastHash, Limits, SearchProgress};
+use fsm::explore::{explore, Completeness, Exploration, FastHash, Lasso, Limits, SearchProgress};
 use fsm::Symbol;
 use petgraph::graph::NodeIndex;
 
 use crate::system::compiled::{CompiledSystem, Layout};
-use crate::system::properties::{step_properties, Edge, Judgement, Liveness, Property, PROPERTIES};
+use crate::system::properties::{step_properties, Edge, Judgement, Property, PROPERTIES};
 use crate::system::view::ComponentStates;
 use crate::system::{Delivery, Observer, Packed, System, SystemConfig, SystemStimulus};
 use crate::trace::{Expect, Step, Trace};
 use confirm::Witness;
 
+mod compact;
 pub mod confirm;
 
 /// How a property fared.
@@ -181,6 +190,8 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
 /// The search runs on the [`CompiledSystem`] (counts with symmetry on, lanes without)
 /// when the system compiles, else on the system's own macro-steps
 /// ([`check_uncompiled`]); both give the same graph, node for node, and the same report.
+/// With symmetry on it is the compact search, which stores no edges (see the module
+/// docs), else the stored graph.
 /// Transition properties are judged once per distinct *situation* of a transition (the
 /// stimulus, the shared part, the pairs of the views and the free view's pair): with a
 /// pair-local wiring every delivery, and so every judgement, is a function of those.
@@ -209,6 +220,11 @@ pub fn check(system: &System, limits: Limits, progress: impl FnMut(SearchProgres
     match CompiledSystem::new(system, layout) {
         Ok(compiled) => {
             let started = Instant::now();
+            let mut progress = progress;
+            if let Some(report) = compact::check(system, &compiled, limits, &mut progress, started)
+            {
+                return report;
+            }
             let graph = explore(&compiled, explore_limits(limits), progress);
             decide(system, limits, &graph, |key| compiled.decode(key), started)
         }
@@ -313,6 +329,57 @@ fn look(system: &System, before: Packed, stimulus: SystemStimulus, log: &mut Log
     seen
 }
 
+/// What a search found, property by property (indices in [`PROPERTIES`] order), with
+/// states named by their number in breadth-first order: everything the verdicts need
+/// besides shortest paths.
+struct Findings {
+    /// Per transition property, its first violation: (state, stimulus).
+    first: Vec<Option<(usize, SystemStimulus)>>,
+    /// Per transition property, whether its premise occurred.
+    premise: Vec<bool>,
+    /// The first macro-step that does not settle.
+    diverged: Option<(usize, SystemStimulus)>,
+    /// Per deadlock property, the first expanded state that only the world moves and
+    /// that is not final.
+    stuck: Vec<Option<usize>>,
+    /// Per deadlock property, whether some stored state is final.
+    finals: Vec<bool>,
+    /// Per liveness property, whether some stored state is in its region.
+    witnessed: Vec<bool>,
+    /// Per liveness property, a fair trap in its region as a lasso.
+    lassos: Vec<Option<Lasso<SystemStimulus>>>,
+}
+
+impl Findings {
+    fn new() -> Self {
+        let n = PROPERTIES.len();
+        Findings {
+            first: vec![None; n],
+            premise: vec![false; n],
+            diverged: None,
+            stuck: vec![None; n],
+            finals: vec![false; n],
+            witnessed: vec![false; n],
+            lassos: vec![None; n],
+        }
+    }
+
+    /// Adds what one state's steps showed (`at`: its number; `seen`: by stimulus).
+    fn add_steps(&mut self, at: usize, seen: impl Iterator<Item = (SystemStimulus, Seen)>) {
+        for (stimulus, found) in seen {
+            if found.diverged && self.diverged.is_none() {
+                self.diverged = Some((at, stimulus));
+            }
+            for (p, slot) in self.first.iter_mut().enumerate() {
+                self.premise[p] |= found.premise >> p & 1 == 1;
+                if found.violated >> p & 1 == 1 && slot.is_none() {
+                    *slot = Some((at, stimulus));
+                }
+            }
+        }
+    }
+}
+
 /// Decides every property on an explored graph whose nodes decode to system states.
 fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     system: &System,
@@ -321,17 +388,10 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     state_of: impl Fn(S) -> Packed,
     started: Instant,
 ) -> Report {
-    let complete = graph.completeness == Completeness::Complete;
     let memo = system.pair_local();
-
+    let mut findings = Findings::new();
     // Step properties and divergence, in breadth-first order.
-    let mut first: Vec<Option<(NodeIndex, SystemStimulus)>> = vec![None; PROPERTIES.len()];
-    let mut premise = vec![false; PROPERTIES.len()];
-    let mut diverged: Option<(NodeIndex, SystemStimulus)> = None;
-    let mut log = Log {
-        deliveries: Vec::with_capacity(64),
-        wired: vec![false; system.wiring_rows().len()],
-    };
+    let mut log = Log::new(system);
     let mut seen: HashMap<Situation, Seen, FastHash> = HashMap::with_hasher(FastHash);
     for node in graph.graph.node_indices() {
         let before = state_of(graph.graph[node]);
@@ -345,7 +405,7 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
                 free: 0,
             }
         };
-        for &stimulus in System::stimuli() {
+        let steps = System::stimuli().iter().map(|&stimulus| {
             let found = if memo {
                 let situation = Situation {
                     stimulus: stimulus.index() as u8,
@@ -357,62 +417,50 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
             } else {
                 look(system, before, stimulus, &mut log)
             };
-            if found.diverged && diverged.is_none() {
-                diverged = Some((node, stimulus));
-            }
-            for (p, slot) in first.iter_mut().enumerate() {
-                premise[p] |= found.premise >> p & 1 == 1;
-                if found.violated >> p & 1 == 1 && slot.is_none() {
-                    *slot = Some((node, stimulus));
+            (stimulus, found)
+        });
+        findings.add_steps(node.index(), steps);
+    }
+    for (p, property) in PROPERTIES.iter().enumerate() {
+        match property.judgement {
+            Judgement::Step(_) => {}
+            Judgement::Settles { is_final } => {
+                for node in graph.graph.node_indices() {
+                    let is_final =
+                        is_final(&ComponentStates::new(system, state_of(graph.graph[node])));
+                    findings.finals[p] |= is_final;
+                    if !graph.expanded(node) {
+                        continue;
+                    }
+                    let moves = graph
+                        .graph
+                        .edges(node)
+                        .any(|edge| !edge.weight().is_world_toggle());
+                    if !moves && !is_final {
+                        findings.stuck[p] = Some(node.index());
+                        break;
+                    }
                 }
+            }
+            Judgement::Eventually(liveness) => {
+                let region = |node: NodeIndex| {
+                    let states = ComponentStates::new(system, state_of(graph.graph[node]));
+                    (liveness.premise)(&states) && (liveness.pending)(&states)
+                };
+                findings.witnessed[p] = graph.graph.node_indices().any(region);
+                findings.lassos[p] = graph.fair_trap(
+                    region,
+                    |s| !(liveness.excluded)(*s),
+                    |s| (liveness.fair)(*s),
+                );
             }
         }
     }
-    let mut confirmer = Confirmer {
-        system,
-        symmetry: limits.symmetry,
-        internal_errors: Vec::new(),
-    };
-    let verdicts = PROPERTIES
-        .iter()
-        .enumerate()
-        .map(|(p, property)| {
-            let status = match property.judgement {
-                Judgement::Step(_) => match first[p] {
-                    Some((node, stimulus)) => {
-                        let mut stimuli = graph.path(node);
-                        stimuli.push(stimulus);
-                        let last = stimuli.len() - 1;
-                        let summary = format!(
-                            "{} violated at step {} ({stimulus})",
-                            property.name,
-                            last + 1
-                        );
-                        confirmer.violated(property, Witness::Step(stimuli), summary, &[last])
-                    }
-                    None => settle(complete, premise[p]),
-                },
-                Judgement::Settles { is_final } => deadlock(
-                    &mut confirmer,
-                    property,
-                    is_final,
-                    graph,
-                    &state_of,
-                    diverged,
-                    complete,
-                ),
-                Judgement::Eventually(liveness) => recovery(
-                    &mut confirmer,
-                    property,
-                    liveness,
-                    graph,
-                    &state_of,
-                    complete,
-                ),
-            };
-            Verdict { property, status }
-        })
-        .collect();
+    let mut confirmer = Confirmer::new(system, limits.symmetry);
+    let complete = graph.completeness == Completeness::Complete;
+    let verdicts = verdicts(&mut confirmer, findings, complete, |at| {
+        graph.path(NodeIndex::new(at))
+    });
     Report {
         config: *system.config(),
         symmetry: limits.symmetry,
@@ -428,6 +476,63 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     }
 }
 
+/// One verdict per property from what a search found, every counterexample confirmed;
+/// `path` gives a shortest path to a state by its number.
+fn verdicts(
+    confirmer: &mut Confirmer<'_>,
+    findings: Findings,
+    complete: bool,
+    path: impl Fn(usize) -> Vec<SystemStimulus>,
+) -> Vec<Verdict> {
+    let Findings {
+        first,
+        premise,
+        diverged,
+        stuck,
+        finals,
+        witnessed,
+        mut lassos,
+    } = findings;
+    PROPERTIES
+        .iter()
+        .enumerate()
+        .map(|(p, property)| {
+            let status = match property.judgement {
+                Judgement::Step(_) => match first[p] {
+                    Some((at, stimulus)) => {
+                        let mut stimuli = path(at);
+                        stimuli.push(stimulus);
+                        let last = stimuli.len() - 1;
+                        let summary = format!(
+                            "{} violated at step {} ({stimulus})",
+                            property.name,
+                            last + 1
+                        );
+                        confirmer.violated(property, Witness::Step(stimuli), summary, &[last])
+                    }
+                    None => settle(complete, premise[p]),
+                },
+                Judgement::Settles { .. } => deadlock(
+                    confirmer,
+                    property,
+                    diverged.map(|(at, stimulus)| (path(at), stimulus)),
+                    stuck[p].map(&path),
+                    finals[p],
+                    complete,
+                ),
+                Judgement::Eventually(_) => recovery(
+                    confirmer,
+                    property,
+                    lassos[p].take(),
+                    witnessed[p],
+                    complete,
+                ),
+            };
+            Verdict { property, status }
+        })
+        .collect()
+}
+
 /// Turns witnesses into verdicts, confirming each one first.
 struct Confirmer<'a> {
     system: &'a System,
@@ -435,7 +540,15 @@ struct Confirmer<'a> {
     internal_errors: Vec<String>,
 }
 
-impl Confirmer<'_> {
+impl<'a> Confirmer<'a> {
+    fn new(system: &'a System, symmetry: bool) -> Self {
+        Confirmer {
+            system,
+            symmetry,
+            internal_errors: Vec::new(),
+        }
+    }
+
     /// [`Status::Violated`] with the witness as a trace (expectations at the steps in
     /// `expect_at`) when [`confirm::confirm`] accepts it; else [`Status::Unknown`], and the
     /// fault is noted.
@@ -480,6 +593,15 @@ struct Log {
     wired: Vec<bool>,
 }
 
+impl Log {
+    fn new(system: &System) -> Self {
+        Log {
+            deliveries: Vec::with_capacity(64),
+            wired: vec![false; system.wiring_rows().len()],
+        }
+    }
+}
+
 impl Observer for Log {
     fn delivered(&mut self, delivery: &Delivery) {
         self.deliveries.push(*delivery);
@@ -503,18 +625,17 @@ fn settle(complete: bool, premise: bool) -> Status {
 
 /// `no_deadlock`: a macro-step that does not settle (judged on every stored state, each
 /// step really computed), or an expanded state that only the world moves and that is not
-/// final. A frontier state has no edges because it was never expanded: it is no evidence.
-fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
+/// final (`stuck`: a shortest path to the first). A frontier state has no edges because it
+/// was never expanded: it is no evidence.
+fn deadlock(
     confirmer: &mut Confirmer<'_>,
     property: &'static Property,
-    is_final: fn(&ComponentStates<'_>) -> bool,
-    graph: &Exploration<S, SystemStimulus>,
-    state_of: &impl Fn(S) -> Packed,
-    diverged: Option<(NodeIndex, SystemStimulus)>,
+    diverged: Option<(Vec<SystemStimulus>, SystemStimulus)>,
+    stuck: Option<Vec<SystemStimulus>>,
+    finals: bool,
     complete: bool,
 ) -> Status {
-    if let Some((node, stimulus)) = diverged {
-        let mut stimuli = graph.path(node);
+    if let Some((mut stimuli, stimulus)) = diverged {
         stimuli.push(stimulus);
         let last = stimuli.len() - 1;
         let summary = format!(
@@ -523,28 +644,14 @@ fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
         );
         return confirmer.violated(property, Witness::Diverges(stimuli), summary, &[last]);
     }
-    let system = confirmer.system;
-    let mut finals = false;
-    for node in graph.graph.node_indices() {
-        let is_final = is_final(&ComponentStates::new(system, state_of(graph.graph[node])));
-        finals |= is_final;
-        if !graph.expanded(node) {
-            continue;
-        }
-        let moves = graph
-            .graph
-            .edges(node)
-            .any(|edge| !edge.weight().is_world_toggle());
-        if !moves && !is_final {
-            let stimuli = graph.path(node);
-            let at: Vec<usize> = stimuli.len().checked_sub(1).into_iter().collect();
-            let summary = format!(
-                "after {} steps only the world can move the system, and the endpoint is not \
-                 Terminated",
-                stimuli.len()
-            );
-            return confirmer.violated(property, Witness::Stuck(stimuli), summary, &at);
-        }
+    if let Some(stimuli) = stuck {
+        let at: Vec<usize> = stimuli.len().checked_sub(1).into_iter().collect();
+        let summary = format!(
+            "after {} steps only the world can move the system, and the endpoint is not \
+             Terminated",
+            stimuli.len()
+        );
+        return confirmer.violated(property, Witness::Stuck(stimuli), summary, &at);
     }
     settle(complete, finals)
 }
@@ -555,26 +662,17 @@ fn deadlock<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
 const CLOSE_CYCLE: usize = 10_000;
 
 /// `recovery_after_outage`: a fair trap among expanded states where recovery is pending
-/// ([`Exploration::fair_trap`] leaves the frontier out), as a confirmed lasso.
-fn recovery<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
+/// (the search leaves the frontier out), as a confirmed lasso; `witnessed`: whether some
+/// stored state is in the region.
+fn recovery(
     confirmer: &mut Confirmer<'_>,
     property: &'static Property,
-    liveness: Liveness,
-    graph: &Exploration<S, SystemStimulus>,
-    state_of: &impl Fn(S) -> Packed,
+    lasso: Option<Lasso<SystemStimulus>>,
+    witnessed: bool,
     complete: bool,
 ) -> Status {
     let system = confirmer.system;
-    let region = |node: NodeIndex| {
-        let states = ComponentStates::new(system, state_of(graph.graph[node]));
-        (liveness.premise)(&states) && (liveness.pending)(&states)
-    };
-    let witnessed = graph.graph.node_indices().any(region);
-    match graph.fair_trap(
-        region,
-        |s| !(liveness.excluded)(*s),
-        |s| (liveness.fair)(*s),
-    ) {
+    match lasso {
         Some(lasso) => {
             let entry = lasso.prefix.len();
             let cycle = confirm::close_cycle(system, &lasso.prefix, &lasso.cycle, CLOSE_CYCLE)

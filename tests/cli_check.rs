@@ -48,7 +48,7 @@ fn a_cut_search_reports_unknown_not_violated_af_les_pres_4() {
         ["--max-states", "1"],
         ["--max-depth", "0"],
         ["--max-depth", "3"],
-        ["--max-memory", "16K"],
+        ["--max-memory", "4K"],
     ] {
         let mut args = vec!["check", "--counterexamples", &out_arg];
         args.extend_from_slice(&limit);
@@ -103,11 +103,11 @@ fn the_state_cap_is_the_visible_default_and_reaching_it_says_so() {
 
 #[test]
 fn a_memory_budget_stops_with_unknown_and_says_so() {
-    let output = ucma_ha(&["check", "--max-memory", "16K"]);
+    let output = ucma_ha(&["check", "--max-memory", "4K"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("INCOMPLETE (memory limit: "), "{stdout}");
-    assert!(stdout.contains("--max-memory 16 KiB)"), "{stdout}");
+    assert!(stdout.contains("--max-memory 4 KiB)"), "{stdout}");
     // A budget that fits changes nothing.
     let roomy = ucma_ha(&["check", "--max-memory", "1G"]);
     assert_eq!(roomy.status.code(), Some(0));

@@ -10,6 +10,9 @@
 //! Steps that leave the state unchanged (a rejected call, an ignored stimulus) are counted
 //! but not stored as edges: an edge always changes the state.
 //!
+//! [`compact::search`] is the same search keeping only states and a parent per state (no
+//! edges, no petgraph graph), for checks that judge what they need while it runs.
+//!
 //! # Symmetry
 //! [`Model::canonical`] maps a state to the representative of its symmetry class (for
 //! example by sorting interchangeable components). With [`Limits::symmetry`] on, only

@@ -4,10 +4,13 @@
 # the acceptance-cycle search for recovery_after_outage; each engine in its own process,
 # timed and with its peak memory (GNU time). Asserts SPIN's `states, stored` equals
 # check's count in the safety runs. Then, on the largest N, SPIN's scale path: multi-core
-# (-DNCORE=2), hash-compact (-DHC4) and bitstate (-DBITSTATE, -w) runs.
+# (-DNCORE=2), hash-compact (-DHC4), bitstate (-DBITSTATE, -w) runs, and swarm-style
+# bitstate runs with different seeds, hash polynomials and search orders (SWARM_SEEDS,
+# SWARM_W). Every row names the pan command that produced it.
 #
 # Needs spin, gcc and GNU time (Debian: apt-get install -y spin gcc time).
 # Usage: tools/spin-bench.sh [VIEWS...]   (default: 8 10 12 14)
+#        SCALE_ONLY=1 tools/spin-bench.sh 14   (the scale path alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 views=("$@")
@@ -36,6 +39,8 @@ for n in "${views[@]}"; do
     config="{\"remote_views\": $n}"
     read -r secs mib < <(measure "$bin" check --config "$config" --no-symmetry)
     states=$(sed -n 's/^system .*: \([0-9]*\) states.*/\1/p' out.txt)
+    # SCALE_ONLY=1: only the scale path below, on the last N.
+    [ -n "${SCALE_ONLY:-}" ] && continue
     echo "| $n | ucma-ha check | graph search + properties | $states | | $secs | $mib |"
     "${UCMA_HA_EXPORT:-$bin}" export promela --config "$config" --no-symmetry > model.pml
     spin -a model.pml > /dev/null
@@ -63,18 +68,43 @@ done
 
 n=${views[-1]}
 echo
-echo "Scale path on $n views (safety, DFS):"
+echo "Scale path on $n views (safety, DFS; check: $states states):"
 echo
-echo "| build | states | errors | time (s) | peak RSS (MiB) | notes |"
-echo "|---|---:|---|---:|---:|---|"
+echo "| build | run | states | errors | time (s) | CPU (s) | peak RSS (MiB) | what pan reports |"
+echo "|---|---|---:|---|---:|---:|---:|---|"
 "${UCMA_HA_EXPORT:-$bin}" export promela --config "{\"remote_views\": $n}" --no-symmetry > model.pml
 spin -a model.pml > /dev/null
+row() { # BUILD RUN SECS CPU MIB NOTE
+    echo "| $1 | $2 | $(stored) | $(errors) | $3 | $4 | $5 | $6 |"
+}
+timed() { # like measure, with CPU seconds: prints secs cpu mib
+    /usr/bin/time -f '%e %U %S %M' -o time.txt "$@" > out.txt 2>&1 || true
+    read -r secs user sys kib < time.txt
+    awk -v e="$secs" -v u="$user" -v s="$sys" -v k="$kib" 'BEGIN { printf "%s %.2f %.1f\n", e, u + s, k / 1024 }'
+}
+gcc -O2 -w -DNOCLAIM -DNOREDUCE -DSAFETY -o pan_dfs pan.c
+read -r secs cpu mib < <(timed ./pan_dfs -m1000000)
+row "plain" "./pan -m1000000" "$secs" "$cpu" "$mib" "exhaustive"
 gcc -O2 -w -DNOCLAIM -DNOREDUCE -DSAFETY -DNCORE=2 -o pan_mc pan.c
-read -r secs mib < <(measure ./pan_mc -m1000000)
-echo "| -DNCORE=2 | $(stored) | $(errors) | $secs | $mib | two worker processes sharing the hash table |"
+read -r secs cpu mib < <(timed ./pan_mc -m1000000)
+row "-DNCORE=2" "./pan -m1000000" "$secs" "$cpu" "$mib" "two worker processes, one shared hash table"
 gcc -O2 -w -DNOCLAIM -DNOREDUCE -DSAFETY -DHC4 -o pan_hc pan.c
-read -r secs mib < <(measure ./pan_hc -m1000000)
-echo "| -DHC4 | $(stored) | $(errors) | $secs | $mib | $(grep -o 'hash conflicts:.*' out.txt | head -n 1) |"
+for w in 24 33; do
+    # -w33 and above switch pan from its 32-bit hash to its 64-bit one (see docs/SPIN.md);
+    # only when the machine has the memory for a 2^33-slot table (64 GiB).
+    [ "$w" = 33 ] && [ "$(awk '/MemTotal/ { print $2 }' /proc/meminfo)" -lt 80000000 ] && continue
+    read -r secs cpu mib < <(timed ./pan_hc -m1000000 "-w$w")
+    row "-DHC4" "./pan -m1000000 -w$w" "$secs" "$cpu" "$mib" "$(grep -o 'hash conflicts:.*' out.txt | head -n 1)"
+done
 gcc -O2 -w -DNOCLAIM -DNOREDUCE -DSAFETY -DBITSTATE -o pan_bit pan.c
-read -r secs mib < <(measure ./pan_bit -m1000000 -w30)
-echo "| -DBITSTATE -w30 | $(stored) | $(errors) | $secs | $mib | $(grep -o 'hash factor.*' out.txt | head -n 1) |"
+for w in 30 27 24; do
+    read -r secs cpu mib < <(timed ./pan_bit -m1000000 "-w$w")
+    row "-DBITSTATE" "./pan -m1000000 -w$w" "$secs" "$cpu" "$mib" "$(grep -o 'hash factor:.*' out.txt | head -n 1)"
+done
+# Swarm-style: several small bitstate runs, each with its own random seed, hash polynomial
+# and process order (-RSn -rhash), half of them with the transitions in reverse order.
+for seed in ${SWARM_SEEDS:-1 2 3 4 5 6 7 8}; do
+    order=""; [ $((seed % 2)) -eq 0 ] && order="-t_reverse"
+    read -r secs cpu mib < <(timed ./pan_bit -m1000000 "-w${SWARM_W:-22}" "-RS$seed" -rhash $order)
+    row "-DBITSTATE (swarm)" "./pan -m1000000 -w${SWARM_W:-22} -RS$seed -rhash $order" "$secs" "$cpu" "$mib" "$(grep -o 'hash factor:.*' out.txt | head -n 1)"
+done

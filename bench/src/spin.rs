@@ -1,7 +1,15 @@
 //! SPIN as an engine of the explore bench: the Promela model `ucma-ha export promela`
-//! writes, checked by `pan` on one core, breadth first or depth first, safety only
-//! (`-DNOCLAIM -DNOREDUCE -DSAFETY`: no never claim, no partial-order reduction, so
-//! `states, stored` counts the very states `check --no-symmetry` counts).
+//! writes, checked by `pan` on one core:
+//! - the safety properties, breadth first or depth first (`-DNOCLAIM -DNOREDUCE
+//!   -DSAFETY`: no never claim, no partial-order reduction, so `states, stored` counts
+//!   the very states `check --no-symmetry` counts). The model's assertions are every
+//!   safety property of `check` (one flag per property, asserted at the end of each
+//!   macro-step's `d_step`, and the deadlock rule in a `d_step` of its own), so these runs
+//!   check what `check` checks except liveness;
+//! - the liveness property, as SPIN checks it: the model generated with `spin -DLIVENESS
+//!   -a` (which adds the fairness bookkeeping to the state, so it stores more states) and
+//!   the acceptance-cycle search for the LTL formula `recovery_after_outage`
+//!   (`./pan -a -N recovery_after_outage`, depth first, nested search).
 //!
 //! Needs `spin` and `gcc` on the `PATH` (Debian: `apt-get install -y spin gcc`);
 //! [`missing`] says which one is absent, so a bench can skip SPIN with that message.
@@ -19,6 +27,8 @@ pub enum SpinSearch {
     BreadthFirst,
     /// Depth first (pan's default).
     DepthFirst,
+    /// The acceptance-cycle search for `recovery_after_outage` (depth first, nested).
+    Liveness,
 }
 
 /// What one `pan` run reported.
@@ -32,6 +42,11 @@ pub struct SpinRun {
     pub errors: u64,
     /// Wall-clock seconds of the `pan` run alone (not of `spin -a` or `gcc`).
     pub secs: f64,
+    /// User plus system CPU seconds of `pan`, from GNU time (`/usr/bin/time`); `None`
+    /// without it.
+    pub cpu_secs: Option<f64>,
+    /// Peak resident memory of `pan` in KiB, from GNU time; `None` without it.
+    pub peak_rss_kib: Option<u64>,
     /// `total actual memory usage`, in MB as pan counts them.
     pub memory_mb: f64,
 }
@@ -59,14 +74,27 @@ pub fn missing() -> Option<String> {
 /// # Errors
 /// A message naming the step that failed (export, `spin -a`, `gcc`, `pan`, or a report
 /// without a state count).
-pub fn run(config: SystemConfig, search: SpinSearch) -> Result<SpinRun, String> {
+///
+/// `hash_bits` sizes pan's hash table (`-wN`, 2^N slots; pan's default is 19): the bench
+/// passes about twice the expected number of states, as pan's manual advises, so a large
+/// configuration is not timed on overlong hash chains.
+pub fn run(config: SystemConfig, search: SpinSearch, hash_bits: u32) -> Result<SpinRun, String> {
     let model = ucma_ha::export::promela::export(config, false).map_err(|e| e.to_string())?;
     let dir = WorkDir::new()?;
     std::fs::write(dir.0.join("model.pml"), model).map_err(|e| e.to_string())?;
-    run_tool(&dir.0, "spin", &["-a", "model.pml"])?;
-    let mut flags = vec!["-O2", "-w", "-DNOCLAIM", "-DNOREDUCE", "-DSAFETY"];
-    if search == SpinSearch::BreadthFirst {
-        flags.push("-DBFS");
+    let mut flags = vec!["-O2", "-w", "-DNOREDUCE"];
+    match search {
+        SpinSearch::BreadthFirst => {
+            run_tool(&dir.0, "spin", &["-a", "model.pml"])?;
+            flags.extend(["-DNOCLAIM", "-DSAFETY", "-DBFS"]);
+        }
+        SpinSearch::DepthFirst => {
+            run_tool(&dir.0, "spin", &["-a", "model.pml"])?;
+            flags.extend(["-DNOCLAIM", "-DSAFETY"]);
+        }
+        SpinSearch::Liveness => {
+            run_tool(&dir.0, "spin", &["-DLIVENESS", "-a", "model.pml"])?;
+        }
     }
     flags.extend(["-o", "pan", "pan.c"]);
     run_tool(&dir.0, "gcc", &flags)?;
@@ -74,11 +102,36 @@ pub fn run(config: SystemConfig, search: SpinSearch) -> Result<SpinRun, String> 
     // below 10^6.
     let depth = match search {
         SpinSearch::BreadthFirst => "-m100000000",
-        SpinSearch::DepthFirst => "-m1000000",
+        SpinSearch::DepthFirst | SpinSearch::Liveness => "-m1000000",
     };
+    let width = format!("-w{hash_bits}");
+    let mut args = vec![depth, width.as_str()];
+    if search == SpinSearch::Liveness {
+        args.extend(["-a", "-N", "recovery_after_outage"]);
+    }
+    // GNU time, where there is one, gives pan's CPU time and peak memory.
+    let timed = Command::new("/usr/bin/time")
+        .args(["-f", "%e", "true"])
+        .output()
+        .is_ok_and(|output| output.status.success());
     let started = Instant::now();
-    let report = run_tool(&dir.0, "./pan", &[depth])?;
+    let report = if timed {
+        let mut timed_args = vec!["-f", "%U %S %M", "-o", "time.txt", "./pan"];
+        timed_args.extend(&args);
+        run_tool(&dir.0, "/usr/bin/time", &timed_args)?
+    } else {
+        run_tool(&dir.0, "./pan", &args)?
+    };
     let secs = started.elapsed().as_secs_f64();
+    let usage: Vec<f64> = std::fs::read_to_string(dir.0.join("time.txt"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let (cpu_secs, peak_rss_kib) = match usage.as_slice() {
+        [user, system, kib] => (Some(user + system), Some(*kib as u64)),
+        _ => (None, None),
+    };
     let number_before = |marker: &str| -> Option<f64> {
         report
             .lines()
@@ -101,6 +154,8 @@ pub fn run(config: SystemConfig, search: SpinSearch) -> Result<SpinRun, String> 
             transitions: transitions as u64,
             errors,
             secs,
+            cpu_secs,
+            peak_rss_kib,
             memory_mb: number_before("total actual memory usage").unwrap_or(f64::NAN),
         }),
         _ => Err(format!("pan's report has no state count:\n{report}")),

@@ -102,9 +102,11 @@ for w in 30 27 24; do
     row "-DBITSTATE" "./pan -m1000000 -w$w" "$secs" "$cpu" "$mib" "$(grep -o 'hash factor:.*' out.txt | head -n 1)"
 done
 # Swarm-style: several small bitstate runs, each with its own random seed, hash polynomial
-# and process order (-RSn -rhash), half of them with the transitions in reverse order.
+# and process order (-RSn -rhash, which needs -DPERMUTED), half of them with the
+# transitions in reverse order.
+gcc -O2 -w -DNOCLAIM -DNOREDUCE -DSAFETY -DBITSTATE -DPERMUTED -o pan_bit pan.c
 for seed in ${SWARM_SEEDS:-1 2 3 4 5 6 7 8}; do
     order=""; [ $((seed % 2)) -eq 0 ] && order="-t_reverse"
     read -r secs cpu mib < <(timed ./pan_bit -m1000000 "-w${SWARM_W:-22}" "-RS$seed" -rhash $order)
-    row "-DBITSTATE (swarm)" "./pan -m1000000 -w${SWARM_W:-22} -RS$seed -rhash $order" "$secs" "$cpu" "$mib" "$(grep -o 'hash factor:.*' out.txt | head -n 1)"
+    row "-DBITSTATE -DPERMUTED (swarm)" "./pan -m1000000 -w${SWARM_W:-22} -RS$seed -rhash $order" "$secs" "$cpu" "$mib" "$(grep -o 'hash factor:.*' out.txt | head -n 1)"
 done

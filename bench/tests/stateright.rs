@@ -172,10 +172,11 @@ fn mutants<M: Machine<Error = Exception, Parameters: Copy>>(
     out
 }
 
-/// Every single-row mutant of three component tables (one view): stateright's `always`
-/// finds exactly the safety properties `check` finds violated, self-loop violations and
-/// deadlocks included, and the same vacuous ones; and some mutant violates each of
-/// several properties, so the comparison is not between empty sets.
+/// Single-row mutants of three component tables (one view; every fifth one, to keep the
+/// debug test short): stateright's `always` finds exactly the safety properties `check`
+/// finds violated, self-loop violations and deadlocks included, and the same vacuous ones;
+/// and the mutants violate several properties between them, so the comparison is not
+/// between empty sets.
 #[test]
 fn stateright_with_our_properties_agrees_on_mutants() {
     let config = SystemConfig::default();
@@ -189,11 +190,10 @@ fn stateright_with_our_properties_agrees_on_mutants() {
     }));
     let mut violated = BTreeSet::new();
     let count = systems.len();
-    for (what, system) in systems {
+    for (what, system) in systems.into_iter().step_by(5) {
         let (ours, theirs) = verdicts(system);
         assert_eq!(ours, theirs, "{what}");
         violated.extend(ours.violated);
     }
-    eprintln!("{count} mutants, violated: {violated:?}");
     assert!(violated.len() >= 5, "{violated:?} over {count} mutants");
 }

@@ -11,12 +11,22 @@ mod system_mutants;
 mod systems;
 mod traces;
 
-mod checker;
+// Each object's random runs live in its own folder, beside its table and its documented
+// properties (`src/<object>/proptests.rs`); they are compiled here, against the public API.
+#[path = "../src/presence/proptests/contact_group_services.rs"]
 mod contact_group_services;
+#[path = "../src/local_endpoint/proptests.rs"]
 mod local_endpoint;
+#[path = "../src/presence/proptests/local_owner_presence.rs"]
 mod local_owner_presence;
+#[path = "../src/registration/proptests.rs"]
 mod registration;
+#[path = "../src/remote_presence/proptests.rs"]
 mod remote_presence;
+#[path = "../src/sip_subscription/proptests.rs"]
 mod sip_subscription;
+#[path = "../src/system/proptests.rs"]
 mod system;
+
+mod checker;
 mod trace_fuzz;

@@ -25,22 +25,6 @@ use fsm::{Machine, Parameters, Row, Symbol, Table};
 use strum::EnumCount;
 
 use crate::events::Event;
-use crate::local_endpoint::{EndpointKind, LocalEndpointStimulus};
-use crate::presence::Session;
-use crate::registration::{RegistrationStatus, RegistrationStimulus};
-use crate::remote_presence::RemotePresenceStimulus;
-use crate::sip_subscription::SipSubscriptionStimulus;
-use crate::vocabulary::{
-    CollaborationSubscriptionState, LocalEndpointState, LocalEndpointStateTransitionReason,
-    RegistrationState, RegistrationTransitionReason, RemotePresentitySubscriptionState,
-    RemotePresentitySubscriptionStateTransitionReason, ServiceState, SubscriptionSignalingState,
-    SubscriptionStateTransitionReason, TransitionReason,
-};
-use crate::{
-    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
-    SipSubscription,
-};
-
 /// A documented property that a step broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -95,7 +79,7 @@ impl Property {
 
 /// Declares properties as statics together with the list that holds every one of them:
 /// a property a rule can name is always in its catalogue.
-macro_rules! catalogue {
+macro_rules! property_catalogue {
     (
         $(#[$meta:meta])* $vis:vis $list:ident = [
             $($item:ident: $name:literal, [$($clause:literal),* $(,)?], $statement:literal;)*
@@ -111,8 +95,9 @@ macro_rules! catalogue {
         $(#[$meta])* $vis static $list: &[&Property] = &[$(&$item),*];
     };
 }
+pub(crate) use property_catalogue;
 
-catalogue! {
+property_catalogue! {
     /// The properties every machine keeps ([`check_step`], [`check_rows`]).
     pub GENERIC = [
         TABLE_COMPILES: "table-compiles", [],
@@ -189,7 +174,7 @@ impl<M: Machine> Step<'_, M> {
         self.rejected.is_none()
     }
 
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self.rejected {
             Some(error) => format!("{} in {} was rejected with {error}", self.on, self.from),
             None => format!(
@@ -203,7 +188,7 @@ impl<M: Machine> Step<'_, M> {
     }
 }
 
-fn events_text(events: &[Event]) -> String {
+pub(crate) fn events_text(events: &[Event]) -> String {
     serde_json::to_string(events).unwrap_or_else(|error| error.to_string())
 }
 
@@ -250,7 +235,7 @@ pub trait Documented: Machine<Event = Event> {
     }
 }
 
-fn rule(
+pub(crate) fn rule(
     holds: bool,
     property: &'static Property,
     detail: impl FnOnce() -> String,
@@ -268,7 +253,7 @@ pub fn is_call<S: Symbol>(on: S) -> bool {
     on.name().starts_with("Begin")
 }
 
-fn event_states(event: &Event) -> (&'static str, &'static str) {
+pub(crate) fn event_states(event: &Event) -> (&'static str, &'static str) {
     match *event {
         Event::RegistrationStateChanged {
             previous_state,
@@ -354,7 +339,7 @@ pub fn check_step<M: Documented>(step: &Step<'_, M>) -> Result<(), Violation> {
 // ---------------------------------------------------------------------------------------
 
 /// When the step changes the state, it must lead to one of `targets`.
-fn lands_in<M: Machine>(
+pub(crate) fn lands_in<M: Machine>(
     step: &Step<'_, M>,
     targets: &[M::State],
     property: &'static Property,
@@ -367,7 +352,7 @@ fn lands_in<M: Machine>(
 }
 
 /// The step must be accepted and lead to `target`.
-fn must_reach<M: Machine>(
+pub(crate) fn must_reach<M: Machine>(
     step: &Step<'_, M>,
     target: M::State,
     property: &'static Property,
@@ -378,12 +363,15 @@ fn must_reach<M: Machine>(
 }
 
 /// The step must not change the state.
-fn unchanged<M: Machine>(step: &Step<'_, M>, property: &'static Property) -> Result<(), Violation> {
+pub(crate) fn unchanged<M: Machine>(
+    step: &Step<'_, M>,
+    property: &'static Property,
+) -> Result<(), Violation> {
     rule(!step.changed(), property, || step.describe())
 }
 
 /// A call must be accepted exactly where `valid` holds.
-fn accepted_iff<M: Machine>(
+pub(crate) fn accepted_iff<M: Machine>(
     step: &Step<'_, M>,
     valid: bool,
     property: &'static Property,
@@ -396,12 +384,6 @@ fn accepted_iff<M: Machine>(
         )
     })
 }
-
-mod local_endpoint;
-mod presence;
-mod registration;
-mod remote_presence;
-mod sip_subscription;
 
 // ---------------------------------------------------------------------------------------
 // Checking whole tables
@@ -575,6 +557,15 @@ pub fn check_rows<M: Documented>(rows: &[Row<M>]) -> Result<usize, Box<Counterex
 mod tests {
     use super::*;
     use crate::presence::LocalOwnerPresenceStimulus;
+    use crate::registration::{RegistrationStatus, RegistrationStimulus};
+    use crate::vocabulary::{
+        CollaborationSubscriptionState, RegistrationTransitionReason, ServiceState,
+        SubscriptionStateTransitionReason,
+    };
+    use crate::{
+        ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
+        SipSubscription,
+    };
 
     #[test]
     fn every_machine_keeps_its_documented_properties() {
@@ -615,7 +606,7 @@ mod tests {
             }
         }
         // The documented paths report catalogue entries (the rules can only name entries
-        // declared by `catalogue!`, which lists every one it declares).
+        // declared by `property_catalogue!`, which lists every one it declares).
         for scenario in M::scenarios() {
             assert!(
                 listed.iter().any(|p| std::ptr::eq(*p, scenario.property)),

@@ -84,6 +84,8 @@ use crate::{
 pub mod compiled;
 mod engine;
 mod layout;
+// The properties (`properties.rs`, `properties/`) and, compiled into the `proptests` test,
+// the random runs that check them (`proptests.rs`).
 pub mod properties;
 mod reaction;
 #[cfg(test)]

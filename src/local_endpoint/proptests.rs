@@ -1,4 +1,7 @@
 //! `local_endpoint`: LARG-1..LARG-4, AF-LES, AF-LESR, AF-LEP-T, AF-DRAIN, D1, D5.
+//!
+//! Compiled into the `proptests` test (`proptests/main.rs`), which holds the harness these
+//! runs share; it sits here so the object reads in one place.
 
 use ucma_ha::local_endpoint::LocalEndpointStimulus as S;
 use ucma_ha::vocabulary::LocalEndpointState;

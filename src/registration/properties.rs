@@ -1,9 +1,15 @@
 //! The documented properties of `registration` (REG-1..REG-4, RARG-1..RARG-3, AF-RS,
 //! AF-RTR, AF-DROP).
 
-use super::*;
+use fsm::{Machine, Symbol};
 
-catalogue! {
+use crate::events::Event;
+use crate::invariants::*;
+use crate::registration::{RegistrationStatus, RegistrationStimulus};
+use crate::vocabulary::{RegistrationState, RegistrationTransitionReason, ServiceState};
+use crate::Registration;
+
+property_catalogue! {
     PROPERTIES = [
         MESSAGE_DATA: "message-data-iff-sip-message", ["RARG-2"],
             "MessageData is present exactly when a registrar response or NOTIFY caused the \
@@ -313,5 +319,238 @@ impl Documented for Registration {
                 ends_in: St::Unregistered,
             },
         ]
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Clause tests
+// ---------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+    use crate::test_support::{drive, events, table};
+    use fsm::{Parameters, RowOutcome, Symbol, Table};
+
+    fn registered(table: &Table<Registration>) -> RegistrationStatus {
+        drive(table, &[BeginRegister, RegisterOk])
+    }
+
+    #[test]
+    fn reg_1_outage_notify_raises_registration_state_changed() {
+        let table = table::<Registration>();
+        let (to, raised) = events(
+            &table,
+            registered(&table),
+            RegistrarNotifyUserServicesUnavailable,
+        );
+        assert_eq!(to, RegisteredUsDown);
+        assert_eq!(raised.len(), 1);
+        assert!(matches!(
+            raised[0],
+            Event::RegistrationStateChanged {
+                previous_state: RegistrationState::Registered,
+                state: RegistrationState::Registered,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn reg_2_outage_args() {
+        for parameters in RegistrationParameters::all() {
+            let table = Table::<Registration>::new(parameters).expect("total");
+            for from in [RegisteredUsUnknown, Registered, RegisteredUsDown] {
+                let (_, raised) = events(&table, from, RegistrarNotifyUserServicesUnavailable);
+                assert_eq!(
+                    raised,
+                    [Event::RegistrationStateChanged {
+                        previous_state: RegistrationState::Registered,
+                        state: RegistrationState::Registered,
+                        reason: Why::None,
+                        message_data: true,
+                        user_services_state: Unavailable,
+                    }]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reg_3_healing_refresh_args_and_only_once() {
+        let table = table::<Registration>();
+        let down = drive(
+            &table,
+            &[
+                BeginRegister,
+                RegisterOk,
+                RegistrarNotifyUserServicesUnavailable,
+                RefreshDue,
+            ],
+        );
+        let (healed, raised) = events(&table, down, RefreshOk);
+        assert_eq!(healed, Registered);
+        assert_eq!(
+            raised,
+            [Event::RegistrationStateChanged {
+                previous_state: RegistrationState::Registered,
+                state: RegistrationState::Registered,
+                reason: Why::RegistrationRefresh,
+                message_data: true,
+                user_services_state: Available,
+            }]
+        );
+        // A routine refresh after healing reports nothing new.
+        let (_, again) = events(&table, healed, RefreshOk);
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn reg_4_user_services_state_is_not_observable_state() {
+        // Both table states show as the same RegistrationState; only event args differ.
+        assert_eq!(Registration::observed(Registered), "Registered");
+        assert_eq!(Registration::observed(RegisteredUsDown), "Registered");
+        assert_eq!(RegisteredUsDown.user_services(), Unavailable);
+    }
+
+    #[test]
+    fn svc_1_af_svc_a_register_reports_unknown_until_the_registrar_tells() {
+        // SVC-1, AF-SVC: a REGISTER's 200 OK says nothing of the pool, so the event
+        // reports Unknown; a routine refresh says nothing new either (REG-3 reports
+        // Available only when it heals an outage), and the outage NOTIFY says Unavailable.
+        let table = table::<Registration>();
+        let (to, raised) = events(&table, Registering, RegisterOk);
+        assert_eq!(to, RegisteredUsUnknown);
+        assert_eq!(
+            raised,
+            [Event::RegistrationStateChanged {
+                previous_state: RegistrationState::Registering,
+                state: RegistrationState::Registered,
+                reason: Why::None,
+                message_data: true,
+                user_services_state: Unknown,
+            }]
+        );
+        assert_eq!(events(&table, to, RefreshOk), (to, vec![]));
+        let (down, _) = events(&table, to, RegistrarNotifyUserServicesUnavailable);
+        assert_eq!(down.user_services(), Unavailable);
+        assert_eq!(Registration::observed(RegisteredUsUnknown), "Registered");
+    }
+
+    #[test]
+    fn af_rtr_a_register_refused_for_too_many_endpoints_reports_too_many_active_endpoint() {
+        // AF-RTR has TooManyActiveEndpoint for a refused REGISTER; LARG-4 has the same
+        // reason on the LocalEndpoint while it establishes.
+        let table = table::<Registration>();
+        let (to, raised) = events(&table, Registering, RegisterFailedTooManyActiveEndpoints);
+        assert_eq!(to, Unregistered);
+        assert_eq!(
+            raised,
+            [Event::RegistrationStateChanged {
+                previous_state: RegistrationState::Registering,
+                state: RegistrationState::Unregistered,
+                reason: Why::TooManyActiveEndpoint,
+                message_data: true,
+                user_services_state: Unknown,
+            }]
+        );
+        // Only a REGISTER in flight can be refused.
+        for state in [Unregistered, RegisteredUsUnknown, Registered, Unregistering] {
+            assert_eq!(
+                events(&table, state, RegisterFailedTooManyActiveEndpoints),
+                (state, vec![])
+            );
+        }
+    }
+
+    #[test]
+    fn svc_1_service_state_has_three_values() {
+        let names: Vec<&str> = ServiceState::all().map(Symbol::name).collect();
+        assert_eq!(names, ["Unknown", "Available", "Unavailable"]);
+    }
+
+    #[test]
+    fn rarg_1_reason_names_the_cause_where_known() {
+        let table = Table::<Registration>::new(RegistrationParameters {
+            refresh_on_connection_drop: false,
+        })
+        .expect("total");
+        let (to, raised) = events(&table, registered(&table), ConnectionDropped);
+        assert_eq!(to, Unregistered);
+        assert!(matches!(
+            raised[..],
+            [Event::RegistrationStateChanged {
+                reason: Why::ConnectionDropped,
+                ..
+            }]
+        ));
+        let (_, raised) = events(
+            &table,
+            registered(&table),
+            RegistrarNotifyTooManyActiveEndpoints,
+        );
+        assert!(matches!(
+            raised[..],
+            [Event::RegistrationStateChanged {
+                reason: Why::TooManyActiveEndpoint,
+                ..
+            }]
+        ));
+    }
+
+    /// Stimuli that are SIP messages from the registrar.
+    fn is_sip_message(on: RegistrationStimulus) -> bool {
+        matches!(
+            on,
+            RegisterOk
+                | RegisterFailed
+                | RegisterFailedTooManyActiveEndpoints
+                | RegistrarNotifyUserServicesUnavailable
+                | RefreshOk
+                | UnregisterOk
+                | RegistrarNotifyDeregistered
+                | RegistrarNotifyTooManyActiveEndpoints
+        )
+    }
+
+    #[test]
+    fn rarg_2_message_data_exactly_when_a_sip_message_caused_the_change() {
+        for row in Registration::rows() {
+            if let RowOutcome::Move { emits, .. } = row.outcome {
+                for effect in emits {
+                    assert_eq!(effect.message_data, is_sip_message(row.on), "{row:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rarg_3_user_services_state_is_what_is_known_after_the_change() {
+        for row in Registration::rows() {
+            if let RowOutcome::Move { to, emits } = row.outcome {
+                for effect in emits {
+                    assert_eq!(effect.user_services_state, to.user_services(), "{row:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn af_drop_connection_drop_refreshes_or_unregisters() {
+        let refreshes = table::<Registration>();
+        let (to, raised) = events(&refreshes, registered(&refreshes), ConnectionDropped);
+        assert_eq!((to, raised.len()), (RegisteredUsUnknown, 0));
+        let (to, _) = events(&refreshes, to, RefreshFailed);
+        assert_eq!(to, Unregistered);
+    }
+
+    #[test]
+    fn af_rs_application_calls_in_the_wrong_state_are_rejected() {
+        let table = table::<Registration>();
+        let rejected = table
+            .step(Unregistered, BeginUnregister)
+            .expect_err("not registered");
+        assert_eq!(rejected.error, InvalidOperationException);
+        assert!(table.step(Registered, BeginRegister).is_err());
     }
 }

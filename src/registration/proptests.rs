@@ -1,4 +1,7 @@
 //! `registration`: REG-1..REG-4, RARG-1..RARG-3, SVC-1, AF-RS, AF-RTR, AF-DROP.
+//!
+//! Compiled into the `proptests` test (`proptests/main.rs`), which holds the harness these
+//! runs share; it sits here so the object reads in one place.
 
 use ucma_ha::registration::RegistrationStimulus as S;
 use ucma_ha::vocabulary::{RegistrationState, RegistrationTransitionReason, ServiceState};

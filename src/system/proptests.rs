@@ -4,6 +4,9 @@
 //! PRES-2, AF-PUB, SUB-3/SUB-4, PRES-3/RP-1, REG-1..REG-3, SUB-2, AF-SIPSUB), plus the
 //! finality of a terminated endpoint (AF-LES). A failing run is shrunk and kept as a
 //! trace file for `ucma-ha replay`.
+//!
+//! Compiled into the `proptests` test (`proptests/main.rs`), which holds the harness these
+//! runs share; it sits here so the object reads in one place.
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

@@ -1,4 +1,7 @@
 //! `sip_subscription`: SUB-1..SUB-4, AF-SSS, AF-SIPSUB, AF-TR, AF-6665.
+//!
+//! Compiled into the `proptests` test (`proptests/main.rs`), which holds the harness these
+//! runs share; it sits here so the object reads in one place.
 
 use ucma_ha::sip_subscription::SipSubscriptionStimulus as S;
 use ucma_ha::vocabulary::SubscriptionSignalingState as St;

@@ -1,4 +1,7 @@
 //! `contact_group_services`: PRES-1..PRES-4, AF-CSS, AF-PSS, AF-CGS, D3, D6.
+//!
+//! Compiled into the `proptests` test (`proptests/main.rs`), which holds the harness these
+//! runs share; it sits here so the object reads in one place.
 
 use ucma_ha::presence::ContactGroupServicesStimulus as S;
 use ucma_ha::vocabulary::CollaborationSubscriptionState as St;

@@ -1,9 +1,13 @@
 //! The documented properties of `local_endpoint` (LARG-1..LARG-4, AF-LEP-T, AF-LES,
 //! AF-LESR, AF-DRAIN).
 
-use super::*;
+use crate::events::Event;
+use crate::invariants::*;
+use crate::local_endpoint::{EndpointKind, LocalEndpointStimulus};
+use crate::vocabulary::{LocalEndpointState, LocalEndpointStateTransitionReason};
+use crate::LocalEndpoint;
 
-catalogue! {
+property_catalogue! {
     PROPERTIES = [
         MESSAGE_DATA: "message-data-iff-sip-message", ["LARG-1", "AF-LARGS"],
             "MessageData is present exactly when a registrar response or NOTIFY caused the \
@@ -220,4 +224,230 @@ impl Documented for LocalEndpoint {
             },
         ]
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Clause tests
+// ---------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+    use crate::test_support::{drive, events, table};
+    use fsm::{RowOutcome, Table};
+
+    fn application() -> Table<LocalEndpoint> {
+        Table::new(LocalEndpointParameters {
+            kind: EndpointKind::Application,
+        })
+        .expect("total")
+    }
+
+    /// Stimuli that are SIP messages (registrar responses and NOTIFYs).
+    fn is_sip_message(on: LocalEndpointStimulus) -> bool {
+        matches!(
+            on,
+            EstablishOk
+                | EstablishFailed
+                | RegistrationRefreshOk
+                | OwnerDisabledOrRemoved
+                | TooManyActiveEndpoints
+                | RegistrarNotifyUnknown
+        )
+    }
+
+    #[test]
+    fn larg_1_message_data_exactly_when_a_sip_message_caused_the_change() {
+        for row in LocalEndpoint::rows() {
+            if let RowOutcome::Move { emits, .. } = row.outcome {
+                for effect in emits {
+                    assert_eq!(effect.message_data, is_sip_message(row.on), "{row:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn larg_2_reason_follows_the_registrar_notice() {
+        let table = table::<LocalEndpoint>();
+        let established = drive(&table, &[BeginEstablish, EstablishOk]);
+        for (on, reason) in [
+            (OwnerDisabledOrRemoved, Why::OwnerDisabledOrRemoved),
+            (TooManyActiveEndpoints, Why::TooManyActiveEndpoints),
+            (RegistrationRefreshFailed, Why::RegistrationRefreshFailed),
+        ] {
+            let (to, raised) = events(&table, established, on);
+            assert_eq!(to, Terminating);
+            assert!(
+                matches!(raised[..], [Event::LocalEndpointStateChanged { reason: r, .. }] if r == reason),
+                "{on}: {raised:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn larg_3_notify_of_unknown_kind_gives_reason_none_with_message_d1() {
+        let table = table::<LocalEndpoint>();
+        let established = drive(&table, &[BeginEstablish, EstablishOk]);
+        let (to, raised) = events(&table, established, RegistrarNotifyUnknown);
+        assert_eq!(to, Established);
+        assert_eq!(
+            raised,
+            [Event::LocalEndpointStateChanged {
+                previous_state: Established,
+                state: Established,
+                reason: Why::None,
+                message_data: true,
+            }]
+        );
+    }
+
+    #[test]
+    fn larg_4_each_reason_of_the_page_is_raised_somewhere() {
+        let raised: Vec<LocalEndpointStateTransitionReason> = LocalEndpoint::rows()
+            .iter()
+            .filter_map(|row| match row.outcome {
+                RowOutcome::Move { emits, .. } => Some(emits.iter().map(|e| e.reason)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        for reason in [
+            Why::None,
+            Why::OwnerDisabledOrRemoved,
+            Why::RegistrationRefreshFailed,
+            Why::RegistrationRefreshSucceeded,
+            Why::TooManyActiveEndpoints,
+            Why::ServerDiscoveryFailed,
+        ] {
+            assert!(raised.contains(&reason), "{reason} is never raised");
+        }
+    }
+
+    #[test]
+    fn af_lep_t_refresh_failure_terminates_users_and_reestablishes_applications() {
+        let user = table::<LocalEndpoint>();
+        let up = drive(&user, &[BeginEstablish, EstablishOk]);
+        assert_eq!(events(&user, up, RegistrationRefreshFailed).0, Terminating);
+        let app = application();
+        let up = drive(&app, &[BeginEstablish, EstablishOk]);
+        let (down, _) = events(&app, up, RegistrationRefreshFailed);
+        assert_eq!(down, Reestablishing);
+        let (back, raised) = events(&app, down, RegistrationRefreshOk);
+        assert_eq!(back, Establishing);
+        assert!(matches!(
+            raised[..],
+            [Event::LocalEndpointStateChanged {
+                reason: Why::RegistrationRefreshSucceeded,
+                ..
+            }]
+        ));
+        assert_eq!(events(&app, back, EstablishOk).0, Established);
+    }
+
+    #[test]
+    fn af_drain_only_from_established_or_reestablishing_d5() {
+        let app = application();
+        for state in LocalEndpointState::iter() {
+            let accepted = app.step(state, BeginDrain).is_ok();
+            assert_eq!(
+                accepted,
+                matches!(state, Established | Reestablishing),
+                "{state}"
+            );
+        }
+        let user = table::<LocalEndpoint>();
+        let up = drive(&user, &[BeginEstablish, EstablishOk]);
+        assert_eq!(
+            user.step(up, BeginDrain).map(|t| t.to),
+            Err(fsm::Rejected {
+                state: Established,
+                on: BeginDrain,
+                error: InvalidOperationException,
+                row: user.row_index(Established, BeginDrain),
+            })
+        );
+    }
+
+    #[test]
+    fn af_lesr_server_discovery_failure_returns_to_idle_d5() {
+        let table = table::<LocalEndpoint>();
+        let (to, raised) = events(&table, Establishing, ServerDiscoveryFailed);
+        assert_eq!(to, Idle);
+        assert!(matches!(
+            raised[..],
+            [Event::LocalEndpointStateChanged {
+                reason: Why::ServerDiscoveryFailed,
+                message_data: false,
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn af_drop_a_registration_lost_without_refresh_reports_reason_none_af_lesr() {
+        // AF-DROP: with the refresh disabled a drop just ends the registration; no refresh
+        // was sent, so the reason is not RegistrationRefreshFailed but None (AF-LESR:
+        // unknown reason), without a message (LARG-1). A user endpoint ends, an
+        // application endpoint re-establishes (AF-LEP-T, AF-LES).
+        for (table, after) in [
+            (table::<LocalEndpoint>(), Terminating),
+            (application(), Reestablishing),
+        ] {
+            let up = drive(&table, &[BeginEstablish, EstablishOk]);
+            let (to, raised) = events(&table, up, ConnectionDropped);
+            assert_eq!(to, after);
+            assert_eq!(
+                raised,
+                [Event::LocalEndpointStateChanged {
+                    previous_state: Established,
+                    state: after,
+                    reason: Why::None,
+                    message_data: false,
+                }]
+            );
+        }
+    }
+
+    #[test]
+    fn af_drain_a_draining_endpoint_reports_its_lost_registration_and_stays_draining() {
+        // AF-DRAIN: draining is the application's decision and outlives the registration;
+        // the loss is reported (AF-LESR: RegistrationRefreshFailed, "subsequent retries"
+        // follow; None when no refresh was sent, AF-DROP).
+        let app = application();
+        let draining = drive(&app, &[BeginEstablish, EstablishOk, BeginDrain]);
+        for (on, reason) in [
+            (RegistrationRefreshFailed, Why::RegistrationRefreshFailed),
+            (ConnectionDropped, Why::None),
+        ] {
+            let (to, raised) = events(&app, draining, on);
+            assert_eq!(to, Draining);
+            assert_eq!(
+                raised,
+                [Event::LocalEndpointStateChanged {
+                    previous_state: Draining,
+                    state: Draining,
+                    reason,
+                    message_data: false,
+                }]
+            );
+        }
+        // The registration that comes back is reported by the registration itself.
+        assert_eq!(
+            events(&app, draining, RegistrationRefreshOk),
+            (Draining, vec![])
+        );
+    }
+
+    #[test]
+    fn af_les_terminated_is_final() {
+        for table in [table::<LocalEndpoint>(), application()] {
+            for on in LocalEndpointStimulus::iter() {
+                let stays = table.step(Terminated, on).map_or(Terminated, |t| t.to);
+                assert_eq!(stays, Terminated, "{on}");
+            }
+        }
+    }
+
+    use strum::IntoEnumIterator;
 }

@@ -11,7 +11,7 @@
 //! Every move of the table, generated from its rows by `ucma-ha docs` (`docs/remote_presence.svg`;
 //! `docs/SPEC.md` also lists the rows that ignore or reject a stimulus):
 //!
-#![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../docs/remote_presence.svg"), "</div>\n")]
+#![doc = concat!("<div class=\"diagram\" style=\"overflow-x: auto\">\n", include_str!("../../docs/remote_presence.svg"), "</div>\n")]
 
 use fsm::{Machine, Row, RowGuard};
 use serde::{Deserialize, Serialize};
@@ -223,60 +223,7 @@ static ROWS: &[R] = &[
 // Properties
 // ---------------------------------------------------------------------------------------
 
-#[cfg(test)]
-mod properties {
-    use super::*;
-    use crate::test_support::{drive, events, table};
-    use fsm::Table;
-    use strum::IntoEnumIterator;
-
-    #[test]
-    fn rp_1_home_pool_view_follows_local_owner_presence() {
-        let table = table::<RemotePresence>();
-        let subscribed = drive(&table, &[BeginSubscribe, SubscribeOk]);
-        // PRES-1: offline -> WaitingForRetry; PRES-3: underlying Terminated -> WaitingForRetry.
-        assert_eq!(events(&table, subscribed, PoolOffline).0, WaitingForRetry);
-        assert_eq!(
-            events(&table, subscribed, UnderlyingSubscriptionTerminated).0,
-            WaitingForRetry
-        );
-        // PRES-4: recovery subscribes again.
-        let back = [PoolRecovered, SubscribeOk]
-            .iter()
-            .fold(WaitingForRetry, |state, &on| events(&table, state, on).0);
-        assert_eq!(back, Subscribed);
-        // PRES-3 for every state: a home-pool view never drops to Idle underneath.
-        for state in RemotePresentitySubscriptionState::iter().filter(|&s| s != Idle) {
-            let to = table
-                .step(state, UnderlyingSubscriptionTerminated)
-                .map_or(state, |t| t.to);
-            assert_ne!(to, Idle, "{state}");
-        }
-    }
-
-    #[test]
-    fn sub_4_other_pool_views_are_not_covered() {
-        let table = Table::<RemotePresence>::new(RemotePresenceParameters { home_pool: false })
-            .expect("total");
-        let subscribed = drive(&table, &[BeginSubscribe, SubscribeOk]);
-        assert_eq!(events(&table, subscribed, PoolOffline).0, Subscribed);
-        assert_eq!(
-            events(&table, subscribed, UnderlyingSubscriptionTerminated).0,
-            Idle
-        );
-    }
-
-    #[test]
-    fn af_rpss_subscription_limit_means_polling() {
-        let table = table::<RemotePresence>();
-        let (to, raised) = events(&table, Subscribing, SubscriptionLimitReached);
-        assert_eq!(to, Polling);
-        assert!(matches!(
-            raised[..],
-            [Event::RemoteSubscriptionStateChanged {
-                reason: Why::SubscriptionLimitReached,
-                ..
-            }]
-        ));
-    }
-}
+// The documented properties (`invariants::Documented`) and the clause tests are in
+// `properties.rs`; the random runs that check them are in `proptests.rs` (compiled into
+// the `proptests` test, not into the library).
+mod properties;

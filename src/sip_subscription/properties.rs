@@ -1,9 +1,13 @@
 //! The documented properties of `sip_subscription` (SUB-1..SUB-4, AF-SSS, AF-SIPSUB,
 //! AF-TR, AF-6665).
 
-use super::*;
+use crate::events::Event;
+use crate::invariants::*;
+use crate::sip_subscription::SipSubscriptionStimulus;
+use crate::vocabulary::{SubscriptionSignalingState, TransitionReason};
+use crate::SipSubscription;
 
-catalogue! {
+property_catalogue! {
     PROPERTIES = [
         REASON: "reason-is-who-caused-it", ["AF-TR", "AF-SIPSUB"],
             "Reason is ClientEvent for the owner's calls and the subscription's own retry \
@@ -214,5 +218,217 @@ impl Documented for SipSubscription {
                 ends_in: St::Terminated,
             },
         ]
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Clause tests
+// ---------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+    use crate::test_support::{drive, events};
+    use fsm::{Parameters, Table};
+    use strum::IntoEnumIterator;
+
+    fn with(platform: bool, home_pool: bool) -> Table<SipSubscription> {
+        Table::new(SipSubscriptionParameters {
+            platform,
+            home_pool,
+            query_only: false,
+        })
+        .expect("total")
+    }
+
+    fn subscribed(table: &Table<SipSubscription>) -> SubscriptionSignalingState {
+        drive(table, &[BeginSubscribe, SubscribeOk])
+    }
+
+    #[test]
+    fn sub_1_outside_the_platform_an_unresponsive_pool_terminates() {
+        let table = with(false, true);
+        let (to, raised) = events(&table, subscribed(&table), RefreshFailedPoolUnresponsive);
+        assert_eq!(to, Terminated);
+        assert!(matches!(
+            raised[..],
+            [Event::SubscriptionStateChanged {
+                reason: TransitionReason::ServerEvent,
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn sub_2_protected_retry_follows_pool_recovery() {
+        let protected = with(true, true);
+        let waiting = drive(
+            &protected,
+            &[BeginSubscribe, SubscribeOk, RefreshFailedPoolUnresponsive],
+        );
+        assert_eq!(waiting, WaitingForRetry);
+        let (to, raised) = events(&protected, waiting, PoolRecovered);
+        assert_eq!(to, Subscribing);
+        assert!(matches!(
+            raised[..],
+            [Event::SubscriptionStateChanged {
+                reason: TransitionReason::ServerEvent,
+                ..
+            }]
+        ));
+        // Unprotected subscriptions do not follow the pool.
+        let plain = with(true, false);
+        assert_eq!(
+            events(&plain, WaitingForRetry, PoolRecovered).0,
+            WaitingForRetry
+        );
+    }
+
+    #[test]
+    fn sub_2_sub_4_no_protected_retry_while_user_services_is_unavailable() {
+        // SUB-2 in the table itself: the retry timer that fires during a known outage
+        // leaves a protected subscription waiting; outside the platform's home pool
+        // (SUB-4, SUB-1) it retries as the plain timer does.
+        let protected = with(true, true);
+        assert_eq!(
+            events(
+                &protected,
+                WaitingForRetry,
+                RetryTimerFiredUserServicesUnavailable
+            ),
+            (WaitingForRetry, vec![])
+        );
+        assert_eq!(
+            events(&protected, WaitingForRetry, RetryTimerFired).0,
+            Subscribing
+        );
+        for (platform, home_pool) in [(true, false), (false, true), (false, false)] {
+            let plain = with(platform, home_pool);
+            let (to, raised) = events(
+                &plain,
+                WaitingForRetry,
+                RetryTimerFiredUserServicesUnavailable,
+            );
+            assert_eq!(to, Subscribing);
+            assert!(matches!(
+                raised[..],
+                [Event::SubscriptionStateChanged {
+                    reason: TransitionReason::ClientEvent,
+                    ..
+                }]
+            ));
+        }
+    }
+
+    #[test]
+    fn sub_3_unresponsive_pool_never_terminates_a_protected_subscription() {
+        for parameters in SipSubscriptionParameters::all()
+            .into_iter()
+            .filter(|p| p.protected())
+        {
+            let table = Table::<SipSubscription>::new(parameters).expect("total");
+            for state in SubscriptionSignalingState::iter().filter(|&s| s != Terminated) {
+                let to = table
+                    .step(state, RefreshFailedPoolUnresponsive)
+                    .map_or(state, |t| t.to);
+                assert_ne!(to, Terminated, "{parameters:?} {state}");
+            }
+        }
+        let table = with(true, true);
+        assert_eq!(
+            events(&table, subscribed(&table), RefreshFailedPoolUnresponsive).0,
+            WaitingForRetry
+        );
+    }
+
+    #[test]
+    fn sub_4_only_the_home_pool_is_protected() {
+        let elsewhere = with(true, false);
+        assert_eq!(
+            events(
+                &elsewhere,
+                subscribed(&elsewhere),
+                RefreshFailedPoolUnresponsive
+            )
+            .0,
+            Terminated
+        );
+        let home = with(true, true);
+        assert_eq!(
+            events(&home, subscribed(&home), RefreshFailedPoolUnresponsive).0,
+            WaitingForRetry
+        );
+    }
+
+    #[test]
+    fn af_sipsub_terminated_is_final_and_cannot_be_reused() {
+        for parameters in SipSubscriptionParameters::all() {
+            let table = Table::<SipSubscription>::new(parameters).expect("total");
+            for on in SipSubscriptionStimulus::iter() {
+                assert_eq!(
+                    table.step(Terminated, on).map_or(Terminated, |t| t.to),
+                    Terminated
+                );
+            }
+            assert_eq!(
+                table
+                    .step(Terminated, BeginSubscribe)
+                    .map(|t| t.to)
+                    .err()
+                    .map(|r| r.error),
+                Some(InvalidOperationException)
+            );
+        }
+    }
+
+    #[test]
+    fn af_sipsub_subscribe_twice_and_refresh_outside_subscribed_are_rejected() {
+        let table = with(true, true);
+        let subscribing = drive(&table, &[BeginSubscribe]);
+        assert!(table.step(subscribing, BeginSubscribe).is_err());
+        for state in SubscriptionSignalingState::iter() {
+            assert_eq!(
+                table.step(state, BeginRefresh).is_ok(),
+                state == Subscribed,
+                "{state}"
+            );
+        }
+    }
+
+    #[test]
+    fn af_6665_refusals_and_terminating_notifies_end_the_dialog_for_good() {
+        // AF-6665: a rejected SUBSCRIBE or refresh must not be retried, and a NOTIFY with
+        // Subscription-State terminated ends the dialog; under every parameter set the
+        // subscription ends Terminated, never WaitingForRetry.
+        for parameters in SipSubscriptionParameters::all() {
+            let table = Table::<SipSubscription>::new(parameters).expect("total");
+            for (from, on) in [
+                (Subscribing, SubscribeRejected),
+                (Subscribed, RefreshFailedFinal),
+                (Subscribing, NotifyTerminated),
+                (Subscribed, NotifyTerminated),
+            ] {
+                let (to, raised) = events(&table, from, on);
+                assert_eq!(to, Terminated, "{parameters:?} {from} {on}");
+                assert!(matches!(
+                    raised[..],
+                    [Event::SubscriptionStateChanged {
+                        reason: TransitionReason::ServerEvent,
+                        ..
+                    }]
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn af_sipsub_query_only_is_never_retried() {
+        let table = Table::<SipSubscription>::new(SipSubscriptionParameters {
+            query_only: true,
+            ..Default::default()
+        })
+        .expect("total");
+        assert_eq!(events(&table, Subscribing, SubscribeFailed).0, Terminated);
+        assert_eq!(events(&table, Subscribing, SubscribeOk).0, Terminated);
     }
 }

@@ -1,4 +1,7 @@
 //! `local_owner_presence`: PRES-1..PRES-4, AF-CSS, AF-PSS, AF-PUB, D3, D6.
+//!
+//! Compiled into the `proptests` test (`proptests/main.rs`), which holds the harness these
+//! runs share; it sits here so the object reads in one place.
 
 use ucma_ha::presence::LocalOwnerPresenceStimulus as S;
 use ucma_ha::vocabulary::CollaborationSubscriptionState as St;

@@ -1,8 +1,14 @@
 //! The documented properties of `remote_presence` (RP-1, SUB-4, AF-RPSS).
 
-use super::*;
+use crate::events::Event;
+use crate::invariants::*;
+use crate::remote_presence::RemotePresenceStimulus;
+use crate::vocabulary::{
+    RemotePresentitySubscriptionState, RemotePresentitySubscriptionStateTransitionReason,
+};
+use crate::RemotePresence;
 
-catalogue! {
+property_catalogue! {
     PROPERTIES = [
         REASON: "reason-names-the-cause", ["AF-RPSS"],
             "Reason is SubscriptionLimitReached exactly when the server refuses more \
@@ -152,5 +158,67 @@ impl Documented for RemotePresence {
                 ends_in: St::Subscribing,
             },
         ]
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Clause tests
+// ---------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+    use crate::test_support::{drive, events, table};
+    use fsm::Table;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn rp_1_home_pool_view_follows_local_owner_presence() {
+        let table = table::<RemotePresence>();
+        let subscribed = drive(&table, &[BeginSubscribe, SubscribeOk]);
+        // PRES-1: offline -> WaitingForRetry; PRES-3: underlying Terminated -> WaitingForRetry.
+        assert_eq!(events(&table, subscribed, PoolOffline).0, WaitingForRetry);
+        assert_eq!(
+            events(&table, subscribed, UnderlyingSubscriptionTerminated).0,
+            WaitingForRetry
+        );
+        // PRES-4: recovery subscribes again.
+        let back = [PoolRecovered, SubscribeOk]
+            .iter()
+            .fold(WaitingForRetry, |state, &on| events(&table, state, on).0);
+        assert_eq!(back, Subscribed);
+        // PRES-3 for every state: a home-pool view never drops to Idle underneath.
+        for state in RemotePresentitySubscriptionState::iter().filter(|&s| s != Idle) {
+            let to = table
+                .step(state, UnderlyingSubscriptionTerminated)
+                .map_or(state, |t| t.to);
+            assert_ne!(to, Idle, "{state}");
+        }
+    }
+
+    #[test]
+    fn sub_4_other_pool_views_are_not_covered() {
+        let table = Table::<RemotePresence>::new(RemotePresenceParameters { home_pool: false })
+            .expect("total");
+        let subscribed = drive(&table, &[BeginSubscribe, SubscribeOk]);
+        assert_eq!(events(&table, subscribed, PoolOffline).0, Subscribed);
+        assert_eq!(
+            events(&table, subscribed, UnderlyingSubscriptionTerminated).0,
+            Idle
+        );
+    }
+
+    #[test]
+    fn af_rpss_subscription_limit_means_polling() {
+        let table = table::<RemotePresence>();
+        let (to, raised) = events(&table, Subscribing, SubscriptionLimitReached);
+        assert_eq!(to, Polling);
+        assert!(matches!(
+            raised[..],
+            [Event::RemoteSubscriptionStateChanged {
+                reason: Why::SubscriptionLimitReached,
+                ..
+            }]
+        ));
     }
 }

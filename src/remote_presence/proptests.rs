@@ -1,4 +1,7 @@
 //! `remote_presence`: RP-1 (with PRES-1..PRES-4), SUB-4, AF-RPSS.
+//!
+//! Compiled into the `proptests` test (`proptests/main.rs`), which holds the harness these
+//! runs share; it sits here so the object reads in one place.
 
 use fsm::Table;
 use proptest::prelude::*;

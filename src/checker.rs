@@ -43,7 +43,7 @@ use fsm::Symbol;
 use petgraph::graph::NodeIndex;
 
 use crate::system::compiled::{CompiledSystem, Layout};
-use crate::system::properties::{step_properties, Edge, Judgement, Property, PROPERTIES};
+use crate::system::properties::{step_properties, Judgement, MacroStep, Property, PROPERTIES};
 use crate::system::view::ComponentStates;
 use crate::system::{Delivery, Observer, Packed, System, SystemConfig, SystemStimulus};
 use crate::trace::{Expect, Step, Trace};
@@ -175,7 +175,7 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
     }
     let mut log = Vec::new();
     let result = system.step_observed(state, *last, &mut log);
-    let edge = Edge {
+    let edge = MacroStep {
         system,
         before: state,
         stimulus: *last,
@@ -307,7 +307,7 @@ fn situation(system: &System, state: Packed) -> Situation {
 fn look(system: &System, before: Packed, stimulus: SystemStimulus, log: &mut Log) -> Seen {
     log.deliveries.clear();
     let result = system.step_observed(before, stimulus, log);
-    let edge = Edge {
+    let edge = MacroStep {
         system,
         before,
         stimulus,

@@ -13,9 +13,9 @@
 //!
 //! # Examples
 //! ```
-//! use ucma_ha::report::{trace_report, Options, Outcome};
+//! use ucma_ha::report::{trace_report, Options, TraceOutcome};
 //! let report = trace_report(None, ucma_ha::trace::EXAMPLE.as_bytes(), Options::default());
-//! assert_eq!(report.result, Outcome::Ok);
+//! assert_eq!(report.result, TraceOutcome::Ok);
 //! assert_eq!(report.steps[2].after.states.get("registration"), Some("Unregistering"));
 //! assert_eq!(report.steps[2].events[0].component, "registration");
 //! assert!(report.steps[2].events[0].clauses.contains(&"AF-RS"));
@@ -131,9 +131,9 @@ pub fn replay_report(file: Option<&str>, trace: &Trace, options: Options) -> Tra
     TraceReport {
         file: file.map(str::to_owned),
         result: if divergence.is_some() {
-            Outcome::Diverged
+            TraceOutcome::Diverged
         } else {
-            Outcome::Ok
+            TraceOutcome::Ok
         },
         error: None,
         machine: Some(trace.machine.clone()),
@@ -158,7 +158,7 @@ fn invalid(file: Option<&str>, trace: Option<&Trace>, error: &TraceError) -> Tra
     }
     TraceReport {
         file: file.map(str::to_owned),
-        result: Outcome::Invalid,
+        result: TraceOutcome::Invalid,
         error: Some(InputError::from(&error)),
         machine: trace.map(|trace| trace.machine.clone()),
         config: Value::Null,

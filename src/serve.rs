@@ -28,7 +28,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::report::{self, Options, Outcome, ReplayReport};
+use crate::report::{self, Options, ReplayReport, TraceOutcome};
 use crate::trace::{Problem, TraceError};
 
 /// The largest request body accepted, in bytes.
@@ -133,8 +133,8 @@ pub fn answer(body: &[u8], options: Options) -> (StatusCode, ReplayReport) {
         Err(error) => report::error_report(None, &error),
     };
     let status = match report.result {
-        Outcome::Ok | Outcome::Diverged => StatusCode::OK,
-        Outcome::Invalid => StatusCode::BAD_REQUEST,
+        TraceOutcome::Ok | TraceOutcome::Diverged => StatusCode::OK,
+        TraceOutcome::Invalid => StatusCode::BAD_REQUEST,
     };
     (status, ReplayReport::new(vec![report]))
 }

@@ -94,7 +94,7 @@ pub mod view;
 pub mod wiring;
 pub mod world;
 
-pub use engine::{Delivery, Kind, Observer, Outcome, Packed, StepResult, MAX_VIEWS};
+pub use engine::{Delivery, DeliveryOutcome, Kind, Observer, Packed, StepResult, MAX_VIEWS};
 use engine::{Engine, CONTACT_GROUP_SERVICES, ENDPOINT, FIRST_VIEW, LOCAL_OWNER_PRESENCE};
 
 /// The machine id of the composed system.
@@ -463,7 +463,7 @@ impl System {
 
     /// The events a delivery raised.
     pub fn events_of(&self, delivery: &Delivery, out: &mut Vec<crate::Event>) {
-        if delivery.outcome == Outcome::Moved {
+        if delivery.outcome == DeliveryOutcome::Moved {
             self.engine.parts[delivery.kind as usize].events(delivery.from, delivery.on, out);
         }
     }

@@ -151,7 +151,7 @@ pub type RowId = (&'static str, usize);
 
 /// What a vector was made for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Target {
+pub enum Goal {
     /// A row of a machine's table.
     Row(RowId),
     /// An edge of the explored graph of the parameter set with this index.
@@ -170,7 +170,7 @@ pub struct Vector {
     /// The file name (deterministic, e.g. `registration-017-Registered-RefreshDue.json`).
     pub name: String,
     /// What it was made for.
-    pub target: Target,
+    pub goal: Goal,
     /// The trace, with full expectations on every step.
     pub trace: Trace,
 }
@@ -287,7 +287,7 @@ pub fn generate_for(models: &[&dyn DynModel], options: &Options) -> Result<Gener
 
 /// How far a [`generate_with`] walk has come, for a progress line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
+pub struct WalkProgress {
     /// The parameter set being walked (from 0).
     pub config: usize,
     /// States found in it so far.
@@ -314,7 +314,7 @@ pub fn generate_with(
     models: &[&dyn DynModel],
     options: &Options,
     sink: &mut dyn FnMut(Vector) -> Result<(), String>,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(WalkProgress),
 ) -> Result<VectorCoverage, VectorError> {
     check_budget(models, options)?;
     let mut walk = Walk {
@@ -372,7 +372,7 @@ pub fn check_budget(models: &[&dyn DynModel], options: &Options) -> Result<(), V
 struct Walk<'o, 's> {
     options: &'o Options,
     sink: &'s mut dyn FnMut(Vector) -> Result<(), String>,
-    progress: &'s mut dyn FnMut(Progress),
+    progress: &'s mut dyn FnMut(WalkProgress),
     covered: BTreeSet<RowId>,
     reachable: BTreeSet<RowId>,
     edges_covered: usize,
@@ -404,7 +404,7 @@ impl Walk<'_, '_> {
         let mut from = 0;
         'walk: while from < graph.states.len() {
             if from % 1024 == 0 {
-                (self.progress)(Progress {
+                (self.progress)(WalkProgress {
                     config,
                     states: graph.states.len(),
                     vectors: self.handed,
@@ -436,9 +436,9 @@ impl Walk<'_, '_> {
                     let mut path = graph.path_to(from);
                     path.push((from, k));
                     let edge = from * stimuli.len() + k;
-                    let target = Target::Edge { config, edge };
+                    let goal = Goal::Edge { config, edge };
                     let name = edge_file_name(model, config, edge, stimulus, sweep);
-                    self.hand(model, &stimuli, &path, name, target, &mut on_paths)?;
+                    self.hand(model, &stimuli, &path, name, goal, &mut on_paths)?;
                     if self.stopped.is_some() {
                         break 'walk;
                     }
@@ -489,7 +489,7 @@ impl Walk<'_, '_> {
         kept.sort_by(|a, b| a.0.cmp(&b.0));
         for (row, path) in kept {
             let name = row_file_name(model, graph, stimuli, row, &path)?;
-            self.hand(model, stimuli, &path, name, Target::Row(row), on_paths)?;
+            self.hand(model, stimuli, &path, name, Goal::Row(row), on_paths)?;
             if self.stopped.is_some() {
                 break;
             }
@@ -504,7 +504,7 @@ impl Walk<'_, '_> {
         stimuli: &[&'static str],
         path: &[(usize, usize)],
         name: String,
-        target: Target,
+        goal: Goal,
         on_paths: &mut HashSet<(usize, usize)>,
     ) -> Result<(), VectorError> {
         if self.handed >= self.options.max_vectors {
@@ -518,12 +518,7 @@ impl Walk<'_, '_> {
         let (trace, fired) = trace_of(model, stimuli, path)?;
         self.covered.extend(fired);
         on_paths.extend(path.iter().copied());
-        (self.sink)(Vector {
-            name,
-            target,
-            trace,
-        })
-        .map_err(VectorError::Sink)?;
+        (self.sink)(Vector { name, goal, trace }).map_err(VectorError::Sink)?;
         self.handed += 1;
         Ok(())
     }

@@ -557,7 +557,7 @@ fn refresh_toggling() -> System {
 /// violation giving the counterexample's length and last stimulus (as the checker words
 /// it), else `held` when its premise was met and `VACUOUS` when not.
 fn unmemoised(system: &System, symmetry: bool) -> Vec<(&'static str, String)> {
-    use ucma_ha::system::properties::{Edge, Judgement, PROPERTIES};
+    use ucma_ha::system::properties::{Judgement, MacroStep, PROPERTIES};
     let found = explore(
         system,
         Limits {
@@ -574,7 +574,7 @@ fn unmemoised(system: &System, symmetry: bool) -> Vec<(&'static str, String)> {
         for &stimulus in System::stimuli() {
             let mut log = Vec::new();
             let result = system.step_observed(before, stimulus, &mut log);
-            let edge = Edge {
+            let edge = MacroStep {
                 system,
                 before,
                 stimulus,

@@ -15,12 +15,13 @@ use ucma_ha::registration::{RegistrationEffect, RegistrationStatus, Registration
 use ucma_ha::remote_presence::RemotePresenceStimulus as Rp;
 use ucma_ha::sip_subscription::SipSubscriptionStimulus as Sub;
 use ucma_ha::system::properties::{
-    self, excluded_after_recovery, fair, property, recovering, stable_world, step_violations, Edge,
-    Finding, Judgement, Property, PROPERTIES,
+    self, excluded_after_recovery, fair, property, recovering, stable_world, step_violations,
+    Finding, Judgement, MacroStep, Property, PROPERTIES,
 };
 use ucma_ha::system::view::ComponentStates;
 use ucma_ha::system::{
-    Delivery, Kind, Outcome, Packed, StepResult, System, SystemConfig, SystemStimulus, Tables,
+    Delivery, DeliveryOutcome, Kind, Packed, StepResult, System, SystemConfig, SystemStimulus,
+    Tables,
 };
 use ucma_ha::vocabulary::{
     CollaborationSubscriptionState as Css, LocalEndpointState as Les,
@@ -63,7 +64,7 @@ fn views_elsewhere() -> System {
     })
 }
 
-fn step_judgement(name: &str) -> fn(&Edge<'_>) -> Finding {
+fn step_judgement(name: &str) -> fn(&MacroStep<'_>) -> Finding {
     match property(name).map(|p| p.judgement) {
         Some(Judgement::Step(judge)) => judge,
         _ => panic!("{name} is a step property"),
@@ -86,7 +87,7 @@ fn delivery(
     slot: usize,
     on: impl Symbol,
     (from, to): (impl Symbol, impl Symbol),
-    outcome: Outcome,
+    outcome: DeliveryOutcome,
 ) -> Delivery {
     Delivery {
         slot,
@@ -115,7 +116,7 @@ fn finding(
         rejected: rejected.then_some("InvalidOperationException"),
         diverged: false,
     };
-    step_judgement(name)(&Edge {
+    step_judgement(name)(&MacroStep {
         system,
         before,
         stimulus,
@@ -201,29 +202,48 @@ fn no_publish_in_waiting_for_retry_judges_publish_and_contact_calls_in_waiting_f
             delivery(&s, Kind::ContactGroupServices, CGS, on, states, outcome),
         )
     };
-    assert_eq!(lop(Lop::BeginPublishPresence, wait, Outcome::Rejected), MET);
     assert_eq!(
-        lop(Lop::BeginPublishPresence, wait, Outcome::Moved),
+        lop(Lop::BeginPublishPresence, wait, DeliveryOutcome::Rejected),
+        MET
+    );
+    assert_eq!(
+        lop(Lop::BeginPublishPresence, wait, DeliveryOutcome::Moved),
         VIOLATED
     );
     assert_eq!(
-        lop(Lop::BeginPublishPresence, wait, Outcome::Ignored),
+        lop(Lop::BeginPublishPresence, wait, DeliveryOutcome::Ignored),
         VIOLATED
     );
-    assert_eq!(cgs(Cgs::BeginAddContact, wait, Outcome::Rejected), MET);
-    assert_eq!(cgs(Cgs::BeginAddContact, wait, Outcome::Moved), VIOLATED);
+    assert_eq!(
+        cgs(Cgs::BeginAddContact, wait, DeliveryOutcome::Rejected),
+        MET
+    );
+    assert_eq!(
+        cgs(Cgs::BeginAddContact, wait, DeliveryOutcome::Moved),
+        VIOLATED
+    );
     // Not in WaitingForRetry, or not a publish or contact operation: nothing to judge.
     let subscribed = (Css::Subscribed, Css::Subscribed);
     assert_eq!(
-        lop(Lop::BeginPublishPresence, subscribed, Outcome::Moved),
+        lop(
+            Lop::BeginPublishPresence,
+            subscribed,
+            DeliveryOutcome::Moved
+        ),
         NOTHING
     );
     assert_eq!(
-        cgs(Cgs::BeginAddContact, subscribed, Outcome::Moved),
+        cgs(Cgs::BeginAddContact, subscribed, DeliveryOutcome::Moved),
         NOTHING
     );
-    assert_eq!(lop(Lop::PoolRecovered, wait, Outcome::Moved), NOTHING);
-    assert_eq!(cgs(Cgs::PoolRecovered, wait, Outcome::Moved), NOTHING);
+    assert_eq!(
+        lop(Lop::PoolRecovered, wait, DeliveryOutcome::Moved),
+        NOTHING
+    );
+    assert_eq!(
+        cgs(Cgs::PoolRecovered, wait, DeliveryOutcome::Moved),
+        NOTHING
+    );
     // A remote view is no publisher, whatever its state and stimulus indices.
     let view = delivery(
         &s,
@@ -231,7 +251,7 @@ fn no_publish_in_waiting_for_retry_judges_publish_and_contact_calls_in_waiting_f
         VIEW,
         Lop::BeginPublishPresence,
         wait,
-        Outcome::Moved,
+        DeliveryOutcome::Moved,
     );
     assert_eq!(on_delivery(NAME, &s, view), NOTHING);
 }
@@ -318,12 +338,15 @@ fn a_time_out_may_not_terminate_a_protected_subscription_sub_3() {
     };
     let unresponsive = Sub::RefreshFailedPoolUnresponsive;
     let ended = (Sss::Subscribed, Sss::Terminated);
-    assert_eq!(session(unresponsive, ended, Outcome::Moved), VIOLATED);
+    assert_eq!(
+        session(unresponsive, ended, DeliveryOutcome::Moved),
+        VIOLATED
+    );
     assert_eq!(
         session(
             Sub::SubscribeFailed,
             (Sss::Subscribing, Sss::Terminated),
-            Outcome::Moved
+            DeliveryOutcome::Moved
         ),
         VIOLATED
     );
@@ -331,23 +354,26 @@ fn a_time_out_may_not_terminate_a_protected_subscription_sub_3() {
         session(
             unresponsive,
             (Sss::Subscribed, Sss::WaitingForRetry),
-            Outcome::Moved
+            DeliveryOutcome::Moved
         ),
         MET
     );
-    assert_eq!(session(unresponsive, ended, Outcome::Ignored), MET);
+    assert_eq!(session(unresponsive, ended, DeliveryOutcome::Ignored), MET);
     // A renewed instance, another state before, or another stimulus: nothing to judge.
-    assert_eq!(session(unresponsive, ended, Outcome::Renewed), NOTHING);
+    assert_eq!(
+        session(unresponsive, ended, DeliveryOutcome::Renewed),
+        NOTHING
+    );
     assert_eq!(
         session(
             unresponsive,
             (Sss::WaitingForRetry, Sss::Terminated),
-            Outcome::Moved
+            DeliveryOutcome::Moved
         ),
         NOTHING
     );
     assert_eq!(
-        session(Sub::RefreshFailedFinal, ended, Outcome::Moved),
+        session(Sub::RefreshFailedFinal, ended, DeliveryOutcome::Moved),
         NOTHING
     );
     // A view's SipSubscription is protected only when the views go to the home pool
@@ -359,7 +385,7 @@ fn a_time_out_may_not_terminate_a_protected_subscription_sub_3() {
             VIEW_SUBSCRIPTION,
             unresponsive,
             ended,
-            Outcome::Moved,
+            DeliveryOutcome::Moved,
         )
     };
     assert_eq!(view(&s), VIOLATED);
@@ -371,7 +397,7 @@ fn a_time_out_may_not_terminate_a_protected_subscription_sub_3() {
             LOP,
             unresponsive,
             ended,
-            Outcome::Moved
+            DeliveryOutcome::Moved
         ),
         NOTHING
     );
@@ -391,32 +417,57 @@ fn an_underlying_termination_may_not_idle_an_owner_pres_3_rp_1() {
     let cgs =
         |on, states, outcome| delivery(&s, Kind::ContactGroupServices, CGS, on, states, outcome);
     let terminated = Lop::UnderlyingSubscriptionTerminated;
-    assert_eq!(judge(&s, lop(terminated, idled, Outcome::Moved)), VIOLATED);
-    assert_eq!(judge(&s, lop(terminated, retry, Outcome::Moved)), MET);
-    assert_eq!(judge(&s, lop(terminated, idled, Outcome::Ignored)), MET);
     assert_eq!(
-        judge(&s, lop(terminated, (Css::Idle, Css::Idle), Outcome::Moved)),
-        NOTHING
-    );
-    assert_eq!(
-        judge(&s, lop(Lop::BeginUnsubscribe, idled, Outcome::Moved)),
-        NOTHING
-    );
-    let cgs_terminated = Cgs::UnderlyingSubscriptionTerminated;
-    assert_eq!(
-        judge(&s, cgs(cgs_terminated, idled, Outcome::Moved)),
+        judge(&s, lop(terminated, idled, DeliveryOutcome::Moved)),
         VIOLATED
     );
-    assert_eq!(judge(&s, cgs(cgs_terminated, retry, Outcome::Moved)), MET);
+    assert_eq!(
+        judge(&s, lop(terminated, retry, DeliveryOutcome::Moved)),
+        MET
+    );
+    assert_eq!(
+        judge(&s, lop(terminated, idled, DeliveryOutcome::Ignored)),
+        MET
+    );
     assert_eq!(
         judge(
             &s,
-            cgs(cgs_terminated, (Css::Idle, Css::Idle), Outcome::Moved)
+            lop(terminated, (Css::Idle, Css::Idle), DeliveryOutcome::Moved)
         ),
         NOTHING
     );
     assert_eq!(
-        judge(&s, cgs(Cgs::BeginUnsubscribe, idled, Outcome::Moved)),
+        judge(
+            &s,
+            lop(Lop::BeginUnsubscribe, idled, DeliveryOutcome::Moved)
+        ),
+        NOTHING
+    );
+    let cgs_terminated = Cgs::UnderlyingSubscriptionTerminated;
+    assert_eq!(
+        judge(&s, cgs(cgs_terminated, idled, DeliveryOutcome::Moved)),
+        VIOLATED
+    );
+    assert_eq!(
+        judge(&s, cgs(cgs_terminated, retry, DeliveryOutcome::Moved)),
+        MET
+    );
+    assert_eq!(
+        judge(
+            &s,
+            cgs(
+                cgs_terminated,
+                (Css::Idle, Css::Idle),
+                DeliveryOutcome::Moved
+            )
+        ),
+        NOTHING
+    );
+    assert_eq!(
+        judge(
+            &s,
+            cgs(Cgs::BeginUnsubscribe, idled, DeliveryOutcome::Moved)
+        ),
         NOTHING
     );
     let view = |system: &System, on: Rp, states: (Rpss, Rpss)| {
@@ -428,7 +479,7 @@ fn an_underlying_termination_may_not_idle_an_owner_pres_3_rp_1() {
                 VIEW,
                 on,
                 states,
-                Outcome::Moved,
+                DeliveryOutcome::Moved,
             ),
         )
     };
@@ -450,7 +501,7 @@ fn an_underlying_termination_may_not_idle_an_owner_pres_3_rp_1() {
         LOP_SUBSCRIPTION,
         terminated,
         view_idled,
-        Outcome::Moved,
+        DeliveryOutcome::Moved,
     );
     assert_eq!(judge(&s, sub), NOTHING);
 }
@@ -507,16 +558,37 @@ fn no_retry_while_user_services_are_reported_unavailable_sub_2() {
     let again = (Sss::WaitingForRetry, Sss::Subscribing);
     let session = Kind::SessionSubscription;
     assert_eq!(
-        retried(&s, session, LOP_SUBSCRIPTION, again, Outcome::Moved, down),
+        retried(
+            &s,
+            session,
+            LOP_SUBSCRIPTION,
+            again,
+            DeliveryOutcome::Moved,
+            down
+        ),
         VIOLATED
     );
     // Judged on the state just before that delivery, not the step's first state.
     assert_eq!(
-        retried(&s, session, LOP_SUBSCRIPTION, again, Outcome::Moved, up),
+        retried(
+            &s,
+            session,
+            LOP_SUBSCRIPTION,
+            again,
+            DeliveryOutcome::Moved,
+            up
+        ),
         NOTHING
     );
     assert_eq!(
-        retried(&s, session, LOP_SUBSCRIPTION, again, Outcome::Ignored, down),
+        retried(
+            &s,
+            session,
+            LOP_SUBSCRIPTION,
+            again,
+            DeliveryOutcome::Ignored,
+            down
+        ),
         NOTHING
     );
     assert_eq!(
@@ -525,7 +597,7 @@ fn no_retry_while_user_services_are_reported_unavailable_sub_2() {
             session,
             LOP_SUBSCRIPTION,
             (Sss::Idle, Sss::Subscribing),
-            Outcome::Moved,
+            DeliveryOutcome::Moved,
             down
         ),
         NOTHING
@@ -536,7 +608,7 @@ fn no_retry_while_user_services_are_reported_unavailable_sub_2() {
             session,
             LOP_SUBSCRIPTION,
             (Sss::WaitingForRetry, Sss::Terminated),
-            Outcome::Moved,
+            DeliveryOutcome::Moved,
             down
         ),
         NOTHING
@@ -548,7 +620,7 @@ fn no_retry_while_user_services_are_reported_unavailable_sub_2() {
             view_kind,
             VIEW_SUBSCRIPTION,
             again,
-            Outcome::Moved,
+            DeliveryOutcome::Moved,
             down
         ),
         VIOLATED
@@ -560,7 +632,7 @@ fn no_retry_while_user_services_are_reported_unavailable_sub_2() {
             view_kind,
             VIEW_SUBSCRIPTION,
             again,
-            Outcome::Moved,
+            DeliveryOutcome::Moved,
             down
         ),
         NOTHING
@@ -585,19 +657,22 @@ fn nothing_leaves_terminated_but_a_new_subscription_af_sipsub_af_les() {
         ))
     };
     assert_eq!(
-        endpoint((Les::Terminated, Les::Establishing), Outcome::Moved),
+        endpoint((Les::Terminated, Les::Establishing), DeliveryOutcome::Moved),
         VIOLATED
     );
     assert_eq!(
-        endpoint((Les::Terminated, Les::Terminated), Outcome::Moved),
+        endpoint((Les::Terminated, Les::Terminated), DeliveryOutcome::Moved),
         MET
     );
     assert_eq!(
-        endpoint((Les::Terminated, Les::Establishing), Outcome::Ignored),
+        endpoint(
+            (Les::Terminated, Les::Establishing),
+            DeliveryOutcome::Ignored
+        ),
         MET
     );
     assert_eq!(
-        endpoint((Les::Idle, Les::Establishing), Outcome::Moved),
+        endpoint((Les::Idle, Les::Establishing), DeliveryOutcome::Moved),
         NOTHING
     );
     let sub = |kind, slot, states, outcome| {
@@ -613,7 +688,7 @@ fn nothing_leaves_terminated_but_a_new_subscription_af_sipsub_af_les() {
     let out = (Sss::Terminated, Sss::Subscribing);
     let session = Kind::SessionSubscription;
     assert_eq!(
-        sub(session, LOP_SUBSCRIPTION, out, Outcome::Moved),
+        sub(session, LOP_SUBSCRIPTION, out, DeliveryOutcome::Moved),
         VIOLATED
     );
     assert_eq!(
@@ -621,7 +696,7 @@ fn nothing_leaves_terminated_but_a_new_subscription_af_sipsub_af_les() {
             Kind::ViewSubscription,
             VIEW_SUBSCRIPTION,
             out,
-            Outcome::Moved
+            DeliveryOutcome::Moved
         ),
         VIOLATED
     );
@@ -630,12 +705,12 @@ fn nothing_leaves_terminated_but_a_new_subscription_af_sipsub_af_les() {
             session,
             LOP_SUBSCRIPTION,
             (Sss::Terminated, Sss::Terminated),
-            Outcome::Moved
+            DeliveryOutcome::Moved
         ),
         MET
     );
     assert_eq!(
-        sub(session, LOP_SUBSCRIPTION, out, Outcome::Renewed),
+        sub(session, LOP_SUBSCRIPTION, out, DeliveryOutcome::Renewed),
         NOTHING
     );
     assert_eq!(
@@ -643,18 +718,23 @@ fn nothing_leaves_terminated_but_a_new_subscription_af_sipsub_af_les() {
             session,
             LOP_SUBSCRIPTION,
             (Sss::Subscribed, Sss::Idle),
-            Outcome::Moved
+            DeliveryOutcome::Moved
         ),
         NOTHING
     );
     // An owner or the registration is neither: their Terminated-like indices mean nothing
     // here.
     assert_eq!(
-        sub(Kind::LocalOwnerPresence, LOP, out, Outcome::Moved),
+        sub(Kind::LocalOwnerPresence, LOP, out, DeliveryOutcome::Moved),
         NOTHING
     );
     assert_eq!(
-        sub(Kind::Registration, REGISTRATION, out, Outcome::Moved),
+        sub(
+            Kind::Registration,
+            REGISTRATION,
+            out,
+            DeliveryOutcome::Moved
+        ),
         NOTHING
     );
 }
@@ -881,12 +961,12 @@ fn only_the_registrations_moves_are_judged_for_their_event_arguments_svc_1_reg_2
         REGISTRATION,
         Reg::RegisterOk,
         (from, RegistrationStatus::RegisteredUserServicesUnknown),
-        Outcome::Moved,
+        DeliveryOutcome::Moved,
     );
     ok.row = u16::try_from(registration.row_index(from, Reg::RegisterOk)).expect("small");
     assert_eq!(on_delivery(NAME, &s, ok), MET);
     let ignored = Delivery {
-        outcome: Outcome::Ignored,
+        outcome: DeliveryOutcome::Ignored,
         to: ok.from,
         ..ok
     };

@@ -7,7 +7,7 @@ use fsm::Symbol;
 use serde_json::Value;
 
 use super::{nearest, CatalogError, DynModel, Fired, Reaction, Snapshot, StateName};
-use crate::system::{slot_name, Outcome, Packed, System, SystemError, SystemStimulus, ID};
+use crate::system::{slot_name, DeliveryOutcome, Packed, System, SystemError, SystemStimulus, ID};
 
 /// The logged step as the catalog reports it: events, with the component that raised
 /// each, and fired rows.
@@ -22,7 +22,7 @@ fn reaction(system: &System, state: Packed, stimulus: SystemStimulus) -> Reactio
             system.events_of(delivery, &mut events);
             raised_by.resize(events.len(), Cow::Borrowed(slot_name(delivery.slot)));
         }
-        if delivery.outcome != Outcome::Renewed {
+        if delivery.outcome != DeliveryOutcome::Renewed {
             fired.push(Fired {
                 component: Cow::Borrowed(slot_name(delivery.slot)),
                 machine: system.machine_of(delivery.kind),

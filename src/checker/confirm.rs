@@ -19,7 +19,7 @@
 use thiserror::Error;
 
 use super::Log;
-use crate::system::properties::{property, Edge, Judgement, Liveness};
+use crate::system::properties::{property, Judgement, Liveness, MacroStep};
 use crate::system::view::ComponentStates;
 use crate::system::{Packed, System, SystemStimulus};
 
@@ -154,7 +154,7 @@ pub fn confirm(
                 wired: Vec::new(),
             };
             let result = system.step_observed(before, last, &mut log);
-            let edge = Edge {
+            let edge = MacroStep {
                 system,
                 before,
                 stimulus: last,

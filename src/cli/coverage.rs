@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::out::Format;
-use super::replay::{replay_file, Outcome};
+use super::replay::{replay_file, FileReplay};
 use crate::coverage::Tally;
 use crate::report::coverage::{CoverageReport, DivergenceAt, FileResult};
-use crate::report::Outcome as FileOutcome;
+use crate::report::TraceOutcome;
 
 /// Arguments of `ucma-ha coverage`.
 #[derive(Debug, Args)]
@@ -45,14 +45,14 @@ pub fn run(args: &CoverageArgs) -> u8 {
         });
         let mut result = FileResult {
             file: file.display().to_string(),
-            result: FileOutcome::Ok,
+            result: TraceOutcome::Ok,
             steps: ran,
             divergence: None,
             error: None,
         };
         match outcome {
-            Outcome::Matched { name, .. } => result.file = name,
-            Outcome::Diverged(divergence) => {
+            FileReplay::Matched { name, .. } => result.file = name,
+            FileReplay::Diverged(divergence) => {
                 let name = divergence.file.clone().unwrap_or_default();
                 if text {
                     outln!(
@@ -61,7 +61,7 @@ pub fn run(args: &CoverageArgs) -> u8 {
                         divergence.stimulus
                     );
                 }
-                result.result = FileOutcome::Diverged;
+                result.result = TraceOutcome::Diverged;
                 result.divergence = Some(DivergenceAt {
                     step: divergence.step,
                     on: divergence.stimulus.clone(),
@@ -70,11 +70,11 @@ pub fn run(args: &CoverageArgs) -> u8 {
                 result.file = name;
                 code = code.max(super::FAILED);
             }
-            Outcome::Bad(error) => {
+            FileReplay::Bad(error) => {
                 if text {
                     errln!("error: {}", error.message);
                 }
-                result.result = FileOutcome::Invalid;
+                result.result = TraceOutcome::Invalid;
                 result.steps = 0;
                 result.error = Some(error);
                 code = super::BAD_INPUT;

@@ -35,7 +35,7 @@ pub enum Format {
 }
 
 /// How one trace file went.
-pub(crate) enum Outcome {
+pub(crate) enum FileReplay {
     /// Every step matched.
     Matched {
         /// The file's name in messages.
@@ -54,10 +54,13 @@ pub(crate) enum Outcome {
 /// Reads one trace file step by step and replays each step as it is read, so memory
 /// stays bounded by one step however long the trace; `on_fired` sees the rows each step
 /// fires. A bad file is not reported here: the caller prints or reports its error.
-pub(crate) fn replay_file(file: &std::path::Path, on_fired: &mut dyn FnMut(&[Fired])) -> Outcome {
+pub(crate) fn replay_file(
+    file: &std::path::Path,
+    on_fired: &mut dyn FnMut(&[Fired]),
+) -> FileReplay {
     let (name, reader) = match open(file) {
         Ok(opened) => opened,
-        Err(error) => return Outcome::Bad(InputError::from(&error)),
+        Err(error) => return FileReplay::Bad(InputError::from(&error)),
     };
     let mut replayer = Replayer::default();
     let mut refused: Option<ReplayError> = None;
@@ -77,8 +80,8 @@ pub(crate) fn replay_file(file: &std::path::Path, on_fired: &mut dyn FnMut(&[Fir
         },
     );
     match (read, refused) {
-        (Err(error), _) => Outcome::Bad(InputError::from(&error)),
-        (Ok(_), Some(error)) => Outcome::Bad(match error {
+        (Err(error), _) => FileReplay::Bad(InputError::from(&error)),
+        (Ok(_), Some(error)) => FileReplay::Bad(match error {
             ReplayError::Invalid(mut error) => {
                 error.file = Some(name);
                 InputError::from(&*error)
@@ -91,14 +94,14 @@ pub(crate) fn replay_file(file: &std::path::Path, on_fired: &mut dyn FnMut(&[Fir
             },
         }),
         (Ok(header), None) => match replayer.finish() {
-            None => Outcome::Matched {
+            None => FileReplay::Matched {
                 name,
                 machine: header.machine,
                 steps: header.steps,
             },
             Some(mut divergence) => {
                 divergence.file = Some(name);
-                Outcome::Diverged(divergence)
+                FileReplay::Diverged(divergence)
             }
         },
     }
@@ -115,12 +118,12 @@ pub fn run(args: &ReplayArgs) -> u8 {
     let mut code = super::SUCCESS;
     for file in &args.files {
         match replay_file(file, &mut |_| {}) {
-            Outcome::Matched { name, steps, .. } => outln!("{name}: ok ({steps} steps)"),
-            Outcome::Diverged(divergence) => {
+            FileReplay::Matched { name, steps, .. } => outln!("{name}: ok ({steps} steps)"),
+            FileReplay::Diverged(divergence) => {
                 outln!("{divergence}");
                 code = code.max(super::FAILED);
             }
-            Outcome::Bad(error) => {
+            FileReplay::Bad(error) => {
                 errln!("error: {}", error.message);
                 code = super::BAD_INPUT;
             }
@@ -140,9 +143,9 @@ fn run_json(args: &ReplayArgs) -> u8 {
             Err(error) => error_report(Some(&name), &error),
         };
         code = match report.result {
-            crate::report::Outcome::Ok => code,
-            crate::report::Outcome::Diverged => code.max(super::FAILED),
-            crate::report::Outcome::Invalid => super::BAD_INPUT,
+            crate::report::TraceOutcome::Ok => code,
+            crate::report::TraceOutcome::Diverged => code.max(super::FAILED),
+            crate::report::TraceOutcome::Invalid => super::BAD_INPUT,
         };
         traces.push(report);
     }
@@ -176,7 +179,7 @@ fn run_junit(args: &ReplayArgs) -> u8 {
     for file in &args.files {
         let started = std::time::Instant::now();
         let mut case = match replay_file(file, &mut |_| {}) {
-            Outcome::Matched {
+            FileReplay::Matched {
                 name,
                 machine,
                 steps,
@@ -187,7 +190,7 @@ fn run_junit(args: &ReplayArgs) -> u8 {
                 seconds: 0.0,
                 problem: None,
             },
-            Outcome::Diverged(divergence) => {
+            FileReplay::Diverged(divergence) => {
                 code = code.max(super::FAILED);
                 let message = format!(
                     "steps[{}] (`{}`): {}",
@@ -208,7 +211,7 @@ fn run_junit(args: &ReplayArgs) -> u8 {
                     )),
                 }
             }
-            Outcome::Bad(error) => {
+            FileReplay::Bad(error) => {
                 code = super::BAD_INPUT;
                 Case {
                     name: file.display().to_string(),

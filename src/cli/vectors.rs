@@ -18,7 +18,7 @@ use super::out::Format;
 use crate::catalog::{self, all_parameters, for_each_machine, MachineVisitor, MACHINES};
 use crate::report::coverage::VectorsCoverage;
 use crate::vectors::{
-    check_budget, generate_with, Cover, Options, Progress, VectorError, DEFAULT_MAX_MEMORY,
+    check_budget, generate_with, Cover, Options, VectorError, WalkProgress, DEFAULT_MAX_MEMORY,
 };
 use crate::{files, Event};
 
@@ -141,7 +141,7 @@ pub fn run(args: &VectorsArgs) -> u8 {
     let display =
         super::progress::Progress::new(&format!("vectors `{}`", args.machine), args.quiet);
     let sets = configs.len();
-    let mut progress = |at: Progress| {
+    let mut progress = |at: WalkProgress| {
         display.say(&format!(
             "parameter set {} of {sets}, {} states, {} vectors",
             at.config + 1,

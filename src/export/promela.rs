@@ -42,8 +42,8 @@ use crate::system::properties::{fair, Judgement, Property, PROPERTIES};
 use crate::system::wiring::{Action, Guard, Request, Source, StimulusRow, Target, WiringRow};
 use crate::system::world::{reply, World};
 use crate::system::{
-    Kind, Outcome as Delivered, Packed, System, SystemConfig, SystemError, SystemStimulus, Tables,
-    MAX_VIEWS,
+    DeliveryOutcome as Delivered, Kind, Packed, System, SystemConfig, SystemError, SystemStimulus,
+    Tables, MAX_VIEWS,
 };
 use crate::Registration;
 

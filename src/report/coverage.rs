@@ -6,12 +6,12 @@
 //! ```
 //! use ucma_ha::coverage::Tally;
 //! use ucma_ha::report::coverage::{CoverageReport, FileResult};
-//! use ucma_ha::report::Outcome;
+//! use ucma_ha::report::TraceOutcome;
 //! let trace = ucma_ha::trace::parse(None, ucma_ha::trace::EXAMPLE.as_bytes())?;
 //! let replayed = ucma_ha::replay::replay(&trace).expect("matches");
 //! let mut tally = Tally::default();
 //! tally.add(replayed.fired_rows());
-//! let file = FileResult { file: "example.json".into(), result: Outcome::Ok, steps: 4,
+//! let file = FileResult { file: "example.json".into(), result: TraceOutcome::Ok, steps: 4,
 //!                         divergence: None, error: None };
 //! let report = CoverageReport::new(vec![file], &tally);
 //! assert_eq!(report.machines[0].machine, "registration");
@@ -21,7 +21,7 @@
 
 use serde::Serialize;
 
-use super::{InputError, Outcome, FORMAT_VERSION};
+use super::{InputError, TraceOutcome, FORMAT_VERSION};
 use crate::coverage::{RowInfo, Tally};
 use crate::vectors::VectorCoverage;
 
@@ -43,7 +43,7 @@ pub struct CoverageReport {
 impl CoverageReport {
     /// The report of these files and the rows they fired.
     pub fn new(files: Vec<FileResult>, tally: &Tally) -> Self {
-        let counted = files.iter().filter(|f| f.result != Outcome::Invalid);
+        let counted = files.iter().filter(|f| f.result != TraceOutcome::Invalid);
         CoverageReport {
             format_version: FORMAT_VERSION,
             traces: counted.clone().count(),
@@ -70,7 +70,7 @@ pub struct FileResult {
     /// The file (`<stdin>` for `-`).
     pub file: String,
     /// `ok`, `diverged` (rows count up to the divergence) or `invalid` (none count).
-    pub result: Outcome,
+    pub result: TraceOutcome,
     /// How many steps ran (the divergent one included).
     pub steps: usize,
     /// Where it diverged, when it did.

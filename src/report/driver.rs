@@ -11,7 +11,7 @@ use super::types::{
 };
 use crate::catalog::{self, DynModel, Fired, Snapshot, StateName};
 use crate::coverage::{rows_of, RowInfo};
-use crate::system::{self, Delivery, Kind, Observer, Outcome as DeliveryOutcome, Packed, System};
+use crate::system::{self, Delivery, DeliveryOutcome, Kind, Observer, Packed, System};
 use crate::system::{SystemStimulus, MAX_VIEWS};
 use crate::trace::{self, Trace, TraceError};
 use crate::{

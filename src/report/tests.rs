@@ -10,7 +10,7 @@ const OUTAGE: &str = r#"{"machine": "system", "config": {"remote_views": 2}, "st
 #[test]
 fn outage_report_names_components_clauses_and_the_rejecting_row_reg_2_pres_2() {
     let report = trace_report(None, OUTAGE.as_bytes(), Options { next: true });
-    assert_eq!(report.result, Outcome::Ok, "{report:?}");
+    assert_eq!(report.result, TraceOutcome::Ok, "{report:?}");
     assert_eq!(report.steps.len(), 4);
     let outage = &report.steps[2];
     assert_eq!(
@@ -83,7 +83,7 @@ fn a_divergent_trace_stops_at_the_divergence() {
         {"on": "BeginRegister"}, {"on": "RegisterOk", "expect": {"state": "Unregistered"}},
         {"on": "BeginUnregister"}]}"#;
     let report = trace_report(Some("t.json"), text.as_bytes(), Options::default());
-    assert_eq!(report.result, Outcome::Diverged);
+    assert_eq!(report.result, TraceOutcome::Diverged);
     assert_eq!(report.steps.len(), 2);
     assert!(report.steps[0].matched && !report.steps[1].matched);
     let divergence = report.divergence.expect("diverged");
@@ -101,7 +101,7 @@ fn an_invalid_trace_has_the_cli_message() {
         b"{\"machine\": \"registration\",\n \"steps\": [}",
         Options::default(),
     );
-    assert_eq!(report.result, Outcome::Invalid);
+    assert_eq!(report.result, TraceOutcome::Invalid);
     let error = report.error.expect("invalid");
     assert_eq!((error.line, error.column), (Some(2), Some(12)));
     assert!(

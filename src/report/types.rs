@@ -32,7 +32,7 @@ impl ReplayReport {
 /// How a trace's replay ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
+pub enum TraceOutcome {
     /// Every step met its expectations (CLI exit 0).
     Ok,
     /// A step did not ([`TraceReport::divergence`]; CLI exit 1).
@@ -55,7 +55,7 @@ pub struct TraceReport {
     /// The file, when the trace came from one.
     pub file: Option<String>,
     /// How the replay ended.
-    pub result: Outcome,
+    pub result: TraceOutcome,
     /// Why the trace could not be used (only when `result` is `invalid`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<InputError>,

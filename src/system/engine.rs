@@ -26,7 +26,7 @@ pub(crate) use part::Part;
 /// One cell of a compiled table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Cell {
-    outcome: Outcome,
+    outcome: DeliveryOutcome,
     to: u8,
     row: u16,
     error: &'static str,
@@ -34,7 +34,7 @@ pub(crate) struct Cell {
 
 /// What a delivery did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Outcome {
+pub enum DeliveryOutcome {
     /// A row moved the component (possibly to the same state).
     Moved,
     /// A row accepted the stimulus and changed nothing.
@@ -59,7 +59,7 @@ pub struct Delivery {
     /// The state after.
     pub to: u8,
     /// What happened.
-    pub outcome: Outcome,
+    pub outcome: DeliveryOutcome,
     /// The row that fired.
     pub row: u16,
     /// The whole system state just before the delivery.
@@ -378,7 +378,7 @@ impl Engine {
             && self
                 .cell(Kind::RemotePresence, view, self.begin_subscribe_view)
                 .outcome
-                != Outcome::Rejected
+                != DeliveryOutcome::Rejected
     }
 
     fn free_view(&self, state: Packed) -> Option<usize> {
@@ -560,7 +560,7 @@ impl<O: Observer> Run<'_, O> {
                         on: NONE,
                         from,
                         to: fresh,
-                        outcome: Outcome::Renewed,
+                        outcome: DeliveryOutcome::Renewed,
                         row: u16::MAX,
                         before: self.state,
                     });
@@ -595,14 +595,14 @@ impl<O: Observer> Run<'_, O> {
             before: self.state,
         });
         match cell.outcome {
-            Outcome::Rejected => {
+            DeliveryOutcome::Rejected => {
                 if primary {
                     self.rejected = Some(cell.error);
                     self.abort = true;
                 }
             }
-            Outcome::Ignored | Outcome::Renewed => {}
-            Outcome::Moved => {
+            DeliveryOutcome::Ignored | DeliveryOutcome::Renewed => {}
+            DeliveryOutcome::Moved => {
                 set(&mut self.state, slot, cell.to);
                 let k = kind as usize;
                 let fired = &engine.triggers[k]

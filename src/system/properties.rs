@@ -20,7 +20,7 @@ pub mod spin;
 pub use list::{property, Judgement, Liveness, Property, PropertyKind, PROPERTIES};
 
 /// One macro-step as the transition properties see it.
-pub struct Edge<'a> {
+pub struct MacroStep<'a> {
     /// The system.
     pub system: &'a System,
     /// The state before.
@@ -33,7 +33,7 @@ pub struct Edge<'a> {
     pub log: &'a [Delivery],
 }
 
-impl Edge<'_> {
+impl MacroStep<'_> {
     /// The components before the step.
     pub fn before(&self) -> ComponentStates<'_> {
         ComponentStates::new(self.system, self.before)
@@ -86,7 +86,7 @@ pub fn fair(stimulus: SystemStimulus) -> bool {
 
 /// The properties judged on every macro-step, with their judgements.
 pub(crate) fn step_properties(
-) -> impl Iterator<Item = (&'static Property, fn(&Edge<'_>) -> Finding)> {
+) -> impl Iterator<Item = (&'static Property, fn(&MacroStep<'_>) -> Finding)> {
     PROPERTIES
         .iter()
         .filter_map(|property| match property.judgement {
@@ -110,7 +110,7 @@ pub fn step_violations(
 ) -> Vec<&'static Property> {
     let mut log = Vec::new();
     let result = system.step_observed(before, stimulus, &mut log);
-    let edge = Edge {
+    let edge = MacroStep {
         system,
         before,
         stimulus,

@@ -16,9 +16,9 @@ fn vector_paths_are_shortest_and_breadth_first() {
     let mut by_edge: Vec<(usize, usize)> = generated
         .vectors
         .iter()
-        .map(|v| match v.target {
-            Target::Edge { edge, .. } => (edge, v.trace.steps.len()),
-            Target::Row(_) => (usize::MAX, 0),
+        .map(|v| match v.goal {
+            Goal::Edge { edge, .. } => (edge, v.trace.steps.len()),
+            Goal::Row(_) => (usize::MAX, 0),
         })
         .collect();
     by_edge.sort_unstable();

@@ -2,7 +2,7 @@
 
 use fsm::{Machine, RowOutcome, Symbol, Table};
 
-use super::{Cell, Outcome, NONE};
+use super::{Cell, DeliveryOutcome, NONE};
 use crate::events::Event;
 
 /// A component table with its types erased: names, cells and events by index.
@@ -55,7 +55,7 @@ impl<M: Machine<Event = Event>> Part for Table<M> {
     fn cell(&self, state: u8, stimulus: u8) -> Cell {
         let (Some(from), Some(on)) = (nth::<M::State>(state), nth::<M::Stimulus>(stimulus)) else {
             return Cell {
-                outcome: Outcome::Ignored,
+                outcome: DeliveryOutcome::Ignored,
                 to: state,
                 row: u16::MAX,
                 error: "",
@@ -65,19 +65,19 @@ impl<M: Machine<Event = Event>> Part for Table<M> {
         let row16 = u16::try_from(row).unwrap_or(u16::MAX);
         match self.rows()[row].outcome {
             RowOutcome::Move { to, .. } => Cell {
-                outcome: Outcome::Moved,
+                outcome: DeliveryOutcome::Moved,
                 to: small(to.index()),
                 row: row16,
                 error: "",
             },
             RowOutcome::Ignore => Cell {
-                outcome: Outcome::Ignored,
+                outcome: DeliveryOutcome::Ignored,
                 to: state,
                 row: row16,
                 error: "",
             },
             RowOutcome::Reject(error) => Cell {
-                outcome: Outcome::Rejected,
+                outcome: DeliveryOutcome::Rejected,
                 to: state,
                 row: row16,
                 error: error.into(),

@@ -6,14 +6,14 @@
 use serde::Serialize;
 
 use super::spin::{SpinCondition, SpinModel};
-use super::{Edge, Finding};
+use super::{Finding, MacroStep};
 use crate::local_endpoint::EndpointKind;
 use crate::presence::{ContactGroupServicesStimulus, LocalOwnerPresenceStimulus};
 use crate::registration::{RegistrationStatus, RegistrationStimulus};
 use crate::remote_presence::RemotePresenceStimulus;
 use crate::sip_subscription::SipSubscriptionStimulus;
 use crate::system::view::{ComponentStates, OwnerState};
-use crate::system::{Delivery, Kind, Outcome, SystemError, SystemStimulus};
+use crate::system::{Delivery, DeliveryOutcome, Kind, SystemError, SystemStimulus};
 use crate::vocabulary::{
     CollaborationSubscriptionState as Css, LocalEndpointState, RegistrationTransitionReason,
     RemotePresentitySubscriptionState as Rpss, ServiceState, SubscriptionSignalingState as Sss,
@@ -36,7 +36,7 @@ pub enum PropertyKind {
 pub enum Judgement {
     /// A safety property judged on every macro-step (every stored state x every
     /// stimulus), with the step's deliveries in view.
-    Step(fn(&Edge<'_>) -> Finding),
+    Step(fn(&MacroStep<'_>) -> Finding),
     /// Every macro-step settles, and an expanded state that only the world's toggles move
     /// is final.
     Settles {
@@ -192,7 +192,7 @@ pub fn property(name: &str) -> Option<&'static Property> {
 
 /// PRES-2, AF-PUB, AF-CGS, D6: a publish or contact operation delivered in
 /// WaitingForRetry is rejected.
-fn no_publish_in_waiting_for_retry(edge: &Edge<'_>) -> Finding {
+fn no_publish_in_waiting_for_retry(edge: &MacroStep<'_>) -> Finding {
     let mut found = Finding::default();
     for d in edge.log {
         let operation = match d.kind {
@@ -205,7 +205,7 @@ fn no_publish_in_waiting_for_retry(edge: &Edge<'_>) -> Finding {
             _ => false,
         };
         if operation && d.from_state() == Css::WaitingForRetry {
-            found.add(true, d.outcome != Outcome::Rejected);
+            found.add(true, d.outcome != DeliveryOutcome::Rejected);
         }
     }
     found
@@ -213,7 +213,7 @@ fn no_publish_in_waiting_for_retry(edge: &Edge<'_>) -> Finding {
 
 /// AF-PUB, AF-CGS, D6: the application's publish and contact calls are accepted only in
 /// the states that allow them.
-fn operations_need_subscription_and_registration(edge: &Edge<'_>) -> Finding {
+fn operations_need_subscription_and_registration(edge: &MacroStep<'_>) -> Finding {
     let mut found = Finding::default();
     let accepted = edge.result.rejected.is_none();
     let before = edge.before();
@@ -239,12 +239,12 @@ fn operations_need_subscription_and_registration(edge: &Edge<'_>) -> Finding {
 }
 
 /// Whether a delivery goes to a SipSubscription the high-availability rules protect.
-fn to_protected_subscription(edge: &Edge<'_>, d: &Delivery) -> bool {
+fn to_protected_subscription(edge: &MacroStep<'_>, d: &Delivery) -> bool {
     d.to_subscription() && edge.system.protected(d.kind)
 }
 
 /// SUB-3, SUB-4, SUB-1: a time-out does not terminate a protected SipSubscription.
-fn home_subscription_survives_unresponsive_pool(edge: &Edge<'_>) -> Finding {
+fn home_subscription_survives_unresponsive_pool(edge: &MacroStep<'_>) -> Finding {
     let mut found = Finding::default();
     for d in edge.log {
         let timeout = d.stimulus::<SipSubscriptionStimulus>().is_any(&[
@@ -253,12 +253,12 @@ fn home_subscription_survives_unresponsive_pool(edge: &Edge<'_>) -> Finding {
         ]);
         if to_protected_subscription(edge, d)
             && timeout
-            && d.outcome != Outcome::Renewed
+            && d.outcome != DeliveryOutcome::Renewed
             && d.from_state().is_any(&[Sss::Subscribed, Sss::Subscribing])
         {
             found.add(
                 true,
-                d.outcome == Outcome::Moved && d.to_state() == Sss::Terminated,
+                d.outcome == DeliveryOutcome::Moved && d.to_state() == Sss::Terminated,
             );
         }
     }
@@ -267,7 +267,7 @@ fn home_subscription_survives_unresponsive_pool(edge: &Edge<'_>) -> Finding {
 
 /// PRES-3, RP-1: an underlying Terminated never idles an owner (a remote view only when
 /// the views go to the home pool).
-fn underlying_termination_never_idles_owner(edge: &Edge<'_>) -> Finding {
+fn underlying_termination_never_idles_owner(edge: &MacroStep<'_>) -> Finding {
     let mut found = Finding::default();
     for d in edge.log {
         let (underlying, idle, left_idle) = match d.kind {
@@ -289,7 +289,7 @@ fn underlying_termination_never_idles_owner(edge: &Edge<'_>) -> Finding {
             _ => (false, false, false),
         };
         if underlying && left_idle {
-            found.add(true, d.outcome == Outcome::Moved && idle);
+            found.add(true, d.outcome == DeliveryOutcome::Moved && idle);
         }
     }
     found
@@ -297,11 +297,11 @@ fn underlying_termination_never_idles_owner(edge: &Edge<'_>) -> Finding {
 
 /// REG-1, REG-2, REG-3, D2, D4, SVC-1, AF-SVC: the arguments of the registration's events
 /// around an outage.
-fn outage_and_healing_event_args(edge: &Edge<'_>) -> Finding {
+fn outage_and_healing_event_args(edge: &MacroStep<'_>) -> Finding {
     let mut found = Finding::default();
     let mut events = Vec::new();
     for d in edge.log {
-        if d.kind != Kind::Registration || d.outcome != Outcome::Moved {
+        if d.kind != Kind::Registration || d.outcome != DeliveryOutcome::Moved {
             continue;
         }
         events.clear();
@@ -366,7 +366,7 @@ pub(super) fn registration_events_wrong(
 
 /// SUB-2, SUB-4: no protected SipSubscription moves from WaitingForRetry to Subscribing
 /// while the registration reports User Services Unavailable.
-fn no_retry_while_user_services_unavailable(edge: &Edge<'_>) -> Finding {
+fn no_retry_while_user_services_unavailable(edge: &MacroStep<'_>) -> Finding {
     let mut found = Finding::default();
     let before = edge.before();
     if edge.stimulus == SystemStimulus::RetryTimerFires && before.user_services_unavailable() {
@@ -377,7 +377,7 @@ fn no_retry_while_user_services_unavailable(edge: &Edge<'_>) -> Finding {
     }
     for d in edge.log {
         if to_protected_subscription(edge, d)
-            && d.outcome == Outcome::Moved
+            && d.outcome == DeliveryOutcome::Moved
             && d.from_state() == Sss::WaitingForRetry
             && d.to_state() == Sss::Subscribing
             && edge.states(d.before).user_services_unavailable()
@@ -389,7 +389,7 @@ fn no_retry_while_user_services_unavailable(edge: &Edge<'_>) -> Finding {
 }
 
 /// AF-SIPSUB, AF-LES: nothing leaves Terminated (but a new SipSubscription instance).
-fn terminated_is_final(edge: &Edge<'_>) -> Finding {
+fn terminated_is_final(edge: &MacroStep<'_>) -> Finding {
     let mut found = Finding::default();
     for d in edge.log {
         let (was, stays) = match d.kind {
@@ -403,8 +403,8 @@ fn terminated_is_final(edge: &Edge<'_>) -> Finding {
             ),
             _ => continue,
         };
-        if was && d.outcome != Outcome::Renewed {
-            found.add(true, d.outcome == Outcome::Moved && !stays);
+        if was && d.outcome != DeliveryOutcome::Renewed {
+            found.add(true, d.outcome == DeliveryOutcome::Moved && !stays);
         }
     }
     found

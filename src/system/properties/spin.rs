@@ -4,7 +4,7 @@
 
 use fsm::{Symbol, Table};
 
-use crate::system::{Kind, Outcome, SystemError};
+use crate::system::{DeliveryOutcome, Kind, SystemError};
 use crate::Registration;
 
 /// The model a condition is written for: its codes for table values, and the
@@ -18,7 +18,7 @@ pub trait SpinModel {
     /// The model's code of the stimulus `name` of `kind`'s table, if it has one.
     fn stimulus_code(&self, kind: Kind, name: &'static str) -> Option<u8>;
     /// The model's code of a delivery's outcome (`oc`).
-    fn outcome_code(&self, outcome: Outcome) -> u8;
+    fn outcome_code(&self, outcome: DeliveryOutcome) -> u8;
     /// Whether `kind`'s SipSubscriptions are protected by the high-availability rules.
     fn protected(&self, kind: Kind) -> bool;
     /// Whether the remote views go to the home pool.

@@ -287,7 +287,7 @@ fn the_retry_timer_during_an_outage_is_the_subscriptions_own_rule_sub_2_sub_4() 
     let held = log.iter().filter(|d| {
         d.kind == Kind::SessionSubscription
             && d.on == Sub::RetryTimerFiredUserServicesUnavailable.index() as u8
-            && d.outcome == Outcome::Ignored
+            && d.outcome == DeliveryOutcome::Ignored
     });
     assert!(held.count() > 0, "{log:?}");
 }

@@ -11,7 +11,7 @@ use crate::registration::{RegistrationStatus, RegistrationStimulus};
 use crate::remote_presence::RemotePresenceStimulus;
 use crate::sip_subscription::SipSubscriptionStimulus;
 use crate::system::properties::spin::{any_kind, state, stimulus, SpinCondition, SpinModel};
-use crate::system::{Kind, Outcome, SystemError, SystemStimulus};
+use crate::system::{DeliveryOutcome, Kind, SystemError, SystemStimulus};
 use crate::vocabulary::{
     CollaborationSubscriptionState as Css, LocalEndpointState, RegistrationState,
     RemotePresentitySubscriptionState as Rpss, SubscriptionSignalingState as Sss,
@@ -57,7 +57,7 @@ pub(super) fn no_publish_in_waiting_for_retry(model: &dyn SpinModel) -> Spin {
         SpinCondition::Delivery(format!(
             "({}) && oc != {}",
             ops.join(" || "),
-            model.outcome_code(Outcome::Rejected)
+            model.outcome_code(DeliveryOutcome::Rejected)
         ))
     }))
 }
@@ -121,7 +121,7 @@ pub(super) fn home_subscription_survives_unresponsive_pool(model: &dyn SpinModel
         },
         state(model, sub, Sss::Subscribed)?,
         state(model, sub, Sss::Subscribing)?,
-        model.outcome_code(Outcome::Moved),
+        model.outcome_code(DeliveryOutcome::Moved),
         state(model, sub, Sss::Terminated)?
     ))))
 }
@@ -159,7 +159,7 @@ pub(super) fn underlying_termination_never_idles_owner(model: &dyn SpinModel) ->
     Ok((!owners.is_empty()).then(|| {
         SpinCondition::Delivery(format!(
             "oc == {} && ({})",
-            model.outcome_code(Outcome::Moved),
+            model.outcome_code(DeliveryOutcome::Moved),
             owners.join(" || ")
         ))
     }))
@@ -194,7 +194,7 @@ pub(super) fn outage_and_healing_event_args(model: &dyn SpinModel) -> Spin {
         SpinCondition::Delivery(format!(
             "kd == {} && oc == {} && ({})",
             Kind::Registration as u8,
-            model.outcome_code(Outcome::Moved),
+            model.outcome_code(DeliveryOutcome::Moved),
             cells.join(" || ")
         ))
     }))
@@ -207,7 +207,7 @@ pub(super) fn no_retry_while_user_services_unavailable(model: &dyn SpinModel) ->
     let sub = Kind::SessionSubscription;
     Ok(Some(SpinCondition::Delivery(format!(
         "({protected}) && oc == {} && from == {} && to == {} && now.st[{}] == {}",
-        model.outcome_code(Outcome::Moved),
+        model.outcome_code(DeliveryOutcome::Moved),
         state(model, sub, Sss::WaitingForRetry)?,
         state(model, sub, Sss::Subscribing)?,
         slot(model, Kind::Registration)?,
@@ -226,7 +226,7 @@ pub(super) fn terminated_is_final(model: &dyn SpinModel) -> Spin {
     Ok(Some(SpinCondition::Delivery(format!(
         "oc == {} && ((kd == {} && from == {endpoint} && to != {endpoint}) || \
          (({subscriptions}) && from == {subscription} && to != {subscription}))",
-        model.outcome_code(Outcome::Moved),
+        model.outcome_code(DeliveryOutcome::Moved),
         Kind::Endpoint as u8,
     ))))
 }

@@ -5,7 +5,7 @@
 use super::Model;
 
 /// Three counters modulo 4 with a rotation symmetry-free canonical form (sorted).
-pub struct Triple;
+pub(crate) struct Triple;
 impl Model for Triple {
     type State = u32;
     type Action = u8;
@@ -32,7 +32,7 @@ impl Model for Triple {
 
 /// Three counters modulo 64 in one key (262 144 states): enough for the lean search
 /// to group successors by the part of the visited set they fall in.
-pub struct Cube;
+pub(crate) struct Cube;
 impl Model for Cube {
     type State = u64;
     type Action = u64;

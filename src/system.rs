@@ -173,7 +173,7 @@ impl SystemStimulus {
     }
 
     /// Whether this changes only the world (pool or connection).
-    pub fn is_world_toggle(self) -> bool {
+    pub(crate) fn is_world_toggle(self) -> bool {
         matches!(
             self,
             SystemStimulus::PoolFails
@@ -376,7 +376,7 @@ impl System {
     }
 
     /// The wiring rows in force.
-    pub fn wiring_rows(&self) -> &[wiring::WiringRow] {
+    pub(crate) fn wiring_rows(&self) -> &[wiring::WiringRow] {
         &self.wiring_rows
     }
 
@@ -438,7 +438,7 @@ impl System {
     }
 
     /// The world in a state.
-    pub fn world(&self, state: Packed) -> world::World {
+    pub(crate) fn world(&self, state: Packed) -> world::World {
         engine::world(state)
     }
 
@@ -448,7 +448,7 @@ impl System {
     }
 
     /// Whether the remote views go to the home pool.
-    pub fn views_home(&self) -> bool {
+    pub(crate) fn views_home(&self) -> bool {
         self.config.remote_home_pool
     }
 
@@ -462,7 +462,7 @@ impl System {
     }
 
     /// The events a delivery raised.
-    pub fn events_of(&self, delivery: &Delivery, out: &mut Vec<crate::Event>) {
+    pub(crate) fn events_of(&self, delivery: &Delivery, out: &mut Vec<crate::Event>) {
         if delivery.outcome == DeliveryOutcome::Moved {
             self.engine.parts[delivery.kind as usize].events(delivery.from, delivery.on, out);
         }
@@ -531,7 +531,7 @@ pub struct StateName {
 }
 
 /// The name of a slot's component.
-pub fn slot_name(slot: usize) -> &'static str {
+pub(crate) fn slot_name(slot: usize) -> &'static str {
     static NAMES: OnceLock<Vec<String>> = OnceLock::new();
     let names = NAMES.get_or_init(|| {
         (0..FIRST_VIEW + 2 * MAX_VIEWS)

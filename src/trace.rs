@@ -476,7 +476,7 @@ pub fn parse(file: Option<&str>, bytes: &[u8]) -> Result<Trace, TraceError> {
 }
 
 /// Builds a model by id and JSON config, as [`catalog::model`] does.
-pub type Models = dyn Fn(&str, &Value) -> Result<Box<dyn DynModel>, CatalogError>;
+pub(crate) type Models = dyn Fn(&str, &Value) -> Result<Box<dyn DynModel>, CatalogError>;
 
 /// As [`parse`], checking names against the models `models` builds instead of the
 /// catalog's (e.g. a composed model assembled by hand).
@@ -550,4 +550,4 @@ pub struct Header {
 
 /// What [`read_steps`] hands each step to: the model the trace names, the step's index
 /// and the step.
-pub type OnStep<'f> = dyn FnMut(&dyn DynModel, usize, Step) + 'f;
+pub(crate) type OnStep<'f> = dyn FnMut(&dyn DynModel, usize, Step) + 'f;

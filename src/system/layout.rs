@@ -24,7 +24,7 @@ pub enum Kind {
 }
 
 /// Number of [`Kind`]s.
-pub const KINDS: usize = 7;
+pub(crate) const KINDS: usize = 7;
 
 impl Kind {
     /// Every kind, in discriminant order: `Kind::ALL[k as usize] == k`.
@@ -47,16 +47,16 @@ impl Kind {
 pub(crate) const NONE: u8 = u8::MAX;
 
 /// Slot of the registration in the packed state.
-pub const REGISTRATION: usize = 0;
+pub(crate) const REGISTRATION: usize = 0;
 /// Slot of the endpoint.
-pub const ENDPOINT: usize = 1;
+pub(crate) const ENDPOINT: usize = 1;
 /// Slot of LocalOwnerPresence (its subscription is the next slot).
-pub const LOCAL_OWNER_PRESENCE: usize = 2;
+pub(crate) const LOCAL_OWNER_PRESENCE: usize = 2;
 /// Slot of ContactGroupServices (its subscription is the next slot).
-pub const CONTACT_GROUP_SERVICES: usize = 4;
+pub(crate) const CONTACT_GROUP_SERVICES: usize = 4;
 /// Slot of the first remote view (view `i` is at `FIRST_VIEW + 2 i`, its subscription
 /// right after it).
-pub const FIRST_VIEW: usize = 6;
+pub(crate) const FIRST_VIEW: usize = 6;
 /// Bits per slot.
 pub(crate) const WIDTH: u32 = 3;
 /// Bits before the first slot of each word (in word 0: pool down, connection dropped;
@@ -66,7 +66,7 @@ pub(crate) const WORLD_BITS: u32 = 2;
 /// crosses a word boundary.
 const SLOTS_PER_WORD: usize = 20;
 /// Words in a packed state.
-pub const WORDS: usize = 5;
+pub(crate) const WORDS: usize = 5;
 /// The most remote views a [`Packed`] state holds.
 pub const MAX_VIEWS: usize = (WORDS * SLOTS_PER_WORD - FIRST_VIEW) / 2;
 
@@ -137,14 +137,14 @@ impl Packed {
 
     /// The state index in a slot (0 beyond the last word).
     #[inline]
-    pub fn get(self, slot: usize) -> u8 {
+    pub(crate) fn get(self, slot: usize) -> u8 {
         let (word, shift) = place(slot);
         self.0.get(word).map_or(0, |w| ((w >> shift) & 0b111) as u8)
     }
 
     /// Sets the state index in a slot (ignored beyond the last word).
     #[inline]
-    pub fn set(&mut self, slot: usize, value: u8) {
+    pub(crate) fn set(&mut self, slot: usize, value: u8) {
         let (word, shift) = place(slot);
         if let Some(w) = self.0.get_mut(word) {
             *w = (*w & !(0b111 << shift)) | (u64::from(value & 0b111) << shift);
@@ -178,7 +178,7 @@ impl Packed {
 
 /// The kind of the component in a slot.
 #[inline]
-pub fn kind_of(slot: usize) -> Kind {
+pub(crate) fn kind_of(slot: usize) -> Kind {
     match slot {
         REGISTRATION => Kind::Registration,
         ENDPOINT => Kind::Endpoint,
@@ -192,7 +192,7 @@ pub fn kind_of(slot: usize) -> Kind {
 
 /// Reads a slot of a packed state.
 #[inline]
-pub fn get(state: Packed, slot: usize) -> u8 {
+pub(crate) fn get(state: Packed, slot: usize) -> u8 {
     state.get(slot)
 }
 
@@ -203,7 +203,7 @@ pub(crate) fn set(state: &mut Packed, slot: usize, value: u8) {
 
 /// The world part of a packed state.
 #[inline]
-pub fn world(state: Packed) -> World {
+pub(crate) fn world(state: Packed) -> World {
     world_of(state.world_bits())
 }
 

@@ -35,12 +35,12 @@ pub struct MacroStep<'a> {
 
 impl MacroStep<'_> {
     /// The components before the step.
-    pub fn before(&self) -> ComponentStates<'_> {
+    pub(crate) fn before(&self) -> ComponentStates<'_> {
         ComponentStates::new(self.system, self.before)
     }
 
     /// The components of a state of this system (such as a delivery's `before`).
-    pub fn states(&self, state: Packed) -> ComponentStates<'_> {
+    pub(crate) fn states(&self, state: Packed) -> ComponentStates<'_> {
         ComponentStates::new(self.system, state)
     }
 }
@@ -56,7 +56,7 @@ pub struct Finding {
 
 impl Finding {
     /// Adds what one delivery (or the step as a whole) showed.
-    pub fn add(&mut self, premise: bool, violated: bool) {
+    pub(crate) fn add(&mut self, premise: bool, violated: bool) {
         self.premise |= premise;
         self.violated |= violated;
     }

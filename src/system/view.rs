@@ -34,12 +34,12 @@ impl<S: Symbol> Coded<S> {
     }
 
     /// The value; `None` only for an index no table value has.
-    pub fn get(self) -> Option<S> {
+    pub(crate) fn get(self) -> Option<S> {
         S::iter().nth(usize::from(self.index))
     }
 
     /// Whether it is one of `values`.
-    pub fn is_any(self, values: &[S]) -> bool {
+    pub(crate) fn is_any(self, values: &[S]) -> bool {
         values.iter().any(|&value| self == value)
     }
 }
@@ -68,7 +68,7 @@ pub struct ComponentStates<'a> {
 
 /// The state of a component that owns a SipSubscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OwnerState {
+pub(crate) enum OwnerState {
     /// LocalOwnerPresence.
     LocalOwnerPresence(Coded<CollaborationSubscriptionState>),
     /// ContactGroupServices.
@@ -79,7 +79,7 @@ pub enum OwnerState {
 
 /// An owner with its SipSubscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Owned {
+pub(crate) struct Owned {
     /// The owner's state.
     pub owner: OwnerState,
     /// Its SipSubscription's state.
@@ -95,7 +95,7 @@ impl<'a> ComponentStates<'a> {
     }
 
     /// The system the state belongs to.
-    pub fn system(&self) -> &'a System {
+    pub(crate) fn system(&self) -> &'a System {
         self.system
     }
 
@@ -105,29 +105,29 @@ impl<'a> ComponentStates<'a> {
     }
 
     /// Whether the registration is `Registered` (whatever it knows of User Services).
-    pub fn registered(&self) -> bool {
+    pub(crate) fn registered(&self) -> bool {
         self.registration()
             .get()
             .is_some_and(|r| r.registration_state() == RegistrationState::Registered)
     }
 
     /// Whether the registration reports User Services `Unavailable`.
-    pub fn user_services_unavailable(&self) -> bool {
+    pub(crate) fn user_services_unavailable(&self) -> bool {
         self.registration() == RegistrationStatus::RegisteredUserServicesUnavailable
     }
 
     /// The LocalEndpoint.
-    pub fn endpoint(&self) -> Coded<LocalEndpointState> {
+    pub(crate) fn endpoint(&self) -> Coded<LocalEndpointState> {
         Coded::new(self.packed.get(ENDPOINT))
     }
 
     /// LocalOwnerPresence.
-    pub fn local_owner_presence(&self) -> Coded<CollaborationSubscriptionState> {
+    pub(crate) fn local_owner_presence(&self) -> Coded<CollaborationSubscriptionState> {
         Coded::new(self.packed.get(LOCAL_OWNER_PRESENCE))
     }
 
     /// ContactGroupServices; `None` when the system has none (application endpoint).
-    pub fn contact_group_services(&self) -> Option<Coded<CollaborationSubscriptionState>> {
+    pub(crate) fn contact_group_services(&self) -> Option<Coded<CollaborationSubscriptionState>> {
         self.system
             .engine
             .present(CONTACT_GROUP_SERVICES)
@@ -135,13 +135,13 @@ impl<'a> ComponentStates<'a> {
     }
 
     /// The pool and the connection.
-    pub fn world(&self) -> World {
+    pub(crate) fn world(&self) -> World {
         self.system.world(self.packed)
     }
 
     /// Every owner present with its SipSubscription: LocalOwnerPresence,
     /// ContactGroupServices (when present), then the remote views in order.
-    pub fn owners(&self) -> impl Iterator<Item = Owned> + '_ {
+    pub(crate) fn owners(&self) -> impl Iterator<Item = Owned> + '_ {
         let engine = &self.system.engine;
         (LOCAL_OWNER_PRESENCE..engine.slots())
             .step_by(2)
@@ -175,7 +175,7 @@ impl std::fmt::Debug for ComponentStates<'_> {
 
 impl Delivery {
     /// The stimulus delivered, as a value of the receiving kind's stimulus enum.
-    pub fn stimulus<S: Symbol>(&self) -> Coded<S> {
+    pub(crate) fn stimulus<S: Symbol>(&self) -> Coded<S> {
         Coded::new(self.on)
     }
 

@@ -201,13 +201,13 @@ use Action::{Call, Deliver, Renew, Reply, SetConnection, SetPool};
 use Target::*;
 
 /// The registration's states that count as registered (AF-PUB).
-pub const REGISTERED: &[&str] = &[
+pub(crate) const REGISTERED: &[&str] = &[
     "RegisteredUserServicesUnknown",
     "Registered",
     "RegisteredUserServicesUnavailable",
 ];
 /// The endpoint states in which sessions may subscribe.
-pub const USABLE: &[&str] = &["Established", "Draining"];
+pub(crate) const USABLE: &[&str] = &["Established", "Draining"];
 const USERVICES_DOWN: &[&str] = &["RegisteredUserServicesUnavailable"];
 /// Registered, and no outage reported after the REGISTER (SVC-1: nothing known).
 const NOT_REPORTED_DOWN: &[&str] = &["RegisteredUserServicesUnknown"];

@@ -56,7 +56,7 @@ pub fn from_arg(text: &str) -> Result<Map<String, Value>, String> {
 }
 
 /// Builds a machine's model from a config (e.g. `catalog::model` for one machine id).
-pub type Build<'a> = dyn Fn(&Value) -> Result<Box<dyn DynModel>, CatalogError> + 'a;
+pub(crate) type Build<'a> = dyn Fn(&Value) -> Result<Box<dyn DynModel>, CatalogError> + 'a;
 
 /// Checks one key of a config against the machine's defaults (`known`: the parameters
 /// of a model built with none) and, through `build`, against the machine itself.
@@ -64,7 +64,7 @@ pub type Build<'a> = dyn Fn(&Value) -> Result<Box<dyn DynModel>, CatalogError> +
 /// # Errors
 /// The [`Problem`]: an unknown key (with a close name), a wrong JSON type, a count
 /// that is not a whole number, or a value the machine refuses.
-pub fn check_key(
+pub(crate) fn check_key(
     machine: &'static str,
     known: &Map<String, Value>,
     name: &str,
@@ -104,7 +104,7 @@ pub fn check_key(
 }
 
 /// A model's refusal as a [`Problem`].
-pub fn bad_config(machine: &'static str, error: CatalogError) -> Problem {
+pub(crate) fn bad_config(machine: &'static str, error: CatalogError) -> Problem {
     match error {
         CatalogError::BadParameters { message, .. } => Problem::BadConfig {
             machine,
@@ -142,7 +142,7 @@ fn in_words(problem: Problem) -> String {
 }
 
 /// The JSON type of a value, in words.
-pub fn type_name(value: &Value) -> &'static str {
+pub(crate) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

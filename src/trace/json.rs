@@ -18,7 +18,7 @@ use serde_json::{Map, Number, Value};
 use super::spans::Position;
 
 /// The UTF-8 byte order mark.
-pub const BOM: &[u8] = b"\xef\xbb\xbf";
+pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
 
 pub use crate::words::{shorten, MAX_NAME};
 
@@ -88,12 +88,12 @@ impl<'de> Visitor<'de> for StrictVisitor {
 }
 
 /// The message for a key given twice.
-pub fn duplicate(key: &str) -> String {
+pub(crate) fn duplicate(key: &str) -> String {
     format!("duplicate key `{}`: each key may appear once", shorten(key))
 }
 
 /// The key a [`duplicate`] message names, when it is one and the key was not cut.
-pub fn duplicated(message: &str) -> Option<&str> {
+pub(crate) fn duplicated(message: &str) -> Option<&str> {
     let name = message
         .strip_prefix("duplicate key `")?
         .strip_suffix("`: each key may appear once")?;
@@ -114,7 +114,7 @@ pub fn from_slice(bytes: &[u8]) -> Result<Value, serde_json::Error> {
 }
 
 /// serde_json's message without its " at line L column C" tail.
-pub fn message(error: &serde_json::Error) -> String {
+pub(crate) fn message(error: &serde_json::Error) -> String {
     let message = error.to_string();
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
@@ -182,30 +182,30 @@ impl Tracker {
 
     /// Starts recording at the next byte that can begin a value or key (whitespace and
     /// the separators `,` and `:` are skipped).
-    pub fn arm(&mut self) {
+    pub(crate) fn arm(&mut self) {
         self.armed = true;
         self.recording = false;
     }
 
     /// Stops recording; the recorded text stays until the next [`Tracker::arm`].
-    pub fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         self.armed = false;
         self.recording = false;
     }
 
     /// Where the recorded text starts.
-    pub fn start(&self) -> Position {
+    pub(crate) fn start(&self) -> Position {
         self.start
     }
 
     /// The recorded text (for a number, possibly followed by one more byte).
-    pub fn raw(&self) -> &[u8] {
+    pub(crate) fn raw(&self) -> &[u8] {
         &self.raw
     }
 
     /// The character column of serde_json's error position (which counts bytes), as
     /// well as it can be told from the current line.
-    pub fn error_position(&self, error: &serde_json::Error) -> Position {
+    pub(crate) fn error_position(&self, error: &serde_json::Error) -> Position {
         let line = error.line().max(1);
         let column = if line == self.line {
             let behind = self.line_bytes.saturating_sub(error.column());
@@ -283,7 +283,7 @@ impl<R: Read> Read for Tracked<'_, R> {
 }
 
 /// A [`DeserializeSeed`] for [`Strict`], for use with `next_value_seed`.
-pub struct StrictSeed;
+pub(crate) struct StrictSeed;
 
 impl<'de> DeserializeSeed<'de> for StrictSeed {
     type Value = Value;

@@ -35,7 +35,7 @@ pub enum Segment {
 }
 
 /// Writes a path the way users read it: `steps[3].expect.state`.
-pub fn display_path(path: &[Segment]) -> String {
+pub(crate) fn display_path(path: &[Segment]) -> String {
     let mut out = String::new();
     for segment in path {
         match segment {
@@ -60,7 +60,7 @@ pub fn display_path(path: &[Segment]) -> String {
 
 /// Where one value sits, and where its key sits when it is an object member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
+pub(crate) struct Span {
     /// The position of the member's key (`None` for array elements and the document).
     pub key: Option<Position>,
     /// The position of the value's first character.
@@ -105,7 +105,7 @@ impl Spans {
     /// Scans the text of one value that sits at `prefix` in a larger document and starts
     /// at `start` there: the recorded paths begin with `prefix` and the positions are the
     /// document's. The streaming trace reader uses it for the one step it holds.
-    pub fn scan_at(text: &str, prefix: &[Segment], start: Position) -> Spans {
+    pub(crate) fn scan_at(text: &str, prefix: &[Segment], start: Position) -> Spans {
         let mut scanner = Scanner {
             chars: text.chars().collect(),
             at: 0,
@@ -119,17 +119,17 @@ impl Spans {
     }
 
     /// Records where the value (and its key) at `path` sits.
-    pub fn insert(&mut self, path: Vec<Segment>, span: Span) {
+    pub(crate) fn insert(&mut self, path: Vec<Segment>, span: Span) {
         self.map.insert(path, span);
     }
 
     /// Adds every span of `other`.
-    pub fn extend(&mut self, other: Spans) {
+    pub(crate) fn extend(&mut self, other: Spans) {
         self.map.extend(other.map);
     }
 
     /// The span of the value at `path`, when the text has one.
-    pub fn span(&self, path: &[Segment]) -> Option<Span> {
+    pub(crate) fn span(&self, path: &[Segment]) -> Option<Span> {
         self.map.get(path).copied()
     }
 

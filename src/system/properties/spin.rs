@@ -63,17 +63,21 @@ pub enum SpinCondition {
 ///
 /// # Errors
 /// As [`SpinModel::state_code`].
-pub fn state<S: Symbol>(model: &dyn SpinModel, kind: Kind, state: S) -> Result<u8, SystemError> {
+pub(crate) fn state<S: Symbol>(
+    model: &dyn SpinModel,
+    kind: Kind,
+    state: S,
+) -> Result<u8, SystemError> {
     model.state_code(kind, state.name())
 }
 
 /// The model's code of a typed stimulus of `kind`'s table, if it has it.
-pub fn stimulus<S: Symbol>(model: &dyn SpinModel, kind: Kind, stimulus: S) -> Option<u8> {
+pub(crate) fn stimulus<S: Symbol>(model: &dyn SpinModel, kind: Kind, stimulus: S) -> Option<u8> {
     model.stimulus_code(kind, stimulus.name())
 }
 
 /// `kd == K || ...` for the kinds given; `None` when there are none.
-pub fn any_kind(kinds: impl IntoIterator<Item = Kind>) -> Option<String> {
+pub(crate) fn any_kind(kinds: impl IntoIterator<Item = Kind>) -> Option<String> {
     let tests: Vec<String> = kinds
         .into_iter()
         .map(|kind| format!("kd == {}", kind as u8))

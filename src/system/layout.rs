@@ -144,7 +144,7 @@ impl Packed {
 
     /// Sets the state index in a slot (ignored beyond the last word).
     #[inline]
-    pub(crate) fn set(&mut self, slot: usize, value: u8) {
+    pub fn set(&mut self, slot: usize, value: u8) {
         let (word, shift) = place(slot);
         if let Some(w) = self.0.get_mut(word) {
             *w = (*w & !(0b111 << shift)) | (u64::from(value & 0b111) << shift);

@@ -56,7 +56,7 @@ pub struct Finding {
 
 impl Finding {
     /// Adds what one delivery (or the step as a whole) showed.
-    pub(crate) fn add(&mut self, premise: bool, violated: bool) {
+    pub fn add(&mut self, premise: bool, violated: bool) {
         self.premise |= premise;
         self.violated |= violated;
     }

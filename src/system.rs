@@ -173,7 +173,7 @@ impl SystemStimulus {
     }
 
     /// Whether this changes only the world (pool or connection).
-    pub(crate) fn is_world_toggle(self) -> bool {
+    pub fn is_world_toggle(self) -> bool {
         matches!(
             self,
             SystemStimulus::PoolFails

@@ -10,7 +10,7 @@
 //! Used by `benches/explore.rs` and `tests/stateright.rs`.
 
 use ucma_ha::system::compiled::CompiledSystem;
-use ucma_ha::system::properties::{Edge, Finding, Judgement, PROPERTIES};
+use ucma_ha::system::properties::{Finding, Judgement, MacroStep, PROPERTIES};
 use ucma_ha::system::view::ComponentStates;
 use ucma_ha::system::{Packed, System, SystemStimulus};
 
@@ -108,7 +108,7 @@ pub struct Judged {
     id: usize,
 }
 
-type StepJudge = fn(&Edge<'_>) -> Finding;
+type StepJudge = fn(&MacroStep<'_>) -> Finding;
 type FinalTest = fn(&ComponentStates<'_>) -> bool;
 
 /// What the macro-steps from one state showed: one bit per property, as in
@@ -179,7 +179,7 @@ impl Judged {
             let result = self.system.step_observed(before, stimulus, &mut log);
             diverges |= result.diverged;
             moves |= result.next != before && !stimulus.is_world_toggle();
-            let edge = Edge {
+            let edge = MacroStep {
                 system: &self.system,
                 before,
                 stimulus,

@@ -51,6 +51,7 @@ use confirm::Witness;
 
 mod compact;
 pub mod confirm;
+pub mod lanes;
 
 /// How a property fared.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,11 +188,13 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
 
 /// Explores the system and decides every property.
 ///
-/// The search runs on the [`CompiledSystem`] (counts with symmetry on, lanes without)
+/// Without symmetry the states are counted by the numbered search and the verdicts come
+/// from the symmetric check, cross-checked ([`lanes::check`]); when that search cannot
+/// vouch for the system ([`lanes::Fallback`]), and with symmetry, the search runs on the
+/// [`CompiledSystem`] (counts with symmetry on, lanes without)
 /// when the system compiles, else on the system's own macro-steps
-/// ([`check_uncompiled`]); both give the same graph, node for node, and the same report.
-/// With symmetry on it is the compact search, which stores no edges (see the module
-/// docs), else the stored graph.
+/// ([`check_uncompiled`]); all give the same counts and verdicts. With symmetry on it is
+/// the compact search, which stores no edges (see the module docs), else the stored graph.
 /// Transition properties are judged once per distinct *situation* of a transition (the
 /// stimulus, the shared part, the pairs of the views and the free view's pair): with a
 /// pair-local wiring every delivery, and so every judgement, is a function of those.
@@ -211,7 +214,23 @@ pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<
 /// Exploration is O(states x stimuli) compiled steps (macro-steps when not compiled);
 /// transition properties replay one macro-step with a log per distinct situation;
 /// liveness is linear in the graph per refinement round.
-pub fn check(system: &System, limits: Limits, progress: impl FnMut(SearchProgress)) -> Report {
+pub fn check(system: &System, limits: Limits, mut progress: impl FnMut(SearchProgress)) -> Report {
+    if !limits.symmetry {
+        if let Ok(report) = lanes::check(system, limits, &mut progress) {
+            return report;
+        }
+    }
+    check_graph(system, limits, progress)
+}
+
+/// [`check`] on the explored graph of the [`CompiledSystem`] (counts with symmetry on,
+/// lanes without), or of the system itself when it does not compile: what `check` does
+/// with symmetry, and without it when the numbered search cannot vouch for the system.
+pub fn check_graph(
+    system: &System,
+    limits: Limits,
+    progress: impl FnMut(SearchProgress),
+) -> Report {
     let layout = if limits.symmetry {
         Layout::Counts
     } else {

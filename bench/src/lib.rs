@@ -3,8 +3,10 @@
 //!
 //! - [`reach`]: count-only breadth-first searches (no graph, no paths) over compact
 //!   visited sets;
-//! - [`ranked`]: the same count over a dense numbering of the states (a bitmap visited
-//!   set), and [`numbered`], that numbering for the compiled system;
+//! - [`ranked`]: the engine's count over a dense numbering of the states (a bitmap
+//!   visited set), reporting as [`reach`] does, and [`numbered`], that numbering for the
+//!   compiled system (both are what `check` runs without symmetry; they live in the
+//!   published crates and are re-exported here);
 //! - [`stateright_adapter`]: the composed system as a `stateright` model, and [`spin`]:
 //!   SPIN's `pan` on the exported Promela model, the two other engines of the explore
 //!   bench;

@@ -418,6 +418,7 @@ impl<S: Copy + Eq + Hash, A: Copy + Eq + Debug> Exploration<S, A> {
 
 pub mod compact;
 mod liveness;
+pub mod ranked;
 pub use liveness::Lasso;
 
 #[cfg(test)]

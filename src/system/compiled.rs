@@ -60,6 +60,7 @@ use super::engine::{Engine, FIRST_VIEW};
 use super::{Packed, System, SystemStimulus, STIMULI};
 
 mod learn;
+pub mod numbered;
 
 /// The most distinct (view, subscription) pairs a compiled system handles.
 pub const MAX_PAIRS: usize = 16;
@@ -512,7 +513,7 @@ impl fsm::explore::Model for CompiledSystem {
 }
 
 /// The learned tables, read-only, for searches that work on them directly (a search that
-/// numbers states densely lives with the benches). The key's layout: the shared id in the
+/// numbers states densely is [`numbered`]). The key's layout: the shared id in the
 /// low [`CompiledSystem::shared_bits`] bits, then [`CompiledSystem::planes`] fields of
 /// [`CompiledSystem::lane_mask`] bits each.
 impl CompiledSystem {

@@ -41,8 +41,8 @@
 //! A grid of `8 x 8` cells where block `row` holds the cells of one row, ranked by
 //! column; stepping right or down.
 //! ```
-//! use fsm::explore::{Completeness, Limits};
-//! use fsm::explore::ranked::{reach_ranked, Located, Place, Ranked, Sink, Target};
+//! use ucma_ha_fsm::explore::{Completeness, Limits};
+//! use ucma_ha_fsm::explore::ranked::{reach_ranked, Located, Place, Ranked, Sink, Target};
 //! struct Grid;
 //! impl Ranked for Grid {
 //!     type State = u64;

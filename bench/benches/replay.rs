@@ -18,7 +18,7 @@ use std::time::Instant;
 use ucma_ha::catalog;
 use ucma_ha::replay::{replay, Replayer};
 use ucma_ha::trace::{read_file, read_steps};
-use ucma_ha_bench::peak_rss::peak_rss_kib;
+use ucma_ha_bench::peak_rss::{cpu_seconds, peak_rss_kib};
 
 /// One cycle of the registration machine, each step with what it must do.
 const CYCLE: [&str; 4] = [
@@ -85,23 +85,6 @@ fn child(variant: &str, path: &Path) -> Result<(), String> {
         peak_rss_kib()
     );
     Ok(())
-}
-
-/// User plus system CPU time of this process, from `/proc/self/stat` (at the usual 100
-/// clock ticks a second); 0 where it cannot be read. On a shared machine this is the
-/// steadier figure: wall time also counts waiting for a core.
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|stat| {
-            // Fields after the command name (which is in parentheses): utime is the 12th.
-            let rest = stat.rsplit_once(')')?.1;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let utime: f64 = fields.get(11)?.parse().ok()?;
-            let stime: f64 = fields.get(12)?.parse().ok()?;
-            Some((utime + stime) / 100.0)
-        })
-        .unwrap_or(0.0)
 }
 
 fn main() {

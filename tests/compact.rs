@@ -289,3 +289,28 @@ fn the_compact_search_reports_a_memory_cut_and_counts_its_tables() {
         full.memory
     );
 }
+
+#[test]
+fn the_check_with_symmetry_keeps_no_edges() {
+    // `check` with symmetry runs the compact search whenever the system compiles to
+    // counts: per state a key, a parent, an action and an index slot (8 + 4 + 1 + 5
+    // bytes, at most twice that by capacity), no edges. A check that fell back to the
+    // stored graph (states, every edge, parents, depths) would report the graph's memory.
+    let limits = Limits {
+        symmetry: true,
+        ..Limits::default()
+    };
+    for config in configs(2) {
+        let system = System::new(config).expect("the shipped system builds");
+        let compact = checker::check(&system, limits, |_| {});
+        let stored = checker::check_uncompiled(&system, limits, |_| {});
+        assert_eq!(compact.states, stored.states, "{config:?}");
+        assert!(
+            compact.memory < compact.states * 48 + 4_096 && 2 * compact.memory < stored.memory,
+            "{config:?}: {} bytes for {} states, the stored graph's {}",
+            compact.memory,
+            compact.states,
+            stored.memory
+        );
+    }
+}

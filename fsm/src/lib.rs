@@ -8,6 +8,7 @@
 //! A lamp with a switch and a fuse. States and stimuli are fieldless enums with strum
 //! derives; the table is a `static` slice of rows, each citing the requirement it
 //! implements. [`symbol_enum!`] declares such an enum and implements [`Symbol`].
+//! [`rows!`] writes a table where one line answers several stimuli in one state alike.
 //!
 //! ```
 //! use ucma_ha_fsm::{check, RowGuard, Machine, NoParameters, RowOutcome, Row, Table};
@@ -86,6 +87,7 @@ pub mod check;
 pub mod explore;
 pub mod export;
 pub mod graph;
+mod rows;
 mod symbol;
 mod table;
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use strum::{Display, IntoStaticStr};
 use ucma_ha_fsm::check::{check_rows, TableError};
-use ucma_ha_fsm::{Machine, Parameters, Row, RowGuard, Table};
+use ucma_ha_fsm::{Machine, Parameters, Row, RowGuard, RowOutcome, Table};
 
 ucma_ha_fsm::symbol_enum! {
     enum Door {
@@ -463,4 +463,112 @@ fn a_machine_that_folds_nothing_is_observed_by_its_states_own_names() {
     ] {
         assert_eq!(DoorMachine::observed(state), name);
     }
+}
+
+/// The toy table written with one line for several stimuli: the same ten rows, in the same
+/// order, each with its line's outcome and citations.
+static GROUPED: [R; 10] = ucma_ha_fsm::rows![
+    R::moves(Door::Closed, Push::Open, Door::Open, &[], &["D-1"]),
+    R::ignores(Door::Closed, Push::Close, &["D-1"]),
+    R::moves(Door::Closed, Push::Lock, Door::Locked, &[()], &["D-2"]).when(HAS_LOCK),
+    R::ignores(Door::Closed, Push::Lock, &["D-2"]).when(NO_LOCK),
+    R::ignores(Door::Open, Push::Open, &["D-1"]),
+    R::moves(Door::Open, Push::Close, Door::Closed, &[], &["D-1"]),
+    R::ignores(Door::Open, Push::Lock, &["D-2"]),
+    R::rejects(Door::Locked, Push::Open, Refusal::Locked, &["D-3"]),
+    R::ignores(Door::Locked, Push::Close | Push::Lock, &["D-3"]),
+];
+
+#[test]
+fn a_line_for_several_stimuli_is_one_row_per_stimulus() {
+    assert_eq!(GROUPED, ROWS);
+    // Rejections and guards are spread over every stimulus of the line too.
+    let rows: [R; 3] = ucma_ha_fsm::rows![
+        R::rejects(
+            Door::Locked,
+            Push::Open | Push::Lock,
+            Refusal::Locked,
+            &["D-3"]
+        ),
+        R::ignores(Door::Closed, Push::Close, &["D-1"]).when(NO_LOCK),
+    ];
+    assert_eq!(
+        rows.map(|r| (r.from, r.on, r.when.label, r.clauses)),
+        [
+            (Door::Locked, Push::Open, "", &["D-3"][..]),
+            (Door::Locked, Push::Lock, "", &["D-3"][..]),
+            (Door::Closed, Push::Close, "!has_lock", &["D-1"][..]),
+        ]
+    );
+    assert!(rows[..2]
+        .iter()
+        .all(|r| r.outcome == RowOutcome::Reject(Refusal::Locked)));
+}
+
+#[test]
+fn rule_duplicate_pair_a_line_naming_a_stimulus_twice() {
+    let rows: [R; 11] = ucma_ha_fsm::rows![
+        R::moves(Door::Closed, Push::Open, Door::Open, &[], &["D-1"]),
+        R::ignores(Door::Closed, Push::Close, &["D-1"]),
+        R::moves(Door::Closed, Push::Lock, Door::Locked, &[()], &["D-2"]).when(HAS_LOCK),
+        R::ignores(Door::Closed, Push::Lock, &["D-2"]).when(NO_LOCK),
+        R::ignores(Door::Open, Push::Open, &["D-1"]),
+        R::moves(Door::Open, Push::Close, Door::Closed, &[], &["D-1"]),
+        R::ignores(Door::Open, Push::Lock, &["D-2"]),
+        R::rejects(Door::Locked, Push::Open, Refusal::Locked, &["D-3"]),
+        R::ignores(
+            Door::Locked,
+            Push::Close | Push::Lock | Push::Close,
+            &["D-3"]
+        ),
+    ];
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("Close named twice");
+    assert_eq!(errors.len(), 2, "once per parameter set: {errors:#?}");
+    assert!(
+        errors.iter().all(|e| matches!(
+            e,
+            TableError::Duplicate {
+                state: "Locked",
+                stimulus: "Close",
+                first: 8,
+                second: 10,
+                ..
+            }
+        )),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn rule_duplicate_pair_a_line_repeating_a_stimulus_another_row_answers() {
+    let rows: [R; 11] = ucma_ha_fsm::rows![
+        R::moves(Door::Closed, Push::Open, Door::Open, &[], &["D-1"]),
+        R::ignores(Door::Closed, Push::Close, &["D-1"]),
+        R::moves(Door::Closed, Push::Lock, Door::Locked, &[()], &["D-2"]).when(HAS_LOCK),
+        R::ignores(Door::Closed, Push::Lock, &["D-2"]).when(NO_LOCK),
+        R::ignores(Door::Open, Push::Open, &["D-1"]),
+        R::moves(Door::Open, Push::Close, Door::Closed, &[], &["D-1"]),
+        R::ignores(Door::Open, Push::Lock, &["D-2"]),
+        R::rejects(Door::Locked, Push::Open, Refusal::Locked, &["D-3"]),
+        R::ignores(
+            Door::Locked,
+            Push::Open | Push::Close | Push::Lock,
+            &["D-3"]
+        ),
+    ];
+    let errors = check_rows::<DoorMachine>(&rows).expect_err("Open answered twice");
+    assert_eq!(errors.len(), 2, "once per parameter set: {errors:#?}");
+    assert!(
+        errors.iter().all(|e| matches!(
+            e,
+            TableError::Duplicate {
+                state: "Locked",
+                stimulus: "Open",
+                first: 7,
+                second: 8,
+                ..
+            }
+        )),
+        "{errors:#?}"
+    );
 }

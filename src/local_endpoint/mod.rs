@@ -197,16 +197,12 @@ type R = Row<LocalEndpoint>;
 const NO: Exception = InvalidOperationException;
 
 #[rustfmt::skip]
-static ROWS: &[R] = &[
+static ROWS: &[R] = &fsm::rows![
     // Idle: created, not established.
     R::moves(Idle, BeginEstablish, Establishing, BY_CALL, &["AF-LEP-T", "LARG-1"]),
-    R::ignores(Idle, EstablishOk, &["AF-LEP-T"]),
-    R::ignores(Idle, EstablishFailed, &["AF-LEP-T"]),
-    R::ignores(Idle, RegistrationRefreshFailed, &["AF-LEP-T"]),
-    R::ignores(Idle, RegistrationRefreshOk, &["AF-LEP-T"]),
+    R::ignores(Idle, EstablishOk | EstablishFailed | RegistrationRefreshFailed | RegistrationRefreshOk, &["AF-LEP-T"]),
     R::ignores(Idle, ConnectionDropped, &["AF-DROP"]),
-    R::ignores(Idle, OwnerDisabledOrRemoved, &["AF-LEP-T"]),
-    R::ignores(Idle, TooManyActiveEndpoints, &["AF-LEP-T"]),
+    R::ignores(Idle, OwnerDisabledOrRemoved | TooManyActiveEndpoints, &["AF-LEP-T"]),
     R::ignores(Idle, ServerDiscoveryFailed, &["AF-LESR"]),
     R::ignores(Idle, RegistrarNotifyUnknown, &["LARG-4"]),
     R::rejects(Idle, BeginDrain, NO, &["AF-DRAIN"]),
@@ -217,8 +213,7 @@ static ROWS: &[R] = &[
     R::rejects(Establishing, BeginEstablish, NO, &["AF-LEP-T"]),
     R::moves(Establishing, EstablishOk, Established, BY_RESPONSE, &["AF-LEP-T", "LARG-1"]),
     R::moves(Establishing, EstablishFailed, Idle, BY_RESPONSE, &["AF-LEP-T", "LARG-1"]),
-    R::ignores(Establishing, RegistrationRefreshFailed, &["AF-LEP-T"]),
-    R::ignores(Establishing, RegistrationRefreshOk, &["AF-LEP-T"]),
+    R::ignores(Establishing, RegistrationRefreshFailed | RegistrationRefreshOk, &["AF-LEP-T"]),
     R::ignores(Establishing, ConnectionDropped, &["AF-DROP"]),
     R::moves(Establishing, OwnerDisabledOrRemoved, Idle, OWNER_GONE, &["LARG-4", "AF-LEP-T", "LARG-1"]),
     R::moves(Establishing, TooManyActiveEndpoints, Idle, TOO_MANY, &["LARG-4", "AF-LEP-T", "LARG-1"]),
@@ -230,8 +225,7 @@ static ROWS: &[R] = &[
     R::ignores(Establishing, TerminateCompleted, &["AF-LEP-T"]),
     // Established.
     R::rejects(Established, BeginEstablish, NO, &["AF-LEP-T"]),
-    R::ignores(Established, EstablishOk, &["AF-LEP-T"]),
-    R::ignores(Established, EstablishFailed, &["AF-LEP-T"]),
+    R::ignores(Established, EstablishOk | EstablishFailed, &["AF-LEP-T"]),
     R::moves(Established, RegistrationRefreshFailed, Terminating, REFRESH_FAILED, &["AF-LEP-T", "LARG-4", "LARG-2"])
     .when(USER),
     R::moves(Established, RegistrationRefreshFailed, Reestablishing, REFRESH_FAILED, &["AF-LEP-T", "AF-LESR", "LARG-4"])
@@ -253,8 +247,7 @@ static ROWS: &[R] = &[
     R::ignores(Established, TerminateCompleted, &["AF-LEP-T"]),
     // Reestablishing: an application endpoint whose registration refresh failed.
     R::rejects(Reestablishing, BeginEstablish, NO, &["AF-LEP-T"]),
-    R::ignores(Reestablishing, EstablishOk, &["AF-LEP-T"]),
-    R::ignores(Reestablishing, EstablishFailed, &["AF-LEP-T"]),
+    R::ignores(Reestablishing, EstablishOk | EstablishFailed, &["AF-LEP-T"]),
     R::ignores(Reestablishing, RegistrationRefreshFailed, &["AF-LESR"]),
     R::moves(Reestablishing, RegistrationRefreshOk, Establishing, REFRESHED, &["AF-LEP-T", "LARG-4", "LARG-1"]),
     R::ignores(Reestablishing, ConnectionDropped, &["AF-DROP"]),
@@ -268,8 +261,7 @@ static ROWS: &[R] = &[
     R::ignores(Reestablishing, TerminateCompleted, &["AF-LEP-T"]),
     // Draining: an application endpoint turning away new conversations.
     R::rejects(Draining, BeginEstablish, NO, &["AF-LEP-T"]),
-    R::ignores(Draining, EstablishOk, &["AF-DRAIN"]),
-    R::ignores(Draining, EstablishFailed, &["AF-DRAIN"]),
+    R::ignores(Draining, EstablishOk | EstablishFailed, &["AF-DRAIN"]),
     R::moves(Draining, RegistrationRefreshFailed, Draining, REFRESH_FAILED, &["AF-DRAIN", "AF-LESR", "LARG-4", "AF-LEP-T"]),
     R::ignores(Draining, RegistrationRefreshOk, &["AF-DRAIN"]),
     R::moves(Draining, ConnectionDropped, Draining, DROPPED, &["AF-DROP", "AF-DRAIN", "AF-LESR", "LARG-1"]),
@@ -283,34 +275,22 @@ static ROWS: &[R] = &[
     R::ignores(Draining, TerminateCompleted, &["AF-LEP-T"]),
     // Terminating: only completion moves on.
     R::rejects(Terminating, BeginEstablish, NO, &["AF-LES"]),
-    R::ignores(Terminating, EstablishOk, &["AF-LES"]),
-    R::ignores(Terminating, EstablishFailed, &["AF-LES"]),
-    R::ignores(Terminating, RegistrationRefreshFailed, &["AF-LES"]),
-    R::ignores(Terminating, RegistrationRefreshOk, &["AF-LES"]),
+    R::ignores(Terminating, EstablishOk | EstablishFailed | RegistrationRefreshFailed | RegistrationRefreshOk, &["AF-LES"]),
     R::ignores(Terminating, ConnectionDropped, &["AF-DROP"]),
-    R::ignores(Terminating, OwnerDisabledOrRemoved, &["AF-LES"]),
-    R::ignores(Terminating, TooManyActiveEndpoints, &["AF-LES"]),
-    R::ignores(Terminating, ServerDiscoveryFailed, &["AF-LES"]),
-    R::ignores(Terminating, RegistrarNotifyUnknown, &["AF-LES"]),
+    R::ignores(Terminating,
+        OwnerDisabledOrRemoved | TooManyActiveEndpoints | ServerDiscoveryFailed | RegistrarNotifyUnknown, &["AF-LES"]),
     R::rejects(Terminating, BeginDrain, NO, &["AF-DRAIN"]),
     R::ignores(Terminating, DrainCompleted, &["AF-LES"]),
     R::ignores(Terminating, BeginTerminate, &["AF-LEP-T"]),
     R::moves(Terminating, TerminateCompleted, Terminated, BY_CALL, &["AF-LEP-T"]),
     // Terminated: final; calls that would start anything are refused.
     R::rejects(Terminated, BeginEstablish, NO, &["AF-LES"]),
-    R::ignores(Terminated, EstablishOk, &["AF-LES"]),
-    R::ignores(Terminated, EstablishFailed, &["AF-LES"]),
-    R::ignores(Terminated, RegistrationRefreshFailed, &["AF-LES"]),
-    R::ignores(Terminated, RegistrationRefreshOk, &["AF-LES"]),
+    R::ignores(Terminated, EstablishOk | EstablishFailed | RegistrationRefreshFailed | RegistrationRefreshOk, &["AF-LES"]),
     R::ignores(Terminated, ConnectionDropped, &["AF-DROP"]),
-    R::ignores(Terminated, OwnerDisabledOrRemoved, &["AF-LES"]),
-    R::ignores(Terminated, TooManyActiveEndpoints, &["AF-LES"]),
-    R::ignores(Terminated, ServerDiscoveryFailed, &["AF-LES"]),
-    R::ignores(Terminated, RegistrarNotifyUnknown, &["AF-LES"]),
+    R::ignores(Terminated,
+        OwnerDisabledOrRemoved | TooManyActiveEndpoints | ServerDiscoveryFailed | RegistrarNotifyUnknown, &["AF-LES"]),
     R::rejects(Terminated, BeginDrain, NO, &["AF-DRAIN"]),
-    R::ignores(Terminated, DrainCompleted, &["AF-LES"]),
-    R::ignores(Terminated, BeginTerminate, &["AF-LES"]),
-    R::ignores(Terminated, TerminateCompleted, &["AF-LES"]),
+    R::ignores(Terminated, DrainCompleted | BeginTerminate | TerminateCompleted, &["AF-LES"]),
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -253,22 +253,15 @@ const NO: Exception = Exception::InvalidOperationException;
 /// 54 rows: the 6 states of `CollaborationSubscriptionState` times the 9 stimuli.
 #[rustfmt::skip]
 pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
-    let op_in_idle: Row<M> = if M::OPERATION_IN_IDLE {
-        Row::moves(Idle, M::OPERATION, Idle, &[], M::OPERATION_CLAUSES)
-    } else {
-        Row::rejects(Idle, M::OPERATION, NO, M::OPERATION_CLAUSES)
-    };
-    [
+    fsm::rows![
         // Idle: no subscription.
         Row::moves(Idle, M::BEGIN_SUBSCRIBE, Subscribing, CLIENT, &["AF-PSS", "AF-CSS", "AF-TR"]),
-        Row::ignores(Idle, M::SUBSCRIBE_OK, &["AF-CSS"]),
-        Row::ignores(Idle, M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
+        Row::ignores(Idle, M::SUBSCRIBE_OK | M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
         Row::ignores(Idle, M::POOL_OFFLINE, &["PRES-1"]),
         Row::ignores(Idle, M::UNDERLYING_TERMINATED, &["PRES-3"]),
         Row::ignores(Idle, M::POOL_RECOVERED, &["PRES-4"]),
-        op_in_idle,
-        Row::ignores(Idle, M::BEGIN_UNSUBSCRIBE, &["AF-PSS"]),
-        Row::ignores(Idle, M::UNSUBSCRIBE_OK, &["AF-PSS"]),
+        Operation::in_idle(Idle, M::OPERATION, M::OPERATION_CLAUSES),
+        Row::ignores(Idle, M::BEGIN_UNSUBSCRIBE | M::UNSUBSCRIBE_OK, &["AF-PSS"]),
         // Subscribing.
         Row::rejects(Subscribing, M::BEGIN_SUBSCRIBE, NO, &["AF-PSS"]),
         Row::moves(Subscribing, M::SUBSCRIBE_OK, Subscribed, SERVER, &["AF-CSS", "PRES-4", "AF-TR"]),
@@ -281,8 +274,7 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::ignores(Subscribing, M::UNSUBSCRIBE_OK, &["AF-PSS"]),
         // Subscribed.
         Row::rejects(Subscribed, M::BEGIN_SUBSCRIBE, NO, &["AF-PSS"]),
-        Row::ignores(Subscribed, M::SUBSCRIBE_OK, &["AF-CSS"]),
-        Row::ignores(Subscribed, M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
+        Row::ignores(Subscribed, M::SUBSCRIBE_OK | M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
         Row::moves(Subscribed, M::POOL_OFFLINE, WaitingForRetry, SERVER, &["PRES-1", "D3", "AF-TR"]),
         Row::moves(Subscribed, M::UNDERLYING_TERMINATED, WaitingForRetry, SERVER, &["PRES-3", "D3"]),
         Row::ignores(Subscribed, M::POOL_RECOVERED, &["PRES-4"]),
@@ -291,8 +283,7 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::ignores(Subscribed, M::UNSUBSCRIBE_OK, &["AF-PSS"]),
         // WaitingForRetry: the pool is offline or the subscription underneath ended.
         Row::rejects(WaitingForRetry, M::BEGIN_SUBSCRIBE, NO, &["AF-PSS"]),
-        Row::ignores(WaitingForRetry, M::SUBSCRIBE_OK, &["AF-CSS"]),
-        Row::ignores(WaitingForRetry, M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
+        Row::ignores(WaitingForRetry, M::SUBSCRIBE_OK | M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
         Row::ignores(WaitingForRetry, M::POOL_OFFLINE, &["PRES-1"]),
         Row::ignores(WaitingForRetry, M::UNDERLYING_TERMINATED, &["PRES-3"]),
         Row::moves(WaitingForRetry, M::POOL_RECOVERED, Subscribing, SERVER, &["PRES-4", "AF-TR"]),
@@ -301,8 +292,7 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::ignores(WaitingForRetry, M::UNSUBSCRIBE_OK, &["AF-PSS"]),
         // Unsubscribing.
         Row::rejects(Unsubscribing, M::BEGIN_SUBSCRIBE, NO, &["AF-PSS"]),
-        Row::ignores(Unsubscribing, M::SUBSCRIBE_OK, &["AF-CSS"]),
-        Row::ignores(Unsubscribing, M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
+        Row::ignores(Unsubscribing, M::SUBSCRIBE_OK | M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
         Row::ignores(Unsubscribing, M::POOL_OFFLINE, &["PRES-1"]),
         Row::ignores(Unsubscribing, M::UNDERLYING_TERMINATED, &["PRES-3"]),
         Row::ignores(Unsubscribing, M::POOL_RECOVERED, &["PRES-4"]),
@@ -311,15 +301,31 @@ pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
         Row::moves(Unsubscribing, M::UNSUBSCRIBE_OK, Idle, SERVER, &["AF-PSS", "AF-TR"]),
         // Terminated: failed for good.
         Row::rejects(Terminated, M::BEGIN_SUBSCRIBE, NO, &["AF-CSS", "AF-PSS"]),
-        Row::ignores(Terminated, M::SUBSCRIBE_OK, &["AF-CSS"]),
-        Row::ignores(Terminated, M::SUBSCRIBE_REJECTED, &["AF-CSS"]),
-        Row::ignores(Terminated, M::POOL_OFFLINE, &["AF-CSS"]),
-        Row::ignores(Terminated, M::UNDERLYING_TERMINATED, &["AF-CSS"]),
-        Row::ignores(Terminated, M::POOL_RECOVERED, &["AF-CSS"]),
+        Row::ignores(Terminated,
+            M::SUBSCRIBE_OK | M::SUBSCRIBE_REJECTED | M::POOL_OFFLINE | M::UNDERLYING_TERMINATED
+            | M::POOL_RECOVERED, &["AF-CSS"]),
         Row::rejects(Terminated, M::OPERATION, NO, M::OPERATION_CLAUSES),
         Row::ignores(Terminated, M::BEGIN_UNSUBSCRIBE, &["AF-PSS"]),
         Row::ignores(Terminated, M::UNSUBSCRIBE_OK, &["AF-CSS"]),
     ]
+}
+
+/// The session's operation in Idle: accepted and changing nothing where
+/// [`Session::OPERATION_IN_IDLE`] says so, refused otherwise.
+struct Operation;
+
+impl Operation {
+    const fn in_idle<M: Session>(
+        from: CollaborationSubscriptionState,
+        on: M::Stimulus,
+        clauses: &'static [&'static str],
+    ) -> Row<M> {
+        if M::OPERATION_IN_IDLE {
+            Row::moves(from, on, from, &[], clauses)
+        } else {
+            Row::rejects(from, on, NO, clauses)
+        }
+    }
 }
 
 const USER: RowGuard<LocalOwnerPresenceParameters> =

@@ -248,40 +248,28 @@ const DROP_UNREGISTERS: RowGuard<RegistrationParameters> =
 type R = Row<Registration>;
 
 #[rustfmt::skip]
-static ROWS: &[R] = &[
+static ROWS: &[R] = &fsm::rows![
     // Unregistered: only the application's BeginRegister does anything.
     R::moves(Unregistered, BeginRegister, Registering, &[raised(Why::None, false, Unknown)], &["AF-RS", "RARG-2"]),
-    R::ignores(Unregistered, RegisterOk, &["AF-RS"]),
-    R::ignores(Unregistered, RegisterFailed, &["AF-RS"]),
-    R::ignores(Unregistered, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
+    R::ignores(Unregistered, RegisterOk | RegisterFailed | RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::ignores(Unregistered, RegistrarNotifyUserServicesUnavailable, &["REG-1"]),
-    R::ignores(Unregistered, RefreshDue, &["AF-RS"]),
-    R::ignores(Unregistered, RefreshOk, &["AF-RS"]),
-    R::ignores(Unregistered, RefreshFailed, &["AF-RS"]),
+    R::ignores(Unregistered, RefreshDue | RefreshOk | RefreshFailed, &["AF-RS"]),
     R::ignores(Unregistered, ConnectionDropped, &["AF-DROP"]),
     R::rejects(Unregistered, BeginUnregister, InvalidOperationException, &["AF-RS"]),
-    R::ignores(Unregistered, UnregisterOk, &["AF-RS"]),
-    R::ignores(Unregistered, RegistrarNotifyDeregistered, &["AF-RS"]),
-    R::ignores(Unregistered, RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
+    R::ignores(Unregistered, UnregisterOk | RegistrarNotifyDeregistered | RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
     // Registering: waiting for the registrar's answer.
     R::rejects(Registering, BeginRegister, InvalidOperationException, &["AF-RS"]),
     R::moves(Registering, RegisterOk, RegisteredUsUnknown, &[raised(Why::None, true, Unknown)], &["AF-RS", "RARG-2", "RARG-3", "SVC-1", "AF-SVC"]),
     R::moves(Registering, RegisterFailed, Unregistered, &[raised(Why::None, true, Unknown)], &["AF-RS", "RARG-1", "RARG-2"]),
     R::moves(Registering, RegisterFailedTooManyActiveEndpoints, Unregistered, TOO_MANY, &["AF-RTR", "RARG-1", "RARG-2", "LARG-4"]),
     R::ignores(Registering, RegistrarNotifyUserServicesUnavailable, &["REG-1"]),
-    R::ignores(Registering, RefreshDue, &["AF-RS"]),
-    R::ignores(Registering, RefreshOk, &["AF-RS"]),
-    R::ignores(Registering, RefreshFailed, &["AF-RS"]),
+    R::ignores(Registering, RefreshDue | RefreshOk | RefreshFailed, &["AF-RS"]),
     R::moves(Registering, ConnectionDropped, Unregistered, DROPPED, &["AF-DROP", "AF-RTR", "RARG-2"]),
     R::rejects(Registering, BeginUnregister, InvalidOperationException, &["AF-RS"]),
-    R::ignores(Registering, UnregisterOk, &["AF-RS"]),
-    R::ignores(Registering, RegistrarNotifyDeregistered, &["AF-RS"]),
-    R::ignores(Registering, RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
+    R::ignores(Registering, UnregisterOk | RegistrarNotifyDeregistered | RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
     // Registered, nothing known of User Services: a 200 OK does not tell (SVC-1).
     R::rejects(RegisteredUsUnknown, BeginRegister, InvalidOperationException, &["AF-RS"]),
-    R::ignores(RegisteredUsUnknown, RegisterOk, &["AF-RS"]),
-    R::ignores(RegisteredUsUnknown, RegisterFailed, &["AF-RS"]),
-    R::ignores(RegisteredUsUnknown, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
+    R::ignores(RegisteredUsUnknown, RegisterOk | RegisterFailed | RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::moves(RegisteredUsUnknown, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "REG-4", "RARG-2", "RARG-3", "D4"]),
     R::moves(RegisteredUsUnknown, RefreshDue, RegisteredUsUnknown, &[], &["AF-DROP"]),
     R::ignores(RegisteredUsUnknown, RefreshOk, &["REG-3", "SVC-1"]),
@@ -295,9 +283,7 @@ static ROWS: &[R] = &[
     R::moves(RegisteredUsUnknown, RegistrarNotifyTooManyActiveEndpoints, Unregistered, TOO_MANY, &["AF-RTR", "RARG-2"]),
     // Registered, User Services available: an outage was healed (REG-3).
     R::rejects(Registered, BeginRegister, InvalidOperationException, &["AF-RS"]),
-    R::ignores(Registered, RegisterOk, &["AF-RS"]),
-    R::ignores(Registered, RegisterFailed, &["AF-RS"]),
-    R::ignores(Registered, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
+    R::ignores(Registered, RegisterOk | RegisterFailed | RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::moves(Registered, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "REG-4", "RARG-2", "RARG-3", "D4"]),
     R::moves(Registered, RefreshDue, Registered, &[], &["AF-DROP"]),
     R::ignores(Registered, RefreshOk, &["REG-3"]),
@@ -311,9 +297,7 @@ static ROWS: &[R] = &[
     R::moves(Registered, RegistrarNotifyTooManyActiveEndpoints, Unregistered, TOO_MANY, &["AF-RTR", "RARG-2"]),
     // Registered, but the registrar said User Services is unavailable.
     R::rejects(RegisteredUsDown, BeginRegister, InvalidOperationException, &["AF-RS"]),
-    R::ignores(RegisteredUsDown, RegisterOk, &["AF-RS"]),
-    R::ignores(RegisteredUsDown, RegisterFailed, &["AF-RS"]),
-    R::ignores(RegisteredUsDown, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
+    R::ignores(RegisteredUsDown, RegisterOk | RegisterFailed | RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::moves(RegisteredUsDown, RegistrarNotifyUserServicesUnavailable, RegisteredUsDown, OUTAGE, &["REG-1", "REG-2", "D4"]),
     R::moves(RegisteredUsDown, RefreshDue, RegisteredUsDown, &[], &["AF-DROP", "REG-3"]),
     R::moves(RegisteredUsDown, RefreshOk, Registered, HEALED, &["REG-3", "REG-4", "RARG-1", "RARG-3", "D2"]),
@@ -328,18 +312,13 @@ static ROWS: &[R] = &[
     R::moves(RegisteredUsDown, RegistrarNotifyTooManyActiveEndpoints, Unregistered, TOO_MANY, &["AF-RTR", "RARG-2"]),
     // Unregistering: waiting for the registrar's answer.
     R::rejects(Unregistering, BeginRegister, InvalidOperationException, &["AF-RS"]),
-    R::ignores(Unregistering, RegisterOk, &["AF-RS"]),
-    R::ignores(Unregistering, RegisterFailed, &["AF-RS"]),
-    R::ignores(Unregistering, RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
+    R::ignores(Unregistering, RegisterOk | RegisterFailed | RegisterFailedTooManyActiveEndpoints, &["AF-RS"]),
     R::ignores(Unregistering, RegistrarNotifyUserServicesUnavailable, &["REG-1"]),
-    R::ignores(Unregistering, RefreshDue, &["AF-RS"]),
-    R::ignores(Unregistering, RefreshOk, &["AF-RS"]),
-    R::ignores(Unregistering, RefreshFailed, &["AF-RS"]),
+    R::ignores(Unregistering, RefreshDue | RefreshOk | RefreshFailed, &["AF-RS"]),
     R::moves(Unregistering, ConnectionDropped, Unregistered, DROPPED, &["AF-DROP", "AF-RTR"]),
     R::rejects(Unregistering, BeginUnregister, InvalidOperationException, &["AF-RS"]),
     R::moves(Unregistering, UnregisterOk, Unregistered, &[raised(Why::None, true, Unknown)], &["AF-RS", "RARG-2"]),
-    R::ignores(Unregistering, RegistrarNotifyDeregistered, &["AF-RS"]),
-    R::ignores(Unregistering, RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
+    R::ignores(Unregistering, RegistrarNotifyDeregistered | RegistrarNotifyTooManyActiveEndpoints, &["AF-RS"]),
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -143,16 +143,13 @@ type R = Row<RemotePresence>;
 const NO: Exception = Exception::InvalidOperationException;
 
 #[rustfmt::skip]
-static ROWS: &[R] = &[
+static ROWS: &[R] = &fsm::rows![
     // Idle.
     R::moves(Idle, BeginSubscribe, Subscribing, CHANGED, &["AF-RPSS"]),
-    R::ignores(Idle, SubscribeOk, &["AF-RPSS"]),
-    R::ignores(Idle, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(Idle, SubscribeOk | SubscriptionLimitReached, &["AF-RPSS"]),
     R::ignores(Idle, PoolOffline, &["RP-1", "PRES-1"]),
-    R::ignores(Idle, UnderlyingSubscriptionTerminated, &["RP-1"]),
-    R::ignores(Idle, PoolRecovered, &["RP-1"]),
-    R::ignores(Idle, BeginUnsubscribe, &["AF-RPSS"]),
-    R::ignores(Idle, UnsubscribeOk, &["AF-RPSS"]),
+    R::ignores(Idle, UnderlyingSubscriptionTerminated | PoolRecovered, &["RP-1"]),
+    R::ignores(Idle, BeginUnsubscribe | UnsubscribeOk, &["AF-RPSS"]),
     // Subscribing.
     R::rejects(Subscribing, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
     R::moves(Subscribing, SubscribeOk, Subscribed, CHANGED, &["AF-RPSS", "RP-1", "PRES-4"]),
@@ -169,17 +166,13 @@ static ROWS: &[R] = &[
     R::ignores(Subscribing, UnsubscribeOk, &["AF-RPSS"]),
     // Polling: no subscription; presence is fetched by queries.
     R::rejects(Polling, BeginSubscribe, NO, &["AF-RPSS"]),
-    R::ignores(Polling, SubscribeOk, &["AF-RPSS"]),
-    R::ignores(Polling, SubscriptionLimitReached, &["AF-RPSS"]),
-    R::ignores(Polling, PoolOffline, &["RP-1"]),
-    R::ignores(Polling, UnderlyingSubscriptionTerminated, &["RP-1"]),
-    R::ignores(Polling, PoolRecovered, &["RP-1"]),
+    R::ignores(Polling, SubscribeOk | SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(Polling, PoolOffline | UnderlyingSubscriptionTerminated | PoolRecovered, &["RP-1"]),
     R::moves(Polling, BeginUnsubscribe, Terminating, CHANGED, &["AF-RPSS"]),
     R::ignores(Polling, UnsubscribeOk, &["AF-RPSS"]),
     // Subscribed.
     R::rejects(Subscribed, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
-    R::ignores(Subscribed, SubscribeOk, &["AF-RPSS"]),
-    R::ignores(Subscribed, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(Subscribed, SubscribeOk | SubscriptionLimitReached, &["AF-RPSS"]),
     R::moves(Subscribed, PoolOffline, WaitingForRetry, CHANGED, &["RP-1", "PRES-1"])
     .when(HOME),
     R::ignores(Subscribed, PoolOffline, &["RP-1", "SUB-4"]).when(ELSEWHERE),
@@ -192,8 +185,7 @@ static ROWS: &[R] = &[
     R::ignores(Subscribed, UnsubscribeOk, &["AF-RPSS"]),
     // WaitingForRetry: a home-pool subscription waiting for the pool.
     R::rejects(WaitingForRetry, BeginSubscribe, NO, &["AF-RPSS", "AF-PSS"]),
-    R::ignores(WaitingForRetry, SubscribeOk, &["AF-RPSS"]),
-    R::ignores(WaitingForRetry, SubscriptionLimitReached, &["AF-RPSS"]),
+    R::ignores(WaitingForRetry, SubscribeOk | SubscriptionLimitReached, &["AF-RPSS"]),
     R::ignores(WaitingForRetry, PoolOffline, &["RP-1", "PRES-1"]),
     R::ignores(WaitingForRetry, UnderlyingSubscriptionTerminated, &["RP-1", "PRES-3"]),
     R::moves(WaitingForRetry, PoolRecovered, Subscribing, CHANGED, &["RP-1", "PRES-4"]),
@@ -201,22 +193,15 @@ static ROWS: &[R] = &[
     R::ignores(WaitingForRetry, UnsubscribeOk, &["AF-RPSS"]),
     // Terminating.
     R::rejects(Terminating, BeginSubscribe, NO, &["AF-RPSS"]),
-    R::ignores(Terminating, SubscribeOk, &["AF-RPSS"]),
-    R::ignores(Terminating, SubscriptionLimitReached, &["AF-RPSS"]),
-    R::ignores(Terminating, PoolOffline, &["AF-RPSS"]),
-    R::ignores(Terminating, UnderlyingSubscriptionTerminated, &["AF-RPSS"]),
-    R::ignores(Terminating, PoolRecovered, &["AF-RPSS"]),
-    R::ignores(Terminating, BeginUnsubscribe, &["AF-RPSS"]),
+    R::ignores(Terminating,
+        SubscribeOk | SubscriptionLimitReached | PoolOffline | UnderlyingSubscriptionTerminated
+        | PoolRecovered | BeginUnsubscribe, &["AF-RPSS"]),
     R::moves(Terminating, UnsubscribeOk, Terminated, CHANGED, &["AF-RPSS"]),
     // Terminated: the view may subscribe to the presentity again.
     R::moves(Terminated, BeginSubscribe, Subscribing, CHANGED, &["AF-RPSS"]),
-    R::ignores(Terminated, SubscribeOk, &["AF-RPSS"]),
-    R::ignores(Terminated, SubscriptionLimitReached, &["AF-RPSS"]),
-    R::ignores(Terminated, PoolOffline, &["AF-RPSS"]),
-    R::ignores(Terminated, UnderlyingSubscriptionTerminated, &["AF-RPSS"]),
-    R::ignores(Terminated, PoolRecovered, &["AF-RPSS"]),
-    R::ignores(Terminated, BeginUnsubscribe, &["AF-RPSS"]),
-    R::ignores(Terminated, UnsubscribeOk, &["AF-RPSS"]),
+    R::ignores(Terminated,
+        SubscribeOk | SubscriptionLimitReached | PoolOffline | UnderlyingSubscriptionTerminated
+        | PoolRecovered | BeginUnsubscribe | UnsubscribeOk, &["AF-RPSS"]),
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -196,19 +196,13 @@ type R = Row<SipSubscription>;
 const NO: Exception = InvalidOperationException;
 
 #[rustfmt::skip]
-static ROWS: &[R] = &[
+static ROWS: &[R] = &fsm::rows![
     // Idle: Subscribe not called yet.
     R::moves(Idle, BeginSubscribe, Subscribing, CLIENT, &["AF-SSS", "AF-TR"]),
-    R::ignores(Idle, SubscribeOk, &["AF-SSS"]),
-    R::ignores(Idle, SubscribeFailed, &["AF-SSS"]),
-    R::ignores(Idle, SubscribeRejected, &["AF-SSS"]),
-    R::ignores(Idle, RefreshDue, &["AF-SSS"]),
-    R::ignores(Idle, RefreshOk, &["AF-SSS"]),
-    R::ignores(Idle, RefreshFailedPoolUnresponsive, &["AF-SSS"]),
-    R::ignores(Idle, RefreshFailedFinal, &["AF-SSS"]),
-    R::ignores(Idle, NotifyTerminated, &["AF-SSS"]),
-    R::ignores(Idle, RetryTimerFired, &["AF-SSS"]),
-    R::ignores(Idle, RetryTimerFiredUserServicesUnavailable, &["AF-SSS"]),
+    R::ignores(Idle,
+        SubscribeOk | SubscribeFailed | SubscribeRejected | RefreshDue | RefreshOk
+        | RefreshFailedPoolUnresponsive | RefreshFailedFinal | NotifyTerminated | RetryTimerFired
+        | RetryTimerFiredUserServicesUnavailable, &["AF-SSS"]),
     R::ignores(Idle, PoolRecovered, &["SUB-1"]),
     R::moves(Idle, BeginTerminate, Terminated, CLIENT, &["AF-SIPSUB", "AF-TR"]),
     R::ignores(Idle, TerminateCompleted, &["AF-SSS"]),
@@ -223,22 +217,16 @@ static ROWS: &[R] = &[
     R::moves(Subscribing, SubscribeFailed, Terminated, SERVER, &["AF-SIPSUB"])
     .when(QUERY),
     R::moves(Subscribing, SubscribeRejected, Terminated, SERVER, &["AF-6665", "AF-SSS"]),
-    R::ignores(Subscribing, RefreshDue, &["AF-SIPSUB"]),
-    R::ignores(Subscribing, RefreshOk, &["AF-SIPSUB"]),
-    R::ignores(Subscribing, RefreshFailedPoolUnresponsive, &["AF-SIPSUB"]),
-    R::ignores(Subscribing, RefreshFailedFinal, &["AF-SIPSUB"]),
+    R::ignores(Subscribing, RefreshDue | RefreshOk | RefreshFailedPoolUnresponsive | RefreshFailedFinal, &["AF-SIPSUB"]),
     R::moves(Subscribing, NotifyTerminated, Terminated, SERVER, &["AF-6665", "PRES-3"]),
-    R::ignores(Subscribing, RetryTimerFired, &["AF-SIPSUB"]),
-    R::ignores(Subscribing, RetryTimerFiredUserServicesUnavailable, &["AF-SIPSUB"]),
+    R::ignores(Subscribing, RetryTimerFired | RetryTimerFiredUserServicesUnavailable, &["AF-SIPSUB"]),
     R::ignores(Subscribing, PoolRecovered, &["SUB-2"]),
     R::moves(Subscribing, BeginTerminate, Terminating, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Subscribing, TerminateCompleted, &["AF-SSS"]),
     R::rejects(Subscribing, BeginRefresh, NO, &["AF-SIPSUB"]),
     // Subscribed: active; refreshes itself before expiry.
     R::rejects(Subscribed, BeginSubscribe, NO, &["AF-SIPSUB"]),
-    R::ignores(Subscribed, SubscribeOk, &["AF-SSS"]),
-    R::ignores(Subscribed, SubscribeFailed, &["AF-SSS"]),
-    R::ignores(Subscribed, SubscribeRejected, &["AF-SSS"]),
+    R::ignores(Subscribed, SubscribeOk | SubscribeFailed | SubscribeRejected, &["AF-SSS"]),
     R::moves(Subscribed, RefreshDue, Subscribed, &[], &["AF-SIPSUB"]),
     R::ignores(Subscribed, RefreshOk, &["AF-SIPSUB"]),
     R::moves(Subscribed, RefreshFailedPoolUnresponsive, WaitingForRetry, SERVER, &["SUB-3", "SUB-4", "SUB-1"])
@@ -247,19 +235,15 @@ static ROWS: &[R] = &[
     .when(UNPROTECTED),
     R::moves(Subscribed, RefreshFailedFinal, Terminated, SERVER, &["AF-6665", "AF-SIPSUB"]),
     R::moves(Subscribed, NotifyTerminated, Terminated, SERVER, &["AF-6665", "PRES-3"]),
-    R::ignores(Subscribed, RetryTimerFired, &["AF-SIPSUB"]),
-    R::ignores(Subscribed, RetryTimerFiredUserServicesUnavailable, &["AF-SIPSUB"]),
+    R::ignores(Subscribed, RetryTimerFired | RetryTimerFiredUserServicesUnavailable, &["AF-SIPSUB"]),
     R::ignores(Subscribed, PoolRecovered, &["SUB-2"]),
     R::moves(Subscribed, BeginTerminate, Terminating, CLIENT, &["AF-SSS", "AF-TR"]),
     R::ignores(Subscribed, TerminateCompleted, &["AF-SSS"]),
     R::moves(Subscribed, BeginRefresh, Subscribed, &[], &["AF-SIPSUB"]),
     // WaitingForRetry: down, to be tried again.
     R::rejects(WaitingForRetry, BeginSubscribe, NO, &["AF-SIPSUB"]),
-    R::ignores(WaitingForRetry, SubscribeOk, &["AF-SSS"]),
-    R::ignores(WaitingForRetry, SubscribeFailed, &["AF-SSS"]),
-    R::ignores(WaitingForRetry, SubscribeRejected, &["AF-SSS"]),
-    R::ignores(WaitingForRetry, RefreshDue, &["AF-SIPSUB"]),
-    R::ignores(WaitingForRetry, RefreshOk, &["AF-SIPSUB"]),
+    R::ignores(WaitingForRetry, SubscribeOk | SubscribeFailed | SubscribeRejected, &["AF-SSS"]),
+    R::ignores(WaitingForRetry, RefreshDue | RefreshOk, &["AF-SIPSUB"]),
     R::ignores(WaitingForRetry, RefreshFailedPoolUnresponsive, &["SUB-3"]),
     R::ignores(WaitingForRetry, RefreshFailedFinal, &["AF-SIPSUB"]),
     R::ignores(WaitingForRetry, NotifyTerminated, &["AF-6665"]),
@@ -276,35 +260,18 @@ static ROWS: &[R] = &[
     R::rejects(WaitingForRetry, BeginRefresh, NO, &["AF-SIPSUB"]),
     // Terminating: the unsubscribe is on its way.
     R::rejects(Terminating, BeginSubscribe, NO, &["AF-SIPSUB"]),
-    R::ignores(Terminating, SubscribeOk, &["AF-SSS"]),
-    R::ignores(Terminating, SubscribeFailed, &["AF-SSS"]),
-    R::ignores(Terminating, SubscribeRejected, &["AF-SSS"]),
-    R::ignores(Terminating, RefreshDue, &["AF-SSS"]),
-    R::ignores(Terminating, RefreshOk, &["AF-SSS"]),
-    R::ignores(Terminating, RefreshFailedPoolUnresponsive, &["AF-SSS"]),
-    R::ignores(Terminating, RefreshFailedFinal, &["AF-SSS"]),
-    R::ignores(Terminating, NotifyTerminated, &["AF-SSS"]),
-    R::ignores(Terminating, RetryTimerFired, &["AF-SSS"]),
-    R::ignores(Terminating, RetryTimerFiredUserServicesUnavailable, &["AF-SSS"]),
-    R::ignores(Terminating, PoolRecovered, &["AF-SSS"]),
-    R::ignores(Terminating, BeginTerminate, &["AF-SSS"]),
+    R::ignores(Terminating,
+        SubscribeOk | SubscribeFailed | SubscribeRejected | RefreshDue | RefreshOk
+        | RefreshFailedPoolUnresponsive | RefreshFailedFinal | NotifyTerminated | RetryTimerFired
+        | RetryTimerFiredUserServicesUnavailable | PoolRecovered | BeginTerminate, &["AF-SSS"]),
     R::moves(Terminating, TerminateCompleted, Terminated, SERVER, &["AF-SSS", "AF-TR"]),
     R::rejects(Terminating, BeginRefresh, NO, &["AF-SIPSUB"]),
     // Terminated: final; the instance cannot be reused.
     R::rejects(Terminated, BeginSubscribe, NO, &["AF-SIPSUB"]),
-    R::ignores(Terminated, SubscribeOk, &["AF-SIPSUB"]),
-    R::ignores(Terminated, SubscribeFailed, &["AF-SIPSUB"]),
-    R::ignores(Terminated, SubscribeRejected, &["AF-SIPSUB"]),
-    R::ignores(Terminated, RefreshDue, &["AF-SIPSUB"]),
-    R::ignores(Terminated, RefreshOk, &["AF-SIPSUB"]),
-    R::ignores(Terminated, RefreshFailedPoolUnresponsive, &["AF-SIPSUB"]),
-    R::ignores(Terminated, RefreshFailedFinal, &["AF-SIPSUB"]),
-    R::ignores(Terminated, NotifyTerminated, &["AF-SIPSUB"]),
-    R::ignores(Terminated, RetryTimerFired, &["AF-SIPSUB"]),
-    R::ignores(Terminated, RetryTimerFiredUserServicesUnavailable, &["AF-SIPSUB"]),
-    R::ignores(Terminated, PoolRecovered, &["AF-SIPSUB"]),
-    R::ignores(Terminated, BeginTerminate, &["AF-SIPSUB"]),
-    R::ignores(Terminated, TerminateCompleted, &["AF-SIPSUB"]),
+    R::ignores(Terminated,
+        SubscribeOk | SubscribeFailed | SubscribeRejected | RefreshDue | RefreshOk
+        | RefreshFailedPoolUnresponsive | RefreshFailedFinal | NotifyTerminated | RetryTimerFired
+        | RetryTimerFiredUserServicesUnavailable | PoolRecovered | BeginTerminate | TerminateCompleted, &["AF-SIPSUB"]),
     R::rejects(Terminated, BeginRefresh, NO, &["AF-SIPSUB"]),
 ];
 

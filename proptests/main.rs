@@ -12,19 +12,20 @@ mod systems;
 mod traces;
 
 // Each object's random runs live in its own folder, beside its table and its documented
-// properties (`src/<object>/proptests.rs`); they are compiled here, against the public API.
-#[path = "../src/presence/proptests/contact_group_services.rs"]
-mod contact_group_services;
-#[path = "../src/local_endpoint/proptests.rs"]
-mod local_endpoint;
-#[path = "../src/presence/proptests/local_owner_presence.rs"]
-mod local_owner_presence;
-#[path = "../src/registration/proptests.rs"]
-mod registration;
-#[path = "../src/remote_presence/proptests.rs"]
-mod remote_presence;
-#[path = "../src/sip_subscription/proptests.rs"]
-mod sip_subscription;
+// properties (`src/<object>/proptests.rs`); they are compiled here, against the public API,
+// one module per folder of the list of machines (`src/machines/list.rs`).
+#[path = "../src"]
+mod objects {
+    macro_rules! registry {
+        ($($module:ident :: {$($machine:ident = $id:literal),+ $(,)?}),+ $(,)?) => {$(
+            mod $module {
+                mod proptests;
+            }
+        )+};
+    }
+    include!("../src/machines/list.rs");
+    machines!(registry);
+}
 #[path = "../src/system/proptests.rs"]
 mod system;
 

@@ -41,28 +41,18 @@ const INDEX: &str = include_str!("serve/index.html");
 const SCRIPT: &str = include_str!("serve/app.js");
 const STYLE: &str = include_str!("serve/style.css");
 
-/// The machines' diagrams as `ucma-ha docs` draws them (docs/, kept fresh by
-/// `ucma-ha docs --check`).
-const DIAGRAMS: &[(&str, &str)] = &[
-    ("registration", include_str!("../docs/registration.svg")),
-    ("local_endpoint", include_str!("../docs/local_endpoint.svg")),
-    (
-        "sip_subscription",
-        include_str!("../docs/sip_subscription.svg"),
-    ),
-    (
-        "local_owner_presence",
-        include_str!("../docs/local_owner_presence.svg"),
-    ),
-    (
-        "contact_group_services",
-        include_str!("../docs/contact_group_services.svg"),
-    ),
-    (
-        "remote_presence",
-        include_str!("../docs/remote_presence.svg"),
-    ),
-];
+/// Declares the machines' diagrams from the list of machines.
+macro_rules! diagrams {
+    ($($module:ident :: {$($machine:ident = $id:literal),+ $(,)?}),+ $(,)?) => {
+        /// The machines' diagrams as `ucma-ha docs` draws them (docs/, kept fresh by
+        /// `ucma-ha docs --check`), by machine id.
+        const DIAGRAMS: &[(&str, &str)] =
+            &[$($(($id, include_str!(concat!("../docs/", $id, ".svg")))),+),+];
+    };
+}
+
+include!("machines/list.rs");
+machines!(diagrams);
 
 /// The explorer's routes, ready to serve (also what the tests and the benchmark drive).
 pub fn router() -> Router {

@@ -12,12 +12,11 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use fsm::{Machine, RowOutcome, Symbol, Table};
+use ucma_ha::invariants::Documented;
+use ucma_ha::machines::{for_each_machine, MachineVisitor};
 use ucma_ha::system::compiled::{CompiledSystem, Layout};
 use ucma_ha::system::{System, SystemConfig, SystemStimulus};
-use ucma_ha::{
-    ContactGroupServices, LocalEndpoint, LocalOwnerPresence, Registration, RemotePresence,
-    SipSubscription,
-};
+use ucma_ha::vocabulary::Exception;
 
 const WALK: usize = 1024;
 
@@ -121,12 +120,15 @@ fn bench_system(c: &mut Criterion) {
 }
 
 fn steps(c: &mut Criterion) {
-    bench_machine::<Registration>(c);
-    bench_machine::<LocalEndpoint>(c);
-    bench_machine::<SipSubscription>(c);
-    bench_machine::<LocalOwnerPresence>(c);
-    bench_machine::<ContactGroupServices>(c);
-    bench_machine::<RemotePresence>(c);
+    /// Every machine of the registry, in its order.
+    struct Each<'a>(&'a mut Criterion);
+    impl MachineVisitor for Each<'_> {
+        type Output = ();
+        fn visit<M: Documented<Error = Exception>>(&mut self) {
+            bench_machine::<M>(self.0);
+        }
+    }
+    for_each_machine(&mut Each(c));
     bench_system(c);
 }
 

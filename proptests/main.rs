@@ -16,7 +16,7 @@ mod traces;
 // one module per folder of the list of machines (`src/machines/list.rs`).
 #[path = "../src"]
 mod objects {
-    macro_rules! registry {
+    macro_rules! object_runs {
         ($($module:ident :: {$($machine:ident = $id:literal),+ $(,)?}),+ $(,)?) => {$(
             mod $module {
                 mod proptests;
@@ -24,8 +24,9 @@ mod objects {
         )+};
     }
     include!("../src/machines/list.rs");
-    machines!(registry);
+    machines!(object_runs);
 }
+
 #[path = "../src/system/proptests.rs"]
 mod system;
 

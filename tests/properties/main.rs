@@ -2,7 +2,7 @@
 //! each judgement is given one delivery (or one application call) and must find exactly
 //! the premise and the violation its clauses describe, no more and no less; the liveness
 //! parts (premise, goal, excluded and fair stimuli) are asked state by state. What the
-//! checker does with these findings is tested in `tests/checker.rs`.
+//! checker does with these findings is tested in `tests/checker/`.
 //!
 //! This file holds the shared helpers (the packed state's slots, one delivery, one
 //! macro-step); the tests are grouped by family of rules:

@@ -1,7 +1,8 @@
-//! Single-row mutants of the composed system, one for each of the checker's properties:
-//! the ones `src/system/tests.rs` shows caught, built here from the public API for any
-//! configuration, for tests of the checker itself (its verdicts under limits, its
-//! confirmation of counterexamples).
+//! Single-row mutants of the composed system, one for each of the checker's properties,
+//! built from the public API for any configuration: the one list of them. The library's
+//! unit tests (`src/system/tests/mutants.rs`) show each caught with a replayable
+//! counterexample; the integration and property tests use them to test the checker
+//! itself (its verdicts under limits, its confirmation of counterexamples).
 
 use std::borrow::Cow;
 

@@ -43,6 +43,11 @@ pub use registration::Registration;
 pub use remote_presence::RemotePresence;
 pub use sip_subscription::SipSubscription;
 
+/// The crate under its own name in its unit tests, so that a test file written for the
+/// integration tests (`proptests/system_mutants.rs`) compiles here as well.
+#[cfg(test)]
+extern crate self as ucma_ha;
+
 #[cfg(test)]
 pub(crate) mod test_support {
     //! Driving a machine through a list of stimuli, for the clause tests.

@@ -18,10 +18,9 @@ use crate::registration::{RegistrationEffect, RegistrationStatus, RegistrationSt
 use crate::sip_subscription::SipSubscriptionStimulus as Sub;
 use crate::vocabulary::{
     CollaborationSubscriptionState as Css, LocalEndpointState as Les, RegistrationTransitionReason,
-    ServiceState, SubscriptionSignalingState as Sss,
+    ServiceState,
 };
 use crate::Event;
-use crate::LocalEndpoint;
 
 mod agreement;
 mod documents;

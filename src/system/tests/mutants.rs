@@ -1,86 +1,56 @@
-//! One mutant per property: each changes exactly one row and must be caught with a
-//! replayable, confirmed counterexample.
+//! One mutant per property: each changes the behaviour of exactly one row and must be
+//! caught with a replayable, confirmed counterexample. The mutants are the one list the checker's
+//! integration and property tests use too (`proptests/system_mutants.rs`); a second
+//! mutant of `outage_and_healing_event_args` (SVC-1) is built here.
 
 use super::*;
 
+/// The mutants, shared with `tests/` and `proptests/` (there the crate is `ucma_ha`,
+/// here `extern crate self as ucma_ha` in `lib.rs` names it the same).
+#[path = "../../../proptests/system_mutants.rs"]
+mod system_mutants;
+
+/// The mutant that breaks `property`, in the default configuration.
+fn mutant_of(property: &str) -> System {
+    let mutant = system_mutants::MUTANTS
+        .iter()
+        .find(|m| m.property == property)
+        .expect("a mutant of every property");
+    (mutant.build)(SystemConfig::default())
+}
+
 #[test]
 fn mutant_publishing_in_waiting_for_retry_is_caught_pres_2() {
-    let mut t = tables();
-    t.local_owner_presence = mutate(
-        crate::presence::LocalOwnerPresenceParameters::default(),
-        |r| r.from == Css::WaitingForRetry && r.on == Lop::BeginPublishPresence,
-        moves_to(Css::WaitingForRetry),
-    );
-    let s = mutant(t);
+    let s = mutant_of("no_publish_in_waiting_for_retry");
     let cx = caught(&s, "no_publish_in_waiting_for_retry");
     assert_eq!(last_stimulus(&cx), Some("PublishPresence"));
 }
 
 #[test]
 fn mutant_publishing_before_subscribing_is_caught_af_pub() {
-    let mut t = tables();
-    t.local_owner_presence = mutate(
-        crate::presence::LocalOwnerPresenceParameters::default(),
-        |r| {
-            r.from == Css::Idle
-                && r.on == Lop::BeginPublishPresence
-                && r.when.label == "endpoint = user"
-        },
-        moves_to(Css::Idle),
-    );
-    let cx = caught(&mutant(t), "operations_need_subscription_and_registration");
+    let s = mutant_of("operations_need_subscription_and_registration");
+    let cx = caught(&s, "operations_need_subscription_and_registration");
     // Shortest: establish, then publish.
     assert_eq!(cx.trace.steps.len(), 2);
 }
 
 #[test]
 fn mutant_terminating_on_an_unresponsive_pool_is_caught_sub_3() {
-    let mut t = tables();
-    t.session_subscription = mutate(
-        Default::default(),
-        |r| {
-            r.from == Sss::Subscribed
-                && r.on == Sub::RefreshFailedPoolUnresponsive
-                && r.when.label == "platform && home_pool"
-        },
-        moves_to(Sss::Terminated),
-    );
-    caught(&mutant(t), "home_subscription_survives_unresponsive_pool");
+    let s = mutant_of("home_subscription_survives_unresponsive_pool");
+    caught(&s, "home_subscription_survives_unresponsive_pool");
 }
 
 #[test]
 fn mutant_idling_on_underlying_termination_is_caught_pres_3() {
-    let mut t = tables();
-    t.local_owner_presence = mutate(
-        crate::presence::LocalOwnerPresenceParameters::default(),
-        |r| r.from == Css::Subscribed && r.on == Lop::UnderlyingSubscriptionTerminated,
-        moves_to(Css::Idle),
-    );
-    let cx = caught(&mutant(t), "underlying_termination_never_idles_owner");
+    let s = mutant_of("underlying_termination_never_idles_owner");
+    let cx = caught(&s, "underlying_termination_never_idles_owner");
     assert_eq!(last_stimulus(&cx), Some("OwnerDisabled"));
 }
 
-static WRONG_REASON: [RegistrationEffect; 1] = [RegistrationEffect {
-    reason: RegistrationTransitionReason::UserServicesUnavailable,
-    message_data: true,
-    user_services_state: ServiceState::Unavailable,
-}];
-
 #[test]
 fn mutant_outage_reason_is_caught_reg_2() {
-    let mut t = tables();
-    t.registration = mutate(
-        Default::default(),
-        |r| {
-            r.from == RegistrationStatus::Registered
-                && r.on == RegistrationStimulus::RegistrarNotifyUserServicesUnavailable
-        },
-        moves_emitting(
-            RegistrationStatus::RegisteredUserServicesUnavailable,
-            &WRONG_REASON,
-        ),
-    );
-    let cx = caught(&mutant(t), "outage_and_healing_event_args");
+    let s = mutant_of("outage_and_healing_event_args");
+    let cx = caught(&s, "outage_and_healing_event_args");
     assert_eq!(last_stimulus(&cx), Some("PoolFails"));
 }
 
@@ -114,48 +84,22 @@ fn mutant_register_claiming_available_is_caught_svc_1_af_svc() {
     );
 }
 
-static RETRY_ALWAYS: [Reaction; 1] = [Reaction {
-    target: Target::Subscriptions,
-    action: Action::Deliver("RetryTimerFired"),
-    when: wiring::Guard::Always,
-}];
-
 #[test]
 fn mutant_wiring_that_retries_during_the_outage_is_caught_sub_2() {
-    let s = with_stimulus_row(RetryTimerFires, |row| StimulusRow {
-        then: &RETRY_ALWAYS,
-        ..row
-    });
+    let s = mutant_of("no_retry_while_user_services_unavailable");
     let cx = caught(&s, "no_retry_while_user_services_unavailable");
     assert_eq!(last_stimulus(&cx), Some("RetryTimerFires"));
 }
 
 #[test]
 fn mutant_reviving_a_terminated_endpoint_is_caught_af_les() {
-    let mut t = tables();
-    t.endpoint = mutate(
-        Default::default(),
-        |r: &Row<LocalEndpoint>| {
-            r.from == Les::Terminated
-                && r.on == crate::local_endpoint::LocalEndpointStimulus::BeginEstablish
-        },
-        moves_to(Les::Establishing),
-    );
-    caught(&mutant(t), "terminated_is_final");
+    let s = mutant_of("terminated_is_final");
+    caught(&s, "terminated_is_final");
 }
 
 #[test]
 fn mutant_stuck_in_terminating_is_caught_as_deadlock() {
-    let mut t = tables();
-    t.endpoint = mutate(
-        Default::default(),
-        |r: &Row<LocalEndpoint>| {
-            r.from == Les::Terminating
-                && r.on == crate::local_endpoint::LocalEndpointStimulus::TerminateCompleted
-        },
-        ignores,
-    );
-    let s = mutant(t);
+    let s = mutant_of("no_deadlock");
     let cx = caught(&s, "no_deadlock");
     let end = end_of(&s, &cx);
     for &stimulus in System::stimuli() {
@@ -181,13 +125,7 @@ fn mutant_stuck_in_terminating_is_caught_as_deadlock() {
 
 #[test]
 fn mutant_that_never_resubscribes_is_caught_pres_4() {
-    let mut t = tables();
-    t.local_owner_presence = mutate(
-        crate::presence::LocalOwnerPresenceParameters::default(),
-        |r| r.from == Css::WaitingForRetry && r.on == Lop::PoolRecovered,
-        ignores,
-    );
-    let s = mutant(t);
+    let s = mutant_of("recovery_after_outage");
     let cx = caught(&s, "recovery_after_outage");
     // The lasso ends where recovery is pending, with the pool and connection up.
     let end = end_of(&s, &cx);
@@ -215,6 +153,11 @@ fn each_property_has_a_mutant_test() {
     ];
     let names: Vec<&str> = PROPERTIES.iter().map(|p| p.name).collect();
     assert_eq!(names, covered);
+    // The one list of mutants has one for each, in the same order.
+    for (mutant, name) in system_mutants::MUTANTS.iter().zip(covered) {
+        assert_eq!(mutant.property, name, "{}", mutant.change);
+    }
+    assert_eq!(system_mutants::MUTANTS.len(), covered.len());
     for property in PROPERTIES {
         assert!(
             !property.clauses.is_empty(),

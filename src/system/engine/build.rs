@@ -57,34 +57,34 @@ impl Engine {
         stimulus_rows: &[StimulusRow],
         wiring: &[WiringRow],
     ) -> Result<Self, SystemError> {
-        if config.remote_views > MAX_VIEWS {
-            return Err(SystemError::TooManyViews {
-                views: config.remote_views,
-                max: MAX_VIEWS,
-            });
-        }
+        check_views(config)?;
+        let mut engine = Engine::unwired(config, tables, pair_local(wiring))?;
+        engine.compile_stimulus_rows(stimulus_rows)?;
+        engine.compile_wiring(wiring)?;
+        engine.memo = memo(engine.broadcasts);
+        engine.initial = engine.initial_state();
+        Ok(engine)
+    }
+
+    /// The engine before its rows are compiled: the tables boxed, their cells and the
+    /// world's answers as look-ups, no reactions, no memo and a blank initial state.
+    fn unwired(
+        config: &SystemConfig,
+        tables: Tables,
+        pair_local: bool,
+    ) -> Result<Self, SystemError> {
         let view_home = tables.view_subscription.parameters().home_pool;
-        let session_protected = tables.session_subscription.parameters().protected();
-        let view_protected = tables.view_subscription.parameters().protected();
-        let protected = std::array::from_fn(|k| match Kind::ALL[k] {
-            Kind::SessionSubscription => session_protected,
-            Kind::ViewSubscription => view_protected,
-            _ => false,
-        });
+        let protected = protected(&tables);
         let parts = boxed(tables);
         let stimuli: [usize; KINDS] = std::array::from_fn(|k| parts[k].stimuli());
         let states: [usize; KINDS] = std::array::from_fn(|k| parts[k].states());
-        if states.iter().any(|&n| n > 8) {
-            return Err(SystemError::Wiring(
-                "a component has more than 8 states".into(),
-            ));
-        }
+        check_states(&states)?;
         let cells = cells_of(&parts, &states, &stimuli);
         let replies = replies_of(&parts, view_home);
         let begin_subscribe_view = parts[Kind::RemotePresence as usize]
             .stimulus_index("BeginSubscribe")
             .unwrap_or(NONE);
-        let mut engine = Engine {
+        Ok(Engine {
             parts,
             cells,
             stimuli,
@@ -98,19 +98,12 @@ impl Engine {
             views: config.remote_views,
             has_cgs: config.endpoint == EndpointKind::User,
             initial: Packed::default(),
-            budget: 64 + 32 * (FIRST_VIEW as u32 + 2 * config.remote_views as u32),
+            budget: budget(config.remote_views),
             begin_subscribe_view,
-            pair_local: pair_local(wiring),
+            pair_local,
             broadcasts: 0,
             memo: Vec::new(),
-        };
-        engine.compile_stimulus_rows(stimulus_rows)?;
-        engine.compile_wiring(wiring)?;
-        engine.memo = (0..usize::from(engine.broadcasts) * CLASSES * CONTEXTS * PAIRS)
-            .map(|_| AtomicU32::new(0))
-            .collect();
-        engine.initial = engine.initial_state();
-        Ok(engine)
+        })
     }
 
     /// Every system stimulus's one row: its precondition and its reactions.
@@ -314,6 +307,52 @@ impl Engine {
             })
             .collect())
     }
+}
+
+/// Refuses more remote views than the packed state holds.
+fn check_views(config: &SystemConfig) -> Result<(), SystemError> {
+    if config.remote_views > MAX_VIEWS {
+        return Err(SystemError::TooManyViews {
+            views: config.remote_views,
+            max: MAX_VIEWS,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a table with more states than a slot of the packed state holds.
+fn check_states(states: &[usize; KINDS]) -> Result<(), SystemError> {
+    if states.iter().any(|&n| n > 8) {
+        return Err(SystemError::Wiring(
+            "a component has more than 8 states".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Which kinds are SipSubscriptions the high-availability rules protect (platform and
+/// home pool, SUB-1, SUB-4), in [`Kind`] order.
+fn protected(tables: &Tables) -> [bool; KINDS] {
+    let session = tables.session_subscription.parameters().protected();
+    let view = tables.view_subscription.parameters().protected();
+    std::array::from_fn(|k| match Kind::ALL[k] {
+        Kind::SessionSubscription => session,
+        Kind::ViewSubscription => view,
+        _ => false,
+    })
+}
+
+/// The deliveries one macro-step may make before it counts as diverging: 64, and 32 more
+/// for each component slot.
+fn budget(views: usize) -> u32 {
+    64 + 32 * (FIRST_VIEW as u32 + 2 * views as u32)
+}
+
+/// The memo of `broadcasts` memoised broadcast reactions, every entry unknown.
+fn memo(broadcasts: u16) -> Vec<AtomicU32> {
+    (0..usize::from(broadcasts) * CLASSES * CONTEXTS * PAIRS)
+        .map(|_| AtomicU32::new(0))
+        .collect()
 }
 
 /// The tables behind one interface, in [`Kind`] order.

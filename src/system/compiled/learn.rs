@@ -198,6 +198,10 @@ impl CompiledSystem {
         Self::assemble(layout, views, shared, pairs, &learned, initial, &prober)
     }
 
+    /// Assembles what was learned into the look-up tables: the key's widths, every
+    /// (shared part, stimulus)'s effect, the pairs whose view accepts `BeginSubscribe`,
+    /// the effects that change something, and the initial state's key. Each step is one
+    /// function below.
     fn assemble(
         layout: Layout,
         views: usize,
@@ -207,88 +211,10 @@ impl CompiledSystem {
         initial: Packed,
         prober: &Prober<'_>,
     ) -> Result<Self, CompileError> {
-        let shared_bits = bits_for(shared.len());
-        let (field_bits, fields) = match layout {
-            Layout::Lanes => (
-                u32::try_from(views).unwrap_or(u32::MAX),
-                bits_for(pairs.len()),
-            ),
-            Layout::Counts => (
-                bits_for(views + 1),
-                u32::try_from(pairs.len()).unwrap_or(u32::MAX),
-            ),
-        };
-        let bits = shared_bits.saturating_add(field_bits.saturating_mul(fields));
-        if bits > 64 {
-            return Err(CompileError::TooWide { bits });
-        }
-        let shared_id = |raw: u64| shared.binary_search(&raw).ok();
-        let pair_id = |raw: u8| {
-            pairs
-                .binary_search(&raw)
-                .ok()
-                .and_then(|id| u8::try_from(id).ok())
-        };
-        let mut effects = Vec::with_capacity(shared.len() * STIMULUS_COUNT);
-        for (s, &raw) in shared.iter().enumerate() {
-            for (stimulus, &on) in STIMULI.iter().enumerate() {
-                let identity: [u8; MAX_PAIRS] = std::array::from_fn(|p| p as u8);
-                let mut effect = Effect {
-                    rejected: true,
-                    next: s as u64,
-                    other: identity,
-                    free: identity,
-                    changed: 0,
-                    picks_free: false,
-                };
-                if let Some(Some(after)) = learned.shared.get(&(raw, stimulus)) {
-                    effect.rejected = false;
-                    effect.next = shared_id(*after)
-                        .ok_or_else(|| inexpressible(on, raw, "a shared part escaped"))?
-                        as u64;
-                    for (p, &pair) in pairs.iter().enumerate() {
-                        let &(free, other) = learned
-                            .views
-                            .get(&(raw, stimulus, pair))
-                            .ok_or_else(|| inexpressible(on, raw, "a pair was not probed"))?;
-                        let id = |pair: u8| {
-                            if pair == REJECT {
-                                Some(REJECT)
-                            } else {
-                                pair_id(pair)
-                            }
-                        };
-                        let (Some(free), Some(other)) = (id(free), id(other)) else {
-                            return Err(inexpressible(on, raw, "a pair escaped"));
-                        };
-                        effect.free[p] = free;
-                        effect.other[p] = other;
-                        if usize::from(other) != p {
-                            effect.changed |= 1 << p;
-                        }
-                        effect.picks_free |= free != other;
-                    }
-                }
-                effects.push(effect);
-            }
-        }
-        let mut accepts = 0u16;
-        for (p, &pair) in pairs.iter().enumerate() {
-            if prober.accepts(pair) {
-                accepts |= 1 << p;
-            }
-        }
-        let mut active = Vec::new();
-        let mut starts = vec![0];
-        for (s, effects) in effects.chunks(STIMULUS_COUNT).enumerate() {
-            for effect in effects {
-                let still = effect.next == s as u64 && effect.changed == 0 && !effect.picks_free;
-                if !effect.rejected && !still {
-                    active.push(*effect);
-                }
-            }
-            starts.push(active.len());
-        }
+        let (shared_bits, field_bits, fields) = widths(layout, views, shared.len(), pairs.len())?;
+        let effects = effects_of(&shared, &pairs, learned)?;
+        let accepts = accepting(&pairs, prober);
+        let (active, starts) = active_of(&effects);
         let all_pairs = ((1u32 << pairs.len()) - 1) as u16;
         let mut compiled = CompiledSystem {
             layout,
@@ -318,4 +244,137 @@ impl CompiledSystem {
             .ok_or_else(|| inexpressible(STIMULI[0], 0, "the initial state escaped"))?;
         Ok(compiled)
     }
+}
+
+/// The widths of a key: the bits of the shared part's id, the bits of one field and the
+/// number of fields (a pair id per view for [`Layout::Lanes`], a count of views per pair
+/// for [`Layout::Counts`]).
+///
+/// # Errors
+/// [`CompileError::TooWide`] when the key needs more than 64 bits.
+fn widths(
+    layout: Layout,
+    views: usize,
+    shared: usize,
+    pairs: usize,
+) -> Result<(u32, u32, u32), CompileError> {
+    let shared_bits = bits_for(shared);
+    let (field_bits, fields) = match layout {
+        Layout::Lanes => (u32::try_from(views).unwrap_or(u32::MAX), bits_for(pairs)),
+        Layout::Counts => (
+            bits_for(views + 1),
+            u32::try_from(pairs).unwrap_or(u32::MAX),
+        ),
+    };
+    let bits = shared_bits.saturating_add(field_bits.saturating_mul(fields));
+    if bits > 64 {
+        return Err(CompileError::TooWide { bits });
+    }
+    Ok((shared_bits, field_bits, fields))
+}
+
+/// Every (shared part, stimulus)'s effect over ids, shared part by shared part.
+fn effects_of(
+    shared: &[u64],
+    pairs: &[u8],
+    learned: &Learned,
+) -> Result<Vec<Effect>, CompileError> {
+    let mut effects = Vec::with_capacity(shared.len() * STIMULUS_COUNT);
+    for (s, &raw) in shared.iter().enumerate() {
+        for (stimulus, &on) in STIMULI.iter().enumerate() {
+            effects.push(effect_of(s, raw, (stimulus, on), shared, pairs, learned)?);
+        }
+    }
+    Ok(effects)
+}
+
+/// The effect of stimulus `on` (number `stimulus`) on the shared part of id `s` (raw
+/// `raw`): rejected and changing nothing unless probing found it accepted; then the
+/// shared part's id afterwards and, for every pair id, the pair id afterwards of the free
+/// view and of the others.
+///
+/// # Errors
+/// [`CompileError::Inexpressible`] when a part or pair afterwards was never learned.
+fn effect_of(
+    s: usize,
+    raw: u64,
+    (stimulus, on): (usize, SystemStimulus),
+    shared: &[u64],
+    pairs: &[u8],
+    learned: &Learned,
+) -> Result<Effect, CompileError> {
+    let identity: [u8; MAX_PAIRS] = std::array::from_fn(|p| p as u8);
+    let mut effect = Effect {
+        rejected: true,
+        next: s as u64,
+        other: identity,
+        free: identity,
+        changed: 0,
+        picks_free: false,
+    };
+    let Some(Some(after)) = learned.shared.get(&(raw, stimulus)) else {
+        return Ok(effect);
+    };
+    effect.rejected = false;
+    effect.next = shared
+        .binary_search(after)
+        .ok()
+        .ok_or_else(|| inexpressible(on, raw, "a shared part escaped"))? as u64;
+    for (p, &pair) in pairs.iter().enumerate() {
+        let &(free, other) = learned
+            .views
+            .get(&(raw, stimulus, pair))
+            .ok_or_else(|| inexpressible(on, raw, "a pair was not probed"))?;
+        let (Some(free), Some(other)) = (pair_id(pairs, free), pair_id(pairs, other)) else {
+            return Err(inexpressible(on, raw, "a pair escaped"));
+        };
+        effect.free[p] = free;
+        effect.other[p] = other;
+        if usize::from(other) != p {
+            effect.changed |= 1 << p;
+        }
+        effect.picks_free |= free != other;
+    }
+    Ok(effect)
+}
+
+/// The id of a learned pair, [`REJECT`] for [`REJECT`], `None` for a pair never learned.
+fn pair_id(pairs: &[u8], pair: u8) -> Option<u8> {
+    if pair == REJECT {
+        Some(REJECT)
+    } else {
+        pairs
+            .binary_search(&pair)
+            .ok()
+            .and_then(|id| u8::try_from(id).ok())
+    }
+}
+
+/// The pair ids whose view accepts `BeginSubscribe`, as a mask.
+fn accepting(pairs: &[u8], prober: &Prober<'_>) -> u16 {
+    let mut accepts = 0u16;
+    for (p, &pair) in pairs.iter().enumerate() {
+        if prober.accepts(pair) {
+            accepts |= 1 << p;
+        }
+    }
+    accepts
+}
+
+/// The effects that change something (accepted, and moving the shared part or a pair or
+/// picking the free view), shared part by shared part, and where each shared part's
+/// start in that list (with one more entry, the end).
+fn active_of(effects: &[Effect]) -> (Vec<Effect>, Vec<usize>) {
+    let mut active = Vec::new();
+    let mut starts = vec![0];
+    for (s, effects) in effects.chunks(STIMULUS_COUNT).enumerate() {
+        for effect in effects {
+            let still = effect.next == s as u64 && effect.changed == 0 && !effect.picks_free;
+            if !effect.rejected && !still {
+                active.push(*effect);
+            }
+        }
+        starts.push(active.len());
+    }
+    (active, starts)
 }

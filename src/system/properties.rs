@@ -95,6 +95,34 @@ pub(crate) fn step_properties(
         })
 }
 
+/// What every transition property (safety, judged on one macro-step) finds on the
+/// macro-step `stimulus` from `before`: whether its premise occurred and whether it was
+/// violated, for judging every transition without the checker's memo.
+///
+/// # Returns
+/// Each transition property with its finding, in [`PROPERTIES`] order.
+///
+/// # Complexity
+/// One macro-step with a delivery log, then each transition property once.
+pub fn step_findings(
+    system: &System,
+    before: Packed,
+    stimulus: SystemStimulus,
+) -> Vec<(&'static Property, Finding)> {
+    let mut log = Vec::new();
+    let result = system.step_observed(before, stimulus, &mut log);
+    let edge = MacroStep {
+        system,
+        before,
+        stimulus,
+        result: &result,
+        log: &log,
+    };
+    step_properties()
+        .map(|(property, judge)| (property, judge(&edge)))
+        .collect()
+}
+
 /// The transition properties (safety, judged on one macro-step) that the macro-step
 /// `stimulus` from `before` violates, for checking long random runs step by step.
 ///
@@ -108,17 +136,9 @@ pub fn step_violations(
     before: Packed,
     stimulus: SystemStimulus,
 ) -> Vec<&'static Property> {
-    let mut log = Vec::new();
-    let result = system.step_observed(before, stimulus, &mut log);
-    let edge = MacroStep {
-        system,
-        before,
-        stimulus,
-        result: &result,
-        log: &log,
-    };
-    step_properties()
-        .filter(|(_, judge)| judge(&edge).violated)
+    step_findings(system, before, stimulus)
+        .into_iter()
+        .filter(|(_, finding)| finding.violated)
         .map(|(property, _)| property)
         .collect()
 }

@@ -10,7 +10,7 @@ use super::*;
 /// violation giving the counterexample's length and last stimulus (as the checker words
 /// it), else `held` when its premise was met and `VACUOUS` when not.
 fn unmemoised(system: &System, symmetry: bool) -> Vec<(&'static str, String)> {
-    use ucma_ha::system::properties::{Judgement, MacroStep, PROPERTIES};
+    use ucma_ha::system::properties::{step_findings, Judgement, PROPERTIES};
     let found = explore(
         system,
         Limits {
@@ -25,20 +25,11 @@ fn unmemoised(system: &System, symmetry: bool) -> Vec<(&'static str, String)> {
     for node in found.graph.node_indices() {
         let before = found.graph[node];
         for &stimulus in System::stimuli() {
-            let mut log = Vec::new();
-            let result = system.step_observed(before, stimulus, &mut log);
-            let edge = MacroStep {
-                system,
-                before,
-                stimulus,
-                result: &result,
-                log: &log,
-            };
-            for (p, property) in PROPERTIES.iter().enumerate() {
-                let Judgement::Step(judge) = property.judgement else {
-                    continue;
-                };
-                let finding = judge(&edge);
+            for (property, finding) in step_findings(system, before, stimulus) {
+                let p = PROPERTIES
+                    .iter()
+                    .position(|listed| listed.name == property.name)
+                    .expect("a listed property");
                 premise[p] |= finding.premise;
                 if finding.violated && first[p].is_none() {
                     first[p] = Some(format!(

@@ -30,7 +30,8 @@
 //! states ([`Exploration::expanded`]); what the explored part cannot decide is
 //! [`Status::Unknown`].
 //!
-//! Every counterexample is confirmed ([`confirm::confirm`]) before it becomes a
+//! Every counterexample is confirmed ([`confirm::confirm`], from `verdicts.rs`, which turns
+//! what a search found into verdicts) before it becomes a
 //! [`Status::Violated`]: stepped through [`System::step`] and judged again. One that fails
 //! is a checker fault: the verdict is [`Status::Unknown`] and the fault is listed in
 //! [`Report::internal_errors`].
@@ -47,11 +48,13 @@ use crate::system::properties::{step_properties, Judgement, MacroStep, Property,
 use crate::system::view::ComponentStates;
 use crate::system::{Delivery, Observer, Packed, System, SystemConfig, SystemStimulus};
 use crate::trace::{Expect, Step, Trace};
-use confirm::Witness;
 
 mod compact;
 pub mod confirm;
 pub mod lanes;
+mod verdicts;
+
+use verdicts::{verdicts, Confirmer};
 
 /// How a property fared.
 #[derive(Debug, Clone, PartialEq)]
@@ -495,117 +498,6 @@ fn decide<S: Copy + Eq + std::hash::Hash + std::fmt::Debug>(
     }
 }
 
-/// One verdict per property from what a search found, every counterexample confirmed;
-/// `path` gives a shortest path to a state by its number.
-fn verdicts(
-    confirmer: &mut Confirmer<'_>,
-    findings: Findings,
-    complete: bool,
-    path: impl Fn(usize) -> Vec<SystemStimulus>,
-) -> Vec<Verdict> {
-    let Findings {
-        first,
-        premise,
-        diverged,
-        stuck,
-        finals,
-        witnessed,
-        mut lassos,
-    } = findings;
-    PROPERTIES
-        .iter()
-        .enumerate()
-        .map(|(p, property)| {
-            let status = match property.judgement {
-                Judgement::Step(_) => match first[p] {
-                    Some((at, stimulus)) => {
-                        let mut stimuli = path(at);
-                        stimuli.push(stimulus);
-                        let last = stimuli.len() - 1;
-                        let summary = format!(
-                            "{} violated at step {} ({stimulus})",
-                            property.name,
-                            last + 1
-                        );
-                        confirmer.violated(property, Witness::Step(stimuli), summary, &[last])
-                    }
-                    None => settle(complete, premise[p]),
-                },
-                Judgement::Settles { .. } => deadlock(
-                    confirmer,
-                    property,
-                    diverged.map(|(at, stimulus)| (path(at), stimulus)),
-                    stuck[p].map(&path),
-                    finals[p],
-                    complete,
-                ),
-                Judgement::Eventually(_) => recovery(
-                    confirmer,
-                    property,
-                    lassos[p].take(),
-                    witnessed[p],
-                    complete,
-                ),
-            };
-            Verdict { property, status }
-        })
-        .collect()
-}
-
-/// Turns witnesses into verdicts, confirming each one first.
-struct Confirmer<'a> {
-    system: &'a System,
-    symmetry: bool,
-    internal_errors: Vec<String>,
-}
-
-impl<'a> Confirmer<'a> {
-    fn new(system: &'a System, symmetry: bool) -> Self {
-        Confirmer {
-            system,
-            symmetry,
-            internal_errors: Vec::new(),
-        }
-    }
-
-    /// [`Status::Violated`] with the witness as a trace (expectations at the steps in
-    /// `expect_at`) when [`confirm::confirm`] accepts it; else [`Status::Unknown`], and the
-    /// fault is noted.
-    fn violated(
-        &mut self,
-        property: &'static Property,
-        witness: Witness,
-        summary: String,
-        expect_at: &[usize],
-    ) -> Status {
-        let name = property.name;
-        match confirm::confirm(self.system, name, &witness, self.symmetry) {
-            Ok(()) => {
-                let stimuli = match witness {
-                    Witness::Step(stimuli)
-                    | Witness::Diverges(stimuli)
-                    | Witness::Stuck(stimuli) => stimuli,
-                    Witness::Lasso { mut stem, cycle } => {
-                        stem.extend(cycle);
-                        stem
-                    }
-                };
-                Status::Violated(Box::new(Counterexample {
-                    summary,
-                    trace: trace(self.system, &stimuli, expect_at),
-                }))
-            }
-            Err(refuted) => {
-                self.internal_errors.push(format!(
-                    "{name}: the checker's counterexample does not confirm ({refuted}); \
-                     {witness:?}"
-                ));
-                Status::Unknown
-            }
-        }
-    }
-}
-
 /// The deliveries of one macro-step and the wiring rows fired so far.
 struct Log {
     deliveries: Vec<Delivery>,
@@ -629,97 +521,5 @@ impl Observer for Log {
         if let Some(fired) = self.wired.get_mut(row) {
             *fired = true;
         }
-    }
-}
-
-fn settle(complete: bool, premise: bool) -> Status {
-    if !complete {
-        Status::Unknown
-    } else if premise {
-        Status::Held
-    } else {
-        Status::Vacuous
-    }
-}
-
-/// `no_deadlock`: a macro-step that does not settle (judged on every stored state, each
-/// step really computed), or an expanded state that only the world moves and that is not
-/// final (`stuck`: a shortest path to the first). A frontier state has no edges because it
-/// was never expanded: it is no evidence.
-fn deadlock(
-    confirmer: &mut Confirmer<'_>,
-    property: &'static Property,
-    diverged: Option<(Vec<SystemStimulus>, SystemStimulus)>,
-    stuck: Option<Vec<SystemStimulus>>,
-    finals: bool,
-    complete: bool,
-) -> Status {
-    if let Some((mut stimuli, stimulus)) = diverged {
-        stimuli.push(stimulus);
-        let last = stimuli.len() - 1;
-        let summary = format!(
-            "the macro-step of {stimulus} at step {} does not settle",
-            last + 1
-        );
-        return confirmer.violated(property, Witness::Diverges(stimuli), summary, &[last]);
-    }
-    if let Some(stimuli) = stuck {
-        let at: Vec<usize> = stimuli.len().checked_sub(1).into_iter().collect();
-        let summary = format!(
-            "after {} steps only the world can move the system, and the endpoint is not \
-             Terminated",
-            stimuli.len()
-        );
-        return confirmer.violated(property, Witness::Stuck(stimuli), summary, &at);
-    }
-    settle(complete, finals)
-}
-
-/// How often a lasso's cycle is repeated at most to come back to exactly its first state
-/// (with symmetry on it comes back to the same class; the views' permutation has an order
-/// of at most a few hundred for the views a system holds).
-const CLOSE_CYCLE: usize = 10_000;
-
-/// `recovery_after_outage`: a fair trap among expanded states where recovery is pending
-/// (the search leaves the frontier out), as a confirmed lasso; `witnessed`: whether some
-/// stored state is in the region.
-fn recovery(
-    confirmer: &mut Confirmer<'_>,
-    property: &'static Property,
-    lasso: Option<Lasso<SystemStimulus>>,
-    witnessed: bool,
-    complete: bool,
-) -> Status {
-    let system = confirmer.system;
-    match lasso {
-        Some(lasso) => {
-            let entry = lasso.prefix.len();
-            let cycle = confirm::close_cycle(system, &lasso.prefix, &lasso.cycle, CLOSE_CYCLE)
-                .unwrap_or(lasso.cycle);
-            let mut at = Vec::new();
-            if entry > 0 {
-                at.push(entry - 1);
-            }
-            if !cycle.is_empty() {
-                at.push(entry + cycle.len() - 1);
-            }
-            let summary = format!(
-                "after step {entry} the system can stay among {} states where recovery is \
-                 pending forever, under fairness (cycle of {} steps{})",
-                lasso.states.len(),
-                cycle.len(),
-                if cycle.is_empty() {
-                    ": no fair stimulus moves it"
-                } else {
-                    ""
-                }
-            );
-            let witness = Witness::Lasso {
-                stem: lasso.prefix,
-                cycle,
-            };
-            confirmer.violated(property, witness, summary, &at)
-        }
-        None => settle(complete, witnessed),
     }
 }

@@ -30,7 +30,7 @@ pub mod system;
 pub mod trace;
 pub mod vectors;
 pub mod vocabulary;
-pub mod words;
+pub(crate) mod words;
 /// The one reader of configurations, which lives with the trace reader whose rules it
 /// shares; `ucma_ha::config` is kept as its public path.
 pub use trace::config;

@@ -8,7 +8,7 @@
 //! one *macro-step*: the stimulus and every internal reaction it causes run to completion
 //! (depth first, in the order the wiring lists them), and every event raised on the way
 //! is reported in order. The servers answer by themselves inside the macro-step, as the
-//! world decides ([`world`]).
+//! world decides (`world`).
 //!
 //! Components are addressed as `registration`, `local_endpoint`, `local_owner_presence`,
 //! `contact_group_services`, `remote_presence[i]`, each owner's SipSubscription as
@@ -92,7 +92,7 @@ mod reaction;
 mod tests;
 pub mod view;
 pub mod wiring;
-pub mod world;
+pub(crate) mod world;
 
 pub use engine::{Delivery, DeliveryOutcome, Kind, Observer, Packed, StepResult, MAX_VIEWS};
 use engine::{Engine, CONTACT_GROUP_SERVICES, ENDPOINT, FIRST_VIEW, LOCAL_OWNER_PRESENCE};

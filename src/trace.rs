@@ -36,15 +36,15 @@ use crate::catalog::{self, CatalogError, DynModel};
 
 mod check;
 pub mod config;
-pub mod json;
+pub(crate) mod json;
 pub(crate) mod names;
 mod read;
-pub mod spans;
+pub(crate) mod spans;
 #[cfg(test)]
 mod tests;
 
+pub use crate::words::{shorten, MAX_NAME};
 use check::Checker;
-use json::shorten;
 pub use read::read_steps;
 use spans::Position;
 
@@ -467,7 +467,7 @@ impl fmt::Display for TraceError {
 /// # Errors
 /// [`TraceError`]: invalid JSON (serde_json's position), then a wrong shape, an unknown
 /// field, machine, config key, stimulus, state, component, exception, event or event
-/// value, a wrong type (positions from [`spans::Spans`]).
+/// value, a wrong type (positions from `spans::Spans`).
 ///
 /// # Complexity
 /// O(n log n) in the text length, plus one model instance per config key.

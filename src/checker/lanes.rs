@@ -60,8 +60,8 @@ use thiserror::Error;
 
 use super::confirm::{self, Witness};
 use super::{explore_limits, Report, Status, Verdict};
-use crate::system::compiled::numbered::{NumberError, RankedSystem};
 use crate::system::compiled::{CompileError, CompiledSystem, Layout};
+use crate::system::compiled::{NumberError, RankedSystem};
 use crate::system::properties::Judgement;
 use crate::system::{System, SystemStimulus};
 

@@ -99,7 +99,7 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
         .unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(digits);
     // A long argument is quoted cut short, as every message does.
-    let quoted = crate::trace::json::shorten(text);
+    let quoted = crate::trace::shorten(text);
     let bad = || {
         format!(
             "`{quoted}` is not a memory size (expected bytes or a number with K, M, G or T, e.g. 2G)"

@@ -77,22 +77,22 @@ pub fn main() -> ExitCode {
 
 /// A usage error that quotes the user's argument back (`invalid value '...' for
 /// '--config <JSON>'`, an unknown argument) quotes at most
-/// [`crate::trace::json::MAX_NAME`] characters of it, cut with `...`, so that a long
+/// [`crate::trace::MAX_NAME`] characters of it, cut with `...`, so that a long
 /// argument does not bury the reason; our own parsers' reasons, which follow, carry the
 /// position (`--config:1:2: ...`).
 fn shorten_echo(mut error: clap::Error) -> clap::Error {
-    use crate::trace::json::shorten;
+    use crate::trace::shorten;
     use clap::error::{ContextKind, ContextValue};
     let quoted: Vec<(ContextKind, ContextValue)> = error
         .context()
         .filter_map(|(kind, value)| match value {
-            ContextValue::String(text) if text.chars().count() > crate::trace::json::MAX_NAME => {
+            ContextValue::String(text) if text.chars().count() > crate::trace::MAX_NAME => {
                 Some((kind, ContextValue::String(shorten(text))))
             }
             ContextValue::Strings(texts)
                 if texts
                     .iter()
-                    .any(|text| text.chars().count() > crate::trace::json::MAX_NAME) =>
+                    .any(|text| text.chars().count() > crate::trace::MAX_NAME) =>
             {
                 Some((
                     kind,

@@ -60,7 +60,9 @@ use super::engine::{Engine, FIRST_VIEW};
 use super::{Packed, System, SystemStimulus, STIMULI};
 
 mod learn;
-pub mod numbered;
+mod numbered;
+
+pub use numbered::{NumberError, RankedSystem};
 
 /// The most distinct (view, subscription) pairs a compiled system handles.
 pub const MAX_PAIRS: usize = 16;
@@ -513,7 +515,7 @@ impl fsm::explore::Model for CompiledSystem {
 }
 
 /// The learned tables, read-only, for searches that work on them directly (a search that
-/// numbers states densely is [`numbered`]). The key's layout: the shared id in the
+/// numbers states densely is [`RankedSystem`]). The key's layout: the shared id in the
 /// low [`CompiledSystem::shared_bits`] bits, then [`CompiledSystem::planes`] fields of
 /// [`CompiledSystem::lane_mask`] bits each.
 impl CompiledSystem {

@@ -15,7 +15,7 @@ use super::view::ComponentStates;
 use super::{Delivery, Packed, StepResult, System, SystemStimulus};
 
 mod list;
-pub mod spin;
+pub(crate) mod spin;
 
 pub use list::{property, Judgement, Liveness, Property, PropertyKind, PROPERTIES};
 

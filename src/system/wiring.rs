@@ -63,7 +63,7 @@ pub enum Target {
     Subscriptions,
 }
 
-/// A request the world answers (see [`super::world::reply`]).
+/// A request the world answers (see `super::world::reply`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter, strum::EnumCount)]
 pub enum Request {
     /// A REGISTER to the registrar.

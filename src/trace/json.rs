@@ -20,7 +20,9 @@ use super::spans::Position;
 /// The UTF-8 byte order mark.
 pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
 
-pub use crate::words::{shorten, MAX_NAME};
+pub(crate) use crate::words::shorten;
+#[cfg(test)]
+use crate::words::MAX_NAME;
 
 /// A JSON value read with the shared rules (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]

@@ -72,14 +72,7 @@ pub(crate) struct Span {
 /// # Complexity
 /// Building is O(n log n) in the text length (one pass, a map insert per value).
 ///
-/// # Examples
-/// ```
-/// use ucma_ha::trace::spans::{Position, Segment, Spans};
-/// let spans = Spans::scan("{\"steps\": [\n  {\"on\": \"RefreshDue\"}]}");
-/// let path = [Segment::Key("steps".into()), Segment::Index(0), Segment::Key("on".into())];
-/// assert_eq!(spans.value(&path), Some(Position { line: 2, column: 10 }));
-/// assert_eq!(spans.key(&path), Some(Position { line: 2, column: 4 }));
-/// ```
+/// (The positions of a nested member: the test `positions_of_a_nested_member`.)
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Spans {
     map: BTreeMap<Vec<Segment>, Span>,
@@ -87,6 +80,7 @@ pub struct Spans {
 
 impl Spans {
     /// Scans a text. A later duplicate key replaces an earlier one, as in serde_json.
+    #[cfg(test)]
     pub fn scan(text: &str) -> Spans {
         let mut scanner = Scanner {
             chars: text.chars().collect(),
@@ -144,11 +138,13 @@ impl Spans {
     }
 
     /// How many values were recorded.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
     /// Whether no value was recorded.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
@@ -300,7 +296,32 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    #[test]
+    fn positions_of_a_nested_member() {
+        let spans = Spans::scan("{\"steps\": [\n  {\"on\": \"RefreshDue\"}]}");
+        let path = [key("steps"), Segment::Index(0), key("on")];
+        assert_eq!(
+            spans.value(&path),
+            Some(Position {
+                line: 2,
+                column: 10
+            })
+        );
+        assert_eq!(spans.key(&path), Some(Position { line: 2, column: 4 }));
+    }
+
+    proptest! {
+        /// The scanner never panics, whatever the bytes (moved here from
+        /// `tests/trace_fuzz.rs` when the scanner left the public API).
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let _ = Spans::scan(&String::from_utf8_lossy(&bytes));
+        }
+    }
 
     fn key(name: &str) -> Segment {
         Segment::Key(name.to_owned())

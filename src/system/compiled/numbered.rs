@@ -47,7 +47,7 @@
 //! use fsm::explore::{explore, Limits};
 //! use fsm::explore::ranked::{reach_ranked, Located};
 //! use ucma_ha::system::compiled::{CompiledSystem, Layout};
-//! use ucma_ha::system::compiled::numbered::RankedSystem;
+//! use ucma_ha::system::compiled::RankedSystem;
 //! use ucma_ha::system::{System, SystemConfig};
 //! let system = System::new(SystemConfig { remote_views: 5, ..SystemConfig::default() })?;
 //! let compiled = CompiledSystem::new(&system, Layout::Lanes)?;
@@ -78,7 +78,6 @@ use crate::system::SystemStimulus;
 mod moves;
 mod plan;
 
-pub use moves::BlockMoves;
 use plan::{held, ids, learn_precedence, plan, union, Kind, Plan};
 
 /// Stimuli of the system.
@@ -90,7 +89,7 @@ pub enum NumberError {
     /// Numbering states needs a [`Layout::Lanes`] system.
     #[error("only a system compiled in lanes can be numbered")]
     NeedsLanes,
-    /// More distinct pairs than [`MAX_RANKED_PAIRS`].
+    /// More distinct pairs than `MAX_RANKED_PAIRS` (10).
     #[error("{pairs} distinct (view, subscription) pairs; at most {max} are numbered")]
     TooManyPairs {
         /// Found.
@@ -174,8 +173,8 @@ impl<'a> RankedSystem<'a> {
     /// # Errors
     /// [`NumberError::NeedsLanes`] for a [`Layout::Counts`] system (its keys are blocks
     /// already); [`NumberError::TooWide`] when a block key needs more than 64 bits;
-    /// [`NumberError::TooManyPairs`] above [`MAX_RANKED_PAIRS`] pairs; more than
-    /// [`MAX_RANKED_VIEWS`] views cannot be compiled in lanes anyway.
+    /// [`NumberError::TooManyPairs`] above `MAX_RANKED_PAIRS` (10) pairs; more than
+    /// `MAX_RANKED_VIEWS` (20) views cannot be compiled in lanes anyway.
     ///
     /// # Complexity
     /// O(2^views) time and memory for the subset tables (64 KiB at 14 views), one plan

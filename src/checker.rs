@@ -44,7 +44,7 @@ use fsm::Symbol;
 use petgraph::graph::NodeIndex;
 
 use crate::system::compiled::{CompiledSystem, Layout};
-use crate::system::properties::{step_properties, Judgement, MacroStep, Property, PROPERTIES};
+use crate::system::properties::{Judgement, MacroStep, Property, PROPERTIES};
 use crate::system::view::ComponentStates;
 use crate::system::{Delivery, Observer, Packed, System, SystemConfig, SystemStimulus};
 use crate::trace::{Expect, Step, Trace};
@@ -165,8 +165,10 @@ pub fn trace(system: &System, stimuli: &[SystemStimulus], expect_at: &[usize]) -
 ///
 /// # Returns
 /// `None` when `name` is not a transition property or a stimulus name is unknown.
-pub fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<bool> {
-    let (_, judge) = step_properties().find(|(property, _)| property.name == name)?;
+#[cfg(test)]
+pub(crate) fn last_step_violates(system: &System, name: &str, trace: &Trace) -> Option<bool> {
+    let (_, judge) =
+        crate::system::properties::step_properties().find(|(property, _)| property.name == name)?;
     let stimuli: Vec<SystemStimulus> = trace
         .steps
         .iter()
@@ -229,7 +231,7 @@ pub fn check(system: &System, limits: Limits, mut progress: impl FnMut(SearchPro
 /// [`check`] on the explored graph of the [`CompiledSystem`] (counts with symmetry on,
 /// lanes without), or of the system itself when it does not compile: what `check` does
 /// with symmetry, and without it when the numbered search cannot vouch for the system.
-pub fn check_graph(
+pub(crate) fn check_graph(
     system: &System,
     limits: Limits,
     progress: impl FnMut(SearchProgress),

@@ -49,7 +49,7 @@ pub enum DiagramsError {
         /// What the JSON reader said.
         message: String,
     },
-    /// The reachable `system` graph is too large to draw (see [`MAX_SYSTEM_NODES`]).
+    /// The reachable `system` graph is too large to draw (more than 2 000 nodes).
     #[error(
         "the reachable `system` graph has more than {limit} states; draw a smaller configuration"
     )]
@@ -64,7 +64,7 @@ pub enum DiagramsError {
 
 /// The key arguments of a raised event, as they read on an edge: the values of its
 /// fields except the event name and `MessageData`, e.g. `None, Unavailable`.
-pub fn effect_label<E: Serialize>(effect: &E) -> Option<String> {
+pub(crate) fn effect_label<E: Serialize>(effect: &E) -> Option<String> {
     let Ok(Value::Object(fields)) = serde_json::to_value(effect) else {
         return None;
     };
@@ -148,7 +148,7 @@ pub fn machine_diagram(
 
 /// The most states a `system` diagram draws; a larger reachable graph is refused rather
 /// than drawn as an unreadable mass.
-pub const MAX_SYSTEM_NODES: usize = 2_000;
+pub(crate) const MAX_SYSTEM_NODES: usize = 2_000;
 
 /// The reachable graph of the composed `system` model for a configuration (e.g.
 /// `{"remote_views": 1}`), explored without symmetry reduction so every node is a real
@@ -163,7 +163,7 @@ pub const MAX_SYSTEM_NODES: usize = 2_000;
 ///
 /// # Errors
 /// [`DiagramsError::BadConfig`] for a configuration the system refuses,
-/// [`DiagramsError::SystemTooLarge`] above [`MAX_SYSTEM_NODES`] reachable states.
+/// [`DiagramsError::SystemTooLarge`] above 2 000 reachable states.
 pub fn system_diagram(_with_rejections: bool, config: &Value) -> Result<Diagram, DiagramsError> {
     use fsm::explore::{explore, Completeness, Limits};
 

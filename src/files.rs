@@ -69,7 +69,7 @@ pub fn cannot_write(path: &Path, error: &Error) -> String {
 }
 
 /// `cannot create DIR: REASON`: a directory that cannot be created.
-pub fn cannot_create(dir: &Path, error: &Error) -> String {
+pub(crate) fn cannot_create(dir: &Path, error: &Error) -> String {
     format!("cannot create {}: {}", dir.display(), reason(error))
 }
 

@@ -5,7 +5,7 @@
 //! they say what a stimulus means (a 200 OK completes a pending request, a NOTIFY of an
 //! outage reports `Unavailable`, a call is the only thing that can be refused, ...), so a
 //! table that contradicts the documentation breaks one of them. The property tests check
-//! them along random runs, [`check_table`] checks them on every reachable step of a table,
+//! them along random runs, `check_table` checks them on every reachable step of a table,
 //! and the mutation test uses them to judge mutated tables.
 //!
 //! # Examples
@@ -249,7 +249,7 @@ pub(crate) fn rule(
 
 /// A stimulus named after a UCMA method (`Begin...`) is an application call; every other
 /// stimulus comes from the world (docs/CONTRACT.md section 2).
-pub fn is_call<S: Symbol>(on: S) -> bool {
+pub(crate) fn is_call<S: Symbol>(on: S) -> bool {
     on.name().starts_with("Begin")
 }
 
@@ -418,7 +418,7 @@ impl<M: Machine> fmt::Display for Counterexample<M> {
 ///
 /// # Errors
 /// The first property the step breaks.
-pub fn check_table_step<M: Documented>(
+pub(crate) fn check_table_step<M: Documented>(
     table: &Table<M>,
     from: M::State,
     on: M::Stimulus,
@@ -449,7 +449,9 @@ pub fn check_table_step<M: Documented>(
 ///
 /// # Complexity
 /// O(states x stimuli) steps plus the documented paths.
-pub fn check_table<M: Documented>(table: &Table<M>) -> Result<usize, Box<Counterexample<M>>> {
+pub(crate) fn check_table<M: Documented>(
+    table: &Table<M>,
+) -> Result<usize, Box<Counterexample<M>>> {
     let fail = |path: Vec<M::Stimulus>, violation| {
         Box::new(Counterexample {
             parameters: table.parameters().clone(),
@@ -522,7 +524,7 @@ pub fn check_table<M: Documented>(table: &Table<M>) -> Result<usize, Box<Counter
     Ok(count)
 }
 
-/// Checks `rows` (the machine's own, or a mutated copy) with [`check_table`] for every
+/// Checks `rows` (the machine's own, or a mutated copy) with `check_table` for every
 /// parameter set.
 ///
 /// # Returns

@@ -339,7 +339,7 @@ fn show_state(state: &StateName) -> String {
 }
 
 /// Whether every field the expected event lists equals the actual event's field.
-pub fn event_matches(expected: &Value, actual: &Value) -> bool {
+pub(crate) fn event_matches(expected: &Value, actual: &Value) -> bool {
     match (expected.as_object(), actual.as_object()) {
         (Some(expected), Some(actual)) => expected
             .iter()

@@ -102,7 +102,7 @@ async fn api_replay(RawQuery(query): RawQuery, body: Bytes) -> Response {
 ///
 /// # Complexity
 /// As [`report::trace_report`]: linear in the trace.
-pub fn answer(body: &[u8], options: Options) -> (StatusCode, ReplayReport) {
+pub(crate) fn answer(body: &[u8], options: Options) -> (StatusCode, ReplayReport) {
     let report = match crate::trace::parse_with(None, body, &report::models) {
         Ok(trace) if trace.steps.len() > MAX_STEPS => {
             let error = TraceError {

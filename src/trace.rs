@@ -503,7 +503,7 @@ fn collect<R: BufRead>(
 }
 
 /// The name [`open`] gives standard input in messages.
-pub const STDIN: &str = "<stdin>";
+pub(crate) const STDIN: &str = "<stdin>";
 
 /// Opens a trace file for [`read_steps`]; `-` is standard input.
 ///

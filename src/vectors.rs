@@ -68,7 +68,7 @@ pub struct Options {
     /// Hand over at most this many vectors in all.
     pub max_vectors: usize,
     /// The memory the explored states may take, in bytes (an estimate per state; see
-    /// [`state_bytes`]).
+    /// `state_bytes`).
     pub max_memory: usize,
 }
 
@@ -117,7 +117,7 @@ pub enum VectorError {
 /// The estimated memory one explored state takes, in bytes, for snapshots of `words`
 /// 64-bit words: the snapshot twice (the state list and the index), allocator overhead,
 /// the index entry and the edge that first reached it.
-pub fn state_bytes(words: usize) -> usize {
+pub(crate) fn state_bytes(words: usize) -> usize {
     let snapshot = 24 + 8 * words.max(1) + 16;
     2 * snapshot + 16 + 16
 }
@@ -147,7 +147,7 @@ impl Graph {
 }
 
 /// A row, by machine id and index.
-pub type RowId = (&'static str, usize);
+pub(crate) type RowId = (&'static str, usize);
 
 /// What a vector was made for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

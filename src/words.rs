@@ -23,7 +23,7 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// Replaces the Rust type names serde puts in its messages with the words of JSON.
-pub fn user_words(message: &str) -> String {
+pub(crate) fn user_words(message: &str) -> String {
     let mut out = message.to_owned();
     for (rust, words) in [
         ("expected usize", "expected a whole number, 0 or more"),

@@ -47,14 +47,13 @@ mod system;
 use enums::{events_file, vocabulary_file, ArgValue, EnumSpec, EventSpec};
 use simulators::{simulators_file, Exporter};
 use system::system_file;
-pub use system::MAX_SYSTEM_STATES;
 
 /// The response file that builds the runner: `mcs @runner.rsp -out:runner.exe`.
 pub const RUNNER_RSP: &str = "runner.rsp";
 /// The response file that builds a library: `mcs @library.rsp -out:UcmaHa.dll`.
 pub const LIBRARY_RSP: &str = "library.rsp";
 /// The C# namespace of every generated type.
-pub const NAMESPACE: &str = "UcmaHa";
+pub(crate) const NAMESPACE: &str = "UcmaHa";
 
 /// The fixed row type, table compiler and parameter helpers.
 const SIMULATION_CS: &str = include_str!("csharp/Simulation.cs");
@@ -113,7 +112,7 @@ pub fn generate() -> Result<Vec<SourceFile>, ExportError> {
 ///
 /// # Errors
 /// [`ExportError::Model`] when a table does not fit the C# shapes, the configuration is
-/// not valid, or its reachable graph has more than [`MAX_SYSTEM_STATES`] states.
+/// not valid, or its reachable graph has more than 20 000 states.
 pub fn generate_with(system_config: &Value) -> Result<Vec<SourceFile>, ExportError> {
     let machines = for_each_machine(&mut Exporter)
         .into_iter()

@@ -201,7 +201,7 @@ fn bad(what: String) -> SystemError {
 /// # Errors
 /// [`SystemError`] when the system cannot be built (too many views, a name the tables do
 /// not have, a stimulus without exactly one row).
-pub fn export_with(
+pub(crate) fn export_with(
     config: SystemConfig,
     tables: &Tables,
     stimulus_rows: &'static [StimulusRow],
@@ -211,10 +211,10 @@ pub fn export_with(
     export_rows(config, tables, stimulus_rows, wiring_rows, symmetry)
 }
 
-/// [`export_with`] for rows that need not be `'static` (mutants built at run time).
+/// `export_with` for rows that need not be `'static` (mutants built at run time).
 ///
 /// # Errors
-/// As [`export_with`].
+/// As `export_with`.
 pub fn export_rows(
     config: SystemConfig,
     tables: &Tables,

@@ -33,7 +33,7 @@
 //!   canonical form of [`System::canonical`] (views sorted by pair) in other words.
 //!
 //! # Limitations
-//! At most [`MAX_PAIRS`] distinct pairs; the key must fit 64 bits (with the shipped
+//! At most 16 distinct pairs; the key must fit 64 bits (with the shipped
 //! tables: 19 views in lanes, every [`super::MAX_VIEWS`] in counts). It answers `next`
 //! only: for deliveries, events and properties use [`System`].
 //!
@@ -65,12 +65,12 @@ mod numbered;
 pub use numbered::{NumberError, RankedSystem};
 
 /// The most distinct (view, subscription) pairs a compiled system handles.
-pub const MAX_PAIRS: usize = 16;
+pub(crate) const MAX_PAIRS: usize = 16;
 /// Bits of the shared part in a [`Packed`] state (world and the first six slots).
 const SHARED_BITS: u32 = 20;
 const SHARED_MASK: u64 = (1 << SHARED_BITS) - 1;
 /// Marks a free-view move that is rejected ([`Effect::free`]).
-pub const REJECT: u8 = u8::MAX;
+pub(crate) const REJECT: u8 = u8::MAX;
 const STIMULUS_COUNT: usize = <SystemStimulus as strum::EnumCount>::COUNT;
 
 /// How a key holds the views.
@@ -91,7 +91,7 @@ pub enum CompileError {
     /// No state of the remote presence table accepts `BeginSubscribe`.
     #[error("no remote view state accepts BeginSubscribe")]
     NoFreeView,
-    /// More distinct pairs are reachable than [`MAX_PAIRS`].
+    /// More distinct pairs are reachable than 16.
     #[error("{pairs} distinct (view, subscription) pairs; at most {max} compile")]
     TooManyPairs {
         /// Found.
@@ -127,7 +127,7 @@ pub struct Effect {
     pub next: u64,
     /// Pair id afterwards of every view but the free one, by pair id before.
     pub other: [u8; MAX_PAIRS],
-    /// Pair id afterwards of the free view, or [`REJECT`].
+    /// Pair id afterwards of the free view, or `u8::MAX` when the stimulus rejects.
     pub free: [u8; MAX_PAIRS],
     /// Pair ids `p` with `other[p] != p`.
     changed: u16,

@@ -27,7 +27,7 @@ use crate::trace::json::{self, shorten};
 use crate::trace::Problem;
 
 /// How the command line names the option in messages.
-pub const OPTION: &str = "--config";
+pub(crate) const OPTION: &str = "--config";
 
 /// Reads the text of `--config`: JSON, with the shared rules, and an object.
 ///
@@ -153,7 +153,7 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
     }
 }
 
-pub use crate::words::user_words;
+pub(crate) use crate::words::user_words;
 
 #[cfg(test)]
 mod tests {

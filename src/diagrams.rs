@@ -7,15 +7,8 @@
 //! is left out). Rows that ignore their stimulus are never drawn; rejections only on
 //! request.
 //!
-//! # Examples
-//! ```
-//! let diagram = ucma_ha::diagrams::machine_diagram("registration", false, &serde_json::Value::Null)?;
-//! let mermaid = fsm::graph::to_mermaid(&diagram);
-//! assert!(mermaid.contains(
-//!     "Registered --> RegisteredUserServicesUnavailable : RegistrarNotifyUserServicesUnavailable / None, Unavailable"
-//! ));
-//! # Ok::<(), ucma_ha::diagrams::DiagramsError>(())
-//! ```
+//! This module is the binary's (the library leaves drawing to [`fsm::graph`]); the test
+//! `an_edge_label_reads_stimulus_guard_and_arguments` shows a label.
 
 use fsm::graph::{self, Diagram, DiagramError, EdgeKind, EdgeLine, TableOptions};
 use fsm::Machine;
@@ -34,7 +27,7 @@ pub const SYSTEM: &str = "system";
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DiagramsError {
     /// No machine has this id.
-    #[error("unknown machine `{}`{}", crate::trace::json::shorten(name), suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    #[error("unknown machine `{}`{}", crate::trace::shorten(name), suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
     UnknownMachine {
         /// The name given.
         name: String,
@@ -337,6 +330,15 @@ pub fn docs_system_config() -> Value {
 mod tests {
     use super::*;
     use fsm::graph::EdgeKind;
+
+    #[test]
+    fn an_edge_label_reads_stimulus_guard_and_arguments() {
+        let diagram = machine_diagram("registration", false, &Value::Null).expect("draws");
+        let mermaid = fsm::graph::to_mermaid(&diagram);
+        assert!(mermaid.contains(
+            "Registered --> RegisteredUserServicesUnavailable : RegistrarNotifyUserServicesUnavailable / None, Unavailable"
+        ));
+    }
 
     #[test]
     fn every_machine_has_a_diagram_with_every_state() {

@@ -7,7 +7,6 @@ pub mod catalog;
 pub mod checker;
 pub mod clauses;
 pub mod coverage;
-pub mod diagrams;
 pub mod events;
 pub mod export;
 pub mod files;

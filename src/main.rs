@@ -4,13 +4,14 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod diagrams;
 mod docs;
 
 #[cfg(feature = "serve")]
 use ucma_ha::serve;
 use ucma_ha::{
-    catalog, checker, clauses, coverage, diagrams, events, export, files, invariants,
-    local_endpoint, replay, report, system, trace, vectors, Event,
+    catalog, checker, clauses, coverage, events, export, files, invariants, local_endpoint,
+    machines, replay, report, system, trace, vectors, Event,
 };
 #[cfg(test)]
 use ucma_ha::{presence, vocabulary, LocalOwnerPresence};

@@ -380,7 +380,7 @@ impl System {
         &self.wiring_rows
     }
 
-    /// The wiring in force as a Mermaid flowchart (`wiring::mermaid`).
+    /// The wiring in force as a Mermaid flowchart ([`wiring::mermaid`]).
     pub fn wiring_chart(&self) -> String {
         wiring::mermaid(&self.stimulus_rows, &self.wiring_rows)
     }

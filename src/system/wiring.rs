@@ -652,7 +652,7 @@ fn escape(text: &str) -> String {
 /// assert!(chart.starts_with("flowchart LR"));
 /// assert!(chart.contains("registration -->|\"RegistrarNotifyUserServicesUnavailable"));
 /// ```
-pub(crate) fn mermaid(stimulus_rows: &[StimulusRow], wiring_rows: &[WiringRow]) -> String {
+pub fn mermaid(stimulus_rows: &[StimulusRow], wiring_rows: &[WiringRow]) -> String {
     let mut out = String::from("flowchart LR\n");
     for row in stimulus_rows {
         let from = if row.on.is_application() {

@@ -65,10 +65,8 @@
 //! ```
 
 use std::cell::Cell;
-use std::collections::HashSet;
 
-use fsm::explore::ranked::{Located, Place, Ranked, Sink, Target};
-use fsm::explore::FastHash;
+use fsm::explore::ranked::{Located, Place};
 use strum::EnumCount;
 use thiserror::Error;
 
@@ -138,7 +136,7 @@ struct Shape<'p> {
 }
 
 /// A [`CompiledSystem`] in [`Layout::Lanes`] with its states numbered block by block
-/// (see the module docs); implements [`Ranked`].
+/// (see the module docs); implements [`Ranked`](fsm::explore::ranked::Ranked).
 #[derive(Debug, Clone)]
 pub struct RankedSystem<'a> {
     compiled: &'a CompiledSystem,
@@ -271,8 +269,8 @@ impl<'a> RankedSystem<'a> {
 
     /// How many steps the searches of this numbering have reported that changed a
     /// state but left it in its block (a stimulus that reorders the views without
-    /// changing how many hold each pair); counted by [`Ranked::expand`] and
-    /// [`Ranked::expand_unranked`].
+    /// changing how many hold each pair); counted by [`Ranked::expand`](fsm::explore::ranked::Ranked::expand) and
+    /// [`Ranked::expand_unranked`](fsm::explore::ranked::Ranked::expand_unranked).
     pub fn steps_within_blocks(&self) -> usize {
         self.in_block.get()
     }

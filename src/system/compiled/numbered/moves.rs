@@ -2,7 +2,10 @@
 //! once per block ([`BlockMoves`]), and the expansion of a block's states with it.
 
 use super::plan::{keeps_order, subscribes_in_place};
-use super::*;
+use fsm::explore::ranked::{Located, Ranked, Sink, Target};
+
+use super::plan::{held, ids, Plan};
+use super::{Effect, RankedSystem, Shape, MAX_PAIRS, REJECT, STIMULUS_COUNT};
 
 /// What one stimulus does to every state of one block (a stimulus that changes no state
 /// of the block has none).

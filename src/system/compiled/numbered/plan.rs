@@ -1,7 +1,11 @@
 //! The precedence between pairs and the series-parallel plans built from it: which
 //! words of a block keep the order, and how the order splits into parts.
 
-use super::*;
+use std::collections::HashSet;
+
+use fsm::explore::FastHash;
+
+use super::{CompiledSystem, Effect, LEARNING_VIEWS, MAX_NODES, MAX_PAIRS, STIMULUS_COUNT};
 
 /// A node of a series-parallel order on the pairs held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

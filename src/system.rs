@@ -154,7 +154,11 @@ pub enum SystemStimulus {
     /// The SipSubscriptions' retry timer fires (AF-SIPSUB, SUB-2).
     RetryTimerFires,
 }
-fsm::symbols!(SystemStimulus);
+impl fsm::Symbol for SystemStimulus {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
 
 impl SystemStimulus {
     /// Whether this is an application call (a rejection is reported for it).

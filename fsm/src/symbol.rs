@@ -10,8 +10,27 @@ use strum::{EnumCount, IntoEnumIterator};
 ///
 /// Implement it for a fieldless enum whose discriminants run `0, 1, 2, ...` in declaration
 /// order, deriving strum's `EnumIter`, `EnumCount`, `Display`, `EnumString` and
-/// `IntoStaticStr`; the [`symbols!`](crate::symbols) macro writes the impl. The string form
-/// is the name users see in traces, tables and diagrams.
+/// `IntoStaticStr`, and write [`Symbol::index`] as `self as usize` (the
+/// [`symbol_enum!`](crate::symbol_enum) macro does all of it). The string form is the name
+/// users see in traces, tables and diagrams.
+///
+/// # Examples
+/// ```
+/// use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr};
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
+///          Display, EnumCount, EnumIter, EnumString, IntoStaticStr)]
+/// enum Light { Off, On }
+/// impl ucma_ha_fsm::Symbol for Light {
+///     fn index(self) -> usize {
+///         self as usize
+///     }
+/// }
+///
+/// use ucma_ha_fsm::Symbol;
+/// assert_eq!(Light::On.index(), 1);
+/// assert_eq!(Light::parse("Off"), Some(Light::Off));
+/// ```
 pub trait Symbol:
     Copy
     + Eq
@@ -44,33 +63,6 @@ pub trait Symbol:
     fn all() -> Self::Iterator {
         Self::iter()
     }
-}
-
-/// Implements [`Symbol`] for fieldless enums with contiguous discriminants starting at 0.
-///
-/// # Examples
-/// ```
-/// use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr};
-///
-/// #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug,
-///          Display, EnumCount, EnumIter, EnumString, IntoStaticStr)]
-/// enum Light { Off, On }
-/// ucma_ha_fsm::symbols!(Light);
-///
-/// use ucma_ha_fsm::Symbol;
-/// assert_eq!(Light::On.index(), 1);
-/// assert_eq!(Light::parse("Off"), Some(Light::Off));
-/// ```
-#[macro_export]
-macro_rules! symbols {
-    ($($ty:ty),+ $(,)?) => {
-        $(impl $crate::Symbol for $ty {
-            #[inline]
-            fn index(self) -> usize {
-                self as usize
-            }
-        })+
-    };
 }
 
 /// Declares a fieldless vocabulary enum with the strum derives a [`Symbol`] needs
@@ -121,6 +113,11 @@ macro_rules! symbol_enum {
             $($(#[$vmeta])* $variant $(= $value)?,)+
         }
 
-        $crate::symbols!($name);
+        impl $crate::Symbol for $name {
+            #[inline]
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
     };
 }

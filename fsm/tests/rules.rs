@@ -337,7 +337,11 @@ enum Shuffled {
     Second = 1,
     First = 0,
 }
-ucma_ha_fsm::symbols!(Shuffled);
+impl ucma_ha_fsm::Symbol for Shuffled {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
 
 struct ShuffledMachine;
 impl Machine for ShuffledMachine {

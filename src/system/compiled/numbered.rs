@@ -1,5 +1,5 @@
 //! The compiled system numbered densely, for [`fsm::explore::ranked::reach_ranked`]: the
-//! search `check` runs without symmetry reduction (`crate::checker::lanes`).
+//! search `check` runs without symmetry reduction.
 //!
 //! # Blocks and words
 //! A [`Layout::Lanes`] key says which pair every view holds: read the views in order and

@@ -281,3 +281,6 @@ pub(super) fn check(
         internal_errors: confirmer.internal_errors,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -325,3 +325,80 @@ fn a_memory_budget_the_compact_tables_would_just_reach_is_enough() {
     // The one state of a line of one holds the same tables without a step: 13 + 20.
     assert_eq!(within(&Line(1), usize::MAX).bytes(), 33);
 }
+
+#[test]
+fn the_compact_memory_cut_counts_a_table_three_times_exactly_from_the_push_it_cannot_hold() {
+    // Before each expansion of a line the search asks whether the tables, one push more
+    // each, stay within the budget: a table full at that push counts its doubled buffer
+    // besides the old one (three times its bytes), one with room counts once. Over a
+    // line of 6 some vector is filled exactly by a push (counted once) and the index
+    // grows at one (counted three times): the least budget of each expansion, computed
+    // from tables built alike, is enough for it and one byte less stops the search
+    // there.
+    let n = 6;
+    let line = Line(n);
+    let (mut states, mut parent, mut via, mut levels) =
+        (vec![0u32], vec![u32::MAX], vec![0u8], vec![0u32]);
+    let mut index = hashbrown::HashTable::new();
+    index.insert_unique(0, 0u32, |&k| u64::from(k));
+    let mut needs = Vec::new();
+    let (mut fits_exactly, mut index_grows) = (false, false);
+    for k in 0..n as usize {
+        // The tables before expansion `k`: those of a search cut at depth `k`.
+        let cut = compact::search(
+            &line,
+            Limits {
+                max_depth: k,
+                ..Limits::default()
+            },
+            |_, _, _| {},
+            |_| {},
+        )
+        .expect("one action");
+        assert_eq!((cut.len(), cut.expanded_count()), (states.len(), k));
+        let vectors = [
+            (states.len(), states.capacity(), 4),
+            (parent.len(), parent.capacity(), 4),
+            (via.len(), via.capacity(), 1),
+            (levels.len(), levels.capacity(), 4),
+        ];
+        let vector_bytes: usize = vectors.iter().map(|&(_, cap, size)| cap * size).sum();
+        let index_bytes = cut.bytes() - vector_bytes;
+        let grown: usize = vectors
+            .iter()
+            .filter(|&&(len, cap, _)| len + 1 > cap)
+            .map(|&(_, cap, size)| cap * size)
+            .sum::<usize>()
+            + if index.len() + 1 > index.capacity() {
+                index_bytes
+            } else {
+                0
+            };
+        needs.push(cut.bytes() + 2 * grown);
+        fits_exactly |= vectors.iter().any(|&(len, cap, _)| len + 1 == cap);
+        index_grows |= index.len() + 1 > index.capacity();
+        // Expansion `k` pushes state `k + 1`, one level deeper, if there is one.
+        if k + 1 < n as usize {
+            let fresh = states.len() as u32;
+            index.insert_unique(u64::from(fresh), fresh, |&k| u64::from(k));
+            states.push(fresh);
+            parent.push(k as u32);
+            via.push(0);
+            levels.push(fresh);
+        }
+    }
+    // A push that exactly fills a vector and one that grows the index both occur.
+    assert!(fits_exactly && index_grows);
+    // Expansions stop at the first whose need exceeds the budget.
+    let expanded = |budget: usize| needs.iter().take_while(|&&need| need <= budget).count();
+    for (k, &need) in needs.iter().enumerate() {
+        for budget in [need - 1, need] {
+            let cut = within(&line, budget);
+            assert_eq!(
+                cut.expanded_count(),
+                expanded(budget),
+                "expansion {k} needs {need} bytes, budget {budget}: {needs:?}"
+            );
+        }
+    }
+}

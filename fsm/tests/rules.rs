@@ -509,23 +509,28 @@ fn a_line_for_several_stimuli_is_one_row_per_stimulus() {
         .all(|r| r.outcome == RowOutcome::Reject(Refusal::Locked)));
 }
 
+/// The door's rows for Closed and Open, and Locked's refusal of Open, then one line that
+/// ignores the given stimuli in Locked (D-3): the tables the duplicate rule's tests of
+/// `rows!` take.
+macro_rules! door_ending_in {
+    ($($stimuli:tt)+) => {
+        ucma_ha_fsm::rows![
+            R::moves(Door::Closed, Push::Open, Door::Open, &[], &["D-1"]),
+            R::ignores(Door::Closed, Push::Close, &["D-1"]),
+            R::moves(Door::Closed, Push::Lock, Door::Locked, &[()], &["D-2"]).when(HAS_LOCK),
+            R::ignores(Door::Closed, Push::Lock, &["D-2"]).when(NO_LOCK),
+            R::ignores(Door::Open, Push::Open, &["D-1"]),
+            R::moves(Door::Open, Push::Close, Door::Closed, &[], &["D-1"]),
+            R::ignores(Door::Open, Push::Lock, &["D-2"]),
+            R::rejects(Door::Locked, Push::Open, Refusal::Locked, &["D-3"]),
+            R::ignores(Door::Locked, $($stimuli)+, &["D-3"]),
+        ]
+    };
+}
+
 #[test]
 fn rule_duplicate_pair_a_line_naming_a_stimulus_twice() {
-    let rows: [R; 11] = ucma_ha_fsm::rows![
-        R::moves(Door::Closed, Push::Open, Door::Open, &[], &["D-1"]),
-        R::ignores(Door::Closed, Push::Close, &["D-1"]),
-        R::moves(Door::Closed, Push::Lock, Door::Locked, &[()], &["D-2"]).when(HAS_LOCK),
-        R::ignores(Door::Closed, Push::Lock, &["D-2"]).when(NO_LOCK),
-        R::ignores(Door::Open, Push::Open, &["D-1"]),
-        R::moves(Door::Open, Push::Close, Door::Closed, &[], &["D-1"]),
-        R::ignores(Door::Open, Push::Lock, &["D-2"]),
-        R::rejects(Door::Locked, Push::Open, Refusal::Locked, &["D-3"]),
-        R::ignores(
-            Door::Locked,
-            Push::Close | Push::Lock | Push::Close,
-            &["D-3"]
-        ),
-    ];
+    let rows: [R; 11] = door_ending_in!(Push::Close | Push::Lock | Push::Close);
     let errors = check_rows::<DoorMachine>(&rows).expect_err("Close named twice");
     assert_eq!(errors.len(), 2, "once per parameter set: {errors:#?}");
     assert!(
@@ -545,21 +550,7 @@ fn rule_duplicate_pair_a_line_naming_a_stimulus_twice() {
 
 #[test]
 fn rule_duplicate_pair_a_line_repeating_a_stimulus_another_row_answers() {
-    let rows: [R; 11] = ucma_ha_fsm::rows![
-        R::moves(Door::Closed, Push::Open, Door::Open, &[], &["D-1"]),
-        R::ignores(Door::Closed, Push::Close, &["D-1"]),
-        R::moves(Door::Closed, Push::Lock, Door::Locked, &[()], &["D-2"]).when(HAS_LOCK),
-        R::ignores(Door::Closed, Push::Lock, &["D-2"]).when(NO_LOCK),
-        R::ignores(Door::Open, Push::Open, &["D-1"]),
-        R::moves(Door::Open, Push::Close, Door::Closed, &[], &["D-1"]),
-        R::ignores(Door::Open, Push::Lock, &["D-2"]),
-        R::rejects(Door::Locked, Push::Open, Refusal::Locked, &["D-3"]),
-        R::ignores(
-            Door::Locked,
-            Push::Open | Push::Close | Push::Lock,
-            &["D-3"]
-        ),
-    ];
+    let rows: [R; 11] = door_ending_in!(Push::Open | Push::Close | Push::Lock);
     let errors = check_rows::<DoorMachine>(&rows).expect_err("Open answered twice");
     assert_eq!(errors.len(), 2, "once per parameter set: {errors:#?}");
     assert!(

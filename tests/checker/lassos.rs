@@ -40,6 +40,17 @@ fn cycle_from(
     None
 }
 
+/// A fair trap of `recovery_after_outage` in the system's stored graph: states where
+/// recovery is pending, left only by stimuli the property does not rule out (PRES-4).
+fn recovery_trap(system: &System) -> Option<fsm::explore::Lasso<SystemStimulus>> {
+    let found = graph(system);
+    found.fair_trap(
+        |node| pending(system, found.graph[node]),
+        |s| !excluded_after_recovery(*s),
+        |s| fair(*s),
+    )
+}
+
 #[test]
 fn a_lasso_is_confirmed_only_when_it_returns_stays_pending_and_is_fair_pres_4() {
     let mutant = MUTANTS
@@ -47,14 +58,7 @@ fn a_lasso_is_confirmed_only_when_it_returns_stays_pending_and_is_fair_pres_4() 
         .find(|m| m.property == RECOVERY)
         .expect("a recovery mutant");
     let system = (mutant.build)(SystemConfig::default());
-    let found = graph(&system);
-    let lasso = found
-        .fair_trap(
-            |node| pending(&system, found.graph[node]),
-            |s| !excluded_after_recovery(*s),
-            |s| fair(*s),
-        )
-        .expect("the mutant never resubscribes");
+    let lasso = recovery_trap(&system).expect("the mutant never resubscribes");
     let (stem, cycle) = (lasso.prefix.clone(), lasso.cycle.clone());
     let check = |stem: &[SystemStimulus], cycle: &[SystemStimulus]| {
         confirm(
@@ -182,14 +186,7 @@ fn a_cycle_is_fair_only_when_it_takes_every_fair_stimulus_it_enables_pres_4() {
         Err(Refuted::GoalReached { step: 1 })
     );
     assert_eq!(check(&healed, &toggle[..1]), Err(Refuted::Open));
-    let found = graph(&system);
-    let lasso = found
-        .fair_trap(
-            |node| pending(&system, found.graph[node]),
-            |s| !excluded_after_recovery(*s),
-            |s| fair(*s),
-        )
-        .expect("a trap");
+    let lasso = recovery_trap(&system).expect("a trap");
     assert_eq!(check(&lasso.prefix, &lasso.cycle), Ok(()));
 }
 

@@ -30,7 +30,7 @@
 //! states ([`Exploration::expanded`]); what the explored part cannot decide is
 //! [`Status::Unknown`].
 //!
-//! Every counterexample is confirmed ([`confirm::confirm`], from `verdicts.rs`, which turns
+//! Every counterexample is confirmed ([`confirm()`], from `verdicts.rs`, which turns
 //! what a search found into verdicts) before it becomes a
 //! [`Status::Violated`]: stepped through [`System::step`] and judged again. One that fails
 //! is a checker fault: the verdict is [`Status::Unknown`] and the fault is listed in
@@ -45,15 +45,16 @@ use petgraph::graph::NodeIndex;
 
 use crate::system::compiled::{CompiledSystem, Layout};
 use crate::system::properties::{Judgement, MacroStep, Property, PROPERTIES};
-use crate::system::view::ComponentStates;
+use crate::system::ComponentStates;
 use crate::system::{Delivery, Observer, Packed, System, SystemConfig, SystemStimulus};
 use crate::trace::{Expect, Step, Trace};
 
 mod compact;
-pub mod confirm;
+mod confirm;
 pub mod lanes;
 mod verdicts;
 
+pub use confirm::{close_cycle, confirm, Refuted, Witness};
 use verdicts::{verdicts, Confirmer};
 
 /// How a property fared.

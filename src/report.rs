@@ -1,8 +1,8 @@
 //! The JSON reports the tool prints (`format_version` [`FORMAT_VERSION`]): here the report
 //! of a replay, step by step, which `ucma-ha replay --format json` prints and the
 //! explorer's `POST /api/replay` answers (`schemas/replay-report.schema.json`,
-//! `docs/REPLAY-REPORT.md`); in [`check`] the report of `ucma-ha check --format json`, in
-//! [`coverage`] those of `coverage` and `vectors --coverage`.
+//! `docs/REPLAY-REPORT.md`); [`CheckReport`], the report of `ucma-ha check --format json`;
+//! [`CoverageReport`] and [`VectorsCoverage`], those of `coverage` and `vectors --coverage`.
 //!
 //! A report holds one [`TraceReport`] per trace. Each replayed step lists the state of
 //! every component afterwards, the events raised (each with the component that raised it
@@ -21,8 +21,8 @@
 //! assert!(report.steps[2].events[0].clauses.contains(&"AF-RS"));
 //! ```
 
-pub mod check;
-pub mod coverage;
+mod check;
+mod coverage;
 mod driver;
 #[cfg(test)]
 mod tests;
@@ -32,12 +32,19 @@ use serde_json::Value;
 
 use crate::replay::{self, ReplayError};
 use crate::trace::{self, Trace, TraceError};
+pub use check::{
+    CheckReport, ConfigurationCheck, CounterexampleReport, PropertyCheck, TableCheck, Verdict,
+    VerdictCounts,
+};
+pub use coverage::{
+    CoverageReport, DivergenceAt, FileResult, MachineRows, VectorRows, VectorsCoverage,
+};
 pub use driver::models;
 use driver::Driver;
 pub use types::*;
 
-/// The version of the report formats (the replay report here, and the reports of
-/// [`check`] and [`coverage`]); raised on a breaking change.
+/// The version of the report formats (the replay report, [`CheckReport`],
+/// [`CoverageReport`] and [`VectorsCoverage`]); raised on a breaking change.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Reads, checks and replays a trace from the bytes of a file.

@@ -90,70 +90,80 @@ pub mod properties;
 mod reaction;
 #[cfg(test)]
 mod tests;
-pub mod view;
+mod view;
 pub mod wiring;
 pub(crate) mod world;
 
 pub use engine::{Delivery, DeliveryOutcome, Kind, Observer, Packed, StepResult, MAX_VIEWS};
 use engine::{Engine, CONTACT_GROUP_SERVICES, ENDPOINT, FIRST_VIEW, LOCAL_OWNER_PRESENCE};
+pub use view::{Coded, ComponentStates};
 
 /// The machine id of the composed system.
 pub const ID: &str = "system";
 
-/// What can happen to the system (docs/CONTRACT.md section 2).
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    Serialize,
-    strum::Display,
-    strum::EnumCount,
-    strum::EnumIter,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-pub enum SystemStimulus {
-    /// The application calls `LocalEndpoint.BeginEstablish` (AF-LEP-T).
-    BeginEstablish,
-    /// The application calls `LocalEndpoint.BeginTerminate` (AF-LEP-T).
-    BeginTerminate,
-    /// The application calls `ApplicationEndpoint.BeginDrain` (AF-DRAIN).
-    BeginDrain,
-    /// The application calls `LocalOwnerPresence.BeginSubscribe` (AF-PSS).
-    SubscribePresence,
-    /// The application calls `LocalOwnerPresence.BeginPublishPresence` (AF-PUB).
-    PublishPresence,
-    /// The application calls `ContactGroupServices.BeginSubscribe` (AF-CGS).
-    SubscribeContactGroups,
-    /// The application calls a contact operation of ContactGroupServices (AF-CGS).
-    AddContact,
-    /// The application subscribes a remote presentity in a view (AF-RPSS).
-    SubscribeRemotePresence,
-    /// The User Services pool stops answering (REG-1, PRES-1).
-    PoolFails,
-    /// The User Services pool answers again (REG-3, PRES-4).
-    PoolRecovers,
-    /// The connection to the registrar drops (AF-DROP).
-    ConnectionDrops,
-    /// The connection to the registrar comes back (AF-LEP-T).
-    ConnectionRestores,
-    /// The server disables or removes the owner (LARG-4).
-    OwnerDisabled,
-    /// The server counts too many endpoints for the owner (LARG-4).
-    TooManyEndpoints,
-    /// The registration's refresh timer fires (REG-3).
-    RegistrationRefreshDue,
-    /// The SipSubscriptions' refresh timer fires (AF-SIPSUB).
-    SubscriptionRefreshDue,
-    /// The SipSubscriptions' retry timer fires (AF-SIPSUB, SUB-2).
-    RetryTimerFires,
+// Declared in a private module and re-exported, so that strum's iterator type is not
+// named API: iterate with `IntoEnumIterator::iter` (docs/DECISIONS.md, "Code layout").
+mod symbols {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// What can happen to the system (docs/CONTRACT.md section 2).
+    #[derive(
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        PartialOrd,
+        Ord,
+        Hash,
+        Debug,
+        Serialize,
+        strum::Display,
+        strum::EnumCount,
+        strum::EnumIter,
+        strum::EnumString,
+        strum::IntoStaticStr,
+        strum::VariantArray,
+    )]
+    pub enum SystemStimulus {
+        /// The application calls `LocalEndpoint.BeginEstablish` (AF-LEP-T).
+        BeginEstablish,
+        /// The application calls `LocalEndpoint.BeginTerminate` (AF-LEP-T).
+        BeginTerminate,
+        /// The application calls `ApplicationEndpoint.BeginDrain` (AF-DRAIN).
+        BeginDrain,
+        /// The application calls `LocalOwnerPresence.BeginSubscribe` (AF-PSS).
+        SubscribePresence,
+        /// The application calls `LocalOwnerPresence.BeginPublishPresence` (AF-PUB).
+        PublishPresence,
+        /// The application calls `ContactGroupServices.BeginSubscribe` (AF-CGS).
+        SubscribeContactGroups,
+        /// The application calls a contact operation of ContactGroupServices (AF-CGS).
+        AddContact,
+        /// The application subscribes a remote presentity in a view (AF-RPSS).
+        SubscribeRemotePresence,
+        /// The User Services pool stops answering (REG-1, PRES-1).
+        PoolFails,
+        /// The User Services pool answers again (REG-3, PRES-4).
+        PoolRecovers,
+        /// The connection to the registrar drops (AF-DROP).
+        ConnectionDrops,
+        /// The connection to the registrar comes back (AF-LEP-T).
+        ConnectionRestores,
+        /// The server disables or removes the owner (LARG-4).
+        OwnerDisabled,
+        /// The server counts too many endpoints for the owner (LARG-4).
+        TooManyEndpoints,
+        /// The registration's refresh timer fires (REG-3).
+        RegistrationRefreshDue,
+        /// The SipSubscriptions' refresh timer fires (AF-SIPSUB).
+        SubscriptionRefreshDue,
+        /// The SipSubscriptions' retry timer fires (AF-SIPSUB, SUB-2).
+        RetryTimerFires,
+    }
 }
+
+pub use symbols::SystemStimulus;
 impl fsm::Symbol for SystemStimulus {
     fn index(self) -> usize {
         self as usize

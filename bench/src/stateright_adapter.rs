@@ -11,7 +11,7 @@
 
 use ucma_ha::system::compiled::CompiledSystem;
 use ucma_ha::system::properties::{Finding, Judgement, MacroStep, PROPERTIES};
-use ucma_ha::system::view::ComponentStates;
+use ucma_ha::system::ComponentStates;
 use ucma_ha::system::{Packed, System, SystemStimulus};
 
 /// The composed system as a `stateright::Model`, on the interpreted macro-steps.

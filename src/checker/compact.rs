@@ -33,7 +33,7 @@ use fsm::explore::{Completeness, FastHash, Limits, SearchProgress};
 use super::{look, verdicts, Confirmer, Findings, Log, Report, Seen};
 use crate::system::compiled::{CompiledSystem, Layout};
 use crate::system::properties::{Judgement, PROPERTIES};
-use crate::system::view::ComponentStates;
+use crate::system::ComponentStates;
 use crate::system::{System, SystemStimulus};
 
 /// What the states of one situation show: each stimulus's judgements and the state

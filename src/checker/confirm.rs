@@ -20,7 +20,7 @@ use thiserror::Error;
 
 use super::Log;
 use crate::system::properties::{property, Judgement, Liveness, MacroStep};
-use crate::system::view::ComponentStates;
+use crate::system::ComponentStates;
 use crate::system::{Packed, System, SystemStimulus};
 
 /// What a counterexample claims, as stimuli from the initial state.

@@ -39,7 +39,7 @@
 //!   states, transitions and depth must be those of the same counts system;
 //! - no state outside the numbering and no step within a block;
 //! - every counterexample of the symmetric check is confirmed again on the system with
-//!   no symmetry ([`confirm::confirm`] with `symmetry` off).
+//!   no symmetry ([`confirm()`](super::confirm()) with `symmetry` off).
 //!
 //! When any of these fails, or the system is not pair-local, does not compile or number,
 //! [`check`] says why ([`Fallback`]) and [`super::check`] explores the graph instead.

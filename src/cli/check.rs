@@ -13,7 +13,7 @@ use crate::catalog::{for_each_machine, MachineVisitor};
 use crate::checker::{self, Report, Status};
 use crate::invariants::{self, Documented};
 use crate::local_endpoint::EndpointKind;
-use crate::report::check::{CheckReport, ConfigurationCheck, TableCheck, Verdict};
+use crate::report::{CheckReport, ConfigurationCheck, TableCheck, Verdict};
 use crate::system::{System, SystemConfig};
 
 /// Arguments of `ucma-ha check`.

@@ -8,8 +8,8 @@ use clap::Args;
 use super::out::Format;
 use super::replay::{replay_file, FileReplay};
 use crate::coverage::Tally;
-use crate::report::coverage::{CoverageReport, DivergenceAt, FileResult};
 use crate::report::TraceOutcome;
+use crate::report::{CoverageReport, DivergenceAt, FileResult};
 
 /// Arguments of `ucma-ha coverage`.
 #[derive(Debug, Args)]

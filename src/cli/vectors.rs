@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::out::Format;
 use crate::catalog::{self, all_parameters, for_each_machine, MachineVisitor, MACHINES};
-use crate::report::coverage::VectorsCoverage;
+use crate::report::VectorsCoverage;
 use crate::vectors::{
     check_budget, generate_with, Cover, Options, VectorError, WalkProgress, DEFAULT_MAX_MEMORY,
 };

@@ -20,40 +20,49 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-fsm::symbol_enum! {
-    /// What can happen to a LocalEndpoint (docs/CONTRACT.md section 2).
-    pub enum LocalEndpointStimulus {
-        /// The application calls `BeginEstablish` (AF-LEP-T).
-        BeginEstablish,
-        /// Establishment succeeded: the registrar accepted the REGISTER (AF-LEP-T).
-        EstablishOk,
-        /// Establishment failed: the registrar answered with an error (AF-LEP-T).
-        EstablishFailed,
-        /// A registration refresh failed (LARG-4, AF-LESR, AF-LEP-T).
-        RegistrationRefreshFailed,
-        /// A registration refresh succeeded (LARG-4, AF-LESR).
-        RegistrationRefreshOk,
-        /// The registrar connection dropped and the registration ended without a refresh
-        /// being sent: `DisableRegisterRefreshForConnectionDrop` is set (AF-DROP).
-        ConnectionDropped,
-        /// The registrar says the owner was disabled or removed (LARG-4).
-        OwnerDisabledOrRemoved,
-        /// The registrar says the owner has too many active endpoints (LARG-4).
-        TooManyActiveEndpoints,
-        /// No server could be found to establish with (AF-LESR, D5).
-        ServerDiscoveryFailed,
-        /// A registrar NOTIFY of a kind the endpoint does not know (LARG-3, LARG-4, D1).
-        RegistrarNotifyUnknown,
-        /// The application calls `BeginDrain` (AF-DRAIN).
-        BeginDrain,
-        /// Every conversation on a draining endpoint has ended (AF-DRAIN).
-        DrainCompleted,
-        /// The application calls `BeginTerminate` (AF-LEP-T).
-        BeginTerminate,
-        /// Termination finished (AF-LEP-T).
-        TerminateCompleted,
+// Declared in a private module and re-exported, so that strum's iterator type is not
+// named API: iterate with `IntoEnumIterator::iter` (docs/DECISIONS.md, "Code layout").
+mod symbols {
+    #[allow(unused_imports)]
+    use super::*;
+
+    fsm::symbol_enum! {
+        /// What can happen to a LocalEndpoint (docs/CONTRACT.md section 2).
+        pub enum LocalEndpointStimulus {
+            /// The application calls `BeginEstablish` (AF-LEP-T).
+            BeginEstablish,
+            /// Establishment succeeded: the registrar accepted the REGISTER (AF-LEP-T).
+            EstablishOk,
+            /// Establishment failed: the registrar answered with an error (AF-LEP-T).
+            EstablishFailed,
+            /// A registration refresh failed (LARG-4, AF-LESR, AF-LEP-T).
+            RegistrationRefreshFailed,
+            /// A registration refresh succeeded (LARG-4, AF-LESR).
+            RegistrationRefreshOk,
+            /// The registrar connection dropped and the registration ended without a refresh
+            /// being sent: `DisableRegisterRefreshForConnectionDrop` is set (AF-DROP).
+            ConnectionDropped,
+            /// The registrar says the owner was disabled or removed (LARG-4).
+            OwnerDisabledOrRemoved,
+            /// The registrar says the owner has too many active endpoints (LARG-4).
+            TooManyActiveEndpoints,
+            /// No server could be found to establish with (AF-LESR, D5).
+            ServerDiscoveryFailed,
+            /// A registrar NOTIFY of a kind the endpoint does not know (LARG-3, LARG-4, D1).
+            RegistrarNotifyUnknown,
+            /// The application calls `BeginDrain` (AF-DRAIN).
+            BeginDrain,
+            /// Every conversation on a draining endpoint has ended (AF-DRAIN).
+            DrainCompleted,
+            /// The application calls `BeginTerminate` (AF-LEP-T).
+            BeginTerminate,
+            /// Termination finished (AF-LEP-T).
+            TerminateCompleted,
+        }
     }
 }
+
+pub use symbols::LocalEndpointStimulus;
 
 /// Which kind of endpoint: `UserEndpoint` or `ApplicationEndpoint` (AF-LEP-T, AF-DRAIN).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -27,53 +27,62 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-fsm::symbol_enum! {
-    /// What can happen to LocalOwnerPresence (docs/CONTRACT.md section 2).
-    pub enum LocalOwnerPresenceStimulus {
-        /// The application calls `BeginSubscribe` (AF-PSS).
-        BeginSubscribe,
-        /// The underlying SUBSCRIBE is answered with 200 OK (AF-CSS).
-        SubscribeOk,
-        /// The underlying SUBSCRIBE is refused for good (AF-CSS: "failed irrevocably").
-        SubscribeRejected,
-        /// The platform learns that the User Services pool is offline (PRES-1).
-        PoolOffline,
-        /// The underlying SipSubscription's `CurrentState` becomes Terminated (PRES-3).
-        UnderlyingSubscriptionTerminated,
-        /// The platform learns that the User Services pool is back (PRES-4).
-        PoolRecovered,
-        /// The application calls `BeginPublishPresence` (PRES-2, AF-PUB).
-        BeginPublishPresence,
-        /// The application calls `BeginUnsubscribe` (AF-PSS).
-        BeginUnsubscribe,
-        /// The unsubscribe is answered (AF-PSS).
-        UnsubscribeOk,
+// Declared in a private module and re-exported, so that strum's iterator type is not
+// named API: iterate with `IntoEnumIterator::iter` (docs/DECISIONS.md, "Code layout").
+mod symbols {
+    #[allow(unused_imports)]
+    use super::*;
+
+    fsm::symbol_enum! {
+        /// What can happen to LocalOwnerPresence (docs/CONTRACT.md section 2).
+        pub enum LocalOwnerPresenceStimulus {
+            /// The application calls `BeginSubscribe` (AF-PSS).
+            BeginSubscribe,
+            /// The underlying SUBSCRIBE is answered with 200 OK (AF-CSS).
+            SubscribeOk,
+            /// The underlying SUBSCRIBE is refused for good (AF-CSS: "failed irrevocably").
+            SubscribeRejected,
+            /// The platform learns that the User Services pool is offline (PRES-1).
+            PoolOffline,
+            /// The underlying SipSubscription's `CurrentState` becomes Terminated (PRES-3).
+            UnderlyingSubscriptionTerminated,
+            /// The platform learns that the User Services pool is back (PRES-4).
+            PoolRecovered,
+            /// The application calls `BeginPublishPresence` (PRES-2, AF-PUB).
+            BeginPublishPresence,
+            /// The application calls `BeginUnsubscribe` (AF-PSS).
+            BeginUnsubscribe,
+            /// The unsubscribe is answered (AF-PSS).
+            UnsubscribeOk,
+        }
+    }
+
+    fsm::symbol_enum! {
+        /// What can happen to ContactGroupServices (docs/CONTRACT.md section 2).
+        pub enum ContactGroupServicesStimulus {
+            /// The application calls `BeginSubscribe` (AF-PSS).
+            BeginSubscribe,
+            /// The underlying SUBSCRIBE is answered with 200 OK (AF-CSS).
+            SubscribeOk,
+            /// The underlying SUBSCRIBE is refused for good (AF-CSS).
+            SubscribeRejected,
+            /// The platform learns that the User Services pool is offline (PRES-1).
+            PoolOffline,
+            /// The underlying SipSubscription's `CurrentState` becomes Terminated (PRES-3).
+            UnderlyingSubscriptionTerminated,
+            /// The platform learns that the User Services pool is back (PRES-4).
+            PoolRecovered,
+            /// The application calls `BeginAddContact`, a contact operation (AF-CGS, D6).
+            BeginAddContact,
+            /// The application calls `BeginUnsubscribe` (AF-PSS).
+            BeginUnsubscribe,
+            /// The unsubscribe is answered (AF-PSS).
+            UnsubscribeOk,
+        }
     }
 }
 
-fsm::symbol_enum! {
-    /// What can happen to ContactGroupServices (docs/CONTRACT.md section 2).
-    pub enum ContactGroupServicesStimulus {
-        /// The application calls `BeginSubscribe` (AF-PSS).
-        BeginSubscribe,
-        /// The underlying SUBSCRIBE is answered with 200 OK (AF-CSS).
-        SubscribeOk,
-        /// The underlying SUBSCRIBE is refused for good (AF-CSS).
-        SubscribeRejected,
-        /// The platform learns that the User Services pool is offline (PRES-1).
-        PoolOffline,
-        /// The underlying SipSubscription's `CurrentState` becomes Terminated (PRES-3).
-        UnderlyingSubscriptionTerminated,
-        /// The platform learns that the User Services pool is back (PRES-4).
-        PoolRecovered,
-        /// The application calls `BeginAddContact`, a contact operation (AF-CGS, D6).
-        BeginAddContact,
-        /// The application calls `BeginUnsubscribe` (AF-PSS).
-        BeginUnsubscribe,
-        /// The unsubscribe is answered (AF-PSS).
-        UnsubscribeOk,
-    }
-}
+pub use symbols::{ContactGroupServicesStimulus, LocalOwnerPresenceStimulus};
 
 /// Parameters of LocalOwnerPresence (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

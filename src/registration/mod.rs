@@ -27,86 +27,95 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-fsm::symbol_enum! {
-    /// A registration's state together with what it knows of the User Services pool.
-    pub enum RegistrationStatus {
-        /// `Unregistered`; nothing known of the pool (AF-RS, SVC-1).
-        Unregistered,
-        /// `Registering`; nothing known of the pool yet (AF-RS).
-        Registering,
-        /// `Registered`; the registrar accepted the endpoint but nothing is known of the
-        /// pool yet: a 200 OK does not say whether User Services is up (AF-RS, SVC-1).
-        RegisteredUserServicesUnknown,
-        /// `Registered`, User Services `Available`: a refresh healed an outage (AF-RS, REG-3).
-        Registered,
-        /// `Registered`, but the registrar said User Services is `Unavailable` (REG-1, REG-2).
-        RegisteredUserServicesUnavailable,
-        /// `Unregistering` (AF-RS).
-        Unregistering,
-    }
-}
+// Declared in a private module and re-exported, so that strum's iterator type is not
+// named API: iterate with `IntoEnumIterator::iter` (docs/DECISIONS.md, "Code layout").
+mod symbols {
+    #[allow(unused_imports)]
+    use super::*;
 
-impl RegistrationStatus {
-    /// The .NET `RegistrationState` users observe (AF-RS).
-    pub const fn registration_state(self) -> RegistrationState {
-        match self {
-            RegistrationStatus::Unregistered => RegistrationState::Unregistered,
-            RegistrationStatus::Registering => RegistrationState::Registering,
-            RegistrationStatus::RegisteredUserServicesUnknown
-            | RegistrationStatus::Registered
-            | RegistrationStatus::RegisteredUserServicesUnavailable => {
-                RegistrationState::Registered
+    fsm::symbol_enum! {
+        /// A registration's state together with what it knows of the User Services pool.
+        pub enum RegistrationStatus {
+            /// `Unregistered`; nothing known of the pool (AF-RS, SVC-1).
+            Unregistered,
+            /// `Registering`; nothing known of the pool yet (AF-RS).
+            Registering,
+            /// `Registered`; the registrar accepted the endpoint but nothing is known of the
+            /// pool yet: a 200 OK does not say whether User Services is up (AF-RS, SVC-1).
+            RegisteredUserServicesUnknown,
+            /// `Registered`, User Services `Available`: a refresh healed an outage (AF-RS, REG-3).
+            Registered,
+            /// `Registered`, but the registrar said User Services is `Unavailable` (REG-1, REG-2).
+            RegisteredUserServicesUnavailable,
+            /// `Unregistering` (AF-RS).
+            Unregistering,
+        }
+    }
+
+    impl RegistrationStatus {
+        /// The .NET `RegistrationState` users observe (AF-RS).
+        pub const fn registration_state(self) -> RegistrationState {
+            match self {
+                RegistrationStatus::Unregistered => RegistrationState::Unregistered,
+                RegistrationStatus::Registering => RegistrationState::Registering,
+                RegistrationStatus::RegisteredUserServicesUnknown
+                | RegistrationStatus::Registered
+                | RegistrationStatus::RegisteredUserServicesUnavailable => {
+                    RegistrationState::Registered
+                }
+                RegistrationStatus::Unregistering => RegistrationState::Unregistering,
             }
-            RegistrationStatus::Unregistering => RegistrationState::Unregistering,
+        }
+
+        /// What the registration knows of the User Services pool (REG-4: only event args and
+        /// this model show it; SipEndpoint has no such property).
+        pub const fn user_services(self) -> ServiceState {
+            match self {
+                RegistrationStatus::Registered => ServiceState::Available,
+                RegistrationStatus::RegisteredUserServicesUnavailable => ServiceState::Unavailable,
+                _ => ServiceState::Unknown,
+            }
         }
     }
 
-    /// What the registration knows of the User Services pool (REG-4: only event args and
-    /// this model show it; SipEndpoint has no such property).
-    pub const fn user_services(self) -> ServiceState {
-        match self {
-            RegistrationStatus::Registered => ServiceState::Available,
-            RegistrationStatus::RegisteredUserServicesUnavailable => ServiceState::Unavailable,
-            _ => ServiceState::Unknown,
+    fsm::symbol_enum! {
+        /// What can happen to a registration: SipEndpoint calls, registrar answers and NOTIFYs,
+        /// the refresh timer and the connection (docs/CONTRACT.md section 2).
+        pub enum RegistrationStimulus {
+            /// The application calls `BeginRegister` (AF-RS).
+            BeginRegister,
+            /// The registrar answers the REGISTER with 200 OK (AF-RS).
+            RegisterOk,
+            /// The registrar answers the REGISTER with a final error (AF-RS, AF-RTR).
+            RegisterFailed,
+            /// The registrar refuses the REGISTER: the owner has too many active endpoints
+            /// (AF-RTR `TooManyActiveEndpoint`, LARG-4).
+            RegisterFailedTooManyActiveEndpoints,
+            /// A registrar NOTIFY says User Services is unavailable (REG-1).
+            RegistrarNotifyUserServicesUnavailable,
+            /// The refresh timer fires and a REGISTER refresh is sent (AF-DROP).
+            RefreshDue,
+            /// A REGISTER refresh is answered with 200 OK (REG-3).
+            RefreshOk,
+            /// A REGISTER refresh gets no answer: the registrar cannot be reached (AF-RTR).
+            RefreshFailed,
+            /// The connection to the registrar drops (AF-DROP).
+            ConnectionDropped,
+            /// The application calls `BeginUnregister` (AF-RS).
+            BeginUnregister,
+            /// The registrar answers the un-REGISTER with 200 OK (AF-RS).
+            UnregisterOk,
+            /// A registrar NOTIFY deregisters the endpoint: its owner was disabled or removed
+            /// (AF-RS: "after the server disconnects"; LARG-4).
+            RegistrarNotifyDeregistered,
+            /// A registrar NOTIFY deregisters the endpoint: the owner has too many endpoints
+            /// (AF-RTR, LARG-4).
+            RegistrarNotifyTooManyActiveEndpoints,
         }
     }
 }
 
-fsm::symbol_enum! {
-    /// What can happen to a registration: SipEndpoint calls, registrar answers and NOTIFYs,
-    /// the refresh timer and the connection (docs/CONTRACT.md section 2).
-    pub enum RegistrationStimulus {
-        /// The application calls `BeginRegister` (AF-RS).
-        BeginRegister,
-        /// The registrar answers the REGISTER with 200 OK (AF-RS).
-        RegisterOk,
-        /// The registrar answers the REGISTER with a final error (AF-RS, AF-RTR).
-        RegisterFailed,
-        /// The registrar refuses the REGISTER: the owner has too many active endpoints
-        /// (AF-RTR `TooManyActiveEndpoint`, LARG-4).
-        RegisterFailedTooManyActiveEndpoints,
-        /// A registrar NOTIFY says User Services is unavailable (REG-1).
-        RegistrarNotifyUserServicesUnavailable,
-        /// The refresh timer fires and a REGISTER refresh is sent (AF-DROP).
-        RefreshDue,
-        /// A REGISTER refresh is answered with 200 OK (REG-3).
-        RefreshOk,
-        /// A REGISTER refresh gets no answer: the registrar cannot be reached (AF-RTR).
-        RefreshFailed,
-        /// The connection to the registrar drops (AF-DROP).
-        ConnectionDropped,
-        /// The application calls `BeginUnregister` (AF-RS).
-        BeginUnregister,
-        /// The registrar answers the un-REGISTER with 200 OK (AF-RS).
-        UnregisterOk,
-        /// A registrar NOTIFY deregisters the endpoint: its owner was disabled or removed
-        /// (AF-RS: "after the server disconnects"; LARG-4).
-        RegistrarNotifyDeregistered,
-        /// A registrar NOTIFY deregisters the endpoint: the owner has too many endpoints
-        /// (AF-RTR, LARG-4).
-        RegistrarNotifyTooManyActiveEndpoints,
-    }
-}
+pub use symbols::{RegistrationStatus, RegistrationStimulus};
 
 /// Parameters of a registration (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,27 +25,36 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-fsm::symbol_enum! {
-    /// What can happen to a remote presentity's subscription (docs/CONTRACT.md section 2).
-    pub enum RemotePresenceStimulus {
-        /// The application starts subscribing to the presentity (AF-RPSS).
-        BeginSubscribe,
-        /// The SUBSCRIBE is answered with 200 OK (AF-RPSS).
-        SubscribeOk,
-        /// The server allows no more subscriptions; the view polls instead (AF-RPSS).
-        SubscriptionLimitReached,
-        /// The platform learns that the User Services pool is offline (RP-1, PRES-1).
-        PoolOffline,
-        /// The SipSubscription underneath becomes Terminated (RP-1, PRES-3).
-        UnderlyingSubscriptionTerminated,
-        /// The platform learns that the User Services pool is back (RP-1, PRES-4).
-        PoolRecovered,
-        /// The application stops subscribing to the presentity (AF-RPSS).
-        BeginUnsubscribe,
-        /// The unsubscribe is answered (AF-RPSS).
-        UnsubscribeOk,
+// Declared in a private module and re-exported, so that strum's iterator type is not
+// named API: iterate with `IntoEnumIterator::iter` (docs/DECISIONS.md, "Code layout").
+mod symbols {
+    #[allow(unused_imports)]
+    use super::*;
+
+    fsm::symbol_enum! {
+        /// What can happen to a remote presentity's subscription (docs/CONTRACT.md section 2).
+        pub enum RemotePresenceStimulus {
+            /// The application starts subscribing to the presentity (AF-RPSS).
+            BeginSubscribe,
+            /// The SUBSCRIBE is answered with 200 OK (AF-RPSS).
+            SubscribeOk,
+            /// The server allows no more subscriptions; the view polls instead (AF-RPSS).
+            SubscriptionLimitReached,
+            /// The platform learns that the User Services pool is offline (RP-1, PRES-1).
+            PoolOffline,
+            /// The SipSubscription underneath becomes Terminated (RP-1, PRES-3).
+            UnderlyingSubscriptionTerminated,
+            /// The platform learns that the User Services pool is back (RP-1, PRES-4).
+            PoolRecovered,
+            /// The application stops subscribing to the presentity (AF-RPSS).
+            BeginUnsubscribe,
+            /// The unsubscribe is answered (AF-RPSS).
+            UnsubscribeOk,
+        }
     }
 }
+
+pub use symbols::RemotePresenceStimulus;
 
 /// Parameters of a remote presence subscription (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! # Examples
 //! ```
-//! use ucma_ha::report::check::{CheckReport, ConfigurationCheck, Verdict};
+//! use ucma_ha::report::{CheckReport, ConfigurationCheck, Verdict};
 //! use ucma_ha::checker;
 //! use ucma_ha::system::{System, SystemConfig};
 //! let system = System::new(SystemConfig { remote_views: 0, ..SystemConfig::default() })?;

@@ -5,7 +5,7 @@
 //! # Examples
 //! ```
 //! use ucma_ha::coverage::Tally;
-//! use ucma_ha::report::coverage::{CoverageReport, FileResult};
+//! use ucma_ha::report::{CoverageReport, FileResult};
 //! use ucma_ha::report::TraceOutcome;
 //! let trace = ucma_ha::trace::parse(None, ucma_ha::trace::EXAMPLE.as_bytes())?;
 //! let replayed = ucma_ha::replay::replay(&trace).expect("matches");

@@ -27,43 +27,52 @@ use crate::vocabulary::{
 // Vocabulary
 // ---------------------------------------------------------------------------------------
 
-fsm::symbol_enum! {
-    /// What can happen to a SipSubscription (docs/CONTRACT.md section 2).
-    pub enum SipSubscriptionStimulus {
-        /// The owner calls `BeginSubscribe` (AF-SIPSUB).
-        BeginSubscribe,
-        /// The SUBSCRIBE is answered with 200 OK (AF-SSS).
-        SubscribeOk,
-        /// The SUBSCRIBE fails for now: a time-out or a 5xx answer (AF-SIPSUB).
-        SubscribeFailed,
-        /// The SUBSCRIBE is refused for good: a 4xx answer (AF-6665).
-        SubscribeRejected,
-        /// The subscription's own refresh timer fires and a refresh is sent (AF-SIPSUB).
-        RefreshDue,
-        /// The refresh is answered with 200 OK (AF-SIPSUB).
-        RefreshOk,
-        /// The refresh fails because the pool does not answer (SUB-3).
-        RefreshFailedPoolUnresponsive,
-        /// The refresh is refused for good (AF-6665).
-        RefreshFailedFinal,
-        /// A NOTIFY says the subscription is terminated (AF-6665, PRES-3).
-        NotifyTerminated,
-        /// The retry timer of a waiting subscription fires (AF-SIPSUB).
-        RetryTimerFired,
-        /// The retry timer fires while the platform knows User Services is unavailable
-        /// (the registration reports it, REG-2): a protected subscription holds its retry
-        /// back (SUB-2, SUB-4); any other one retries as usual.
-        RetryTimerFiredUserServicesUnavailable,
-        /// The platform learns that the User Services pool is back (SUB-2, PRES-4).
-        PoolRecovered,
-        /// The owner calls `BeginTerminate` (AF-SIPSUB).
-        BeginTerminate,
-        /// The unsubscribe is answered (AF-SSS).
-        TerminateCompleted,
-        /// The owner calls `Refresh` (AF-SIPSUB: only valid while Subscribed).
-        BeginRefresh,
+// Declared in a private module and re-exported, so that strum's iterator type is not
+// named API: iterate with `IntoEnumIterator::iter` (docs/DECISIONS.md, "Code layout").
+mod symbols {
+    #[allow(unused_imports)]
+    use super::*;
+
+    fsm::symbol_enum! {
+        /// What can happen to a SipSubscription (docs/CONTRACT.md section 2).
+        pub enum SipSubscriptionStimulus {
+            /// The owner calls `BeginSubscribe` (AF-SIPSUB).
+            BeginSubscribe,
+            /// The SUBSCRIBE is answered with 200 OK (AF-SSS).
+            SubscribeOk,
+            /// The SUBSCRIBE fails for now: a time-out or a 5xx answer (AF-SIPSUB).
+            SubscribeFailed,
+            /// The SUBSCRIBE is refused for good: a 4xx answer (AF-6665).
+            SubscribeRejected,
+            /// The subscription's own refresh timer fires and a refresh is sent (AF-SIPSUB).
+            RefreshDue,
+            /// The refresh is answered with 200 OK (AF-SIPSUB).
+            RefreshOk,
+            /// The refresh fails because the pool does not answer (SUB-3).
+            RefreshFailedPoolUnresponsive,
+            /// The refresh is refused for good (AF-6665).
+            RefreshFailedFinal,
+            /// A NOTIFY says the subscription is terminated (AF-6665, PRES-3).
+            NotifyTerminated,
+            /// The retry timer of a waiting subscription fires (AF-SIPSUB).
+            RetryTimerFired,
+            /// The retry timer fires while the platform knows User Services is unavailable
+            /// (the registration reports it, REG-2): a protected subscription holds its retry
+            /// back (SUB-2, SUB-4); any other one retries as usual.
+            RetryTimerFiredUserServicesUnavailable,
+            /// The platform learns that the User Services pool is back (SUB-2, PRES-4).
+            PoolRecovered,
+            /// The owner calls `BeginTerminate` (AF-SIPSUB).
+            BeginTerminate,
+            /// The unsubscribe is answered (AF-SSS).
+            TerminateCompleted,
+            /// The owner calls `Refresh` (AF-SIPSUB: only valid while Subscribed).
+            BeginRefresh,
+        }
     }
 }
+
+pub use symbols::SipSubscriptionStimulus;
 
 /// Parameters of a SipSubscription (docs/CONTRACT.md section 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! The system's properties, each named and citing its clauses, with the judgement that
 //! decides it ([`PROPERTIES`]): what the system must do, read through the typed view of
-//! its components ([`super::view`]). The exhaustive search that decides them on the
+//! its components ([`ComponentStates`]). The exhaustive search that decides them on the
 //! reachable graph is `ucma_ha::checker`.
 //!
 //! - *Safety* properties are judged on every transition (every state x every stimulus),

@@ -63,24 +63,33 @@ pub enum Target {
     Subscriptions,
 }
 
-/// A request the world answers (see `super::world::reply`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter, strum::EnumCount)]
-pub enum Request {
-    /// A REGISTER to the registrar.
-    Register,
-    /// A REGISTER refresh.
-    Refresh,
-    /// An un-REGISTER.
-    Unregister,
-    /// The registrar's view of User Services: a NOTIFY when the pool is unresponsive.
-    UserServicesStatus,
-    /// A SUBSCRIBE.
-    Subscribe,
-    /// A SUBSCRIBE refresh.
-    SubscriptionRefresh,
-    /// An un-SUBSCRIBE.
-    Unsubscribe,
+// Declared in a private module and re-exported, so that strum's iterator type is not
+// named API: iterate with `IntoEnumIterator::iter` (docs/DECISIONS.md, "Code layout").
+mod symbols {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// A request the world answers (see `super::world::reply`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter, strum::EnumCount)]
+    pub enum Request {
+        /// A REGISTER to the registrar.
+        Register,
+        /// A REGISTER refresh.
+        Refresh,
+        /// An un-REGISTER.
+        Unregister,
+        /// The registrar's view of User Services: a NOTIFY when the pool is unresponsive.
+        UserServicesStatus,
+        /// A SUBSCRIBE.
+        Subscribe,
+        /// A SUBSCRIBE refresh.
+        SubscriptionRefresh,
+        /// An un-SUBSCRIBE.
+        Unsubscribe,
+    }
 }
+
+pub use symbols::Request;
 
 /// What a reaction does to each target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

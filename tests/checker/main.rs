@@ -25,8 +25,8 @@ use fsm::explore::{explore, Exploration, Limits};
 use fsm::Symbol;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use ucma_ha::checker::confirm::{close_cycle, confirm, Refuted, Witness};
 use ucma_ha::checker::{self, Status};
+use ucma_ha::checker::{close_cycle, confirm, Refuted, Witness};
 use ucma_ha::system::properties::{excluded_after_recovery, fair, recovering, stable_world};
 use ucma_ha::system::{Packed, System, SystemConfig, SystemStimulus};
 

@@ -34,7 +34,7 @@ use ucma_ha::system::properties::{
     self, excluded_after_recovery, fair, property, recovering, stable_world, step_violations,
     Finding, Judgement, MacroStep, Property, PROPERTIES,
 };
-use ucma_ha::system::view::ComponentStates;
+use ucma_ha::system::ComponentStates;
 use ucma_ha::system::{
     Delivery, DeliveryOutcome, Kind, Packed, StepResult, System, SystemConfig, SystemStimulus,
     Tables,

@@ -4,7 +4,7 @@
 //!
 //! Both follow one table; they differ only in their operation (`BeginPublishPresence`,
 //! `BeginAddContact`) and in where that operation is accepted (D6). The table is written
-//! once, in [`session_rows`], and instantiated for each.
+//! once, generic over the [`Session`], and instantiated for each.
 //!
 //! # Diagrams
 //! Every move of each table, generated from its rows by `ucma-ha docs`
@@ -261,7 +261,7 @@ const NO: Exception = Exception::InvalidOperationException;
 /// # Returns
 /// 54 rows: the 6 states of `CollaborationSubscriptionState` times the 9 stimuli.
 #[rustfmt::skip]
-pub const fn session_rows<M: Session>() -> [Row<M>; 54] {
+const fn session_rows<M: Session>() -> [Row<M>; 54] {
     fsm::rows![
         // Idle: no subscription.
         Row::moves(Idle, M::BEGIN_SUBSCRIBE, Subscribing, CLIENT, &["AF-PSS", "AF-CSS", "AF-TR"]),
